@@ -1,0 +1,71 @@
+/**
+ * The engine contract: the small interface every evaluation backend implements
+ * (a real OPA server, OPA-compiled wasm, the native interpreter, or a user's own).
+ * The evaluator core hands it a whole policy set at once and asks it for the value of
+ * a package's document; everything Spinnaker-specific stays in the core.
+ */
+
+/** Rego syntax version of one module. */
+export type RegoVersion = 'v0' | 'v1';
+
+/** One Rego module, as loaded from a file, a ConfigMap or a bundle. */
+export interface PolicyModule {
+  /** Stable id: the file path (or `configmap:<name>/<key>`, `bundle:<path>#<file>`); used in error locations. */
+  readonly id: string;
+  /** The Rego source text. */
+  readonly source: string;
+  /** Syntax version to parse it with (already resolved when the source said `auto`). */
+  readonly regoVersion: RegoVersion;
+  /** Dotted package name declared by the module (without the `data.` prefix). */
+  readonly packageName: string;
+}
+
+/** A base data document mounted at a path under `data`. */
+export interface DataDocument {
+  /** Where the document came from (file path, bundle entry, …). */
+  readonly id: string;
+  /** Path segments under `data` (empty = merged at the root). */
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
+/** Everything an engine evaluates: modules plus data, replaced as a whole on every (re)load. */
+export interface PolicySet {
+  readonly modules: readonly PolicyModule[];
+  readonly data: readonly DataDocument[];
+  /** Content hash of modules + data; equal sets have equal revisions. */
+  readonly revision: string;
+}
+
+/** The value of `data.<package path>` for one input. */
+export type EngineResult =
+  | { readonly defined: false }
+  | { readonly defined: true; readonly value: unknown };
+
+/** Options for one evaluation. */
+export interface EngineEvaluateOptions {
+  /** Aborted when the caller gives up (timeout or cancellation). Engines must stop promptly. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * An evaluation backend. Implementations must be safe to call concurrently and must only
+ * ever throw the typed errors of this package (see `errors.ts`).
+ */
+export interface Engine {
+  /** Short name reported in every Decision (`opa`, `wasm`, `native`, …). */
+  readonly name: string;
+  /**
+   * Replaces the loaded policy set. Atomic: evaluations running while it loads see either
+   * the old set or the new one, never a mix. On failure (e.g. PolicyCompileError) the old
+   * set stays active.
+   */
+  load(policies: PolicySet, options?: EngineEvaluateOptions): Promise<void>;
+  /**
+   * Evaluates `data.<packageName>` (dots become path segments) with `input`.
+   * `{ defined: false }` when no loaded policy defines that document.
+   */
+  evaluate(packageName: string, input: unknown, options?: EngineEvaluateOptions): Promise<EngineResult>;
+  /** Releases processes, sockets and memory. The engine is unusable afterwards. */
+  close(): Promise<void>;
+}

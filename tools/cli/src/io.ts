@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { CliError } from './exit.js';
+
+/** Reads a file (or standard input for `-`) as UTF-8 text. */
+export function readText(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CliError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  }
+}
+
+/** 1-based line and column of a character offset in `text`. */
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, col: offset - start + 1 };
+}
+
+/**
+ * Parses JSON text; a syntax error becomes a CliError naming `file:line:col`.
+ * V8's messages give a character position, which is turned into line and column.
+ */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const message = (err as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    const where = pos ? lineCol(text, Number(pos[1])) : text.trim() === '' ? { line: 1, col: 1 } : undefined;
+    const detail = message.replace(/\s*\(line \d+ column \d+\)$/, '');
+    throw new CliError(`${file}${where ? `:${where.line}:${where.col}` : ''}: malformed JSON: ${detail}`);
+  }
+}
+
+/** Reads and parses a JSON file (or `-`). */
+export function readJson(file: string): unknown {
+  return parseJson(readText(file), file === '-' ? '<stdin>' : file);
+}
+
+/**
+ * Unwraps OPA's request form: a document that is exactly `{"input": …}` becomes its
+ * `input`; anything else is returned unchanged.
+ */
+export function unwrapInput(doc: unknown): unknown {
+  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    const keys = Object.keys(doc);
+    if (keys.length === 1 && keys[0] === 'input') return (doc as { input: unknown }).input;
+  }
+  return doc;
+}

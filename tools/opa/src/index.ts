@@ -1,0 +1,8 @@
+/**
+ * @policy-engine/opa — makes the real OPA available to tests and tools, and runs it.
+ * @packageDocumentation
+ */
+export { OpaNotFoundError, OpaServerStartError } from './errors.js';
+export { OPA_VERSION, findOpa, opaSourceDir, opaVersion, repoRoot } from './locate.js';
+export { runOpa, type OpaRunResult, type RunOpaOptions } from './run.js';
+export { freePort, startOpaServer, type OpaServer, type StartOpaServerOptions } from './server.js';
