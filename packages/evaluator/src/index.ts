@@ -26,3 +26,37 @@ export {
   type PolicyProblem,
   type SourceLocation,
 } from './errors.js';
+export {
+  DEFAULT_ALLOW_PACKAGES,
+  SAVE_TIME_PACKAGES,
+  interpretAllow,
+  interpretDeny,
+  interpretDocument,
+  renderDenyElement,
+  type Verdict,
+} from './conventions.js';
+export { canonicalHash, canonicalJson } from './canonical-json.js';
+export {
+  decisionLogRecord,
+  decisionLogSink,
+  type DecisionLogOptions,
+  type DecisionLogRecord,
+  type DecisionLogSink,
+  type WritableTarget,
+} from './decision-log.js';
+export { discoverModule, type DiscoveredModule } from './discovery.js';
+export { loadPolicySources, type LoadedPolicies } from './load.js';
+export type {
+  DecisionContext,
+  EvaluationOptions,
+  LoadedModuleInfo,
+  Logger,
+  PolicyEngine,
+  PolicyEngineOptions,
+  PolicySource,
+  RegoVersionSetting,
+  RegoVersionSource,
+  ReloadResult,
+} from './options.js';
+export { DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
+export { POLICY_LABEL } from './sources/configmap.js';

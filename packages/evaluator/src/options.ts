@@ -1,0 +1,108 @@
+/**
+ * Configuration and public interface types of the policy engine facade.
+ */
+import type { Decision } from './decision.js';
+import type { Engine, RegoVersion } from './engine.js';
+import type { PolicyEngineError } from './errors.js';
+
+/** Rego version setting of a source: a fixed version or `auto` (v1 when the module parses as v1, else v0). */
+export type RegoVersionSetting = RegoVersion | 'auto';
+
+/** Where policies come from. Every source is re-read on each reload. */
+export type PolicySource =
+  /** A directory, read recursively: `.rego` modules and `.json`/`.yaml`/`.yml` data files. */
+  | { readonly kind: 'directory'; readonly path: string; readonly regoVersion?: RegoVersionSetting; readonly watch?: boolean }
+  /** Individual files (`.rego` modules, `.json`/`.yaml`/`.yml` data merged at the root). */
+  | { readonly kind: 'files'; readonly paths: readonly string[]; readonly regoVersion?: RegoVersionSetting }
+  /** A Kubernetes ConfigMap YAML file (one or several documents, `kind: List` too). */
+  | { readonly kind: 'configmap'; readonly path: string; readonly requireLabel?: boolean; readonly regoVersion?: RegoVersionSetting }
+  /** An OPA bundle: a `.tar.gz` file or a directory in bundle layout. `regoVersion` applies to modules the manifest says nothing about (default v1). */
+  | { readonly kind: 'bundle'; readonly path: string; readonly regoVersion?: RegoVersionSetting }
+  /** Modules and data given in code. */
+  | {
+      readonly kind: 'inline';
+      readonly modules: readonly { readonly id: string; readonly source: string; readonly regoVersion?: RegoVersionSetting }[];
+      readonly data?: Record<string, unknown>;
+    };
+
+/** Minimal logger; `info` is optional. */
+export interface Logger {
+  warn(message: string): void;
+  error(message: string): void;
+  info?(message: string): void;
+}
+
+/** What the decision hook receives besides the Decision. */
+export interface DecisionContext {
+  /** Unique id of this decision (UUID). */
+  readonly id: string;
+  /** ISO-8601 time the evaluation started. */
+  readonly time: string;
+  /** The input document that was evaluated. */
+  readonly input: unknown;
+}
+
+/** How decisions are made and reported. */
+export interface EvaluationOptions {
+  /** Engine failure ⇒ allowed (with the error attached). Default false (fail-closed). Armory: `armory.policyEngine.failOpen`. */
+  readonly failOpen?: boolean;
+  /** Evaluation timeout in milliseconds. Default 10 000. Armory: `armory.policyEngine.opa.timeoutSeconds` × 1000. */
+  readonly timeoutMs?: number;
+  /** Save-time packages (`opa.pipelines`, `spinnaker.persistence.pipelines.before`) without a policy: allow (default) or deny. Other packages: missing ⇒ allowed. */
+  readonly onMissingPolicy?: 'allow' | 'deny';
+  /** Validate the input against the package's codec: off (default), warn (log), reject (denied with INVALID_INPUT). */
+  readonly validateInput?: 'off' | 'warn' | 'reject';
+  /** Packages using the allow/message convention. Default: `spinnaker.http.authz`, `spinnaker.ui.entitlements.isFeatureEnabled`. */
+  readonly allowPackages?: readonly string[];
+  /** Called once per decision (e.g. {@link decisionLogSink}). Exceptions are logged, never propagated. */
+  readonly onDecision?: (decision: Decision, context: DecisionContext) => void;
+  /** Where warnings and reload errors go. Default: console.warn / console.error, no info. */
+  readonly logger?: Logger;
+}
+
+/** Options of {@link createPolicyEngine}. */
+export interface PolicyEngineOptions {
+  /** The evaluation backend (engine-opa, engine-wasm, …). Owned by the policy engine afterwards: `close()` closes it. */
+  readonly engine: Engine;
+  /** One source or several; later sources are added to earlier ones. */
+  readonly policies: PolicySource | readonly PolicySource[];
+  /** Extra base data merged at the root of `data`. */
+  readonly data?: Record<string, unknown>;
+  readonly options?: EvaluationOptions;
+}
+
+/** How a module's Rego version was chosen. */
+export type RegoVersionSource = 'configured' | 'auto-v1' | 'auto-v0' | 'manifest';
+
+/** One loaded module, as reported by `modules()`. */
+export interface LoadedModuleInfo {
+  readonly id: string;
+  readonly packageName: string;
+  readonly regoVersion: RegoVersion;
+  readonly regoVersionSource: RegoVersionSource;
+}
+
+/** Outcome of a (re)load. On failure the last good policy set stays active. */
+export type ReloadResult =
+  | { readonly ok: true; readonly revision: string }
+  | { readonly ok: false; readonly error: PolicyEngineError };
+
+/** The facade adapters use: evaluate a package for an input and get a Decision. */
+export interface PolicyEngine {
+  /** Never rejects: every failure becomes a Decision with `error` (fail-closed unless `failOpen`). */
+  evaluate(packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision>;
+  /** True when a module of the active policy set declares exactly this package. */
+  hasPolicy(packageName: string): boolean;
+  /** Sorted package names of the active policy set. */
+  packages(): readonly string[];
+  /** Modules of the active policy set. */
+  modules(): readonly LoadedModuleInfo[];
+  /** Re-reads every source and loads the result; keeps the last good set on failure. */
+  reload(): Promise<ReloadResult>;
+  /** Called after every reload attempt (manual or from a watcher). Returns an unsubscribe function. */
+  onReload(listener: (result: ReloadResult) => void): () => void;
+  /** Name of the engine (`opa`, `wasm`, …). */
+  readonly engineName: string;
+  /** Stops watchers and closes the engine. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,215 @@
+/**
+ * createPolicyEngine: the facade adapters use. Loads sources into an engine, keeps the
+ * package index of the active set, applies Armory's decision conventions, timeouts,
+ * fail-open/closed, input validation, hot reload and the decision hook.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Decision, DecisionError } from './decision.js';
+import { DEFAULT_ALLOW_PACKAGES, SAVE_TIME_PACKAGES, interpretDocument, type Verdict } from './conventions.js';
+import type { EngineResult } from './engine.js';
+import {
+  ConfigurationError,
+  EngineUnavailable,
+  EvaluationCancelled,
+  EvaluationError,
+  EvaluationTimeout,
+  InvalidInput,
+  PolicyEngineError,
+} from './errors.js';
+import { loadPolicySources, sourceList } from './load.js';
+import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineOptions, ReloadResult } from './options.js';
+import { loadInputValidator } from './validate.js';
+import { watchDirectory, type DirectoryWatcher } from './watch.js';
+
+/** Default evaluation timeout: Armory's `opa.timeoutSeconds` default of 10 s. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The default logger: warnings and errors to the console, no info. */
+export const quietConsoleLogger: Logger = {
+  warn: (message) => console.warn(`[policy-engine] ${message}`),
+  error: (message) => console.error(`[policy-engine] ${message}`),
+};
+
+/** The active policy set as the facade sees it; replaced as a whole on reload. */
+interface ActiveState {
+  readonly revision: string;
+  readonly packages: ReadonlySet<string>;
+  readonly packageList: readonly string[];
+  readonly modules: readonly LoadedModuleInfo[];
+}
+
+function asPolicyEngineError(error: unknown): PolicyEngineError {
+  if (error instanceof PolicyEngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new EvaluationError(`engine failed: ${message}`, undefined, { cause: error });
+}
+
+/**
+ * Loads the policy sources into `options.engine` and returns the facade.
+ * @throws PolicySourceError / PolicyCompileError / engine errors when the initial load fails.
+ */
+export async function createPolicyEngine(options: PolicyEngineOptions): Promise<PolicyEngine> {
+  const { engine } = options;
+  const settings = options.options ?? {};
+  const logger = settings.logger ?? quietConsoleLogger;
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const allowPackages = settings.allowPackages ?? DEFAULT_ALLOW_PACKAGES;
+  const failOpen = settings.failOpen ?? false;
+  const onMissingPolicy = settings.onMissingPolicy ?? 'allow';
+  const validateMode = settings.validateInput ?? 'off';
+  if (!(timeoutMs > 0)) throw new ConfigurationError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+
+  const listeners = new Set<(result: ReloadResult) => void>();
+  const watchers: DirectoryWatcher[] = [];
+  let closed = false;
+
+  const build = async (): Promise<ActiveState> => {
+    const loaded = await loadPolicySources(options.policies, options.data);
+    await engine.load(loaded.policySet);
+    const packageList = [...new Set(loaded.modules.map((m) => m.packageName))].sort();
+    return { revision: loaded.policySet.revision, packages: new Set(packageList), packageList, modules: loaded.modules };
+  };
+
+  let state = await build();
+
+  // Reloads run one at a time; the index is swapped only after the engine accepted the set.
+  let queue: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<ReloadResult> => {
+    const run = async (): Promise<ReloadResult> => {
+      let result: ReloadResult;
+      try {
+        if (closed) throw new EngineUnavailable('policy engine is closed');
+        const next = await build();
+        state = next;
+        result = { ok: true, revision: next.revision };
+      } catch (error) {
+        const typed = asPolicyEngineError(error);
+        logger.error(`policy reload failed, keeping revision ${state.revision.slice(0, 12)}: ${typed.message}`);
+        result = { ok: false, error: typed };
+      }
+      for (const listener of listeners) {
+        try {
+          listener(result);
+        } catch (error) {
+          logger.error(`onReload listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      return result;
+    };
+    const next = queue.then(run, run);
+    queue = next;
+    return next;
+  };
+
+  for (const source of sourceList(options.policies)) {
+    if (source.kind === 'directory' && source.watch === true) {
+      watchers.push(
+        watchDirectory(source.path, () => void reload(), (error) => logger.error(`watching ${source.path} failed: ${error.message}`)),
+      );
+    }
+  }
+
+  const missingPolicy = (packageName: string): Verdict =>
+    onMissingPolicy === 'deny' && SAVE_TIME_PACKAGES.includes(packageName)
+      ? {
+          allowed: false,
+          denies: [`no policy is loaded for package ${packageName}; save-time validation is configured to deny (onMissingPolicy: 'deny')`],
+          message: null,
+        }
+      : { allowed: true, denies: [], message: null };
+
+  const runEngine = async (packageName: string, input: unknown, signal: AbortSignal | undefined): Promise<EngineResult> => {
+    if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
+    const onCallerAbort = (): void => controller.abort(new EvaluationCancelled('evaluation cancelled by the caller'));
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(asPolicyEngineError(controller.signal.reason)), { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const running = engine.evaluate(packageName, input, { signal: controller.signal });
+      running.catch(() => undefined);
+      return await Promise.race([running, aborted]);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
+    }
+  };
+
+  const evaluate = async (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision> => {
+    const startedAt = performance.now();
+    const context: DecisionContext = { id: randomUUID(), time: new Date().toISOString(), input };
+    const active = state; // read once: the whole decision uses one policy set
+    const policyKnown = active.packages.has(packageName);
+    const finish = (verdict: Verdict, policyFound: boolean, error?: PolicyEngineError): Decision => {
+      const decisionError: DecisionError | undefined = error ? { code: error.code, message: error.message } : undefined;
+      const decision: Decision = {
+        package: packageName,
+        allowed: verdict.allowed,
+        denies: verdict.denies,
+        message: verdict.message,
+        policyFound,
+        engine: engine.name,
+        durationMs: performance.now() - startedAt,
+        ...(decisionError ? { error: decisionError } : {}),
+      };
+      if (settings.onDecision) {
+        try {
+          settings.onDecision(decision, context);
+        } catch (hookError) {
+          logger.error(`onDecision hook failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
+        }
+      }
+      return decision;
+    };
+    const failure = (error: PolicyEngineError): Decision => {
+      const open = failOpen && !(error instanceof EvaluationCancelled) && !(error instanceof InvalidInput);
+      return finish({ allowed: open, denies: [], message: null }, policyKnown, error);
+    };
+
+    try {
+      if (closed) return failure(new EngineUnavailable('policy engine is closed'));
+      if (opts?.signal?.aborted) return failure(new EvaluationCancelled('evaluation cancelled by the caller'));
+      if (validateMode !== 'off') {
+        const validation = (await loadInputValidator())(packageName, input);
+        if (!validation.ok) {
+          const invalid = new InvalidInput(packageName, validation.problems);
+          if (validateMode === 'reject') return failure(invalid);
+          logger.warn(invalid.message);
+        }
+      }
+      if (!policyKnown) return finish(missingPolicy(packageName), false);
+      const result = await runEngine(packageName, input, opts?.signal);
+      if (!result.defined) return finish(missingPolicy(packageName), false);
+      const verdict = interpretDocument(packageName, result.value, allowPackages);
+      if (verdict === undefined) {
+        return failure(new EvaluationError(`data.${packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`));
+      }
+      return finish(verdict, true);
+    } catch (error) {
+      return failure(asPolicyEngineError(error));
+    }
+  };
+
+  return {
+    evaluate,
+    hasPolicy: (packageName) => state.packages.has(packageName),
+    packages: () => state.packageList,
+    modules: () => state.modules,
+    reload,
+    onReload: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    engineName: engine.name,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const watcher of watchers) watcher.close();
+      await queue.catch(() => undefined);
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * OPA bundle source: a `.tar.gz` file or a directory in bundle layout.
+ * `.manifest` `rego_version` (0/1) and `file_rego_versions` (glob → version) choose each
+ * module's Rego version; `data.json` / `data.yaml` at any depth mount at their directory path;
+ * `policy.wasm`, `.signatures.json` and other files are ignored.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { t as listTar } from 'tar';
+import type { DataDocument, RegoVersion } from '../engine.js';
+import { PolicySourceError } from '../errors.js';
+import type { RegoVersionSetting } from '../options.js';
+import { isRegoFile, parseDataText, readSourceFile } from './data-file.js';
+import { isMountedDataFile } from './directory.js';
+import { globToRegExp } from './glob.js';
+import type { RawModule, RawSourceContent } from './raw.js';
+
+/** One file of a bundle: path relative to the bundle root, without a leading `/`. */
+interface BundleFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+function normalise(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
+}
+
+async function readTarGz(file: string): Promise<BundleFile[]> {
+  const files: BundleFile[] = [];
+  try {
+    await stat(file);
+  } catch (cause) {
+    throw new PolicySourceError('bundle does not exist or cannot be read', file, { cause });
+  }
+  try {
+    await listTar({
+      file,
+      onReadEntry: (entry) => {
+        if (entry.type !== 'File' && entry.type !== 'OldFile') {
+          entry.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        const path = normalise(entry.path);
+        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+        entry.on('end', () => files.push({ path, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PolicySourceError(`cannot read bundle archive (${reason})`, file, { cause });
+  }
+  return files;
+}
+
+async function readBundleDir(root: string): Promise<BundleFile[]> {
+  const files: BundleFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && (isRegoFile(entry.name) || isMountedDataFile(entry.name) || entry.name === '.manifest')) {
+        files.push({ path: relative(root, full).split(sep).join('/'), text: await readSourceFile(full) });
+      }
+    }
+  };
+  try {
+    await walk(root);
+  } catch (cause) {
+    if (cause instanceof PolicySourceError) throw cause;
+    throw new PolicySourceError('cannot read bundle directory', root, { cause });
+  }
+  return files;
+}
+
+function versionOf(value: unknown, where: string, id: string): RegoVersion {
+  if (value === 0) return 'v0';
+  if (value === 1) return 'v1';
+  throw new PolicySourceError(`${where} must be 0 or 1, got ${JSON.stringify(value)}`, id);
+}
+
+interface Manifest {
+  readonly regoVersion?: RegoVersion;
+  readonly fileVersions: readonly { readonly pattern: RegExp; readonly version: RegoVersion }[];
+}
+
+function parseManifest(text: string | undefined, id: string): Manifest {
+  if (text === undefined) return { fileVersions: [] };
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new PolicySourceError('invalid .manifest JSON', id, { cause });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PolicySourceError('.manifest must be a JSON object', id);
+  const record = json as Record<string, unknown>;
+  const fileVersions: { pattern: RegExp; version: RegoVersion }[] = [];
+  const fv = record['file_rego_versions'];
+  if (typeof fv === 'object' && fv !== null && !Array.isArray(fv)) {
+    for (const [glob, v] of Object.entries(fv as Record<string, unknown>)) {
+      fileVersions.push({ pattern: globToRegExp(normalise(glob)), version: versionOf(v, `file_rego_versions[${glob}]`, id) });
+    }
+  }
+  const rv = record['rego_version'];
+  return rv === undefined ? { fileVersions } : { regoVersion: versionOf(rv, 'rego_version', id), fileVersions };
+}
+
+/**
+ * Reads a bundle. `defaultVersion` applies to modules the manifest says nothing about (default v1).
+ * @throws PolicySourceError
+ */
+export async function loadBundle(path: string, defaultVersion: RegoVersionSetting = 'v1'): Promise<RawSourceContent> {
+  let isDir = false;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (cause) {
+    throw new PolicySourceError('bundle does not exist or cannot be read', path, { cause });
+  }
+  const files = isDir ? await readBundleDir(path) : await readTarGz(path);
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const prefix = isDir ? join(path, '/') : `bundle:${path}#`;
+  const manifest = parseManifest(files.find((f) => f.path === '.manifest')?.text, `${prefix}.manifest`);
+  const modules: RawModule[] = [];
+  const data: DataDocument[] = [];
+  for (const file of files) {
+    const id = `${prefix}${file.path}`;
+    const segments = file.path.split('/');
+    const name = segments[segments.length - 1] ?? '';
+    if (isRegoFile(name)) {
+      const specific = manifest.fileVersions.find((fv) => fv.pattern.test(file.path) || fv.pattern.test(`/${file.path}`));
+      const version = specific?.version ?? manifest.regoVersion;
+      modules.push(
+        version === undefined
+          ? { id, source: file.text, regoVersion: defaultVersion }
+          : { id, source: file.text, regoVersion: version, fromManifest: true },
+      );
+    } else if (isMountedDataFile(name)) {
+      data.push({ id, path: segments.slice(0, -1), value: parseDataText(file.text, id) });
+    }
+  }
+  return { modules, data };
+}

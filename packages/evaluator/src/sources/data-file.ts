@@ -1,0 +1,52 @@
+/**
+ * Reading files and parsing JSON / YAML data documents, with PolicySourceError on failure.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { PolicySourceError } from '../errors.js';
+
+/** True for file names that hold base data (`.json`, `.yaml`, `.yml`). */
+export function isDataFile(name: string): boolean {
+  return /\.(json|ya?ml)$/i.test(name);
+}
+
+/** True for Rego modules. */
+export function isRegoFile(name: string): boolean {
+  return name.toLowerCase().endsWith('.rego');
+}
+
+/** Reads a UTF-8 file. @throws PolicySourceError naming the path. */
+export async function readSourceFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PolicySourceError(`cannot read file (${reason})`, path, { cause });
+  }
+}
+
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, Math.max(0, offset));
+  const lines = before.split('\n');
+  return `${lines.length}:${(lines[lines.length - 1] ?? '').length + 1}`;
+}
+
+/** Parses a JSON or YAML data document. @throws PolicySourceError with line:col where known. */
+export function parseDataText(text: string, id: string): unknown {
+  if (/\.json$/i.test(id)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const pos = /position (\d+)/.exec(message);
+      const where = pos?.[1] !== undefined ? `${lineCol(text, Number(pos[1]))}: ` : '';
+      throw new PolicySourceError(`${where}invalid JSON: ${message}`, id, { cause });
+    }
+  }
+  try {
+    return parseYaml(text, { prettyErrors: false }) as unknown;
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new PolicySourceError(`invalid YAML: ${message}`, id, { cause });
+  }
+}

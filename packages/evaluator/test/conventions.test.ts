@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { EngineUnavailable, EvaluationError, createPolicyEngine, type Decision, type EvaluationOptions } from '@policy-engine/evaluator';
+import { defined, inlinePackages, recordingLogger, scriptedEngine, type Script } from './support/scripted-engine.js';
+
+const PIPELINES = 'opa.pipelines';
+const AUTHZ = 'spinnaker.http.authz';
+const EXEC = 'spinnaker.execution.pipelines.before';
+
+async function decide(script: Script, pkg: string, options: EvaluationOptions = {}, packages = [PIPELINES, AUTHZ, EXEC]): Promise<Decision> {
+  const engine = scriptedEngine(script);
+  const pe = await createPolicyEngine({ engine, policies: inlinePackages(...packages), options: { logger: recordingLogger(), ...options } });
+  const decision = await pe.evaluate(pkg, { some: 'input' });
+  await pe.close();
+  return decision;
+}
+
+describe('deny-set packages', () => {
+  it('allows when deny is empty', async () => {
+    const d = await decide(() => defined({ deny: [] }), PIPELINES);
+    expect(d).toMatchObject({ package: PIPELINES, allowed: true, denies: [], message: null, policyFound: true, engine: 'scripted' });
+    expect(d.error).toBeUndefined();
+  });
+
+  it('allows when deny is absent and ignores other rules', async () => {
+    const d = await decide(() => defined({ helper: 3, default_thing: false, unknownField: { a: 1 } }), PIPELINES);
+    expect(d.allowed).toBe(true);
+    expect(d.denies).toEqual([]);
+  });
+
+  it('denies with the messages in engine order', async () => {
+    const d = await decide(() => defined({ deny: ['b second', 'a first'], allow: true }), PIPELINES);
+    expect(d.allowed).toBe(false);
+    expect(d.denies).toEqual(['b second', 'a first']);
+  });
+
+  it('renders non-string deny elements as JSON text', async () => {
+    const d = await decide(() => defined({ deny: [{ msg: 'x', severity: 2 }, 7] }), PIPELINES);
+    expect(d.allowed).toBe(false);
+    expect(d.denies).toEqual(['{"msg":"x","severity":2}', '7']);
+  });
+
+  it('falls back to response when deny is absent', async () => {
+    const d = await decide(() => defined({ response: { allowed: false, errors: ['no prod on friday'] } }), EXEC);
+    expect(d).toMatchObject({ allowed: false, denies: ['no prod on friday'] });
+    const ok = await decide(() => defined({ response: { allowed: true, errors: [] } }), EXEC);
+    expect(ok.allowed).toBe(true);
+  });
+
+  it('takes deny over response when both exist', async () => {
+    const d = await decide(() => defined({ deny: [], response: { allowed: false, errors: ['stale'] } }), EXEC);
+    expect(d.allowed).toBe(true);
+  });
+
+  it('treats a non-object document as an evaluation error (fail-closed)', async () => {
+    const d = await decide(() => defined(42), PIPELINES);
+    expect(d.allowed).toBe(false);
+    expect(d.error?.code).toBe('EVALUATION_ERROR');
+  });
+});
+
+describe('allow packages', () => {
+  it('allows only when allow is true', async () => {
+    expect((await decide(() => defined({ allow: true }), AUTHZ)).allowed).toBe(true);
+    expect((await decide(() => defined({ allow: false }), AUTHZ)).allowed).toBe(false);
+    expect((await decide(() => defined({ allow: 'true' }), AUTHZ)).allowed).toBe(false);
+  });
+
+  it('denies when allow is missing (deny-all once a policy exists)', async () => {
+    const d = await decide(() => defined({ message: '' }), AUTHZ);
+    expect(d).toMatchObject({ allowed: false, policyFound: true, message: null });
+  });
+
+  it('passes a non-empty message through and maps "" to null', async () => {
+    const d = await decide(() => defined({ allow: false, message: 'need WRITE on app' }), AUTHZ);
+    expect(d).toMatchObject({ allowed: false, message: 'need WRITE on app', denies: [] });
+    expect((await decide(() => defined({ allow: true, message: '' }), AUTHZ)).message).toBeNull();
+  });
+
+  it('honours a configured allowPackages list', async () => {
+    const d = await decide(() => defined({ allow: false }), PIPELINES, { allowPackages: [PIPELINES] });
+    expect(d.allowed).toBe(false);
+    const authzAsDeny = await decide(() => defined({ allow: false }), AUTHZ, { allowPackages: [] });
+    expect(authzAsDeny.allowed).toBe(true);
+  });
+});
+
+describe('missing policies', () => {
+  it('does not call the engine for a package without a policy and allows', async () => {
+    const engine = scriptedEngine(() => {
+      throw new Error('must not be called');
+    });
+    const pe = await createPolicyEngine({ engine, policies: inlinePackages(AUTHZ), options: { logger: recordingLogger() } });
+    expect(pe.hasPolicy(PIPELINES)).toBe(false);
+    const d = await pe.evaluate(PIPELINES, {});
+    expect(d).toMatchObject({ allowed: true, policyFound: false, denies: [] });
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('allows when the engine says the document is undefined', async () => {
+    const d = await decide(() => ({ defined: false }), AUTHZ);
+    expect(d).toMatchObject({ allowed: true, policyFound: false });
+  });
+
+  it("save-time packages with onMissingPolicy 'deny' are denied with a clear message", async () => {
+    const d = await decide(() => ({ defined: false }), PIPELINES, { onMissingPolicy: 'deny' }, [AUTHZ]);
+    expect(d.allowed).toBe(false);
+    expect(d.policyFound).toBe(false);
+    expect(d.denies[0]).toMatch(/no policy is loaded for package opa\.pipelines/);
+    const legacy = await decide(() => ({ defined: false }), 'spinnaker.persistence.pipelines.before', { onMissingPolicy: 'deny' }, [AUTHZ]);
+    expect(legacy.allowed).toBe(false);
+  });
+
+  it("onMissingPolicy 'deny' does not touch runtime or authz packages", async () => {
+    for (const pkg of [AUTHZ, EXEC, 'spinnaker.deployment.tasks.before.deployManifest']) {
+      const d = await decide(() => ({ defined: false }), pkg, { onMissingPolicy: 'deny' }, ['other.pkg']);
+      expect(d).toMatchObject({ allowed: true, policyFound: false });
+    }
+  });
+
+  it("onMissingPolicy 'allow' (default) allows save-time packages", async () => {
+    const d = await decide(() => ({ defined: false }), PIPELINES, {}, [AUTHZ]);
+    expect(d).toMatchObject({ allowed: true, policyFound: false });
+  });
+});
+
+describe('engine failures', () => {
+  it('fail-closed by default with the error code', async () => {
+    const d = await decide(() => {
+      throw new EngineUnavailable('connection refused');
+    }, PIPELINES);
+    expect(d).toMatchObject({ allowed: false, policyFound: true, error: { code: 'ENGINE_UNAVAILABLE', message: 'connection refused' } });
+  });
+
+  it('fail-open allows but keeps the error', async () => {
+    const d = await decide(() => {
+      throw new EvaluationError('conflicting rules');
+    }, AUTHZ, { failOpen: true });
+    expect(d).toMatchObject({ allowed: true, error: { code: 'EVALUATION_ERROR' } });
+  });
+
+  it('wraps untyped engine exceptions as EVALUATION_ERROR', async () => {
+    const d = await decide(() => Promise.reject(new TypeError('boom')), PIPELINES);
+    expect(d.allowed).toBe(false);
+    expect(d.error).toEqual({ code: 'EVALUATION_ERROR', message: 'engine failed: boom' });
+  });
+
+  it('times out an engine that never answers and aborts its signal', async () => {
+    let seen: AbortSignal | undefined;
+    const d = await decide((_p, _i, o) => {
+      seen = o?.signal;
+      return new Promise(() => undefined);
+    }, PIPELINES, { timeoutMs: 50 });
+    expect(d).toMatchObject({ allowed: false, error: { code: 'EVALUATION_TIMEOUT' } });
+    expect(d.durationMs).toBeGreaterThanOrEqual(45);
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it('timeout with failOpen allows', async () => {
+    const d = await decide(() => new Promise(() => undefined), PIPELINES, { timeoutMs: 20, failOpen: true });
+    expect(d).toMatchObject({ allowed: true, error: { code: 'EVALUATION_TIMEOUT' } });
+  });
+
+  it('honours the caller signal: cancelled is fail-closed even with failOpen', async () => {
+    const engine = scriptedEngine(() => new Promise(() => undefined));
+    const pe = await createPolicyEngine({ engine, policies: inlinePackages(PIPELINES), options: { failOpen: true, logger: recordingLogger() } });
+    const controller = new AbortController();
+    const pending = pe.evaluate(PIPELINES, {}, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 10);
+    const d = await pending;
+    expect(d).toMatchObject({ allowed: false, error: { code: 'EVALUATION_CANCELLED' } });
+    const already = await pe.evaluate(PIPELINES, {}, { signal: AbortSignal.abort() });
+    expect(already.error?.code).toBe('EVALUATION_CANCELLED');
+    expect(engine.calls.length).toBe(1);
+    await pe.close();
+  });
+
+  it('a closed policy engine answers with ENGINE_UNAVAILABLE and closes the engine', async () => {
+    const engine = scriptedEngine(() => defined({ deny: [] }));
+    const pe = await createPolicyEngine({ engine, policies: inlinePackages(PIPELINES), options: { logger: recordingLogger() } });
+    await pe.close();
+    expect(engine.closed).toBe(true);
+    const d = await pe.evaluate(PIPELINES, {});
+    expect(d).toMatchObject({ allowed: false, error: { code: 'ENGINE_UNAVAILABLE' } });
+  });
+});
+
+describe('decision hook', () => {
+  it('calls onDecision once per decision with id, time and input; hook errors are logged', async () => {
+    const seen: { pkg: string; id: string; time: string; input: unknown }[] = [];
+    const logger = recordingLogger();
+    const engine = scriptedEngine(() => defined({ deny: ['no'] }));
+    const pe = await createPolicyEngine({
+      engine,
+      policies: inlinePackages(PIPELINES),
+      options: {
+        logger,
+        onDecision: (d, c) => {
+          seen.push({ pkg: d.package, id: c.id, time: c.time, input: c.input });
+          throw new Error('hook broke');
+        },
+      },
+    });
+    const d = await pe.evaluate(PIPELINES, { n: 1 });
+    await pe.evaluate('x.y', { n: 2 });
+    expect(d.allowed).toBe(false);
+    expect(seen.map((s) => s.input)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(seen[0]?.id).not.toBe(seen[1]?.id);
+    expect(Number.isNaN(Date.parse(seen[0]?.time ?? ''))).toBe(false);
+    expect(logger.errors.filter((e) => e.includes('hook broke'))).toHaveLength(2);
+    await pe.close();
+  });
+});
