@@ -1,7 +1,13 @@
 // Shared vitest settings: tests run straight from TypeScript sources. Workspace packages
 // export `./src/index.ts` under the `@policy-engine/source` condition; vite 8 needs it in
 // `ssr.resolve.conditions` for node-side tests.
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+// Each project also writes a JSON report; tools/test-summary.mjs adds them up after `npm test`.
+const reportFile = join(repoRoot, 'tmp', 'test-results', `${basename(dirname(process.cwd()))}-${basename(process.cwd())}.json`);
 
 export const sourceCondition = '@policy-engine/source';
 
@@ -14,6 +20,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', ['json', { outputFile: reportFile }]],
     // Packages scaffolded ahead of their issue have no tests yet; nx still runs their target.
     passWithNoTests: true,
   },
