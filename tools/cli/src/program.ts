@@ -10,6 +10,7 @@ export interface CliIo {
   err(text: string): void;
 }
 
+/** The real standard output and standard error. */
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
