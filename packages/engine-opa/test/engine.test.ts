@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EngineUnavailable,
+  EvaluationCancelled,
+  EvaluationError,
+  EvaluationTimeout,
+  PolicyCompileError,
+} from '@policy-engine/evaluator';
+import { startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { opaEngine } from '../src/index.js';
+import { mod, policySet } from './helpers.js';
+
+const v0Deny = mod(
+  'policies/v0.rego',
+  'v0',
+  'package opa.pipelines\n\ndeny[msg] {\n  input.pipeline.name == "bad"\n  msg := sprintf("pipeline %q is bad", [input.pipeline.name])\n}\n',
+);
+const v1Authz = mod(
+  'policies/authz.rego',
+  'v1',
+  'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if input.user in data.cfg.admins\n',
+);
+const data = [{ path: ['cfg'], value: { admins: ['ann'] } }];
+
+let server: OpaServer;
+beforeAll(async () => {
+  server = await startOpaServer({ v0Compatible: true });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('opaEngine against a real OPA', () => {
+  it('pushes a mixed v0/v1 set with data and evaluates packages', async () => {
+    const engine = opaEngine({ baseUrl: `${server.url}/v1/data` });
+    await engine.load(policySet([v0Deny, v1Authz], data));
+    expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'bad' } })).toEqual({
+      defined: true,
+      value: { deny: ['pipeline "bad" is bad'] },
+    });
+    expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'ok' } })).toEqual({ defined: true, value: { deny: [] } });
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'bob' })).toEqual({ defined: true, value: { allow: false } });
+    expect(await engine.evaluate('no.such.pkg', {})).toEqual({ defined: false });
+    await engine.close();
+  });
+
+  it('removes modules that left the set and keeps the old set when a load fails', async () => {
+    const engine = opaEngine({ baseUrl: server.url });
+    await engine.load(policySet([v0Deny, v1Authz], data));
+    await engine.load(policySet([v1Authz], data));
+    expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'bad' } })).toEqual({ defined: false });
+
+    const broken = mod('policies/broken.rego', 'v1', 'package broken\n\nallow if {\n  input.x ==\n}\n');
+    const err = await engine.load(policySet([v1Authz, v0Deny, broken], data)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyCompileError);
+    const problems = (err as PolicyCompileError).problems;
+    expect(problems[0]?.location).toEqual({ file: 'policies/broken.rego', line: 5, col: 1 });
+    expect((err as Error).message).toContain('policies/broken.rego:5:1');
+    // Old set still active: v0Deny was pushed during the failed load and rolled back.
+    expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'bad' } })).toEqual({ defined: false });
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    await engine.close();
+  });
+
+  it('reports v1 syntax errors in a v1 module at the module line, not a shifted one', async () => {
+    const engine = opaEngine({ baseUrl: server.url });
+    const v0InV1 = mod('policies/old-style.rego', 'v1', 'package x\n\n# comment\nallow { true }\n');
+    const err = await engine.load(policySet([v0InV1])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyCompileError);
+    expect((err as PolicyCompileError).problems.every((p) => p.location?.file === 'policies/old-style.rego')).toBe(true);
+    expect((err as PolicyCompileError).problems.some((p) => p.location?.line === 4)).toBe(true);
+  });
+
+  it('raises EvaluationError with OPA message and location on conflicts', async () => {
+    const engine = opaEngine({ baseUrl: server.url });
+    const conflict = mod('policies/conflict.rego', 'v1', 'package conflict\n\nx := 1 if input.a\nx := 2 if input.a\n');
+    await engine.load(policySet([conflict]));
+    const err = await engine.evaluate('conflict', { a: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EvaluationError);
+    expect((err as EvaluationError).location?.file).toBe('policies/conflict.rego');
+    expect((err as Error).message).toMatch(/conflicting values/);
+    expect((err as Error).message).toContain('policies/conflict.rego:');
+    await engine.load(policySet([]));
+  });
+
+  it('honours the timeout on a slow policy and the caller abort signal', async () => {
+    const slow = mod('policies/slow.rego', 'v1', 'package slow\n\nn := count([x | some x in numbers.range(1, 5000000)])\n');
+    const engine = opaEngine({ baseUrl: server.url, timeoutMs: 200 });
+    await engine.load(policySet([slow]));
+    const started = Date.now();
+    await expect(engine.evaluate('slow', {})).rejects.toBeInstanceOf(EvaluationTimeout);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    await expect(opaEngine({ baseUrl: server.url }).evaluate('slow', {}, { signal: ac.signal })).rejects.toBeInstanceOf(
+      EvaluationCancelled,
+    );
+    await engine.load(policySet([]));
+  });
+
+  it('uses what the server holds when manageServer is false', async () => {
+    const engine = opaEngine({ baseUrl: server.url, manageServer: false });
+    const managed = opaEngine({ baseUrl: server.url });
+    await managed.load(policySet([v1Authz], data));
+    await engine.load(policySet([]));
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    await managed.load(policySet([]));
+  });
+});
+
+describe('opaEngine failover and outages', () => {
+  it('fails over to the second URL when the first is down, and reports EngineUnavailable when all are', async () => {
+    const a = await startOpaServer({ v0Compatible: true });
+    const b = await startOpaServer({ v0Compatible: true });
+    try {
+      const engine = opaEngine({ urls: [a.url, `${b.url}/v1`], healthCheckIntervalMs: 60_000 });
+      await engine.load(policySet([v0Deny], data));
+      const input = { pipeline: { name: 'bad' } };
+      const want = { defined: true, value: { deny: ['pipeline "bad" is bad'] } };
+      expect(await engine.evaluate('opa.pipelines', input)).toEqual(want);
+      await a.kill();
+      expect(await engine.evaluate('opa.pipelines', input)).toEqual(want);
+      expect((await engine.health()).map((h) => h.up)).toEqual([false, true]);
+      await b.kill();
+      await expect(engine.evaluate('opa.pipelines', input)).rejects.toBeInstanceOf(EngineUnavailable);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('re-pushes the set to a server that comes back empty', async () => {
+    const a = await startOpaServer({ v0Compatible: true });
+    const engine = opaEngine({ baseUrl: a.url, healthCheckIntervalMs: 0 });
+    await engine.load(policySet([v0Deny], data));
+    await a.kill();
+    await expect(engine.evaluate('opa.pipelines', {})).rejects.toBeInstanceOf(EngineUnavailable);
+    const again = await startOpaServer({ v0Compatible: true, port: a.port });
+    try {
+      expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'bad' } })).toEqual({
+        defined: true,
+        value: { deny: ['pipeline "bad" is bad'] },
+      });
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('throws EngineUnavailable from load when no server is reachable', async () => {
+    const a = await startOpaServer();
+    await a.kill();
+    await expect(opaEngine({ baseUrl: a.url }).load(policySet([v0Deny]))).rejects.toBeInstanceOf(EngineUnavailable);
+  });
+});
