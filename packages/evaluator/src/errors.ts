@@ -81,13 +81,17 @@ export class PolicyCompileError extends PolicyEngineError {
 /** A policy source (directory, ConfigMap, bundle, data file) could not be read. */
 export class PolicySourceError extends PolicyEngineError {
   readonly code = 'POLICY_SOURCE_ERROR';
+  /** 1-based line and column inside `source`, when the problem has one (malformed JSON/YAML). */
+  readonly position?: { readonly line: number; readonly col: number };
   constructor(
     message: string,
     /** The file or URL that failed. */
     readonly source: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; position?: { readonly line: number; readonly col: number } },
   ) {
-    super(`${source}: ${message}`, options);
+    const where = options?.position ? `${source}:${options.position.line}:${options.position.col}` : source;
+    super(`${where}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.position) this.position = options.position;
   }
 }
 

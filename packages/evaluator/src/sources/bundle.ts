@@ -4,7 +4,7 @@
  * module's Rego version; `data.json` / `data.yaml` at any depth mount at their directory path;
  * `policy.wasm`, `.signatures.json` and other files are ignored.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { t as listTar } from 'tar';
 import type { DataDocument, RegoVersion } from '../engine.js';
@@ -27,14 +27,23 @@ function normalise(path: string): string {
 
 async function readTarGz(file: string): Promise<BundleFile[]> {
   const files: BundleFile[] = [];
+  let head: Buffer;
   try {
-    await stat(file);
+    const handle = await open(file, 'r');
+    try {
+      head = Buffer.alloc(2);
+      await handle.read(head, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
   } catch (cause) {
     throw new PolicySourceError('bundle does not exist or cannot be read', file, { cause });
   }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) throw new PolicySourceError('not a gzip-compressed bundle (.tar.gz)', file);
   try {
     await listTar({
       file,
+      strict: true,
       onReadEntry: (entry) => {
         if (entry.type !== 'File' && entry.type !== 'OldFile') {
           entry.resume();

@@ -32,7 +32,7 @@ export function parseConfigMaps(text: string, file: string, requireLabel: boolea
     const first = doc.errors[0];
     if (first !== undefined) {
       const pos = first.linePos?.[0];
-      throw new PolicySourceError(`${pos ? `${pos.line}:${pos.col}: ` : ''}invalid YAML: ${first.message}`, file);
+      throw new PolicySourceError(`invalid YAML: ${first.message}`, file, pos ? { position: { line: pos.line, col: pos.col } } : {});
     }
     collectConfigMaps(doc.toJS() as unknown, configMaps);
   }

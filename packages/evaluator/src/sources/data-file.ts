@@ -2,8 +2,9 @@
  * Reading files and parsing JSON / YAML data documents, with PolicySourceError on failure.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { YAMLError, parse as parseYaml } from 'yaml';
 import { PolicySourceError } from '../errors.js';
+import { jsonErrorOffset, lineColAt } from './json-location.js';
 
 /** True for file names that hold base data (`.json`, `.yaml`, `.yml`). */
 export function isDataFile(name: string): boolean {
@@ -25,12 +26,6 @@ export async function readSourceFile(path: string): Promise<string> {
   }
 }
 
-function lineCol(text: string, offset: number): string {
-  const before = text.slice(0, Math.max(0, offset));
-  const lines = before.split('\n');
-  return `${lines.length}:${(lines[lines.length - 1] ?? '').length + 1}`;
-}
-
 /** Parses a JSON or YAML data document. @throws PolicySourceError with line:col where known. */
 export function parseDataText(text: string, id: string): unknown {
   if (/\.json$/i.test(id)) {
@@ -38,15 +33,16 @@ export function parseDataText(text: string, id: string): unknown {
       return JSON.parse(text) as unknown;
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
-      const pos = /position (\d+)/.exec(message);
-      const where = pos?.[1] !== undefined ? `${lineCol(text, Number(pos[1]))}: ` : '';
-      throw new PolicySourceError(`${where}invalid JSON: ${message}`, id, { cause });
+      const offset = jsonErrorOffset(text);
+      const at = offset === undefined ? undefined : lineColAt(text, offset);
+      throw new PolicySourceError(`invalid JSON: ${message}`, id, at ? { cause, position: at } : { cause });
     }
   }
   try {
     return parseYaml(text, { prettyErrors: false }) as unknown;
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new PolicySourceError(`invalid YAML: ${message}`, id, { cause });
+    const pos = cause instanceof YAMLError ? cause.linePos?.[0] : undefined;
+    throw new PolicySourceError(`invalid YAML: ${message}`, id, pos ? { cause, position: { line: pos.line, col: pos.col } } : { cause });
   }
 }
