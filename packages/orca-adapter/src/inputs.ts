@@ -1,0 +1,170 @@
+/**
+ * Input builders: project the execution model onto the documents Armory's Orca hooks send
+ * (key sets as in /work/shared/spec/fixtures; times are epoch milliseconds, contexts keep
+ * their literal dotted keys).
+ */
+import type { JsonObject, PipelineExecution, StageExecution, TaskExecution, Trigger, User } from './model.js';
+
+/** How `input.pipeline.stages[]` is emitted in stage inputs: full stage objects (default) or stage ids. */
+export type StageListForm = 'objects' | 'ids';
+
+/** The raw trigger map, as `spinnaker.execution.pipelines.before` (and `trigger.other`) show it. */
+export function rawTriggerDocument(trigger: Trigger): JsonObject {
+  return {
+    artifacts: trigger.artifacts,
+    dryRun: trigger.dryRun,
+    enabled: trigger.enabled,
+    eventId: trigger.eventId,
+    executionId: trigger.executionId,
+    expectedArtifacts: trigger.expectedArtifacts,
+    parameters: trigger.parameters,
+    preferred: trigger.preferred,
+    rebake: trigger.rebake,
+    resolvedExpectedArtifacts: trigger.resolvedExpectedArtifacts,
+    type: trigger.type,
+    user: trigger.user,
+    ...trigger.extra,
+  };
+}
+
+/** The trigger as Orca serialises it inside a running execution (`isDryRun`, `other`, …). */
+export function executionTriggerDocument(trigger: Trigger): JsonObject {
+  return {
+    artifacts: trigger.artifacts,
+    correlationId: trigger.correlationId,
+    isDryRun: trigger.dryRun,
+    isRebake: trigger.rebake,
+    isStrategy: trigger.strategy,
+    notifications: trigger.notifications,
+    other: { ...rawTriggerDocument(trigger), notifications: trigger.notifications, strategy: trigger.strategy },
+    parameters: trigger.parameters,
+    resolvedExpectedArtifacts: trigger.resolvedExpectedArtifacts,
+    type: trigger.type,
+    user: trigger.user,
+  };
+}
+
+/** `input.stage.tasks[]` element. */
+export function taskDocument(task: TaskExecution): JsonObject {
+  return {
+    endTime: task.endTime,
+    id: task.id,
+    implementingClass: task.implementingClass,
+    loopEnd: task.loopEnd,
+    loopStart: task.loopStart,
+    name: task.name,
+    stageEnd: task.stageEnd,
+    stageStart: task.stageStart,
+    startTime: task.startTime,
+    status: task.status,
+  };
+}
+
+/** `input.stage` (and elements of `input.pipeline.stages[]`). A deep copy: later changes do not leak in. */
+export function stageDocument(stage: StageExecution): JsonObject {
+  return structuredClone({
+    context: stage.context,
+    endTime: stage.endTime,
+    id: stage.id,
+    lastModified: stage.lastModified,
+    name: stage.name,
+    outputs: stage.outputs,
+    parentStageId: stage.parentStageId,
+    refId: stage.refId,
+    requisiteStageRefIds: stage.requisiteStageRefIds,
+    scheduledTime: stage.scheduledTime,
+    startTime: stage.startTime,
+    startTimeExpiry: stage.startTimeExpiry,
+    status: stage.status,
+    syntheticStageOwner: stage.syntheticStageOwner,
+    tasks: stage.tasks.map(taskDocument),
+    type: stage.type,
+  });
+}
+
+/** `input.pipeline` of the stage packages: the running execution. */
+export function executionDocument(execution: PipelineExecution, stageList: StageListForm = 'objects'): JsonObject {
+  return structuredClone({
+    application: execution.application,
+    authentication: execution.authentication,
+    buildTime: execution.buildTime,
+    canceled: execution.canceled,
+    canceledBy: execution.canceledBy,
+    cancellationReason: execution.cancellationReason,
+    description: execution.description,
+    endTime: execution.endTime,
+    id: execution.id,
+    initialConfig: execution.initialConfig,
+    keepWaitingPipelines: execution.keepWaitingPipelines,
+    limitConcurrent: execution.limitConcurrent,
+    name: execution.name,
+    notifications: execution.notifications,
+    origin: execution.origin,
+    partition: execution.partition,
+    paused: execution.paused,
+    pipelineConfigId: execution.pipelineConfigId,
+    source: execution.source,
+    spelEvaluator: execution.spelEvaluator,
+    stages: stageList === 'ids' ? execution.stages.map((s) => s.id) : execution.stages.map(stageDocument),
+    startTime: execution.startTime,
+    startTimeExpiry: execution.startTimeExpiry,
+    status: execution.status,
+    systemNotifications: execution.systemNotifications,
+    templateVariables: execution.templateVariables,
+    trigger: executionTriggerDocument(execution.trigger),
+    type: execution.type,
+  });
+}
+
+/** `input.user`. */
+export function userDocument(user: User): JsonObject {
+  return { isAdmin: user.isAdmin, roles: user.roles.map((r) => ({ name: r.name, source: r.source })), username: user.username };
+}
+
+/**
+ * Input of `spinnaker.execution.pipelines.before`: the pipeline configuration (every saved key
+ * passes through; documented keys get Spinnaker's defaults) plus `executionId`, the firing
+ * trigger and `receivedArtifacts`, and the user.
+ */
+export function pipelineBeforeInput(execution: PipelineExecution, user: User): JsonObject {
+  const config = execution.config;
+  return structuredClone({
+    pipeline: {
+      disabled: false,
+      expectedArtifacts: [],
+      keepWaitingPipelines: false,
+      limitConcurrent: true,
+      notifications: [],
+      parallel: true,
+      parameterConfig: [],
+      plan: false,
+      respectQuietPeriod: false,
+      spelEvaluator: 'v4',
+      triggers: [],
+      id: execution.pipelineConfigId ?? execution.id,
+      ...config,
+      application: config.application,
+      name: config.name,
+      stages: config.stages,
+      executionId: execution.id,
+      receivedArtifacts: execution.trigger.artifacts,
+      trigger: rawTriggerDocument(execution.trigger),
+    },
+    user: userDocument(user),
+  });
+}
+
+/** Input of `spinnaker.execution.stages.before|after.<type>`: the execution, the stage and the user. */
+export function stageInput(
+  execution: PipelineExecution,
+  stage: StageExecution,
+  user: User,
+  stageList: StageListForm = 'objects',
+): JsonObject {
+  return { pipeline: executionDocument(execution, stageList), stage: stageDocument(stage), user: userDocument(user) };
+}
+
+/** Input of `spinnaker.deployment.tasks.before.<type>`: `{ deploy: <operation description> }`. */
+export function deploymentInput(description: JsonObject): JsonObject {
+  return { deploy: structuredClone(description) };
+}
