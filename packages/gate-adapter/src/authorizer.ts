@@ -1,0 +1,162 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decide, type AuthzDecision, type AuthzErrorBody } from './authorize.js';
+import { readJsonBody } from './body.js';
+import { createRequestClassifier, type RequestClass } from './classify.js';
+import { resolveGateConfig, type GateAuthzConfig, type GateAuthzConfigInput } from './config.js';
+import type { DecisionSource } from './engine.js';
+import { evaluateEntitlement, type EntitlementResponse } from './entitlements.js';
+import { GateRequestError } from './errors.js';
+import type { IdentityRequest, IdentityResolver } from './identity.js';
+import { BODY_METHODS, buildGateInput } from './input.js';
+import type { GateUser } from './user.js';
+
+/** One line per authorization, for logs and tests. */
+export interface AuthzEvent {
+  readonly method: string;
+  readonly url: string;
+  readonly path: readonly string[];
+  readonly outcome: AuthzDecision['outcome'] | 'entitlements';
+  readonly status: number;
+  readonly username?: string;
+}
+
+/** Options of {@link createGateAuthorizer}. */
+export interface GateAuthorizerOptions {
+  /** The policy engine (the evaluator's PolicyEngine fits). */
+  readonly engine: DecisionSource;
+  /** Who is calling. */
+  readonly identity: IdentityResolver;
+  /** Configuration; see `readArmoryConfig` for Armory's keys. */
+  readonly config?: GateAuthzConfig | GateAuthzConfigInput;
+  /** Used when the resolver finds nobody; without it such requests get 401. */
+  readonly anonymousUser?: GateUser;
+  /** Called once per request that reached the authorizer. */
+  readonly onAuthz?: (event: AuthzEvent) => void;
+}
+
+/** What a handler learns about an authorized request. */
+export interface GateRequestContext {
+  /** The caller, absent on exempt paths. */
+  readonly user?: GateUser;
+  /** Normalised path segments. */
+  readonly path: readonly string[];
+  /** Whether the request body was read (then `body` is what the policy saw). */
+  readonly bodyRead: boolean;
+  readonly body?: unknown;
+  readonly authz: AuthzDecision;
+}
+
+/** The object every middleware flavour is built from. */
+export interface GateAuthorizer {
+  readonly config: GateAuthzConfig;
+  /** Pure classification: invalid, exempt, entitlements route, or protected. */
+  classify(method: string, url: string): RequestClass;
+  /** Identity of a request (resolver, then `anonymousUser`). */
+  identify(request: IdentityRequest): Promise<GateUser | null>;
+  /** Policy decision for a protected request whose identity and body are known. */
+  authorize(method: string, path: readonly string[], user: GateUser, body: unknown, signal?: AbortSignal): Promise<AuthzDecision>;
+  /** Answers the UI entitlements route for `user`. */
+  entitlement(user: GateUser, payload: unknown, signal?: AbortSignal): Promise<EntitlementResponse>;
+  /**
+   * Runs the whole flow on a node:http request: answers refusals and the entitlements
+   * route itself (returns null), or returns the context of a request to pass on.
+   * Reads the body of POST/PUT/PATCH requests (consuming the stream).
+   */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<GateRequestContext | null>;
+  /** Reports an event to `onAuthz`. */
+  report(event: AuthzEvent): void;
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function errorBody(e: GateRequestError): AuthzErrorBody {
+  return { error: e.errorName, message: e.message };
+}
+
+/** Creates the authorizer all middleware flavours share. */
+export function createGateAuthorizer(options: GateAuthorizerOptions): GateAuthorizer {
+  const config = resolveGateConfig(options.config);
+  const classifier = createRequestClassifier(config);
+  const report = (event: AuthzEvent) => options.onAuthz?.(event);
+  const authorizer: GateAuthorizer = {
+    config,
+    classify: (method, url) => classifier.classify(method, url),
+    async identify(request) {
+      return (await options.identity(request)) ?? options.anonymousUser ?? null;
+    },
+    authorize(method, path, user, body, signal) {
+      return decide(options.engine, buildGateInput(user, method, path, body), config, signal);
+    },
+    entitlement(user, payload, signal) {
+      return evaluateEntitlement(options.engine, user, payload, config, signal);
+    },
+    report,
+    async handle(req, res) {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const url = req.url ?? '/';
+      const cls = classifier.classify(method, url);
+      const event = (path: readonly string[], outcome: AuthzEvent['outcome'], status: number, user?: GateUser) =>
+        report({ method, url, path, outcome, status, ...(user ? { username: user.username } : {}) });
+      if (cls.kind === 'invalid') {
+        event([], 'bad-request', cls.error.status);
+        sendJson(res, cls.error.status, errorBody(cls.error));
+        return null;
+      }
+      if (cls.kind === 'exempt') {
+        event(cls.path, 'exempt', 200);
+        return { path: cls.path, bodyRead: false, authz: { allowed: true, outcome: 'exempt', status: 200, path: cls.path } };
+      }
+      const user = await authorizer.identify(req);
+      if (!user) {
+        event(cls.path, 'unauthenticated', 401);
+        sendJson(res, 401, { error: 'Unauthorized', message: 'authentication required' }, { 'www-authenticate': 'Basic realm="gate"' });
+        return null;
+      }
+      const abort = new AbortController();
+      const onClose = () => {
+        if (!res.writableEnded) abort.abort();
+      };
+      res.once('close', onClose);
+      try {
+        const readBody = cls.kind === 'entitlements' || BODY_METHODS.has(method);
+        let body: unknown;
+        if (readBody) {
+          try {
+            body = await readJsonBody(req, {
+              limit: config.bodyLimitBytes,
+              contentType: req.headers['content-type'],
+              contentEncoding: req.headers['content-encoding'],
+              contentLength: req.headers['content-length'],
+            });
+          } catch (e) {
+            if (!(e instanceof GateRequestError)) throw e;
+            event(cls.path, 'bad-request', e.status, user);
+            sendJson(res, e.status, errorBody(e), e.status === 413 ? { connection: 'close' } : {});
+            return null;
+          }
+        }
+        if (cls.kind === 'entitlements') {
+          const answer = await authorizer.entitlement(user, body, abort.signal);
+          event(cls.path, 'entitlements', answer.status, user);
+          sendJson(res, answer.status, answer.body);
+          return null;
+        }
+        const authz = await authorizer.authorize(method, cls.path, user, body, abort.signal);
+        event(cls.path, authz.outcome, authz.status, user);
+        if (!authz.allowed) {
+          sendJson(res, authz.status, authz.body);
+          return null;
+        }
+        return readBody ? { user, path: cls.path, bodyRead: true, body, authz } : { user, path: cls.path, bodyRead: false, authz };
+      } finally {
+        res.off('close', onClose);
+      }
+    },
+  };
+  return authorizer;
+}
