@@ -1,1 +1,7 @@
-export {};
+/**
+ * @policy-engine/engine-wasm — compiles policies with the real `opa build -t wasm` and
+ * evaluates them in-process with @open-policy-agent/opa-wasm.
+ * @packageDocumentation
+ */
+export { wasmEngine, type WasmEngine, type WasmEngineOptions } from './engine.js';
+export type { BuildInfo } from './build.js';

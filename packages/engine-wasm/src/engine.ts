@@ -1,0 +1,162 @@
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigurationError,
+  EngineUnavailable,
+  UnsupportedFeature,
+  type Engine,
+  type EngineEvaluateOptions,
+  type EngineResult,
+  type PolicyModule,
+  type PolicySet,
+} from '@policy-engine/evaluator';
+import { compileWasm, type BuildInfo } from './build.js';
+import { lookup, mergedData } from './data.js';
+import { WorkerPool } from './pool.js';
+
+/** Options of {@link wasmEngine}. */
+export interface WasmEngineOptions {
+  /** The `opa` binary used for `opa build -t wasm` (default `$OPA_BIN`, else `opa` on PATH). */
+  readonly opaPath?: string;
+  /** Where compiled wasm is cached by content hash (default `<os tmp>/policy-engine-wasm-cache`). */
+  readonly cacheDir?: string;
+  /** Time bound of one evaluation, ms (default 10 000): the worker running it is terminated. */
+  readonly timeoutMs?: number;
+  /** Time bound of one `opa build`, ms (default 120 000). */
+  readonly buildTimeoutMs?: number;
+  /** Worker threads evaluating in parallel (default min(2, CPUs)). */
+  readonly workers?: number;
+  /** Upper bound of each worker's wasm memory in 64 KiB pages (default 16 384 = 1 GiB). */
+  readonly maxMemoryPages?: number;
+  /** Called after every real `opa build` (cache hits do not call it). */
+  readonly onBuild?: (info: BuildInfo) => void;
+}
+
+/** The wasm engine: the Engine contract plus build statistics. */
+export interface WasmEngine extends Engine {
+  /** How many times this engine ran `opa build` (cache hits excluded). */
+  readonly builds: number;
+}
+
+interface Loaded {
+  readonly pool: WorkerPool | undefined;
+  /** Entrypoint name (`a/b`) per dotted package. */
+  readonly packages: ReadonlyMap<string, string>;
+  readonly data: Record<string, unknown>;
+}
+
+const EMPTY: Loaded = { pool: undefined, packages: new Map(), data: {} };
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Names each missing built-in with the modules whose source calls it. */
+function unsupported(missing: readonly string[], modules: readonly PolicyModule[]): UnsupportedFeature {
+  const lines = missing.map((name) => {
+    const re = new RegExp(`(^|[^\\w.])${escapeRegExp(name)}\\s*\\(`, 'm');
+    const users = modules.filter((m) => re.test(m.source)).map((m) => m.id);
+    return `${name} (used by ${users.length > 0 ? users.join(', ') : 'an unknown module'})`;
+  });
+  return new UnsupportedFeature(
+    `the wasm engine cannot run built-in${missing.length > 1 ? 's' : ''} that opa-wasm does not implement: ${lines.join('; ')}`,
+  );
+}
+
+/**
+ * Creates an engine that compiles the policy set with the real `opa build -t wasm` and
+ * evaluates it in-process with @open-policy-agent/opa-wasm, in worker threads so that a
+ * runaway evaluation can be stopped.
+ */
+export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
+  const opaPath = options.opaPath ?? process.env['OPA_BIN'] ?? 'opa';
+  const cacheDir = options.cacheDir ?? join(tmpdir(), 'policy-engine-wasm-cache');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const workers = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
+  const maxMemoryPages = options.maxMemoryPages ?? 16_384;
+  if (!(timeoutMs > 0)) throw new ConfigurationError('wasmEngine timeoutMs must be positive');
+  if (!(workers >= 1)) throw new ConfigurationError('wasmEngine workers must be at least 1');
+  let current: Loaded = EMPTY;
+  let closed = false;
+  let builds = 0;
+  let loading: Promise<void> = Promise.resolve();
+
+  const doLoad = async (set: PolicySet): Promise<void> => {
+    const packages = new Map<string, string>();
+    for (const m of set.modules) packages.set(m.packageName, m.packageName.split('.').join('/'));
+    const data = mergedData(set);
+    let pool: WorkerPool | undefined;
+    if (packages.size > 0) {
+      const entrypoints = [...new Set(packages.values())].sort();
+      const compiled = await compileWasm(set.modules, entrypoints, {
+        opaPath,
+        cacheDir,
+        timeoutMs: options.buildTimeoutMs ?? 120_000,
+        onBuild: (info) => {
+          builds++;
+          options.onBuild?.(info);
+        },
+      });
+      const started = await WorkerPool.start({ wasm: compiled.wasm, data, size: workers, maxMemoryPages });
+      if (started.ready.missing.length > 0) {
+        await started.pool.close();
+        throw unsupported(started.ready.missing, set.modules);
+      }
+      pool = started.pool;
+    }
+    if (closed) {
+      await pool?.close();
+      throw new EngineUnavailable('the wasm engine is closed');
+    }
+    const old = current;
+    current = { pool, packages, data };
+    // Evaluations already on the old pool finish there (they see the old set); then it goes.
+    if (old.pool) void old.pool.idle().then(() => old.pool?.close());
+  };
+
+  return {
+    name: 'wasm',
+    get builds() {
+      return builds;
+    },
+
+    load(policies: PolicySet): Promise<void> {
+      if (closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
+      const next = loading.then(() => doLoad(policies));
+      loading = next.catch(() => undefined);
+      return next;
+    },
+
+    async evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
+      if (closed) throw new EngineUnavailable('the wasm engine is closed');
+      const loaded = current;
+      const segments = packageName.split('.').filter((s) => s !== '');
+      // The package itself, or a rule inside a package (walk into the package's value).
+      for (let n = segments.length; n > 0; n--) {
+        const pkg = segments.slice(0, n).join('.');
+        const entrypoint = loaded.packages.get(pkg);
+        if (entrypoint === undefined || !loaded.pool) continue;
+        const resultSet = await loaded.pool.evaluate(entrypoint, input, timeoutMs, evalOptions?.signal);
+        const first = resultSet[0] as { result?: unknown } | undefined;
+        if (!first || !('result' in first)) return { defined: false };
+        const inner = lookup(first.result, segments.slice(n));
+        return inner.found ? { defined: true, value: inner.value } : { defined: false };
+      }
+      const prefix = `${segments.join('.')}.`;
+      if ([...loaded.packages.keys()].some((p) => p.startsWith(prefix))) {
+        throw new UnsupportedFeature(
+          `the wasm engine evaluates packages and the rules inside them, not data.${packageName}, which contains packages`,
+        );
+      }
+      const fromData = lookup(loaded.data, segments);
+      return fromData.found ? { defined: true, value: fromData.value } : { defined: false };
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await loading;
+      await current.pool?.close();
+      current = EMPTY;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EvaluationCancelled,
+  EvaluationTimeout,
+  PolicyCompileError,
+  UnsupportedFeature,
+} from '@policy-engine/evaluator';
+import { findOpa, runOpa } from '@policy-engine/opa';
+import { wasmEngine, type BuildInfo } from '../src/index.js';
+import { mod, policySet } from './helpers.js';
+
+const v0Deny = mod(
+  'policies/v0.rego',
+  'v0',
+  'package opa.pipelines\n\ndeny[msg] {\n  input.pipeline.name == "bad"\n  msg := sprintf("pipeline %q is bad", [input.pipeline.name])\n}\n',
+);
+const v1Authz = mod(
+  'policies/authz.rego',
+  'v1',
+  'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if input.user in data.cfg.admins\n',
+);
+const data = [{ path: ['cfg'], value: { admins: ['ann'] } }];
+
+let cacheDir: string;
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'wasm-cache-test-'));
+});
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('wasmEngine', () => {
+  it('compiles a mixed v0/v1 set and evaluates packages, rules inside them and data', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    await engine.load(policySet([v0Deny, v1Authz], data));
+    expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'bad' } })).toEqual({
+      defined: true,
+      value: { deny: ['pipeline "bad" is bad'] },
+    });
+    expect(await engine.evaluate('opa.pipelines', { pipeline: { name: 'ok' } })).toEqual({ defined: true, value: { deny: [] } });
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    expect(await engine.evaluate('spinnaker.http.authz.allow', { user: 'bob' })).toEqual({ defined: true, value: false });
+    expect(await engine.evaluate('spinnaker.http.authz.nothing', {})).toEqual({ defined: false });
+    expect(await engine.evaluate('cfg.admins', {})).toEqual({ defined: true, value: ['ann'] });
+    expect(await engine.evaluate('no.such.pkg', {})).toEqual({ defined: false });
+    await engine.close();
+  });
+
+  it('reuses the cached wasm for the same set: no second opa build', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wasm-cache-hit-'));
+    const seen: BuildInfo[] = [];
+    const first = wasmEngine({ opaPath: findOpa(), cacheDir: dir, onBuild: (i) => seen.push(i) });
+    await first.load(policySet([v1Authz], data));
+    expect(first.builds).toBe(1);
+    await first.load(policySet([v1Authz], data));
+    const second = wasmEngine({ opaPath: findOpa(), cacheDir: dir, onBuild: (i) => seen.push(i) });
+    await second.load(policySet([v1Authz], [{ path: ['cfg'], value: { admins: ['bob'] } }]));
+    expect(first.builds + second.builds).toBe(1);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.entrypoints).toEqual(['spinnaker/http/authz']);
+    // Data is not compiled in: the cached wasm sees the new data.
+    expect(await second.evaluate('spinnaker.http.authz', { user: 'bob' })).toEqual({ defined: true, value: { allow: true } });
+    await second.load(policySet([v1Authz, v0Deny], data));
+    expect(second.builds).toBe(1);
+    await Promise.all([first.close(), second.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a syntax error naming the file and line, and keeps the old set', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    await engine.load(policySet([v1Authz], data));
+    const broken = mod('policies/broken.rego', 'v1', 'package broken\n\nallow if {\n  input.x ==\n}\n');
+    const err = await engine.load(policySet([v1Authz, broken], data)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyCompileError);
+    expect((err as PolicyCompileError).problems[0]?.location).toMatchObject({ file: 'policies/broken.rego', line: 5 });
+    expect((err as Error).message).toContain('policies/broken.rego:5:');
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    await engine.close();
+  });
+
+  it('names unsupported built-ins and the module using them at load time', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    const jwt = mod(
+      'policies/jwt.rego',
+      'v1',
+      'package jwt\n\nclaims := payload if {\n  [_, payload, _] := io.jwt.decode(input.token)\n}\n\nnewer if semver.compare(input.v, "1.0.0") > 0\n',
+    );
+    const err = await engine.load(policySet([v1Authz, jwt])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedFeature);
+    expect((err as Error).message).toContain('io.jwt.decode (used by policies/jwt.rego)');
+    expect((err as Error).message).toContain('semver.compare (used by policies/jwt.rego)');
+    expect((err as Error).message).not.toContain('authz.rego');
+    await engine.close();
+  });
+
+  it('bounds a runaway evaluation, then keeps serving', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir, timeoutMs: 300, workers: 1 });
+    const runaway = mod(
+      'policies/runaway.rego',
+      'v1',
+      'package runaway\n\nspin if {\n  some a in numbers.range(1, 20000)\n  some b in numbers.range(1, 20000)\n  a + b < 0\n}\n',
+    );
+    await engine.load(policySet([runaway, mod('policies/fine.rego', 'v1', 'package fine\n\nok := true\n')]));
+    const started = Date.now();
+    await expect(engine.evaluate('runaway', {})).rejects.toBeInstanceOf(EvaluationTimeout);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await engine.evaluate('fine', {})).toEqual({ defined: true, value: { ok: true } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    await expect(engine.evaluate('runaway', {}, { signal: ac.signal })).rejects.toBeInstanceOf(EvaluationCancelled);
+    expect(await engine.evaluate('fine', {})).toEqual({ defined: true, value: { ok: true } });
+    await engine.close();
+  });
+});
+
+describe('host built-ins agree with OPA', () => {
+  const source = `package hostcheck
+
+import rego.v1
+
+fmt := sprintf("%v|%q|%d|%s|%v|%v|%v|%.2f|%x|%v|%s|%5d|%-4s|", [["master", "main"], "x\\"y", 5, "str", {"k": 1, "a": [true, null]}, 1.5, true, 3.14159, 255, null, ["a"], 42, "ab"])
+bad := sprintf("%d %s %d", [1.5, 3])
+small := sprintf("%v %v", [0.00001, 1e21])
+hashes := [crypto.sha256("abc"), crypto.md5("abc"), crypto.sha1("abc")]
+hexes := [hex.encode("hi!"), hex.decode("6869")]
+prefix := [strings.any_prefix_match("abc", ["x", "ab"]), strings.any_prefix_match(["q"], "a"), strings.any_suffix_match("abc", "bc")]
+query := urlquery.encode("a b&c=d/é~")
+`;
+
+  it('sprintf, crypto, hex, strings and urlquery give the same values as opa eval', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hostcheck-'));
+    try {
+      const file = join(dir, 'hostcheck.rego');
+      await writeFile(file, source);
+      const res = await runOpa(['eval', '-f', 'json', '-d', file, 'data.hostcheck']);
+      expect(res.code).toBe(0);
+      const want = (JSON.parse(res.stdout) as { result: { expressions: { value: unknown }[] }[] }).result[0]?.expressions[0]?.value;
+      const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+      await engine.load(policySet([mod('hostcheck.rego', 'v1', source)]));
+      const got = await engine.evaluate('hostcheck', {});
+      await engine.close();
+      expect(got).toEqual({ defined: true, value: want });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
