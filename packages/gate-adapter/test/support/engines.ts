@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { createPolicyEngine, type PolicyEngine, type PolicyEngineOptions } from '@policy-engine/evaluator';
 import { opaEngine } from '@policy-engine/engine-opa';
-import { startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { wasmEngine } from '@policy-engine/engine-wasm';
+import { findOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
 
 /** Directory of the suite's policies (one v1 module, one v0 module). */
 export const POLICY_DIR = fileURLToPath(new URL('../policies', import.meta.url));
@@ -38,6 +39,28 @@ export const engineKinds: readonly EngineKind[] = [
         async close() {
           await engine.close();
           await server.stop();
+        },
+      };
+    },
+  },
+  {
+    name: 'wasm',
+    async create(options) {
+      const engine = await createPolicyEngine({
+        engine: wasmEngine({ opaPath: findOpa(), timeoutMs: 3000 }),
+        policies,
+        options: { timeoutMs: 3000, ...options },
+      });
+      let closed = false;
+      return {
+        engine,
+        // An embedded engine has no server to kill: closing it makes every later evaluation fail.
+        async breakEngine() {
+          closed = true;
+          await engine.close();
+        },
+        async close() {
+          if (!closed) await engine.close();
         },
       };
     },
