@@ -1,0 +1,58 @@
+/**
+ * The example runner: one call does what `policy-engine run-pipeline` does.
+ */
+import { createOrcaInterceptor, runPipeline, type PipelineConfig, type PipelineRunResult, type User } from '@policy-engine/orca-adapter';
+import type { Engine } from '@policy-engine/evaluator';
+import { DEFAULT_POLICY_DIR, openPolicyEngine, type EngineName } from './engines.js';
+import { formatExecutionLog, type LogFormat } from './format.js';
+
+/** Options of {@link runPipelineExample}. */
+export interface RunPipelineExampleOptions {
+  /** Default {@link DEFAULT_POLICY_DIR} (examples/policies). */
+  readonly policyDir?: string;
+  /** Default `wasm` (embedded). */
+  readonly engine?: EngineName;
+  /** The user starting the pipeline: a name, or a full user (default `anonymous`). */
+  readonly user?: User | string;
+  /** Default `pretty`. */
+  readonly format?: LogFormat;
+  /** Also consult the legacy package names (`spinnaker.execution.task.before.*`, `spinnaker.deployment.tasks.*`). */
+  readonly legacyPackageNames?: boolean;
+  readonly opaPath?: string;
+  /** Wraps the engine (e.g. a counting decorator in tests). */
+  readonly wrapEngine?: (engine: Engine) => Engine;
+}
+
+/** What a run produced: the exit code (0 succeeded, 1 stopped by a policy), the rendered log and the raw result. */
+export interface RunPipelineExampleResult {
+  readonly exitCode: 0 | 1;
+  readonly output: string;
+  readonly result: PipelineRunResult;
+}
+
+/**
+ * Executes a pipeline configuration (as Spinnaker saves it) with the simulated executors
+ * under every policy hook, and renders the execution log.
+ * @throws InvalidPipelineConfig for a configuration that cannot run; UnsupportedFeature for
+ *   `engine: 'native'`; PolicySourceError / PolicyCompileError for unreadable or broken policies.
+ */
+export async function runPipelineExample(pipeline: unknown, options: RunPipelineExampleOptions = {}): Promise<RunPipelineExampleResult> {
+  const engine = options.engine ?? 'wasm';
+  const runner = await openPolicyEngine({
+    engine,
+    policyDir: options.policyDir ?? DEFAULT_POLICY_DIR,
+    ...(options.opaPath ? { opaPath: options.opaPath } : {}),
+    ...(options.wrapEngine ? { wrapEngine: options.wrapEngine } : {}),
+  });
+  try {
+    const interceptor = createOrcaInterceptor({ policyEngine: runner.policyEngine, legacyPackageNames: options.legacyPackageNames ?? false });
+    const result = await runPipeline(pipeline as PipelineConfig, { interceptor, ...(options.user !== undefined ? { user: options.user } : {}) });
+    return {
+      exitCode: result.status === 'SUCCEEDED' ? 0 : 1,
+      output: formatExecutionLog(result, options.format ?? 'pretty', { engine }),
+      result,
+    };
+  } finally {
+    await runner.close();
+  }
+}
