@@ -47,7 +47,8 @@ function attempt(source: string, version: RegoVersion, file: string): ParseAttem
       return;
     }
     // A rule head opening a body without `if`: v0 only.
-    if (version === 'v1' && /^[A-Za-z_][\w.]*(\[[^\]]*\])?(\([^)]*\))?\s*(:?=\s*[^{]*)?\{/.test(line) && !/\bif\b/.test(line)) {
+    const v0Head = /^[A-Za-z_][\w.]*(\[[^\]]*\])?(\([^)]*\))?\s*(:?=\s*[^{\s][^{]*)?\{/;
+    if (version === 'v1' && v0Head.test(line) && !/\b(if|contains|else)\b/.test(line)) {
       const col = 1;
       problems.push({ message: 'rego_parse_error: `if` keyword is required before rule body', location: { file, line: index + 1, col }, code: 'rego_parse_error' });
     }

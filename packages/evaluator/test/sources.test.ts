@@ -23,7 +23,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('directory source', () => {
-  it('loads v1 modules, mounts data.json at its directory and merges other data at the root', async () => {
+  it('loads v1 modules and mounts every data file at its directory path, like opa run', async () => {
     const dir = join(root, 'dir-v1');
     await writeTree(dir, {
       'pipelines/save.rego': V1_PIPELINES,
@@ -31,6 +31,7 @@ describe('directory source', () => {
       'roles/data.json': '{"trusted": ["app1"]}',
       'nested/deeper/data.yaml': 'limits:\n  max: 3\n',
       'extra.yaml': 'environment: prod\n',
+      'roles/more.yml': 'admins: [ann]\n',
       'README.md': 'not loaded',
       '.hidden/ignored.rego': 'this is not rego',
     });
@@ -43,6 +44,7 @@ describe('directory source', () => {
       ['extra.yaml', [], { environment: 'prod' }],
       ['nested/deeper/data.yaml', ['nested', 'deeper'], { limits: { max: 3 } }],
       ['roles/data.json', ['roles'], { trusted: ['app1'] }],
+      ['roles/more.yml', ['roles'], { admins: ['ann'] }],
     ]);
     expect(policySet.revision).toMatch(/^[0-9a-f]{64}$/);
     const again = await loadPolicySources({ kind: 'directory', path: dir });

@@ -3,13 +3,13 @@
  *
  * Directory layout rules (documented in the README):
  * - every `*.rego` file at any depth is a module (id = its path);
- * - `data.json` / `data.yaml` / `data.yml` mount at their directory's path relative to the root
- *   (`roles/data.json` → `data.roles`), like OPA bundles;
- * - any other `*.json` / `*.yaml` / `*.yml` file merges at the root of `data`, like `opa run file.json`;
+ * - every `*.json` / `*.yaml` / `*.yml` file mounts at its directory's path relative to the root,
+ *   whatever its name (`roles/data.json` and `roles/extra.yaml` → `data.roles`; files at the top
+ *   merge at the root of `data`) — what `opa run <dir>` and `opa eval -d <dir>` do;
  * - names starting with `.` (files and directories) are skipped.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { DataDocument } from '../engine.js';
 import { PolicySourceError } from '../errors.js';
 import type { RegoVersionSetting } from '../options.js';
@@ -59,7 +59,7 @@ export async function loadDirectory(root: string, regoVersion: RegoVersionSettin
     }
     const value = parseDataText(text, file);
     const rel = relative(root, file);
-    const mountPath = isMountedDataFile(basename(file)) ? rel.split(sep).slice(0, -1) : [];
+    const mountPath = rel.split(sep).slice(0, -1);
     data.push({ id: file, path: mountPath, value });
   }
   return { modules, data };
