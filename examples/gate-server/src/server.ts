@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFront50Validator } from '@policy-engine/front50-adapter';
+import {
+  basicAuthIdentity,
+  createGateAuthorizer,
+  loadArmoryConfigFile,
+  readArmoryConfig,
+  type AuthzEvent,
+  type GateAuthzConfig,
+} from '@policy-engine/gate-adapter';
+import { createGateApp } from './app.js';
+import { startEngine } from './engine.js';
+import type { GateServerSettings } from './settings.js';
+import { createStore, type GateStore } from './store.js';
+import { loadUsersFile } from './users.js';
+
+/** A running example Gate. */
+export interface RunningGate {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** Engine description (`wasm`, `opa http://…`). */
+  readonly engine: string;
+  readonly policyDir: string;
+  /** Policy packages loaded at start. */
+  readonly packages: readonly string[];
+  readonly config: GateAuthzConfig;
+  readonly store: GateStore;
+  /** The one startup line: URL, engine, policy dir, packages. */
+  readonly startupLine: string;
+  /** Stops accepting connections, finishes running requests (up to `graceMs`), closes the engine. Idempotent. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Extra hooks for embedding and tests. */
+export interface StartGateOptions {
+  /** Called for every authorization (e.g. access logging). */
+  readonly onAuthz?: (event: AuthzEvent) => void;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Starts the example Gate with `settings` (see `settingsFromEnv`). */
+export async function startGateServer(settings: GateServerSettings, options: StartGateOptions = {}): Promise<RunningGate> {
+  const users = loadUsersFile(settings.usersFile);
+  const config = settings.gateConfigFile ? loadArmoryConfigFile(settings.gateConfigFile) : readArmoryConfig({});
+  const engine = await startEngine(settings, config);
+  let server: Server | undefined;
+  try {
+    const authorizer = createGateAuthorizer({
+      engine: engine.policyEngine,
+      identity: basicAuthIdentity(users, 'FILE'),
+      config,
+      ...(options.onAuthz ? { onAuthz: options.onAuthz } : {}),
+    });
+    const validator = createFront50Validator({ policyEngine: engine.policyEngine });
+    const store = createStore();
+    server = createServer(createGateApp({ authorizer, validator, store }));
+    const address = await listen(server, settings.port, settings.host);
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    const packages = engine.policyEngine.packages();
+    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${settings.policyDir} packages=${packages.join(',') || '(none)'}`;
+    let closing: Promise<void> | undefined;
+    const srv = server;
+    return {
+      url,
+      port: address.port,
+      engine: engine.description,
+      policyDir: settings.policyDir,
+      packages,
+      config,
+      store,
+      startupLine,
+      close(graceMs = 5000) {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => srv.closeAllConnections(), graceMs);
+            timer.unref();
+            srv.close(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+            srv.closeIdleConnections();
+          });
+          await engine.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    server?.close();
+    await engine.close();
+    throw e;
+  }
+}

@@ -1,0 +1,89 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from '@policy-engine/evaluator';
+
+/** Which evaluation backend the server uses. */
+export type EngineChoice = 'native' | 'wasm' | 'opa';
+
+/** Everything the example server is started with. */
+export interface GateServerSettings {
+  /** Port to listen on (0 = any free port). */
+  readonly port: number;
+  /** Interface to listen on. */
+  readonly host: string;
+  /** Directory of `.rego` modules and data files. */
+  readonly policyDir: string;
+  readonly regoVersion: 'v0' | 'v1' | 'auto';
+  readonly engine: EngineChoice;
+  /** OPA to use with `engine: 'opa'`; without it a local OPA is started. */
+  readonly opaUrl?: string;
+  /** The `opa` binary (wasm builds, local OPA); default `$OPA_BIN` or the repo's OPA. */
+  readonly opaPath?: string;
+  /** Append one JSON line per decision to this file. */
+  readonly decisionLog?: string;
+  /** Users for HTTP Basic auth. */
+  readonly usersFile: string;
+  /** Armory-style YAML profile (`armory.policyEngine.*`), optional. */
+  readonly gateConfigFile?: string;
+  /** Re-read policies when files in `policyDir` change (default true). */
+  readonly watchPolicies: boolean;
+}
+
+/** Default policy directory: the repository's `examples/policies`. */
+export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../policies', import.meta.url));
+/** Default users file: `examples/gate-server/users.json`. */
+export const DEFAULT_USERS_FILE = fileURLToPath(new URL('../users.json', import.meta.url));
+/** Default port, Gate's. */
+export const DEFAULT_PORT = 8084;
+
+const ENGINES: readonly EngineChoice[] = ['native', 'wasm', 'opa'];
+const REGO_VERSIONS = ['v0', 'v1', 'auto'] as const;
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/**
+ * Reads the settings from environment variables: `PORT`, `HOST`, `POLICY_DIR`, `ENGINE`,
+ * `OPA_URL`, `OPA_BIN`, `DECISION_LOG`, `REGO_VERSION`, `USERS_FILE`, `GATE_CONFIG`,
+ * `WATCH_POLICIES`. Relative paths are resolved against `INIT_CWD` (where `npm start` was
+ * typed) or `cwd`.
+ * @throws ConfigurationError on an unknown engine, Rego version or a bad port.
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): GateServerSettings {
+  const base = nonEmpty(env['INIT_CWD']) ?? cwd;
+  const path = (v: string | undefined) => {
+    const s = nonEmpty(v);
+    return s === undefined ? undefined : isAbsolute(s) ? s : resolve(base, s);
+  };
+  const portText = nonEmpty(env['PORT']);
+  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`PORT must be a port number, got "${portText}"`);
+  const engine = (nonEmpty(env['ENGINE']) ?? 'wasm').toLowerCase();
+  if (!ENGINES.includes(engine as EngineChoice)) {
+    throw new ConfigurationError(`ENGINE must be one of ${ENGINES.join(', ')}, got "${env['ENGINE']}"`);
+  }
+  const regoVersion = (nonEmpty(env['REGO_VERSION']) ?? 'auto').toLowerCase();
+  if (!(REGO_VERSIONS as readonly string[]).includes(regoVersion)) {
+    throw new ConfigurationError(`REGO_VERSION must be one of ${REGO_VERSIONS.join(', ')}, got "${env['REGO_VERSION']}"`);
+  }
+  const watch = nonEmpty(env['WATCH_POLICIES'])?.toLowerCase();
+  if (watch !== undefined && watch !== 'true' && watch !== 'false') throw new ConfigurationError(`WATCH_POLICIES must be true or false, got "${watch}"`);
+  const opaUrl = nonEmpty(env['OPA_URL']);
+  const opaPath = nonEmpty(env['OPA_BIN']);
+  const decisionLog = path(env['DECISION_LOG']);
+  const gateConfigFile = path(env['GATE_CONFIG']);
+  return {
+    port,
+    host: nonEmpty(env['HOST']) ?? '127.0.0.1',
+    policyDir: path(env['POLICY_DIR']) ?? DEFAULT_POLICY_DIR,
+    regoVersion: regoVersion as GateServerSettings['regoVersion'],
+    engine: engine as EngineChoice,
+    usersFile: path(env['USERS_FILE']) ?? DEFAULT_USERS_FILE,
+    watchPolicies: watch !== 'false',
+    ...(opaUrl ? { opaUrl } : {}),
+    ...(opaPath ? { opaPath } : {}),
+    ...(decisionLog ? { decisionLog } : {}),
+    ...(gateConfigFile ? { gateConfigFile } : {}),
+  };
+}
