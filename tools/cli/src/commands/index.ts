@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../program.js';
 import { registerEval } from './eval.js';
+import { registerRunPipeline } from './run-pipeline.js';
 
 /** Every subcommand of `policy-engine`, in help order. Each lives in its own file. */
-export const commands: readonly RegisterCommand[] = [registerEval];
+export const commands: readonly RegisterCommand[] = [registerEval, registerRunPipeline];
