@@ -1,1 +1,30 @@
-export {};
+/**
+ * @policy-engine/rego-parser — lexer, parser, located AST and formatter for Rego v0/v1.
+ * @packageDocumentation
+ */
+import type { Module } from './ast.js';
+import { RegoParseError } from './errors.js';
+import { parseModule, type ParseOptions, type ParseResult } from './parser/module.js';
+
+export type * from './ast.js';
+export type { Location } from './location.js';
+export { RegoParseError, formatParseError, type ParseError, type ParseErrorCode } from './errors.js';
+export type { ParseOptions, ParseResult } from './parser/module.js';
+export { refText } from './parser/util.js';
+
+/** Parses a Rego module; never throws — returns the module (when valid) and every error found. */
+export function parse(source: string, options: ParseOptions = {}): ParseResult {
+  return parseModule(source, options);
+}
+
+/** Parses a Rego module or throws a `RegoParseError` carrying every error. */
+export function parseOrThrow(source: string, options: ParseOptions = {}): Module {
+  const r = parseModule(source, options);
+  if (!r.module) throw new RegoParseError(r.errors);
+  return r.module;
+}
+
+/** The dotted package name of a module, e.g. `opa.pipelines` (without `data.`). */
+export function packageName(module: Module): string {
+  return module.package.path.join('.');
+}

@@ -1,0 +1,232 @@
+import type { Body, Expr, Term, With } from '../ast.js';
+import type { Location } from '../location.js';
+import type { ParserState } from './state.js';
+import { exprOp, infixCall, parseTerm, parseTermInfixCall, parseVar, scanAheadRef } from './terms.js';
+
+/** `{ ... }` body contents up to `end` (which is left as the current token). */
+export function parseBody(p: ParserState, end: string): Body | undefined {
+  if (!p.enter()) return undefined;
+  try {
+    return parseQuery(p, false, end);
+  } finally {
+    p.leave();
+  }
+}
+
+/** A query: literals separated by `;` or newlines. */
+export function parseQuery(p: ParserState, requireSemi: boolean, end: string): Body | undefined {
+  if (p.tok() === end) {
+    p.error(p.loc(), 'found empty body');
+    return undefined;
+  }
+  const body: Expr[] = [];
+  for (;;) {
+    const expr = parseLiteral(p);
+    if (!expr) return undefined;
+    body.push(expr);
+    if (p.tok() === ';') {
+      p.scan();
+      continue;
+    }
+    if (p.tok() === end || requireSemi) return body;
+    if (!p.skippedNL) {
+      if (p.errors.length === 0) {
+        hintMissingInfixKeyword(p);
+        p.illegal(`expected \\n or ; or ${end === 'eof' ? 'eof' : end}`);
+      }
+      return undefined;
+    }
+  }
+}
+
+function hintMissingInfixKeyword(p: ParserState): void {
+  if (p.hints.length > 0) return;
+  if (p.tok() === 'ident' && p.lit === 'in') p.hint('`import future.keywords.in` for `x in xs` expressions');
+}
+
+function isNegated(p: ParserState): boolean {
+  if (p.tok() !== 'not') return false;
+  const next = p.peekWS();
+  return next !== '.' && next !== '[';
+}
+
+/** One body literal: `[not] expr [with ...]`, `some ...`, `every ...`. */
+export function parseLiteral(p: ParserState): Expr | undefined {
+  const loc = p.loc();
+  if (p.tok() !== 'ident' && p.t.kind === 'ident' && !p.ws && p.isAllowedRefKeyword(p.tok())) {
+    const next = p.peekWS();
+    if (next === '.' || next === '[') {
+      p.override = 'ident';
+      return parseLiteralExpr(p, false, loc);
+    }
+  }
+  const negated = isNegated(p);
+  if (negated) p.scan();
+  switch (p.tok()) {
+    case 'some':
+      if (negated) {
+        p.illegal("illegal negation of 'some'");
+        return undefined;
+      }
+      return parseSome(p);
+    case 'every':
+      if (negated) {
+        p.illegal("illegal negation of 'every'");
+        return undefined;
+      }
+      return parseEvery(p);
+    default:
+      return parseLiteralExpr(p, negated, loc);
+  }
+}
+
+function parseLiteralExpr(p: ParserState, negated: boolean, loc: Location): Expr | undefined {
+  const expr = parseExpr(p, loc);
+  if (!expr) return undefined;
+  let withs: With[] = [];
+  if (p.tok() === 'with') {
+    const w = parseWith(p);
+    if (!w) return undefined;
+    withs = w;
+  }
+  return { ...expr, negated, with: withs };
+}
+
+function parseExpr(p: ParserState, loc: Location): Expr | undefined {
+  const lhs = parseTermInfixCall(p);
+  if (!lhs) return undefined;
+  const op = exprOp(p);
+  if (op) {
+    const rhs = parseTermInfixCall(p);
+    if (!rhs) return undefined;
+    const call = infixCall(op.op, op.op === ':=' ? 'assign' : 'eq', [lhs, rhs], lhs.location, op.loc);
+    return { type: 'expr', negated: false, terms: call, with: [], location: loc };
+  }
+  return { type: 'expr', negated: false, terms: lhs, with: [], location: loc };
+}
+
+/** `with a as b [with c as d ...]`. */
+export function parseWith(p: ParserState): With[] | undefined {
+  const withs: With[] = [];
+  for (;;) {
+    const location = p.loc();
+    p.scan();
+    if (p.tok() !== 'ident') {
+      p.illegal('expected ident');
+      return undefined;
+    }
+    const target = parseTerm(p);
+    if (!target) return undefined;
+    if (target.type !== 'ref' && target.type !== 'var') p.illegal('expected with target path');
+    if (p.tok() !== 'as') {
+      p.illegal('expected as keyword');
+      return undefined;
+    }
+    p.scan();
+    const value = parseTermInfixCall(p);
+    if (!value) return undefined;
+    withs.push({ type: 'with', target, value, location });
+    if (p.tok() !== 'with') break;
+  }
+  return withs;
+}
+
+function memberName(t: Term): string | undefined {
+  if (t.type !== 'call' || t.infix !== 'in') return undefined;
+  const v = t.operator.value;
+  return v.length === 2 && v[1]?.type === 'string' ? v[1].value : undefined;
+}
+
+function parseSome(p: ParserState): Expr | undefined {
+  const location = p.loc();
+  const s = p.save();
+  p.scan();
+  const term = parseTermInfixCall(p);
+  if (term && term.type === 'call') {
+    const name = memberName(term);
+    if (name === 'member_2' || name === 'member_3') {
+      const expr: Expr = { type: 'expr', negated: false, terms: { type: 'some', symbols: [term], location }, with: [], location };
+      if (p.tok() === 'with') {
+        const w = parseWith(p);
+        if (!w) return undefined;
+        return { ...expr, with: w };
+      }
+      return expr;
+    }
+    p.illegal('expected `x in xs` or `x, y in xs` expression');
+    return undefined;
+  }
+  p.restore(s);
+  if (p.regoVersion === 'v0' && !p.isKeyword('in')) {
+    // Hint like OPA when `in` would have made this parse.
+    const s2 = p.save();
+    p.scan();
+    p.scan();
+    const isIn = p.tok() === 'ident' && p.lit === 'in';
+    p.restore(s2);
+    if (isIn) p.hint('`import future.keywords.in` for `some x in xs` expressions');
+  }
+  const symbols: Term[] = [];
+  for (;;) {
+    p.scan();
+    if (p.tok() !== 'ident') {
+      p.illegal('expected var');
+      return undefined;
+    }
+    symbols.push(parseVar(p));
+    p.scan();
+    if (p.tok() !== ',') break;
+  }
+  return { type: 'expr', negated: false, terms: { type: 'some', symbols, location }, with: [], location };
+}
+
+function parseEvery(p: ParserState): Expr | undefined {
+  const location = p.loc();
+  p.scan();
+  const term = parseTermInfixCall(p);
+  if (!term) return undefined;
+  const name = term.type === 'call' ? memberName(term) : undefined;
+  if (!name || term.type !== 'call') {
+    p.illegal('expected `x[, y] in xs { ... }` expression');
+    return undefined;
+  }
+  let key: Term | undefined;
+  let value: Term;
+  let domain: Term;
+  if (name === 'member_3') {
+    [key, value, domain] = term.args as [Term, Term, Term];
+    if (key.type !== 'var') {
+      p.illegal('expected key to be a variable');
+      return undefined;
+    }
+  } else {
+    [value, domain] = term.args as [Term, Term];
+  }
+  if (value.type !== 'var') {
+    p.illegal('expected value to be a variable');
+    return undefined;
+  }
+  if (p.tok() === '{') {
+    p.scan();
+    const body = parseBody(p, '}');
+    if (!body) return undefined;
+    p.scan();
+    const expr: Expr = {
+      type: 'expr',
+      negated: false,
+      terms: { type: 'every', ...(key ? { key } : {}), value, domain, body, location },
+      with: [],
+      location,
+    };
+    if (p.tok() === 'with') {
+      const w = parseWith(p);
+      if (!w) return undefined;
+      return { ...expr, with: w };
+    }
+    return expr;
+  }
+  p.illegal('missing body');
+  return undefined;
+}
+
+export { scanAheadRef };

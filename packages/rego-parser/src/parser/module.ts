@@ -1,0 +1,347 @@
+import type { Annotation, Body, Comment, Head, Import, Module, Package, Rule, RuleKind, Term } from '../ast.js';
+import type { ParseError } from '../errors.js';
+import { caretExcerpt } from '../errors.js';
+import { lex } from '../lexer/lexer.js';
+import type { Location } from '../location.js';
+import { BUILTIN_NAMES } from './builtins.js';
+import { parseQuery } from './expressions.js';
+import { applySpecialImport, parseImport, parsePackage } from './imports.js';
+import { errKeywordRuleName, implicitTrueBody, parseRules, type RawHead, type RawRule } from './rules.js';
+import { KEYWORDS_V1, ParserState } from './state.js';
+import { valueName } from './terms.js';
+import { refText } from './util.js';
+import { collectAnnotations } from './annotations.js';
+
+/** Options of `parse`. */
+export interface ParseOptions {
+  /** Rego syntax version: `v1` (default) or `v0` (like OPA's `--v0-compatible`). */
+  readonly regoVersion?: 'v0' | 'v1';
+  /** File name used in locations and messages. */
+  readonly file?: string;
+}
+
+/** The result of `parse`: the module when there are no errors, and every error found. */
+export interface ParseResult {
+  readonly module: Module | undefined;
+  readonly errors: readonly ParseError[];
+}
+
+type Stmt =
+  | { kind: 'package'; pkg: Package }
+  | { kind: 'import'; imp: Import }
+  | { kind: 'rules'; rules: RawRule[] }
+  | { kind: 'body'; body: Body; location: Location };
+
+/** Skips to the next token that starts a line at column 1 (error recovery). */
+function recover(p: ParserState, from: number): void {
+  p.ws = false;
+  p.override = undefined;
+  let i = Math.max(p.i, from + 1);
+  while (i < p.toks.length - 1) {
+    const t = p.toks[i];
+    if (t && t.nl && t.col === 1) break;
+    i++;
+  }
+  p.i = Math.min(i, p.toks.length - 1);
+  p.termCache.clear();
+  const t = p.t;
+  if (t.errors) for (const e of t.errors) p.error(p.loc(), e.message);
+}
+
+function statements(p: ParserState): { stmts: Stmt[]; raise: 'v1' | 'v2' | undefined } {
+  const stmts: Stmt[] = [];
+  let raise: 'v1' | 'v2' | undefined;
+  // First token.
+  if (p.t.errors) for (const e of p.t.errors) p.error(p.loc(), e.message);
+  while (p.tok() !== 'eof') {
+    const startI = p.i;
+    const errorsBefore = p.errors.length;
+    const failed = (): void => {
+      if (p.errors.length === errorsBefore) p.illegal();
+      recover(p, startI);
+    };
+    if (errKeywordRuleName(p, false)) {
+      recover(p, startI);
+      continue;
+    }
+    if (p.tok() === 'package') {
+      const s = p.save();
+      const pkg = parsePackage(p);
+      if (pkg) {
+        if (p.tok() === '-') {
+          p.illegal();
+          recover(p, startI);
+          continue;
+        }
+        stmts.push({ kind: 'package', pkg });
+        continue;
+      } else if (p.errors.length > errorsBefore) {
+        recover(p, startI);
+        continue;
+      }
+      p.restore(s);
+    }
+    if (p.tok() === 'import') {
+      const s = p.save();
+      const imp = parseImport(p);
+      if (imp) {
+        if (p.tok() === '-') {
+          p.illegal();
+          recover(p, startI);
+          continue;
+        }
+        const r = applySpecialImport(p, imp);
+        if (r === 'v2' || (r === 'v1' && raise === undefined)) raise = r;
+        stmts.push({ kind: 'import', imp: { type: 'import', path: imp.path, ...(imp.alias !== undefined ? { alias: imp.alias } : {}), location: imp.location } });
+        continue;
+      } else if (p.errors.length > errorsBefore) {
+        recover(p, startI);
+        continue;
+      }
+      p.restore(s);
+    }
+    {
+      const s = p.save();
+      const rules = parseRules(p);
+      if (rules) {
+        stmts.push({ kind: 'rules', rules });
+        if (p.errors.length > errorsBefore) recover(p, p.i - 1);
+        continue;
+      } else if (p.errors.length > errorsBefore) {
+        recover(p, startI);
+        continue;
+      }
+      p.restore(s);
+    }
+    const location = p.loc();
+    const body = parseQuery(p, true, 'eof');
+    if (body) {
+      stmts.push({ kind: 'body', body, location });
+      if (p.errors.length > errorsBefore) recover(p, p.i - 1);
+      continue;
+    }
+    failed();
+  }
+  return { stmts, raise };
+}
+
+function isOp(t: Term, name: string): boolean {
+  return t.type === 'call' && t.operator.value.length === 1 && t.operator.value[0]?.type === 'var' && t.operator.value[0].name === name && t.args.length === 2;
+}
+
+/** OPA's ParseRuleFromBody for top-level statements like `p = 1`, `p[x]`, `f(x) = y`. */
+function ruleFromBody(body: Body): RawRule | string {
+  if (body.length !== 1) return 'multiple expressions cannot be used for rule head';
+  const expr = body[0] as Body[number];
+  if (expr.with.length > 0) return 'expressions using with keyword cannot be used for rule head';
+  if (expr.negated) return 'negated expressions cannot be used for rule head';
+  const t = expr.terms;
+  if (t.type === 'some') return "'some' declarations cannot be used for rule head";
+  if (t.type === 'every') return 'expression cannot be used for rule head';
+  const mk = (head: RawHead, location: Location): RawRule => ({
+    default: false,
+    head,
+    body: implicitTrueBody(location),
+    generatedBody: true,
+    bodyBraces: true,
+    location,
+  });
+  const baseHead = (ref: Term[], location: Location): RawHead => {
+    const h: RawHead = { ref, assign: false, generatedValue: false, keywords: [], location };
+    if (ref.length < 2 && ref[0]?.type === 'var') h.name = ref[0].name;
+    return h;
+  };
+  if (t.type !== 'call') {
+    if (t.type === 'ref') {
+      const ref = [...t.value];
+      if (ref[0]?.type !== 'var') return `invalid rule head: ${refText(ref)}`;
+      if (ref.length > 2) {
+        const h = baseHead(ref, t.location);
+        h.value = { type: 'boolean', value: true, location: t.location };
+        h.generatedValue = true;
+        return mk(h, t.location);
+      }
+      if (ref.length === 1) return 'refs cannot be used for rule head';
+      const h = baseHead([ref[0]], t.location);
+      h.name = ref[0].name;
+      h.key = ref[1] as Term;
+      return mk(h, t.location);
+    }
+    return `${valueName(t)} cannot be used for rule name`;
+  }
+  const eq = isOp(t, 'eq');
+  const assign = isOp(t, 'assign');
+  if (eq || assign) {
+    const [lhs, rhs] = t.args as [Term, Term];
+    let rule: RawRule | string;
+    if (lhs.type === 'call') {
+      const ref = [...lhs.operator.value];
+      if (ref[0]?.type !== 'var') rule = `invalid rule head: ${refText(ref)}`;
+      else {
+        const h = baseHead(ref, lhs.location);
+        h.value = rhs;
+        h.args = [...lhs.args];
+        rule = mk(h, lhs.location);
+      }
+    } else if (lhs.type === 'ref') {
+      const ref = [...lhs.value];
+      if (ref[0]?.type !== 'var') rule = `invalid rule head: ${refText(ref)}`;
+      else {
+        const h = baseHead(ref, rhs.location);
+        h.value = rhs;
+        if (ref.length === 2) {
+          h.name = ref[0].name;
+          h.key = ref[1] as Term;
+        }
+        rule = mk(h, rhs.location);
+      }
+    } else if (lhs.type === 'var') {
+      const h = baseHead([lhs], lhs.location);
+      h.value = rhs;
+      rule = mk(h, lhs.location);
+    } else rule = `${valueName(lhs)} cannot be used for rule name`;
+    if (typeof rule !== 'string' && assign) rule.head.assign = true;
+    return rule;
+  }
+  const opName = refText(t.operator.value);
+  if (BUILTIN_NAMES.has(opName)) return 'rule name conflicts with built-in function';
+  if (t.args.length === 0) return 'rule argument list must take at least one argument';
+  const ref = [...t.operator.value];
+  if (ref[0]?.type !== 'var') return `invalid rule head: ${refText(ref)}`;
+  const h = baseHead(ref, t.operator.location);
+  h.value = { type: 'boolean', value: true, location: t.operator.location };
+  h.args = [...t.args];
+  return mk(h, t.operator.location);
+}
+
+/** OPA's rule kind from the head. */
+export function ruleKind(h: { args?: readonly Term[] | undefined; key?: Term | undefined; value?: Term | undefined }): RuleKind {
+  if (h.args && h.args.length > 0) return 'function';
+  if (h.key && !h.value) return 'partial-set';
+  if (h.key && h.value) return 'partial-object';
+  return 'complete';
+}
+
+function checkV1(r: RawRule, err: (loc: Location, msg: string) => void): void {
+  const t = r.head.args && r.head.args.length > 0 ? 'function' : 'rule';
+  if (r.head.ref.length < 2 && r.head.name !== undefined && KEYWORDS_V1.has(r.head.name)) err(r.location, `${r.head.name} keyword cannot be used for rule name`);
+  if (r.generatedBody && r.head.generatedValue) err(r.location, `${t} must have value assignment and/or body declaration`);
+  if (!r.generatedBody && !r.head.keywords.includes('if') && !r.default) err(r.location, `\`if\` keyword is required before ${t} body`);
+  if (ruleKind(r.head) === 'partial-set' && !r.head.keywords.includes('contains')) err(r.location, '`contains` keyword is required for partial set rules');
+}
+
+function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rule {
+  const h = r.head;
+  const head: Head = {
+    type: 'head',
+    ref: h.ref,
+    ...(h.args ? { args: h.args } : {}),
+    ...(h.key ? { key: h.key } : {}),
+    ...(h.value ? { value: h.value } : {}),
+    assign: h.assign,
+    generatedValue: h.generatedValue,
+    keywords: h.keywords,
+    location: h.location,
+  };
+  return {
+    type: 'rule',
+    name: h.name ?? refText(h.ref),
+    kind: ruleKind(h),
+    default: r.default,
+    head,
+    body: r.body,
+    generatedBody: r.generatedBody,
+    bodyBraces: r.bodyBraces,
+    ...(r.else ? { else: freeze(r.else, undefined) } : {}),
+    ...(annotations && annotations.length > 0 ? { annotations } : {}),
+    location: r.location,
+  };
+}
+
+/** Parses one Rego module. Never throws: problems are returned as `errors`. */
+export function parseModule(source: string, options: ParseOptions = {}): ParseResult {
+  const file = options.file ?? '';
+  const regoVersion = options.regoVersion ?? 'v1';
+  const { tokens, comments } = lex(source);
+  const p = new ParserState(tokens, source, file, regoVersion);
+  if (regoVersion === 'v1') for (const k of ['in', 'every', 'contains', 'if']) p.keywords.add(k);
+  let stmts: Stmt[] = [];
+  let raise: 'v1' | 'v2' | undefined;
+  try {
+    ({ stmts, raise } = statements(p));
+  } catch (e) {
+    if (e instanceof RangeError) p.error(p.loc(), 'max parsing recursion depth reached');
+    else throw e;
+  }
+  const errors: ParseError[] = [...p.errors];
+  const err = (loc: Location, message: string): void => {
+    errors.push({ code: 'rego_parse_error', message, location: loc, excerpt: caretExcerpt(source, loc.offset) });
+  };
+  if (stmts.length === 0 && errors.length === 0) {
+    err({ file, line: 1, col: 1, offset: 0 }, 'empty module');
+  }
+  let pkg: Package | undefined;
+  const first = stmts[0];
+  if (first) {
+    if (first.kind === 'package') pkg = first.pkg;
+    else {
+      const loc = first.kind === 'import' ? first.imp.location : first.kind === 'rules' ? (first.rules[0] as RawRule).location : first.location;
+      err(loc, 'package expected');
+    }
+  }
+  const imports: Import[] = [];
+  const raw: RawRule[] = [];
+  for (const s of stmts.slice(1)) {
+    switch (s.kind) {
+      case 'import':
+        imports.push(s.imp);
+        break;
+      case 'rules':
+        raw.push(...s.rules);
+        break;
+      case 'body': {
+        const r = ruleFromBody(s.body);
+        if (typeof r === 'string') err(s.body[0]?.location ?? s.location, r);
+        else raw.push(r);
+        break;
+      }
+      case 'package':
+        err(s.pkg.location, 'unexpected package');
+        break;
+    }
+  }
+  if (regoVersion === 'v1' || raise !== undefined) {
+    for (const r of raw) for (let x: RawRule | undefined = r; x; x = x.else) checkV1(x, err);
+  }
+  const commentNodes: Comment[] = comments.map((c) => ({
+    type: 'comment',
+    text: c.text,
+    location: { file, line: c.line, col: c.col, offset: c.offset },
+  }));
+  const { all, byOffset } = collectAnnotations(commentNodes, raw.map((r) => r.location.offset), pkg?.location.offset);
+  if (errors.length > 0 || !pkg) {
+    errors.sort((a, b) => a.location.offset - b.location.offset);
+    return { module: undefined, errors: dedupe(errors) };
+  }
+  const module: Module = {
+    type: 'module',
+    regoVersion,
+    package: pkg,
+    imports,
+    rules: raw.map((r) => freeze(r, byOffset.get(r.location.offset))),
+    annotations: all,
+    comments: commentNodes,
+    location: pkg.location,
+  };
+  return { module, errors: [] };
+}
+
+function dedupe(errors: ParseError[]): ParseError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.location.offset}:${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

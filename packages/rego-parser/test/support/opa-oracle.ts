@@ -1,0 +1,127 @@
+/**
+ * Runs the real `opa parse` over many modules (concurrently, 8 at a time) and caches
+ * each verdict by content hash in the temp dir, so repeated test runs are fast.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPA_VERSION, findOpa } from '@policy-engine/opa';
+import type { CorpusModule } from './corpus.js';
+
+/** A rule as OPA's parser reports it (per rule, in source order; else branches not listed). */
+export interface OpaRule {
+  /** `head.name` when OPA sets it, else the ref text. */
+  readonly name: string;
+  readonly kind: string;
+  readonly default: boolean;
+}
+
+/** OPA's verdict for one module. */
+export interface OpaVerdict {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly rules?: OpaRule[];
+  readonly pkg?: string[];
+}
+
+interface OpaTerm {
+  type: string;
+  value: unknown;
+}
+interface OpaRuleJson {
+  default?: boolean;
+  head: { name?: string; ref?: OpaTerm[]; key?: unknown; value?: unknown; args?: unknown[] };
+}
+
+/** Kind names shared with the parser's `Rule.kind`. */
+export function opaRuleKind(head: OpaRuleJson['head']): string {
+  if (head.args && head.args.length > 0) return 'function';
+  if (head.key !== undefined && head.value === undefined) return 'partial-set';
+  if (head.key !== undefined) return 'partial-object';
+  return 'complete';
+}
+
+function termText(t: OpaTerm, first: boolean): string {
+  if (first && t.type === 'var') return String(t.value);
+  if (t.type === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(t.value))) return `.${String(t.value)}`;
+  if (t.type === 'string') return `[${JSON.stringify(t.value)}]`;
+  if (t.type === 'var') return `[${String(t.value)}]`;
+  return `[${JSON.stringify(t.value)}]`;
+}
+
+/** Text of a head ref as the parser's `Rule.ref` would print it (`a.b[x].c`). */
+export function opaRefText(ref: OpaTerm[]): string {
+  return ref.map((t, i) => termText(t, i === 0)).join('');
+}
+
+function verdictFrom(code: number, stdout: string, stderr: string): OpaVerdict {
+  if (code !== 0) return { ok: false, error: (stderr || stdout).trim() };
+  const doc = JSON.parse(stdout) as { package: { path: OpaTerm[] }; rules?: OpaRuleJson[] };
+  return {
+    ok: true,
+    pkg: doc.package.path.slice(1).map((t) => String(t.value)),
+    rules: (doc.rules ?? []).map((r) => ({
+      name: r.head.name ?? opaRefText(r.head.ref ?? []),
+      kind: opaRuleKind(r.head),
+      default: r.default === true,
+    })),
+  };
+}
+
+function run(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Cache file path (per OPA version). */
+export function oracleCachePath(): string {
+  return join(tmpdir(), `rego-parser-opa-parse-cache-v2-${OPA_VERSION}.json`);
+}
+
+/** OPA's verdicts for `modules`, keyed by `hash`. */
+export async function opaVerdicts(modules: readonly CorpusModule[], concurrency = 8): Promise<Map<string, OpaVerdict>> {
+  const cachePath = oracleCachePath();
+  let cache: Record<string, OpaVerdict> = {};
+  if (existsSync(cachePath)) {
+    try {
+      cache = JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, OpaVerdict>;
+    } catch {
+      cache = {};
+    }
+  }
+  const todo = modules.filter((m) => !(m.hash in cache));
+  if (todo.length > 0) {
+    const bin = findOpa();
+    const dir = mkdtempSync(join(tmpdir(), 'rego-parser-oracle-'));
+    mkdirSync(dir, { recursive: true });
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < todo.length) {
+        const m = todo[next++];
+        if (!m) break;
+        const file = join(dir, `${m.hash.slice(0, 24)}.rego`);
+        writeFileSync(file, m.source);
+        const args = ['parse', '--format', 'json', ...(m.regoVersion === 'v0' ? ['--v0-compatible'] : []), file];
+        const r = await run(bin, args);
+        cache[m.hash] = verdictFrom(r.code, r.stdout, r.stderr.split(file).join('MODULE'));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(cachePath, JSON.stringify(cache));
+  }
+  const out = new Map<string, OpaVerdict>();
+  for (const m of modules) {
+    const v = cache[m.hash];
+    if (v) out.set(m.hash, v);
+  }
+  return out;
+}
