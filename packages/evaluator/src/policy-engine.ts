@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import { loadPolicySources, sourceList } from './load.js';
 import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineOptions, ReloadResult } from './options.js';
-import { loadInputValidator } from './validate.js';
+import { checkInput } from './validate.js';
 import { watchDirectory, type DirectoryWatcher } from './watch.js';
 
 /** Default evaluation timeout: Armory's `opa.timeoutSeconds` default of 10 s. */
@@ -172,15 +172,16 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     try {
       if (closed) return failure(new EngineUnavailable('policy engine is closed'));
       if (opts?.signal?.aborted) return failure(new EvaluationCancelled('evaluation cancelled by the caller'));
+      // No policy ⇒ the no-policy rule decides; inputs are validated only when a policy will see them.
+      if (!policyKnown) return finish(missingPolicy(packageName), false);
       if (validateMode !== 'off') {
-        const validation = (await loadInputValidator())(packageName, input);
+        const validation = checkInput(packageName, input);
         if (!validation.ok) {
           const invalid = new InvalidInput(packageName, validation.problems);
           if (validateMode === 'reject') return failure(invalid);
           logger.warn(invalid.message);
         }
       }
-      if (!policyKnown) return finish(missingPolicy(packageName), false);
       const result = await runEngine(packageName, input, opts?.signal);
       if (!result.defined) return finish(missingPolicy(packageName), false);
       const verdict = interpretDocument(packageName, result.value, allowPackages);
