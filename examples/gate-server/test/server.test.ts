@@ -1,0 +1,184 @@
+// The example Gate, started in-process on port 0 for each engine, exercised with real
+// HTTP requests (raw node:http, so path tricks are sent exactly as written).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingsFromEnv, startGateServer, type RunningGate } from '../src/index.js';
+import { postJson, rawRequest } from './http.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const DEV = 'dev:dev';
+const DEPLOYER = 'deployer:deployer';
+const APPADMIN = 'appadmin:appadmin';
+const EDITOR = 'editor:editor';
+const LEAD = 'lead:lead';
+const ADMIN = 'admin:admin';
+const deployTask = { application: 'demo', job: [{ type: 'deployManifest', account: 'prod' }] };
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PORT: '0', WATCH_POLICIES: 'false', GATE_CONFIG: fixture('gate-local.yml'), ...extra };
+}
+
+describe.each(['wasm', 'opa'])('gate-server on ENGINE=%s', (engineName) => {
+  let gate: RunningGate;
+  let decisionLog: string;
+  beforeAll(async () => {
+    decisionLog = join(mkdtempSync(join(tmpdir(), 'gate-server-')), 'decisions.jsonl');
+    gate = await startGateServer(settingsFromEnv(env({ ENGINE: engineName, DECISION_LOG: decisionLog })));
+  });
+  afterAll(async () => {
+    await gate?.close();
+  });
+
+  it('describes itself in one startup line', () => {
+    expect(gate.startupLine).toContain(gate.url);
+    expect(gate.startupLine).toContain(`engine=${engineName}`);
+    expect(gate.startupLine).toContain(`policies=${gate.policyDir}`);
+    expect(gate.packages).toContain('spinnaker.http.authz');
+    expect(gate.packages).toContain('opa.pipelines');
+    expect(gate.startupLine).toContain('spinnaker.http.authz');
+  });
+
+  it('serves exempt paths without credentials and asks for them elsewhere', async () => {
+    const health = await rawRequest(gate.url, '/health');
+    expect(health.status).toBe(200);
+    expect(health.json()).toEqual({ status: 'UP' });
+    const apps = await rawRequest(gate.url, '/applications');
+    expect(apps.status).toBe(401);
+    expect(apps.json()).toEqual({ error: 'Unauthorized', message: 'authentication required' });
+    expect((await rawRequest(gate.url, '/applications', { auth: 'dev:wrong' })).status).toBe(401);
+  });
+
+  it('allows reads and answers them', async () => {
+    const apps = await rawRequest(gate.url, '/applications', { auth: DEV });
+    expect(apps.status).toBe(200);
+    expect((apps.json() as { name: string }[]).map((a) => a.name)).toContain('demo');
+    expect((await rawRequest(gate.url, '/applications/demo', { auth: DEV })).json()).toMatchObject({ name: 'demo' });
+    expect((await rawRequest(gate.url, '/applications/nope', { auth: DEV })).status).toBe(404);
+  });
+
+  it('denies with the policy message and records allowed tasks', async () => {
+    const denied = await postJson(gate.url, '/tasks', deployTask, DEV);
+    expect(denied.status).toBe(403);
+    expect(denied.json()).toEqual({ error: 'Forbidden', message: 'deployManifest requires the deployers role' });
+
+    for (const type of ['deployManifest', 'deleteManifest', 'scaleManifest', 'undoRolloutManifest']) {
+      const res = await postJson(gate.url, '/tasks', { application: 'demo', job: [{ type }] }, DEPLOYER);
+      expect(res.status, type).toBe(200);
+      const { id, ref } = res.json() as { id: string; ref: string };
+      expect(ref).toBe(`/tasks/${id}`);
+      const task = await rawRequest(gate.url, ref, { auth: DEPLOYER });
+      expect(task.json()).toMatchObject({ id, jobTypes: [type], user: 'deployer' });
+    }
+
+    const create = { job: [{ type: 'createApplication', application: { name: 'newapp', email: 'n@example.com' } }] };
+    expect((await postJson(gate.url, '/tasks', create, DEV)).json()).toEqual({
+      error: 'Forbidden',
+      message: 'createApplication requires the app-admins role',
+    });
+    expect((await postJson(gate.url, '/tasks', create, APPADMIN)).status).toBe(200);
+    expect((await rawRequest(gate.url, '/applications/newapp', { auth: DEV })).json()).toMatchObject({ name: 'newapp', createdBy: 'appadmin' });
+
+    const del = await rawRequest(gate.url, '/applications/demo', { method: 'DELETE', auth: LEAD });
+    expect(del.json()).toEqual({ error: 'Forbidden', message: 'only administrators may delete applications' });
+    expect((await postJson(gate.url, '/tasks', { job: [] }, ADMIN)).status).toBe(400);
+  });
+
+  it('authorizes pipeline saves, then validates them with opa.pipelines', async () => {
+    const prodDeploy = { type: 'deployManifest', name: 'Deploy', account: 'prod' };
+    const pipeline = { application: 'demo', name: 'ship', stages: [prodDeploy], triggers: [] };
+    const notEditor = await postJson(gate.url, '/pipelines', pipeline, DEV);
+    expect(notEditor.status).toBe(403);
+    expect(notEditor.json()).toEqual({ error: 'Forbidden', message: 'saving pipelines requires the pipeline-editors role' });
+
+    const rejected = await postJson(gate.url, '/pipelines', pipeline, EDITOR);
+    expect(rejected.status).toBe(400);
+    const message = 'stage "Deploy" deploys to production account "prod", but the pipeline has no Manual Judgment stage';
+    expect(rejected.json()).toEqual({ error: 'BadRequest', message, errors: [message] });
+    expect((await rawRequest(gate.url, '/pipelines/demo', { auth: DEV })).json()).toEqual([]);
+
+    const ok = { ...pipeline, stages: [{ type: 'manualJudgment', name: 'Approve' }, prodDeploy] };
+    const saved = await postJson(gate.url, '/pipelines', ok, EDITOR);
+    expect(saved.status).toBe(200);
+    expect(saved.json()).toMatchObject({ name: 'ship', lastModifiedBy: 'editor' });
+    const list = (await rawRequest(gate.url, '/pipelines/demo', { auth: DEV })).json() as { name: string }[];
+    expect(list.map((p) => p.name)).toEqual(['ship']);
+  });
+
+  it('answers 400 on malformed JSON', async () => {
+    const res = await postJson(gate.url, '/tasks', '{"job": [{"type": ', DEPLOYER);
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'BadRequest' });
+  });
+
+  it('forces authentication on POST /webhooks/**', async () => {
+    expect((await postJson(gate.url, '/webhooks/git/github', { ref: 'main' })).status).toBe(401);
+    // Authorized, then no such route in the example.
+    expect((await postJson(gate.url, '/webhooks/git/github', { ref: 'main' }, ADMIN)).status).toBe(404);
+    // GET stays exempt.
+    expect((await rawRequest(gate.url, '/webhooks/git/github')).status).toBe(404);
+  });
+
+  it('never skips authorization through path tricks', async () => {
+    for (const path of ['/health/../tasks', '//tasks', '/tasks/', '/health/%2e%2e/tasks', '/health/%2E%2E/tasks', '/health%2F..%2Ftasks', '/webhooks%2F..%2Ftasks']) {
+      expect((await postJson(gate.url, path, deployTask)).status, `anonymous ${path}`).toBe(401);
+      const res = await postJson(gate.url, path, deployTask, DEV);
+      expect(res.status, `dev ${path}`).toBe(403);
+      expect(res.json()).toEqual({ error: 'Forbidden', message: 'deployManifest requires the deployers role' });
+    }
+    expect((await rawRequest(gate.url, '/health%2F')).status).toBe(401);
+  });
+
+  it('answers UI entitlement checks', async () => {
+    const action = { method: 'POST', path: '/tasks', body: { job: [{ type: 'createApplication' }] } };
+    expect((await postJson(gate.url, '/policy-engine/isFeatureEnabled', action, DEV)).json()).toEqual({
+      allow: false,
+      message: 'Creating applications is limited to the app-admins role',
+    });
+    expect((await postJson(gate.url, '/policy-engine/isFeatureEnabled', action, APPADMIN)).json()).toMatchObject({ allow: true });
+    expect((await postJson(gate.url, '/policy-engine/isFeatureEnabled', { method: 'GET', path: ['projects'] }, DEV)).json()).toEqual({
+      allow: false,
+      message: 'Project configuration is limited to administrators',
+    });
+  });
+
+  it('writes one decision-log line per decision', async () => {
+    await rawRequest(gate.url, '/applications', { auth: DEV });
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = readFileSync(decisionLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(lines)).toContain('spinnaker.http.authz');
+  });
+});
+
+describe('gate-server when OPA goes down (ENGINE=opa, OPA_URL)', () => {
+  let opa: OpaServer;
+  let closed: RunningGate;
+  let open: RunningGate;
+  beforeAll(async () => {
+    opa = await startOpaServer({ v0Compatible: true });
+    closed = await startGateServer(settingsFromEnv(env({ ENGINE: 'opa', OPA_URL: opa.url })));
+    open = await startGateServer(settingsFromEnv(env({ ENGINE: 'opa', OPA_URL: `${opa.url}/v1/data`, GATE_CONFIG: fixture('gate-failopen.yml') })));
+  });
+  afterAll(async () => {
+    await closed?.close();
+    await open?.close();
+    await opa?.stop();
+  });
+
+  it('answers 503 fail-closed, and serves with failOpen', async () => {
+    expect((await postJson(closed.url, '/tasks', deployTask, DEPLOYER)).status).toBe(200);
+    expect((await postJson(closed.url, '/tasks', deployTask, DEV)).status).toBe(403);
+    await opa.kill();
+    const res = await postJson(closed.url, '/tasks', deployTask, DEPLOYER);
+    expect(res.status).toBe(503);
+    expect(res.json()).toMatchObject({ error: 'PolicyEngineUnavailable' });
+    expect((await rawRequest(closed.url, '/health')).status).toBe(200);
+    const served = await postJson(open.url, '/tasks', deployTask, DEV);
+    expect(served.status).toBe(200);
+    expect(served.json()).toMatchObject({ status: 'RECORDED' });
+  });
+});

@@ -1,0 +1,72 @@
+import { ConfigurationError } from '@policy-engine/evaluator';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY_DIR, DEFAULT_USERS_FILE, parseUsers, settingsFromEnv } from '../src/index.js';
+
+describe('settingsFromEnv', () => {
+  it('has the documented defaults', () => {
+    const s = settingsFromEnv({}, '/somewhere');
+    expect(s).toMatchObject({ port: 8084, engine: 'wasm', regoVersion: 'auto', policyDir: DEFAULT_POLICY_DIR, usersFile: DEFAULT_USERS_FILE, watchPolicies: true });
+    expect(DEFAULT_POLICY_DIR).toMatch(/examples\/policies$/);
+    expect(s.opaUrl).toBeUndefined();
+    expect(s.decisionLog).toBeUndefined();
+  });
+
+  it('reads every variable; relative paths resolve against INIT_CWD', () => {
+    const s = settingsFromEnv(
+      {
+        PORT: '9000',
+        ENGINE: 'OPA',
+        OPA_URL: 'http://opa:8181/v1/data',
+        POLICY_DIR: 'pol',
+        DECISION_LOG: '/var/log/d.jsonl',
+        REGO_VERSION: 'v0',
+        USERS_FILE: 'u.json',
+        GATE_CONFIG: 'gate-local.yml',
+        WATCH_POLICIES: 'false',
+        INIT_CWD: '/repo',
+      },
+      '/repo/examples/gate-server',
+    );
+    expect(s).toMatchObject({
+      port: 9000,
+      engine: 'opa',
+      opaUrl: 'http://opa:8181/v1/data',
+      policyDir: '/repo/pol',
+      decisionLog: '/var/log/d.jsonl',
+      regoVersion: 'v0',
+      usersFile: '/repo/u.json',
+      gateConfigFile: '/repo/gate-local.yml',
+      watchPolicies: false,
+    });
+  });
+
+  it.each([
+    [{ ENGINE: 'v8' }, 'ENGINE must be one of native, wasm, opa'],
+    [{ REGO_VERSION: 'v2' }, 'REGO_VERSION must be one of v0, v1, auto'],
+    [{ PORT: 'eighty' }, 'PORT must be a port number'],
+    [{ PORT: '70000' }, 'PORT must be a port number'],
+    [{ WATCH_POLICIES: 'maybe' }, 'WATCH_POLICIES must be true or false'],
+  ])('rejects %j', (env, message) => {
+    expect(() => settingsFromEnv(env)).toThrow(ConfigurationError);
+    expect(() => settingsFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('parseUsers', () => {
+  it('accepts role names and {name, source} objects', () => {
+    expect(parseUsers([{ username: 'a', password: 'p', roles: ['x', { name: 'y', source: 'LDAP' }] }])).toEqual([
+      { username: 'a', password: 'p', isAdmin: false, roles: ['x', { name: 'y', source: 'LDAP' }] },
+    ]);
+  });
+
+  it.each([
+    [{}, 'expected a JSON array'],
+    [[{ password: 'p' }], 'users[0].username'],
+    [[{ username: 'a' }], 'users[0].password'],
+    [[{ username: 'a', password: 'p', isAdmin: 'yes' }], 'users[0].isAdmin'],
+    [[{ username: 'a', password: 'p', roles: [1] }], 'users[0].roles[0]'],
+    [[{ username: 'a', password: 'p' }, { username: 'a', password: 'q' }], 'duplicate username'],
+  ])('rejects %j', (doc, message) => {
+    expect(() => parseUsers(doc, 'users.json')).toThrow(message);
+  });
+});
