@@ -53,7 +53,8 @@ export function inputCodecFor(packageName: string): InputCodec | undefined {
   }
   for (const prefix of [DEPLOYMENT_TASKS_BEFORE_PREFIX, DEPLOYMENT_TASKS_LEGACY_PREFIX]) {
     const task = suffix(packageName, prefix);
-    if (task !== undefined) return deploymentTaskInputCodec(task);
+    // `spinnaker.deployment.tasks.before` alone is the family, not a task named "before".
+    if (task !== undefined && task !== 'before') return deploymentTaskInputCodec(task);
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from './exit.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 
 /** Reads a file (or standard input for `-`) as UTF-8 text. */
 export function readText(file: string): string {
@@ -34,7 +35,8 @@ export function parseJson(text: string, file: string): unknown {
   } catch (err) {
     const message = (err as Error).message;
     const pos = /position (\d+)/.exec(message);
-    const where = pos ? lineCol(text, Number(pos[1])) : text.trim() === '' ? { line: 1, col: 1 } : undefined;
+    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    const where = offset !== undefined ? lineCol(text, offset) : undefined;
     const detail = message.replace(/\s*\(line \d+ column \d+\)$/, '');
     throw new CliError(`${file}${where ? `:${where.line}:${where.col}` : ''}: malformed JSON: ${detail}`);
   }
