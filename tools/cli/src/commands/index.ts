@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../program.js';
 import { registerEval } from './eval.js';
 import { registerRunPipeline } from './run-pipeline.js';
+import { registerValidateInput } from './validate-input.js';
 
 /** Every subcommand of `policy-engine`, in help order. Each lives in its own file. */
-export const commands: readonly RegisterCommand[] = [registerEval, registerRunPipeline];
+export const commands: readonly RegisterCommand[] = [registerEval, registerRunPipeline, registerValidateInput];
