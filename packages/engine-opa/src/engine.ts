@@ -177,7 +177,8 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     async evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
       ensureOpen();
       return lock.read(async () => {
-        const body = JSON.stringify({ input: input === undefined ? null : input });
+        // No input key when there is no input (as opa-wasm without input): `input` is then undefined in Rego.
+        const body = JSON.stringify(input === undefined ? {} : { input });
         const tried: string[] = [];
         for await (const s of candidates()) {
           let res;

@@ -27,6 +27,8 @@ interface Job {
   readonly reject: (err: unknown) => void;
   settled: boolean;
   cleanup: () => void;
+  /** Starts the time bound; called when a worker picks the job up (queue and worker start-up time do not count). */
+  start: () => void;
 }
 
 interface Slot {
@@ -137,6 +139,7 @@ export class WorkerPool {
       if (!job) return;
       slot.job = job;
       slot.worker.ref();
+      job.start();
       slot.worker.postMessage({ id: job.id, entrypoint: job.entrypoint, input: job.input });
     }
   }
@@ -146,7 +149,16 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
     if (signal?.aborted) return Promise.reject(new EvaluationCancelled('evaluation cancelled by the caller'));
     return new Promise<unknown[]>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, entrypoint, input, resolve, reject, settled: false, cleanup: () => undefined };
+      const job: Job = {
+        id: this.nextId++,
+        entrypoint,
+        input,
+        resolve,
+        reject,
+        settled: false,
+        cleanup: () => undefined,
+        start: () => undefined,
+      };
       const abort = (err: unknown): void => {
         const idx = this.queue.indexOf(job);
         if (idx >= 0) {
@@ -160,7 +172,10 @@ export class WorkerPool {
           this.replace(slot, err);
         }
       };
-      const timer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      job.start = () => {
+        timer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
+      };
       const onAbort = (): void => abort(new EvaluationCancelled('evaluation cancelled by the caller'));
       signal?.addEventListener('abort', onAbort, { once: true });
       job.cleanup = () => {

@@ -131,20 +131,50 @@ query := urlquery.encode("a b&c=d/é~")
 `;
 
   it('sprintf, crypto, hex, strings and urlquery give the same values as opa eval', async () => {
+    await expectSameAsOpaEval('hostcheck', source);
+  });
+
+  it('sets come back sorted as OPA sorts them (deny order), non-string keys as strings', async () => {
+    await expectSameAsOpaEval(
+      'sets',
+      `package sets
+
+import rego.v1
+
+deny contains msg if some msg in ["b", "D", "a", "é", "Z"]
+mixed := {[1], {"a": 1}, {2}, "s", 3, null, false, {"b": set()}}
+keys := {1: "one", "k": {3, 1, 2}}
+nested := [{"z", "y"}, {"x": {"q", "p"}}]
+`,
+    );
+  });
+
+  it('passes falsy inputs through (opa-wasm alone drops them)', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    await engine.load(policySet([mod('falsy.rego', 'v1', 'package falsy\n\nis_false if input == false\nis_zero if input == 0\n')]));
+    expect(await engine.evaluate('falsy', false)).toEqual({ defined: true, value: { is_false: true } });
+    expect(await engine.evaluate('falsy', 0)).toEqual({ defined: true, value: { is_zero: true } });
+    expect(await engine.evaluate('falsy', undefined)).toEqual({ defined: true, value: {} });
+    await engine.close();
+  });
+});
+
+async function expectSameAsOpaEval(pkg: string, source: string): Promise<void> {
+  {
     const dir = await mkdtemp(join(tmpdir(), 'hostcheck-'));
     try {
-      const file = join(dir, 'hostcheck.rego');
+      const file = join(dir, `${pkg}.rego`);
       await writeFile(file, source);
-      const res = await runOpa(['eval', '-f', 'json', '-d', file, 'data.hostcheck']);
+      const res = await runOpa(['eval', '-f', 'json', '-d', file, `data.${pkg}`]);
       expect(res.code).toBe(0);
       const want = (JSON.parse(res.stdout) as { result: { expressions: { value: unknown }[] }[] }).result[0]?.expressions[0]?.value;
       const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
-      await engine.load(policySet([mod('hostcheck.rego', 'v1', source)]));
-      const got = await engine.evaluate('hostcheck', {});
+      await engine.load(policySet([mod(`${pkg}.rego`, 'v1', source)]));
+      const got = await engine.evaluate(pkg, {});
       await engine.close();
-      expect(got).toEqual({ defined: true, value: want });
+      expect(JSON.stringify(got)).toBe(JSON.stringify({ defined: true, value: want }));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-});
+  }
+}

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { goSprintf, hostBuiltins } from './host-builtins.mjs';
+import { parseRegoValue, toJson } from './rego-value.mjs';
 
 const require = createRequire(import.meta.url);
 // The SDK's own built-in table (a CommonJS module shared with its loader): it is consulted
@@ -13,13 +14,40 @@ const require = createRequire(import.meta.url);
 const sdkBuiltins = require(join(dirname(require.resolve('@open-policy-agent/opa-wasm')), 'builtins', 'index.js'));
 sdkBuiltins.sprintf = goSprintf;
 
-function readJson(policy, addr) {
-  const exports = policy.wasmInstance.exports;
-  const strAddr = exports.opa_json_dump(addr);
+function cString(policy, addr) {
   const bytes = new Uint8Array(policy.mem.buffer);
-  let end = strAddr;
+  let end = addr;
   while (bytes[end] !== 0) end++;
-  return JSON.parse(new TextDecoder().decode(bytes.subarray(strAddr, end)));
+  return new TextDecoder().decode(bytes.subarray(addr, end));
+}
+
+function readJson(policy, addr) {
+  return JSON.parse(cString(policy, policy.wasmInstance.exports.opa_json_dump(addr)));
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One evaluation through the ABI 1.2 one-shot `opa_eval`, like opa-wasm's evaluate, but
+ * asking for the Rego value format so that sets come back sorted as OPA sorts them. Also
+ * passes falsy inputs (`false`, `0`, `""`, `null`), which opa-wasm's evaluate drops.
+ */
+function evaluate(policy, input, entrypointName) {
+  const entrypoint = policy.entrypoints[entrypointName];
+  if (entrypoint === undefined) throw new Error(`entrypoint ${entrypointName} is not in the compiled policy`);
+  if (!(policy.minorVersion >= 2)) return policy.evaluate(input, entrypoint);
+  let inputLen = 0;
+  let inputAddr = 0;
+  if (input !== undefined) {
+    const buf = encoder.encode(JSON.stringify(input));
+    inputAddr = policy.dataHeapPtr;
+    inputLen = buf.byteLength;
+    const delta = inputAddr + inputLen - policy.mem.buffer.byteLength;
+    if (delta > 0) policy.mem.grow(Math.ceil(delta / 65536));
+    new Uint8Array(policy.mem.buffer).set(buf, inputAddr);
+  }
+  const ret = policy.wasmInstance.exports.opa_eval(0, entrypoint, policy.dataAddr, inputAddr, inputLen, policy.dataHeapPtr + inputLen, 1);
+  return toJson(parseRegoValue(cString(policy, ret)));
 }
 
 async function main() {
@@ -37,8 +65,7 @@ async function main() {
   parentPort.postMessage({ type: 'ready', entrypoints: policy.entrypoints, required, missing });
   parentPort.on('message', (msg) => {
     try {
-      const input = msg.input === undefined ? null : msg.input;
-      const result = policy.evaluate(input, msg.entrypoint);
+      const result = evaluate(policy, msg.input, msg.entrypoint);
       parentPort.postMessage({ type: 'result', id: msg.id, ok: true, result });
     } catch (err) {
       const message = err && typeof err.message === 'string' ? err.message : String(err);

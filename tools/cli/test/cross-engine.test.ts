@@ -1,0 +1,199 @@
+// The same policies must give the same decisions on every engine: the example policy set
+// on a real OPA server (engine-opa) and on OPA-compiled wasm (engine-wasm), both through
+// the evaluator's createPolicyEngine, plus failure modes with a real server.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPolicyEngine, type Decision, type PolicyEngine, type PolicySource } from '@policy-engine/evaluator';
+import { opaEngine } from '@policy-engine/engine-opa';
+import { wasmEngine } from '@policy-engine/engine-wasm';
+import { findOpa, repoRoot, startOpaServer, type OpaServer } from '@policy-engine/opa';
+
+const EXAMPLES = join(repoRoot, 'examples', 'policies');
+const FIXTURES = join(repoRoot, '..', 'shared', 'spec', 'fixtures');
+
+interface Case {
+  readonly name: string;
+  readonly package: string;
+  readonly fixture: string;
+  readonly edits: readonly { readonly path: string; readonly value: unknown }[];
+  readonly expect: { readonly allowed: boolean; readonly denies?: readonly string[]; readonly message?: string | null; readonly policyFound?: boolean };
+}
+
+const cases = (JSON.parse(readFileSync(join(EXAMPLES, 'cases.json'), 'utf8')) as { cases: Case[] }).cases;
+const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.input.json')).sort();
+
+function fixtureInput(file: string): unknown {
+  return (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { input: unknown }).input;
+}
+
+/** Sets `value` at a JSON pointer (RFC 6901) inside `doc`, creating objects on the way. */
+function setPointer(doc: unknown, pointer: string, value: unknown): void {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let cur = doc as Record<string, unknown>;
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    const key: string | number = Array.isArray(cur) ? (part === '-' ? cur.length : Number(part)) : part;
+    if (last) {
+      (cur as Record<string | number, unknown>)[key] = value;
+      return;
+    }
+    let next = (cur as Record<string | number, unknown>)[key];
+    if (next === null || typeof next !== 'object') {
+      next = {};
+      (cur as Record<string | number, unknown>)[key] = next;
+    }
+    cur = next as Record<string, unknown>;
+  }
+}
+
+/** The fields that must agree across engines. */
+function essence(d: Decision): Pick<Decision, 'allowed' | 'denies' | 'message' | 'policyFound' | 'error'> {
+  return { allowed: d.allowed, denies: d.denies, message: d.message, policyFound: d.policyFound, ...(d.error ? { error: d.error } : {}) };
+}
+
+const source: PolicySource = { kind: 'directory', path: EXAMPLES, regoVersion: 'auto' };
+
+describe('example policies decide the same on opa and wasm', () => {
+  let server: OpaServer;
+  let onOpa: PolicyEngine;
+  let onWasm: PolicyEngine;
+  let cacheDir: string;
+
+  beforeAll(async () => {
+    server = await startOpaServer({ v0Compatible: true });
+    cacheDir = await mkdtemp(join(tmpdir(), 'cross-engine-wasm-'));
+    onOpa = await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies: source });
+    onWasm = await createPolicyEngine({ engine: wasmEngine({ opaPath: findOpa(), cacheDir }), policies: source });
+  });
+
+  afterAll(async () => {
+    await onOpa?.close();
+    await onWasm?.close();
+    await server?.stop();
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('loads the same packages on both engines', () => {
+    expect(onOpa.packages().length).toBeGreaterThanOrEqual(12);
+    expect(onWasm.packages()).toEqual(onOpa.packages());
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const input = fixtureInput(c.fixture);
+    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
+    const [a, b] = await Promise.all([onOpa.evaluate(c.package, input), onWasm.evaluate(c.package, input)]);
+    expect(a.error).toBeUndefined();
+    expect(b.error).toBeUndefined();
+    expect(a.engine).toBe('opa');
+    expect(b.engine).toBe('wasm');
+    expect(essence(b)).toEqual(essence(a));
+    expect(a).toMatchObject(c.expect);
+  });
+
+  it('every example package × every fixture input gives the same Decision on both engines', async () => {
+    const packages = onOpa.packages();
+    let compared = 0;
+    const diffs: string[] = [];
+    for (const file of fixtureFiles) {
+      const input = fixtureInput(file);
+      for (const pkg of packages) {
+        const [a, b] = await Promise.all([onOpa.evaluate(pkg, input), onWasm.evaluate(pkg, input)]);
+        if (a.error || b.error) diffs.push(`${pkg} × ${file}: error ${a.error?.message ?? ''} ${b.error?.message ?? ''}`);
+        if (JSON.stringify(essence(a)) !== JSON.stringify(essence(b))) {
+          diffs.push(`${pkg} × ${file}: opa ${JSON.stringify(essence(a))} wasm ${JSON.stringify(essence(b))}`);
+        }
+        compared++;
+      }
+    }
+    expect(diffs).toEqual([]);
+    expect(compared).toBe(fixtureFiles.length * packages.length);
+  });
+});
+
+describe('failure modes through the evaluator, with a real OPA', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cross-engine-failures-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('OPA killed mid-run: denied with error (fail-closed), allowed with error (failOpen)', async () => {
+    const server = await startOpaServer({ v0Compatible: true });
+    const closed = await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies: source });
+    const open = await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies: source, options: { failOpen: true } });
+    try {
+      const input = fixtureInput('opa.pipelines.input.json');
+      expect((await closed.evaluate('opa.pipelines', input)).allowed).toBe(true);
+      await server.kill();
+      const denied = await closed.evaluate('opa.pipelines', input);
+      expect(denied).toMatchObject({ allowed: false, error: { code: 'ENGINE_UNAVAILABLE' }, engine: 'opa' });
+      const allowed = await open.evaluate('opa.pipelines', input);
+      expect(allowed).toMatchObject({ allowed: true, error: { code: 'ENGINE_UNAVAILABLE' } });
+    } finally {
+      await closed.close();
+      await open.close();
+      await server.stop();
+    }
+  });
+
+  it('a second URL takes over when the first is down', async () => {
+    const a = await startOpaServer({ v0Compatible: true });
+    const b = await startOpaServer({ v0Compatible: true });
+    const pe = await createPolicyEngine({ engine: opaEngine({ urls: [a.url, `${b.url}/v1/data`] }), policies: source });
+    try {
+      const input = fixtureInput('spinnaker.http.authz.input.json');
+      const before = await pe.evaluate('spinnaker.http.authz', input);
+      await a.kill();
+      const after = await pe.evaluate('spinnaker.http.authz', input);
+      expect(after.error).toBeUndefined();
+      expect(essence(after)).toEqual(essence(before));
+    } finally {
+      await pe.close();
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('the timeout is honoured on both engines for a long-running policy', async () => {
+    const slow = join(dir, 'slow.rego');
+    await writeFile(slow, 'package slow\n\nimport rego.v1\n\ndeny contains "too many" if count([x | some x in numbers.range(1, 5000000)]) > 0\n');
+    const server = await startOpaServer({ v0Compatible: true });
+    const policies: PolicySource = { kind: 'files', paths: [slow], regoVersion: 'v1' };
+    const engines = [
+      await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies, options: { timeoutMs: 200 } }),
+      await createPolicyEngine({ engine: wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache'), timeoutMs: 200 }), policies, options: { timeoutMs: 200 } }),
+    ];
+    try {
+      for (const pe of engines) {
+        const started = Date.now();
+        const d = await pe.evaluate('slow', {});
+        expect(d).toMatchObject({ allowed: false, error: { code: 'EVALUATION_TIMEOUT' } });
+        expect(Date.now() - started).toBeLessThan(3000);
+      }
+    } finally {
+      for (const pe of engines) await pe.close();
+      await server.stop();
+    }
+  });
+
+  it('a policy with a syntax error is rejected naming file and line on both engines', async () => {
+    const bad = join(dir, 'bad.rego');
+    await writeFile(bad, 'package bad\n\nimport rego.v1\n\nallow if {\n  input.x ==\n}\n');
+    const server = await startOpaServer({ v0Compatible: true });
+    try {
+      for (const engine of [opaEngine({ baseUrl: server.url }), wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache') })]) {
+        const err = await createPolicyEngine({ engine, policies: { kind: 'files', paths: [bad], regoVersion: 'v1' } }).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'POLICY_COMPILE_ERROR' });
+        expect((err as Error).message).toContain(`${bad}:7:`);
+        await engine.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
