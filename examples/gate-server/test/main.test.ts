@@ -44,6 +44,18 @@ describe('src/main.ts as a process', () => {
     }
   }, 90_000);
 
+  it('also shuts down on SIGINT', async () => {
+    const run = startMain({ ENGINE: 'wasm' });
+    try {
+      await waitFor(() => /listening on http:\/\/\S+/.test(run.output()), 60_000);
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('SIGINT received, shutting down');
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
   it('refuses ENGINE=native with a clear startup error', async () => {
     const run = startMain({ ENGINE: 'native' });
     expect(await run.exited).toBe(1);

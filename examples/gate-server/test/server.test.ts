@@ -1,6 +1,6 @@
 // The example Gate, started in-process on port 0 for each engine, exercised with real
 // HTTP requests (raw node:http, so path tricks are sent exactly as written).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -180,5 +180,34 @@ describe('gate-server when OPA goes down (ENGINE=opa, OPA_URL)', () => {
     const served = await postJson(open.url, '/tasks', deployTask, DEV);
     expect(served.status).toBe(200);
     expect(served.json()).toMatchObject({ status: 'RECORDED' });
+  });
+});
+
+describe('gate-server picks up policy changes without a restart (WATCH_POLICIES)', () => {
+  let gate: RunningGate;
+  let dir: string;
+  const policy = (rule: string) => `package spinnaker.http.authz\n\nimport rego.v1\n\ndefault allow := false\n\n${rule}\n\nmessage := "admins only" if not allow\n`;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gate-policies-'));
+    writeFileSync(join(dir, 'authz.rego'), policy('allow if input.user.isAdmin'));
+    gate = await startGateServer(settingsFromEnv(env({ ENGINE: 'wasm', POLICY_DIR: dir, WATCH_POLICIES: 'true' })));
+  });
+  afterAll(async () => {
+    await gate?.close();
+  });
+
+  it('enforces the new policy once the file changes', async () => {
+    expect(gate.packages).toEqual(['spinnaker.http.authz']);
+    const before = await rawRequest(gate.url, '/applications', { auth: DEV });
+    expect(before.status).toBe(403);
+    expect(before.json()).toEqual({ error: 'Forbidden', message: 'admins only' });
+    writeFileSync(join(dir, 'authz.rego'), policy('allow if input.method == "GET"'));
+    const deadline = Date.now() + 20_000;
+    let status = before.status;
+    while (status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await rawRequest(gate.url, '/applications', { auth: DEV })).status;
+    }
+    expect(status).toBe(200);
   });
 });
