@@ -136,11 +136,29 @@ export interface With {
   readonly value: Term;
   readonly location: Location;
 }
+/** `not { body }` / `not (a or b)` (with `import future.keywords.not`, or `rego.v2`). */
+export interface NotBody {
+  readonly type: 'notbody';
+  readonly body: Body;
+  /** Written with braces. */
+  readonly explicitBody: boolean;
+  readonly location: Location;
+}
+/** `a and b` / `a or b` (with `import future.keywords.and|or`). Operands are bodies. */
+export interface LogicalExpr {
+  readonly type: 'logicaland' | 'logicalor';
+  readonly lhs: Body;
+  readonly rhs: Body;
+  /** Operand written as a `{ ... }` body. */
+  readonly explicitLhs: boolean;
+  readonly explicitRhs: boolean;
+  readonly location: Location;
+}
 /** A body expression. Call expressions (incl. `=`, `:=`, `==`) are a `call` term. */
 export interface Expr {
   readonly type: 'expr';
   readonly negated: boolean;
-  readonly terms: Term | SomeDecl | Every;
+  readonly terms: Term | SomeDecl | Every | NotBody | LogicalExpr;
   readonly with: readonly With[];
   readonly location: Location;
 }
@@ -229,4 +247,4 @@ export interface Module {
 }
 
 /** Any AST node with a location. */
-export type Node = Term | Expr | SomeDecl | Every | With | Package | Import | Head | Rule | Module | Annotation | Comment;
+export type Node = Term | Expr | SomeDecl | Every | NotBody | LogicalExpr | With | Package | Import | Head | Rule | Module | Annotation | Comment;

@@ -210,3 +210,6 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'yaml.marshal',
   'yaml.unmarshal',
 ]);
+
+/** Built-ins that return no value (a body of only these calls can never fail). */
+export const VOID_BUILTINS: ReadonlySet<string> = new Set(['internal.print', 'internal.test_case', 'print']);

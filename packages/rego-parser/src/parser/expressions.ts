@@ -1,6 +1,7 @@
 import type { Body, Expr, Term, With } from '../ast.js';
 import type { Location } from '../location.js';
 import type { ParserState } from './state.js';
+import { attachWith, errorAmbiguousUnionBody, foldLogicalTail, isAmbiguousUnionBody, logicalKeywordsActive, parseLogicalGroup, parseLogicalOrChain, parseNotBody } from './logical.js';
 import { exprOp, infixCall, parseTerm, parseTermInfixCall, parseVar, scanAheadRef } from './terms.js';
 
 /** `{ ... }` body contents up to `end` (which is left as the current token). */
@@ -44,7 +45,7 @@ function hintMissingInfixKeyword(p: ParserState): void {
   if (p.tok() === 'ident' && p.lit === 'in') p.hint('`import future.keywords.in` for `x in xs` expressions');
 }
 
-function isNegated(p: ParserState): boolean {
+export function isNegated(p: ParserState): boolean {
   if (p.tok() !== 'not') return false;
   const next = p.peekWS();
   return next !== '.' && next !== '[';
@@ -53,6 +54,31 @@ function isNegated(p: ParserState): boolean {
 /** One body literal: `[not] expr [with ...]`, `some ...`, `every ...`. */
 export function parseLiteral(p: ParserState): Expr | undefined {
   const loc = p.loc();
+  if (p.tok() === '{' && logicalKeywordsActive(p)) {
+    const s = p.save();
+    p.scan();
+    const body = parseBody(p, '}');
+    if (body) {
+      p.scan();
+      if (p.tok() === 'and' || p.tok() === 'or') {
+        if (isAmbiguousUnionBody(p, body)) {
+          errorAmbiguousUnionBody(p, loc);
+          return undefined;
+        }
+        const outer = parseLogicalOrChain(p, body, true, loc);
+        if (!outer) return undefined;
+        return attachWith(p, outer);
+      }
+    }
+    p.restore(s);
+  }
+  if (p.tok() === '(' && logicalKeywordsActive(p)) {
+    const g = parseLogicalGroup(p, false, '');
+    if (g.committed) {
+      if (!g.body) return undefined;
+      return foldLogicalTail(p, g.body, g.explicit, g.loc ?? loc);
+    }
+  }
   if (p.tok() !== 'ident' && p.t.kind === 'ident' && !p.ws && p.isAllowedRefKeyword(p.tok())) {
     const next = p.peekWS();
     if (next === '.' || next === '[') {
@@ -62,6 +88,11 @@ export function parseLiteral(p: ParserState): Expr | undefined {
   }
   const negated = isNegated(p);
   if (negated) p.scan();
+  if (negated && p.notBodies && p.tok() === '{') {
+    const nb = parseNotBody(p, loc);
+    if (!nb) return undefined;
+    return foldLogicalTail(p, [nb], false, nb.location);
+  }
   switch (p.tok()) {
     case 'some':
       if (negated) {
@@ -81,18 +112,55 @@ export function parseLiteral(p: ParserState): Expr | undefined {
 }
 
 function parseLiteralExpr(p: ParserState, negated: boolean, loc: Location): Expr | undefined {
-  const expr = parseExpr(p, loc);
+  if (negated && p.notBodies && p.tok() === '(') {
+    const g = parseLogicalGroup(p, true, 'not ');
+    if (g.committed) {
+      if (!g.body) return undefined;
+      const not: Expr = { type: 'expr', negated: false, terms: { type: 'notbody', body: g.body, explicitBody: g.explicit, location: loc }, with: [], location: loc };
+      return foldLogicalTail(p, [not], false, loc);
+    }
+  }
+  const exprStart = p.loc();
+  let expr = parseExprRaw(p, loc);
   if (!expr) return undefined;
-  let withs: With[] = [];
+  let withLoc: Location | undefined;
   if (p.tok() === 'with') {
+    withLoc = p.loc();
     const w = parseWith(p);
     if (!w) return undefined;
-    withs = w;
+    expr = { ...expr, with: w };
   }
-  return { ...expr, negated, with: withs };
+  if (negated && p.notBodies) {
+    const inner: Expr = { ...expr, with: [] };
+    expr = { type: 'expr', negated: false, terms: { type: 'notbody', body: [inner], explicitBody: false, location: loc }, with: expr.with, location: loc };
+  } else {
+    expr = { ...expr, negated };
+  }
+  const k = p.tok();
+  if (k === 'and' || k === 'or') {
+    if (withLoc) {
+      p.hint(`Wrap the operand in \`(...)\` or \`{...}\` to scope, or move \`with\` after the \`${k}\` expression to apply it to the whole expression`);
+      p.error(withLoc, `\`with\` modifier is not allowed on operand of \`${k}\``);
+      return undefined;
+    }
+    if (!negated && p.src[exprStart.offset] === '{') {
+      const t = expr.terms;
+      if (expr.with.length === 0 && t.type === 'object' && t.items.length === 0) {
+        p.error(loc, 'found empty body');
+        return undefined;
+      }
+      p.error(loc, `operand of \`${k}\` cannot begin with \`{\` unless the braces hold a body`);
+      return undefined;
+    }
+    const outer = parseLogicalOrChain(p, [expr], false, loc);
+    if (!outer) return undefined;
+    return attachWith(p, outer);
+  }
+  return expr;
 }
 
-function parseExpr(p: ParserState, loc: Location): Expr | undefined {
+/** `lhs [= | := rhs]` without modifiers. */
+export function parseExprRaw(p: ParserState, loc: Location): Expr | undefined {
   const lhs = parseTermInfixCall(p);
   if (!lhs) return undefined;
   const op = exprOp(p);

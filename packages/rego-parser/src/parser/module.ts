@@ -137,7 +137,7 @@ function ruleFromBody(body: Body): RawRule | string {
   if (expr.negated) return 'negated expressions cannot be used for rule head';
   const t = expr.terms;
   if (t.type === 'some') return "'some' declarations cannot be used for rule head";
-  if (t.type === 'every') return 'expression cannot be used for rule head';
+  if (t.type === 'every' || t.type === 'notbody' || t.type === 'logicaland' || t.type === 'logicalor') return 'expression cannot be used for rule head';
   const mk = (head: RawHead, location: Location): RawRule => ({
     default: false,
     head,
@@ -167,7 +167,7 @@ function ruleFromBody(body: Body): RawRule | string {
       h.key = ref[1] as Term;
       return mk(h, t.location);
     }
-    return `${valueName(t)} cannot be used for rule name`;
+    return `${valueName(t as Term)} cannot be used for rule name`;
   }
   const eq = isOp(t, 'eq');
   const assign = isOp(t, 'assign');

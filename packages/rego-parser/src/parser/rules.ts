@@ -277,7 +277,7 @@ export function parseRules(p: ParserState): RawRule[] | undefined {
 
   if (p.tok() === 'else') {
     if (!scanAheadRef(p)) {
-      if (head.ref.length > 1 && !head.ref.every(isGround)) {
+      if (head.ref.length > 1 && !head.ref.slice(1).every(isGround)) {
         p.error(p.loc(), 'else keyword cannot be used on rules with variables in head');
         return undefined;
       }

@@ -8,7 +8,7 @@ export function isGround(t: Term): boolean {
     case 'var':
       return false;
     case 'ref':
-      return t.value.every(isGround);
+      return t.value.slice(1).every(isGround);
     case 'call':
       return isGround(t.operator) && t.args.every(isGround);
     case 'array':

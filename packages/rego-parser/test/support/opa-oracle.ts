@@ -44,6 +44,7 @@ export function opaRuleKind(head: OpaRuleJson['head']): string {
 
 function termText(t: OpaTerm, first: boolean): string {
   if (first && t.type === 'var') return String(t.value);
+  if (t.type === 'ref') return `[${opaRefText(t.value as OpaTerm[])}]`;
   if (t.type === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(t.value))) return `.${String(t.value)}`;
   if (t.type === 'string') return `[${JSON.stringify(t.value)}]`;
   if (t.type === 'var') return `[${String(t.value)}]`;
@@ -56,6 +57,8 @@ export function opaRefText(ref: OpaTerm[]): string {
 }
 
 function verdictFrom(code: number, stdout: string, stderr: string): OpaVerdict {
+  // The parser accepted the module but OPA could not print it as JSON (e.g. the number `.0`).
+  if (code !== 0 && (stdout + stderr).includes('error calling MarshalJSON')) return { ok: true, error: 'accepted; JSON output failed' };
   if (code !== 0) return { ok: false, error: (stderr || stdout).trim() };
   const doc = JSON.parse(stdout) as { package: { path: OpaTerm[] }; rules?: OpaRuleJson[] };
   return {
@@ -83,7 +86,7 @@ function run(bin: string, args: string[]): Promise<{ code: number; stdout: strin
 
 /** Cache file path (per OPA version). */
 export function oracleCachePath(): string {
-  return join(tmpdir(), `rego-parser-opa-parse-cache-v2-${OPA_VERSION}.json`);
+  return join(tmpdir(), `rego-parser-opa-parse-cache-v3-${OPA_VERSION}.json`);
 }
 
 /** OPA's verdicts for `modules`, keyed by `hash`. */
