@@ -45,8 +45,10 @@ function asPolicyEngineError(error: unknown): PolicyEngineError {
 }
 
 /**
- * Loads the policy sources into `options.engine` and returns the facade.
- * @throws PolicySourceError / PolicyCompileError / engine errors when the initial load fails.
+ * Loads the policy sources into `options.engine` and returns the facade. The engine belongs
+ * to the facade from then on: `close()` closes it, and so does a failed initial load.
+ * @throws PolicySourceError / PolicyCompileError / engine errors (always a PolicyEngineError)
+ *   when the initial load fails.
  */
 export async function createPolicyEngine(options: PolicyEngineOptions): Promise<PolicyEngine> {
   const { engine } = options;
@@ -70,7 +72,14 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     return { revision: loaded.policySet.revision, packages: new Set(packageList), packageList, modules: loaded.modules };
   };
 
-  let state = await build();
+  let state: ActiveState;
+  try {
+    state = await build();
+  } catch (error) {
+    // The engine was handed over: do not leak its processes or workers when the first load fails.
+    await engine.close().catch(() => undefined);
+    throw asPolicyEngineError(error);
+  }
 
   // Reloads run one at a time; the index is swapped only after the engine accepted the set.
   let queue: Promise<unknown> = Promise.resolve();

@@ -210,3 +210,40 @@ describe('decision hook', () => {
     await pe.close();
   });
 });
+
+describe('initial load', () => {
+  it('rejects with the typed error and closes the engine when the first load fails', async () => {
+    const engine = scriptedEngine(() => defined({}));
+    const error = await createPolicyEngine({
+      engine,
+      policies: { kind: 'inline', modules: [{ id: 'bad.rego', source: 'package p\n\nallow {\n' }] },
+      options: { logger: recordingLogger() },
+    }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('POLICY_COMPILE_ERROR');
+    expect((error as Error).message).toMatch(/^bad\.rego:\d+:\d+: /);
+    expect(engine.closed).toBe(true);
+    expect(engine.loads).toEqual([]);
+  });
+
+  it('wraps an untyped engine load failure and passes the whole set to the engine', async () => {
+    const engine = scriptedEngine(() => defined({}));
+    engine.loadError = new Error('disk full');
+    const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: { logger: recordingLogger() } }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('EVALUATION_ERROR');
+    expect(engine.closed).toBe(true);
+
+    const ok = scriptedEngine(() => defined({}));
+    const pe = await createPolicyEngine({ engine: ok, policies: inlinePackages('a.b', 'c.d'), data: { x: 1 }, options: { logger: recordingLogger() } });
+    expect(ok.loads).toHaveLength(1);
+    expect(ok.loads[0]?.modules.map((m) => m.packageName)).toEqual(['a.b', 'c.d']);
+    expect(ok.loads[0]?.data).toEqual([{ id: 'options.data', path: [], value: { x: 1 } }]);
+    expect(pe.packages()).toEqual(['a.b', 'c.d']);
+    expect(pe.modules().map((m) => m.regoVersionSource)).toEqual(['configured', 'configured']);
+    await pe.close();
+  });
+
+  it('rejects a non-positive timeout as a ConfigurationError', async () => {
+    const error = await createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inlinePackages('a.b'), options: { timeoutMs: 0 } }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('CONFIGURATION_ERROR');
+  });
+});
