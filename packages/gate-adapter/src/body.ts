@@ -39,7 +39,8 @@ export function parseBodyText(text: string, contentType?: string): unknown {
 
 /**
  * Reads a request body stream up to `limit` bytes and parses it (see {@link parseBodyText}).
- * Over the limit ⇒ GateRequestError 413 (the rest of the stream is drained, not stored);
+ * Over the limit ⇒ GateRequestError 413 as soon as the limit is passed (the rest of the
+ * stream is drained, not stored; answer with `connection: close`);
  * a compressed body ⇒ 415; invalid UTF-8 or malformed JSON ⇒ 400.
  */
 export function readJsonBody(stream: Readable, options: ReadBodyOptions): Promise<unknown> {
@@ -60,18 +61,24 @@ export function readJsonBody(stream: Readable, options: ReadBodyOptions): Promis
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
-    stream.on('data', (chunk: Buffer | string) => {
+    const onData = (chunk: Buffer | string) => {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += buf.length;
-      if (size > options.limit) over = true;
-      if (!over) chunks.push(buf);
-    });
-    stream.on('error', (e) => reject(new GateRequestError(400, 'BadRequest', `could not read request body: ${e.message}`)));
-    stream.on('end', () => {
-      if (over) {
+      if (size > options.limit) {
+        // Refuse at once; the rest of the body is drained and discarded, not stored.
+        over = true;
+        chunks.length = 0;
+        stream.off('data', onData);
+        stream.resume();
         reject(tooLarge());
         return;
       }
+      chunks.push(buf);
+    };
+    stream.on('data', onData);
+    stream.on('error', (e) => reject(new GateRequestError(400, 'BadRequest', `could not read request body: ${e.message}`)));
+    stream.on('end', () => {
+      if (over) return;
       let text: string;
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
