@@ -177,7 +177,7 @@ const deployManifest: StageExecutor = executor(
     return submit('deployManifest', description, {
       'deploy.account.name': account,
       'deploy.server.groups': {},
-      manifestArtifactAccount: stage.context['manifestArtifactAccount'] ?? null,
+      manifestArtifactAccount: typeof stage.context['manifestArtifactAccount'] === 'string' ? stage.context['manifestArtifactAccount'] : 'embedded-artifact',
       artifacts: manifests.map((m) => ({ customKind: false, location: m.namespace, metadata: { account }, name: m.name, reference: m.name, type: `kubernetes/${m.kind.toLowerCase()}`, version: '' })),
       'outputs.manifestNamesByNamespace': byNamespace,
       relationships: { loadBalancers: [], securityGroups: [] },

@@ -8,7 +8,7 @@ import {
   type PipelineConfig,
   type StageExecution,
 } from '@policy-engine/orca-adapter';
-import { at } from './support/fixtures.js';
+import { at, fixtureInput, keys } from './support/fixtures.js';
 import { declaring, scriptedEngine, type DenyScript } from './support/scripted-engine.js';
 
 async function setup(packages: string[], script: DenyScript, legacyPackageNames = false) {
@@ -51,7 +51,8 @@ describe('runPipeline', () => {
 
   it('checks the stage before every task, with the task statuses of that moment', async () => {
     const { engine, interceptor } = await setup(['spinnaker.execution.stages.before.deployManifest'], () => []);
-    const result = await runPipeline({ ...prodDeploy, stages: [prodDeploy.stages[0]!] }, { interceptor });
+    const deployStage = { ...prodDeploy.stages[0]!, cloudProvider: 'kubernetes', source: 'text', moniker: { app: 'shop' } };
+    const result = await runPipeline({ ...prodDeploy, stages: [deployStage] }, { interceptor });
     expect(result.status).toBe('SUCCEEDED');
     const calls = engine.calls.filter((c) => c.packageName === 'spinnaker.execution.stages.before.deployManifest');
     const taskCount = stage(result, 'a').tasks.length;
@@ -63,8 +64,12 @@ describe('runPipeline', () => {
       expect(at(call.input, 'stage.status')).toBe('RUNNING');
       expect(at(call.input, 'user.username')).toBe('anonymous');
     });
-    // the last check (cleanupArtifacts' successors) sees what earlier tasks wrote, as flat dotted keys
+    // the check before cleanupArtifacts (the moment the docs' example was captured) sees what
+    // earlier tasks wrote, with the fixture's context keys, flat dotted keys included
+    expect((at(calls[5]!.input, 'stage.tasks') as { name: string }[])[5]!.name).toBe('cleanupArtifacts');
     const ctx = at(calls[5]!.input, 'stage.context') as Record<string, unknown>;
+    const fixtureContext = at(fixtureInput('spinnaker.execution.stages.before.deployManifest.input.json'), 'stage.context');
+    expect(Object.keys(ctx).sort()).toEqual(expect.arrayContaining(keys(fixtureContext)));
     expect(Object.keys(ctx)).toEqual(expect.arrayContaining(['deploy.account.name', 'kato.tasks', 'outputs.manifestNamesByNamespace']));
     expect(ctx['outputs.manifestNamesByNamespace']).toEqual({ shop: ['deployment web'] });
   });
