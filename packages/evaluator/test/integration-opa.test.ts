@@ -79,6 +79,34 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
     }
   });
 
+  it('evaluates policies from a ConfigMap YAML (requireLabel on: the unlabelled one is not loaded)', async () => {
+    const dir = join(root, 'cm');
+    const indent = (text: string) => text.split('\n').map((l) => `    ${l}`).join('\n');
+    await writeTree(dir, {
+      'cm.yaml': [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: authz\n  labels:\n    openpolicyagent.org/policy: rego\ndata:\n  authz.rego: |',
+        indent(V0_AUTHZ),
+        '---',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: draft\ndata:\n  pipelines.rego: |',
+        indent('package opa.pipelines\n\ndeny contains "draft policy" if { true }\n'),
+      ].join('\n'),
+    });
+    for (const requireLabel of [true, false]) {
+      const pe = await createPolicyEngine({
+        engine: opaEngine({ baseUrl: server.url }),
+        policies: { kind: 'configmap', path: join(dir, 'cm.yaml'), requireLabel, regoVersion: 'auto' },
+        options: { logger: recordingLogger() },
+      });
+      try {
+        expect(await pe.evaluate('spinnaker.http.authz', { user: { isAdmin: false } })).toMatchObject({ allowed: false, message: 'admins only' });
+        const save = await pe.evaluate('opa.pipelines', {});
+        expect(save).toMatchObject(requireLabel ? { allowed: true, policyFound: false } : { allowed: false, denies: ['draft policy'] });
+      } finally {
+        await pe.close();
+      }
+    }
+  });
+
   it('decisions racing reloads on real OPA come wholly from one set', async () => {
     const dir = join(root, 'race');
     const pkg = (marker: string) => `package opa.pipelines\n\ndeny contains "${marker}-a" if { true }\n`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { c as createTar } from 'tar';
 import { runOpa } from '@policy-engine/opa';
 import { PolicyCompileError, PolicySourceError, loadPolicySources } from '@policy-engine/evaluator';
 import { V0_AUTHZ, V0_EXEC, V1_EXEC_STAGE, V1_PIPELINES } from './support/policies.js';
@@ -253,6 +254,25 @@ describe('bundle source (built by the real opa build)', () => {
     expect(asTar.modules.map((m) => [m.packageName, m.regoVersion])).toEqual([
       ['spinnaker.http.authz', 'v0'],
       ['opa.pipelines', 'v1'],
+    ]);
+  });
+
+  it('mounts data.json and data.yaml at depth in a hand-made tarball (leading-slash and ./ entry names)', async () => {
+    const dir = join(root, 'bundle-hand');
+    await writeTree(dir, {
+      'content/.manifest': JSON.stringify({ revision: 'r1', roots: [''] }),
+      'content/policy/authz.rego': 'package spinnaker.http.authz\n\nallow if input.user in data.cfg.admins\n',
+      'content/cfg/data.json': '{"admins": ["ann"]}',
+      'content/cfg/limits/data.yaml': 'max: 3\n',
+      'content/policy.wasm': 'ignored',
+    });
+    const out = join(dir, 'hand.tar.gz');
+    await createTar({ gzip: true, file: out, cwd: join(dir, 'content') }, ['./.manifest', './policy', './cfg', './policy.wasm']);
+    const { modules, policySet } = await loadPolicySources({ kind: 'bundle', path: out, regoVersion: 'auto' });
+    expect(modules.map((m) => [m.id, m.packageName, m.regoVersionSource])).toEqual([[`bundle:${out}#policy/authz.rego`, 'spinnaker.http.authz', 'auto-v1']]);
+    expect(policySet.data.map((d) => [d.path, d.value])).toEqual([
+      [['cfg'], { admins: ['ann'] }],
+      [['cfg', 'limits'], { max: 3 }],
     ]);
   });
 
