@@ -16,6 +16,8 @@ export interface DesiredState {
   readonly data: ReadonlyMap<string, unknown>;
   /** Dotted package names declared by the set. */
   readonly packages: ReadonlySet<string>;
+  /** Module ids of the v0 modules (they need an OPA started with `--v0-compatible`). */
+  readonly v0Modules: ReadonlySet<string>;
 }
 
 /** Stable, URL-safe policy id for a module id. */
@@ -63,11 +65,13 @@ export function desiredState(set: PolicySet): DesiredState {
   const modules = new Map<string, string>();
   const files = new Map<string, string>();
   const packages = new Set<string>();
+  const v0Modules = new Set<string>();
   for (const m of set.modules) {
+    if (m.regoVersion === 'v0') v0Modules.add(m.id);
     const id = policyId(m.id);
     modules.set(id, v0CompatibleSource(m).source);
     files.set(id, m.id);
     packages.add(m.packageName);
   }
-  return { revision: set.revision, modules, files, data: new Map(Object.entries(mergedData(set))), packages };
+  return { revision: set.revision, modules, files, data: new Map(Object.entries(mergedData(set))), packages, v0Modules };
 }

@@ -2,12 +2,14 @@ import {
   ConfigurationError,
   EngineUnavailable,
   EvaluationError,
+  InvalidInput,
   PolicyCompileError,
   type Engine,
   type EngineEvaluateOptions,
   type EngineResult,
   type PolicySet,
 } from '@policy-engine/evaluator';
+import { rejectUnauthorized } from './auth.js';
 import { desiredState, type DesiredState } from './desired.js';
 import { ConnectionFailed, request } from './http.js';
 import { ReadWriteLock } from './lock.js';
@@ -58,6 +60,8 @@ interface Server {
   lastError?: string;
   /** Revision of the set this server holds (managed mode); undefined = must be synced. */
   revision?: string;
+  /** A re-sync in progress after the server came back (shared by concurrent evaluations). */
+  syncing?: Promise<void>;
   readonly pushed: PushedState;
 }
 
@@ -119,7 +123,9 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
       if (!(await probe(s))) continue;
       if (manage && current) {
         try {
-          await sync(s, current, undefined);
+          const set = current;
+          s.syncing ??= sync(s, set, undefined).finally(() => (s.syncing = undefined));
+          await s.syncing;
         } catch (err) {
           markDown(s, err);
           continue;
@@ -178,18 +184,31 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
       ensureOpen();
       return lock.read(async () => {
         // No input key when there is no input (as opa-wasm without input): `input` is then undefined in Rego.
-        const body = JSON.stringify(input === undefined ? {} : { input });
+        let body: string;
+        try {
+          body = JSON.stringify(input === undefined ? {} : { input });
+        } catch (err) {
+          throw new InvalidInput(packageName, [`input is not JSON-serialisable: ${(err as Error).message}`]);
+        }
         const tried: string[] = [];
         for await (const s of candidates()) {
-          let res;
-          try {
-            res = await request(`${s.url}/v1/data/${packagePath(packageName)}`, {
+          const post = () =>
+            request(`${s.url}/v1/data/${packagePath(packageName)}`, {
               method: 'POST',
               body,
               headers,
               timeoutMs,
               ...(evalOptions?.signal ? { signal: evalOptions.signal } : {}),
             });
+          let res;
+          try {
+            try {
+              res = await post();
+            } catch (err) {
+              // A kept-alive socket the server dropped fails once; a refused connection is final.
+              if (!(err instanceof ConnectionFailed) || err.refused) throw err;
+              res = await post();
+            }
           } catch (err) {
             if (err instanceof ConnectionFailed) {
               markDown(s, err);
@@ -198,6 +217,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
             }
             throw err;
           }
+          rejectUnauthorized(res, `POST ${s.url}/v1/data/${packagePath(packageName)}`);
           return toResult(res.status, res.body, current);
         }
         const down = servers.filter((s) => !s.up).map((s) => `${s.url} (${s.lastError ?? 'down'})`);

@@ -3,6 +3,14 @@ import { EvaluationCancelled, EvaluationTimeout } from '@policy-engine/evaluator
 /** The server could not be reached (refused, reset, DNS, TLS): the caller may fail over. */
 export class ConnectionFailed extends Error {
   override readonly name = 'ConnectionFailed';
+  constructor(
+    message: string,
+    /** True when nothing listens (ECONNREFUSED); false for resets and dropped sockets. */
+    readonly refused: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** One HTTP exchange's outcome: status and the parsed JSON body (or the raw text). */
@@ -55,7 +63,9 @@ export async function request(url: string, options: RequestOptions): Promise<Htt
     if (timedOut) throw new EvaluationTimeout(options.timeoutMs, `OPA did not answer ${url} within ${options.timeoutMs} ms`);
     if (options.signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new ConnectionFailed(`${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { cause: err });
+    throw new ConnectionFailed(`${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, cause?.code === 'ECONNREFUSED', {
+      cause: err,
+    });
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

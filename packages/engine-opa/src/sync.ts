@@ -1,4 +1,5 @@
 import { PolicyCompileError, type PolicyProblem } from '@policy-engine/evaluator';
+import { rejectUnauthorized } from './auth.js';
 import { POLICY_ID_PREFIX, type DesiredState } from './desired.js';
 import { request, type HttpResponse } from './http.js';
 import { opaProblems } from './opa-errors.js';
@@ -21,7 +22,7 @@ export interface PushedState {
 }
 
 async function call(client: SyncClient, method: 'GET' | 'PUT' | 'DELETE', path: string, body?: string, contentType?: string): Promise<HttpResponse> {
-  return request(`${client.baseUrl}${path}`, {
+  const res = await request(`${client.baseUrl}${path}`, {
     method,
     headers: client.headers,
     timeoutMs: client.timeoutMs,
@@ -29,6 +30,8 @@ async function call(client: SyncClient, method: 'GET' | 'PUT' | 'DELETE', path: 
     ...(contentType ? { contentType } : {}),
     ...(client.signal ? { signal: client.signal } : {}),
   });
+  rejectUnauthorized(res, `${method} ${client.baseUrl}${path}`);
+  return res;
 }
 
 /** Reads the modules this engine owns on the server (ids with our prefix), e.g. after a restart. */
@@ -152,5 +155,10 @@ export async function syncServer(
   await pushModules(client, state, previous?.modules ?? new Map(), fileName);
   if (previous) await pushData(client, state, previous.data);
   await deleteStaleData(client, state, previous?.data ?? new Map());
-  throw new PolicyCompileError(problems);
+  const v0Parse = problems.some((p) => p.code === 'rego_parse_error' && p.location && desired.v0Modules.has(p.location.file));
+  throw new PolicyCompileError(
+    v0Parse
+      ? [...problems, { message: 'hint: Rego v0 modules need an OPA server started with --v0-compatible (OPA 1.x parses v1 by default)' }]
+      : problems,
+  );
 }

@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ConfigurationError,
   EngineUnavailable,
   EvaluationCancelled,
   EvaluationError,
@@ -151,5 +155,40 @@ describe('opaEngine failover and outages', () => {
     const a = await startOpaServer();
     await a.kill();
     await expect(opaEngine({ baseUrl: a.url }).load(policySet([v0Deny]))).rejects.toBeInstanceOf(EngineUnavailable);
+  });
+});
+
+describe('opaEngine with a server that is not --v0-compatible, and with token authentication', () => {
+  it('explains that v0 modules need --v0-compatible', async () => {
+    const plain = await startOpaServer();
+    try {
+      const err = await opaEngine({ baseUrl: plain.url }).load(policySet([v0Deny, v1Authz], data)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PolicyCompileError);
+      expect((err as PolicyCompileError).problems.some((p) => p.location?.file === 'policies/v0.rego')).toBe(true);
+      expect((err as Error).message).toContain('--v0-compatible');
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('sends the configured headers (bearer token) on every request', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opa-token-'));
+    const authz = join(dir, 'system-authz.rego');
+    await writeFile(
+      authz,
+      'package system.authz\n\ndefault allow := false\n\nallow if input.path == ["health"]\n\nallow if input.identity == "s3cret"\n',
+    );
+    const secured = await startOpaServer({ files: [authz], args: ['--authentication=token', '--authorization=basic'] });
+    try {
+      const denied = await opaEngine({ baseUrl: secured.url }).load(policySet([v1Authz], data)).catch((e: unknown) => e);
+      expect(denied).toBeInstanceOf(ConfigurationError);
+      expect((denied as Error).message).toMatch(/HTTP 401.*Bearer/);
+      const engine = opaEngine({ baseUrl: secured.url, headers: { authorization: 'Bearer s3cret' } });
+      await engine.load(policySet([v1Authz], data));
+      expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    } finally {
+      await secured.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

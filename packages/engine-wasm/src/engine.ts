@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ConfigurationError,
   EngineUnavailable,
+  InvalidInput,
   UnsupportedFeature,
   type Engine,
   type EngineEvaluateOptions,
@@ -130,13 +131,20 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
     async evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
       if (closed) throw new EngineUnavailable('the wasm engine is closed');
       const loaded = current;
+      // JSON text, as OPA would receive it (also what the worker writes into wasm memory).
+      let inputJson: string | undefined;
+      try {
+        inputJson = input === undefined ? undefined : JSON.stringify(input);
+      } catch (err) {
+        throw new InvalidInput(packageName, [`input is not JSON-serialisable: ${(err as Error).message}`]);
+      }
       const segments = packageName.split('.').filter((s) => s !== '');
       // The package itself, or a rule inside a package (walk into the package's value).
       for (let n = segments.length; n > 0; n--) {
         const pkg = segments.slice(0, n).join('.');
         const entrypoint = loaded.packages.get(pkg);
         if (entrypoint === undefined || !loaded.pool) continue;
-        const resultSet = await loaded.pool.evaluate(entrypoint, input, timeoutMs, evalOptions?.signal);
+        const resultSet = await loaded.pool.evaluate(entrypoint, inputJson, timeoutMs, evalOptions?.signal);
         const first = resultSet[0] as { result?: unknown } | undefined;
         if (!first || !('result' in first)) return { defined: false };
         const inner = lookup(first.result, segments.slice(n));

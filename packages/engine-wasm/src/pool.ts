@@ -22,7 +22,8 @@ export interface PoolOptions {
 interface Job {
   readonly id: number;
   readonly entrypoint: string;
-  readonly input: unknown;
+  /** The input as JSON text, or undefined for no input. */
+  readonly input: string | undefined;
   readonly resolve: (value: unknown[]) => void;
   readonly reject: (err: unknown) => void;
   settled: boolean;
@@ -144,8 +145,8 @@ export class WorkerPool {
     }
   }
 
-  /** Evaluates one entrypoint; the result set as opa-wasm returns it. */
-  evaluate(entrypoint: string, input: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown[]> {
+  /** Evaluates one entrypoint for an input given as JSON text; the result set (`[]` or `[{result}]`). */
+  evaluate(entrypoint: string, input: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
     if (signal?.aborted) return Promise.reject(new EvaluationCancelled('evaluation cancelled by the caller'));
     return new Promise<unknown[]>((resolve, reject) => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EngineUnavailable,
   EvaluationCancelled,
+  InvalidInput,
   EvaluationTimeout,
   PolicyCompileError,
   UnsupportedFeature,
@@ -178,3 +180,16 @@ async function expectSameAsOpaEval(pkg: string, source: string): Promise<void> {
     }
   }
 }
+
+describe('wasmEngine input handling', () => {
+  it('rejects an input that is not JSON-serialisable with InvalidInput, and keeps serving', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    await engine.load(policySet([v1Authz], data));
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    await expect(engine.evaluate('spinnaker.http.authz', cyclic)).rejects.toBeInstanceOf(InvalidInput);
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    await engine.close();
+    await expect(engine.evaluate('spinnaker.http.authz', {})).rejects.toBeInstanceOf(EngineUnavailable);
+  });
+});

@@ -28,18 +28,18 @@ function readJson(policy, addr) {
 const encoder = new TextEncoder();
 
 /**
- * One evaluation through the ABI 1.2 one-shot `opa_eval`, like opa-wasm's evaluate, but
+ * One evaluation (input as JSON text) through the ABI 1.2 one-shot `opa_eval`, like opa-wasm's evaluate, but
  * asking for the Rego value format so that sets come back sorted as OPA sorts them. Also
  * passes falsy inputs (`false`, `0`, `""`, `null`), which opa-wasm's evaluate drops.
  */
-function evaluate(policy, input, entrypointName) {
+function evaluate(policy, inputJson, entrypointName) {
   const entrypoint = policy.entrypoints[entrypointName];
   if (entrypoint === undefined) throw new Error(`entrypoint ${entrypointName} is not in the compiled policy`);
-  if (!(policy.minorVersion >= 2)) return policy.evaluate(input, entrypoint);
+  if (!(policy.minorVersion >= 2)) return policy.evaluate(inputJson === undefined ? undefined : JSON.parse(inputJson), entrypoint);
   let inputLen = 0;
   let inputAddr = 0;
-  if (input !== undefined) {
-    const buf = encoder.encode(JSON.stringify(input));
+  if (inputJson !== undefined) {
+    const buf = encoder.encode(inputJson);
     inputAddr = policy.dataHeapPtr;
     inputLen = buf.byteLength;
     const delta = inputAddr + inputLen - policy.mem.buffer.byteLength;
