@@ -28,3 +28,4 @@ export function parseOrThrow(source: string, options: ParseOptions = {}): Module
 export function packageName(module: Module): string {
   return module.package.path.join('.');
 }
+export { format, formatRule } from './format/format.js';

@@ -1,0 +1,163 @@
+import type { Body, Expr, Term, With } from '../ast.js';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Formatting context: current indentation. */
+export interface Ctx {
+  readonly indent: string;
+}
+
+/** A string literal (JSON escapes; raw strings in backquotes). */
+function str(value: string, raw: boolean | undefined): string {
+  if (raw && !value.includes('`')) return `\`${value}\``;
+  return JSON.stringify(value);
+}
+
+function isMember3(t: Term): boolean {
+  return t.type === 'call' && t.infix === 'in' && t.args.length === 3;
+}
+
+/** A term in a nested position: infix operations get parentheses. */
+export function nested(t: Term, c: Ctx): string {
+  if (t.type === 'call' && t.infix !== undefined && t.infix !== 'neg') return `(${term(t, c)})`;
+  return term(t, c);
+}
+
+/** A ref's parts after the head. */
+function refTail(parts: readonly Term[], c: Ctx): string {
+  let out = '';
+  for (const p of parts) {
+    if (p.type === 'string' && !p.raw && IDENT.test(p.value)) out += `.${p.value}`;
+    else out += `[${termTop(p, c)}]`;
+  }
+  return out;
+}
+
+function refHead(h: Term, c: Ctx): string {
+  if (h.type === 'var' || h.type === 'call') return term(h, c);
+  if (h.type === 'array' || h.type === 'object' || h.type === 'set' || h.type.endsWith('comprehension')) return term(h, c);
+  return `(${term(h, c)})`;
+}
+
+/** A term where any single term fits (list items, brackets, values). */
+export function termTop(t: Term, c: Ctx): string {
+  return isMember3(t) ? `(${term(t, c)})` : term(t, c);
+}
+
+/** Formats a term. */
+export function term(t: Term, c: Ctx): string {
+  switch (t.type) {
+    case 'null':
+      return 'null';
+    case 'boolean':
+      return String(t.value);
+    case 'number':
+      return t.value;
+    case 'string':
+      return str(t.value, t.raw);
+    case 'var':
+      return t.name;
+    case 'templatestring': {
+      const q = t.raw ? '`' : '"';
+      let out = `$${q}`;
+      for (const part of t.parts) {
+        if (part.type === 'string') {
+          const s = t.raw ? part.value : JSON.stringify(part.value).slice(1, -1);
+          out += s.replace(/\{/g, '\\{');
+        } else out += `{${expr(part, c)}}`;
+      }
+      return out + q;
+    }
+    case 'ref': {
+      const [h, ...rest] = t.value;
+      if (!h) return '';
+      return refHead(h, c) + refTail(rest, c);
+    }
+    case 'call': {
+      const [a, b, d] = t.args;
+      if (t.infix === 'neg' && b) return `-${nested(b, c)}`;
+      if (t.infix === 'in' && a && b && d) return `${nested(a, c)}, ${nested(b, c)} in ${nested(d, c)}`;
+      if (t.infix !== undefined && a && b && t.args.length === 2) {
+        if (t.infix === ':=' || t.infix === '=') return `${termTop(a, c)} ${t.infix} ${termTop(b, c)}`;
+        return `${nested(a, c)} ${t.infix} ${nested(b, c)}`;
+      }
+      return `${term(t.operator, c)}(${t.args.map((x) => termTop(x, c)).join(', ')})`;
+    }
+    case 'array':
+      return `[${t.items.map((x) => termTop(x, c)).join(', ')}]`;
+    case 'set':
+      return t.items.length === 0 ? 'set()' : `{${t.items.map((x) => termTop(x, c)).join(', ')}}`;
+    case 'object':
+      return `{${t.items.map(([k, v]) => `${termTop(k, c)}: ${termTop(v, c)}`).join(', ')}}`;
+    case 'arraycomprehension':
+      return `[${nested(t.term, c)} | ${inlineBody(t.body, c)}]`;
+    case 'setcomprehension':
+      return `{${nested(t.term, c)} | ${inlineBody(t.body, c)}}`;
+    case 'objectcomprehension':
+      return `{${nested(t.key, c)}: ${nested(t.value, c)} | ${inlineBody(t.body, c)}}`;
+  }
+}
+
+/** A body on one line, `;`-separated. */
+export function inlineBody(b: Body, c: Ctx): string {
+  return b.map((e) => expr(e, c)).join('; ');
+}
+
+/** A body in braces over several lines. */
+export function blockBody(b: Body, c: Ctx): string {
+  const inner: Ctx = { indent: `${c.indent}\t` };
+  return `{\n${b.map((e) => `${inner.indent}${expr(e, inner)}`).join('\n')}\n${c.indent}}`;
+}
+
+function withs(ws: readonly With[], c: Ctx): string {
+  return ws.map((w) => ` with ${term(w.target, c)} as ${termTop(w.value, c)}`).join('');
+}
+
+function operand(b: Body, explicit: boolean, c: Ctx, parentOp: 'logicaland' | 'logicalor', side: 'lhs' | 'rhs'): string {
+  if (explicit) return `{ ${inlineBody(b, c)} }`;
+  const e = b[0];
+  if (!e || b.length !== 1) return `{ ${inlineBody(b, c)} }`;
+  const t = e.terms;
+  const s = expr(e, c);
+  if (e.with.length > 0) return `(${s})`;
+  if (t.type === 'logicaland' || t.type === 'logicalor') {
+    const sameOrTighter = side === 'lhs' && (t.type === parentOp || (t.type === 'logicaland' && parentOp === 'logicalor'));
+    const andRhsOfOr = side === 'rhs' && parentOp === 'logicalor' && t.type === 'logicaland';
+    return sameOrTighter || andRhsOfOr ? s : `(${s})`;
+  }
+  return s;
+}
+
+/** Formats a body expression. */
+export function expr(e: Expr, c: Ctx): string {
+  const t = e.terms;
+  let out: string;
+  switch (t.type) {
+    case 'some': {
+      const [first] = t.symbols;
+      if (first && first.type === 'call' && first.infix === 'in') {
+        const [a, b, d] = first.args;
+        out = d && b && a ? `some ${nested(a, c)}, ${nested(b, c)} in ${nested(d, c)}` : `some ${nested(a as Term, c)} in ${nested(b as Term, c)}`;
+      } else out = `some ${t.symbols.map((s) => term(s, c)).join(', ')}`;
+      break;
+    }
+    case 'every':
+      out = `every ${t.key ? `${term(t.key, c)}, ` : ''}${term(t.value, c)} in ${nested(t.domain, c)} ${blockBody(t.body, c)}`;
+      break;
+    case 'notbody':
+      if (t.explicitBody) out = `not { ${inlineBody(t.body, c)} }`;
+      else {
+        const inner = t.body[0];
+        const it = inner?.terms;
+        out = t.body.length === 1 && inner && it && it.type !== 'logicaland' && it.type !== 'logicalor' ? `not ${expr(inner, c)}` : `not (${inlineBody(t.body, c)})`;
+      }
+      break;
+    case 'logicaland':
+    case 'logicalor':
+      out = `${operand(t.lhs, t.explicitLhs, c, t.type, 'lhs')} ${t.type === 'logicaland' ? 'and' : 'or'} ${operand(t.rhs, t.explicitRhs, c, t.type, 'rhs')}`;
+      break;
+    default:
+      out = term(t, c);
+  }
+  return `${e.negated ? 'not ' : ''}${out}${withs(e.with, c)}`;
+}

@@ -1,0 +1,40 @@
+/** The formatter round-trips: parse(format(m)) equals m apart from locations, over the whole corpus. */
+import { describe, expect, it } from 'vitest';
+import { format, parse } from '../src/index.js';
+import { uniqueCorpusModules } from './support/corpus.js';
+import { crossVersion } from './support/corpus-cross.js';
+import { stripLocations } from './support/strip.js';
+
+describe('format', () => {
+  it('prints a small module in a stable layout', () => {
+    const src = 'package  a.b\nimport  rego.v1\n# c\np  contains x   if { some x in [1,2] ; x>1 }\nq := {"k": [1, 2.50]} if not input.x\n';
+    const m = parse(src).module!;
+    expect(format(m)).toBe(
+      'package a.b\n\nimport rego.v1\n\n# c\np contains x if {\n\tsome x in [1, 2]\n\tx > 1\n}\n\nq := {"k": [1, 2.50]} if not input.x\n',
+    );
+    expect(format(parse(format(m)).module!)).toBe(format(m));
+  });
+
+  it('round-trips every corpus module (both versions)', () => {
+    const base = uniqueCorpusModules();
+    const failures: string[] = [];
+    let n = 0;
+    for (const m of [...base, ...crossVersion(base)]) {
+      const r = parse(m.source, { regoVersion: m.regoVersion });
+      if (!r.module) continue;
+      n++;
+      const text = format(r.module);
+      const again = parse(text, { regoVersion: m.regoVersion });
+      if (!again.module) {
+        failures.push(`${m.id}: formatted text does not parse: ${again.errors[0]?.message}\n${text}`);
+        continue;
+      }
+      const a = JSON.stringify(stripLocations(r.module));
+      const b = JSON.stringify(stripLocations(again.module));
+      if (a !== b) failures.push(`${m.id}: AST differs after format\n${text}`);
+      else if (format(again.module) !== text) failures.push(`${m.id}: format is not stable`);
+    }
+    expect(n).toBeGreaterThan(5000);
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+});
