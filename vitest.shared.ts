@@ -13,7 +13,9 @@ export const sourceCondition = '@policy-engine/source';
 
 export default defineConfig({
   resolve: { conditions: [sourceCondition, 'import', 'module', 'node', 'default'] },
-  ssr: { resolve: { conditions: [sourceCondition, 'import', 'node', 'default'], externalConditions: [sourceCondition] } },
+  // No 'import' here: vitest hands these conditions to the forked Node as `--conditions`, and
+  // 'import' would make Node's require() pick the ESM entry of dual packages (express broke).
+  ssr: { resolve: { conditions: [sourceCondition, 'node', 'default'], externalConditions: [sourceCondition] } },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
