@@ -13,6 +13,8 @@
  * - Before each task: `beforeTask` (the task is RUNNING in the input). Each deployment
  *   operation a task submits passes `beforeDeploymentOperation` first. After all tasks of a
  *   stage succeeded: `afterStage` (stage still RUNNING in the input); a denial fails the stage.
+ * - A failed stage carries the messages in `context.exception.details.errors`, where Orca
+ *   shows them in the execution details.
  * - The execution ends SUCCEEDED, or TERMINAL when any stage is TERMINAL.
  */
 import { createExecution, toUser, type CreateExecutionOptions } from './execution.js';
@@ -162,9 +164,11 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
     stage.startTime = now();
     log({ kind: 'stage.start', stage: ref });
 
-    const fail = (messages: readonly string[]): void => {
+    const fail = (messages: readonly string[], operation: string): void => {
       stage.status = stage.context['continuePipeline'] === true ? 'FAILED_CONTINUE' : 'TERMINAL';
       stage.endTime = now();
+      // Where Orca shows a failed stage's messages in the execution details.
+      stage.context['exception'] = { details: { errors: [...messages] }, operation, shouldRetry: false, timestamp: stage.endTime };
       log({ kind: 'stage.end', stage: ref, status: stage.status, messages });
     };
 
@@ -177,7 +181,7 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
       if (before.status === 'TERMINAL') {
         stops.push({ hook: 'beforeTask', stage: ref, task: task.name, packages: deniedPackages(before), messages: before.messages });
         endTask(task, 'TERMINAL', before.messages);
-        return fail(before.messages);
+        return fail(before.messages, task.name);
       }
       let outcome;
       try {
@@ -186,7 +190,7 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
         const messages = [`task ${task.name} failed: ${err instanceof Error ? err.message : String(err)}`];
         stops.push({ hook: 'task', stage: ref, task: task.name, packages: [], messages });
         endTask(task, 'TERMINAL', messages);
-        return fail(messages);
+        return fail(messages, task.name);
       }
       for (const op of outcome.operations ?? []) {
         const check = await interceptor.beforeDeploymentOperation(op.type, op.description, hookOpts);
@@ -194,14 +198,14 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
         if (check.status === 'TERMINAL') {
           stops.push({ hook: 'beforeDeploymentOperation', stage: ref, task: task.name, operation: op.type, packages: deniedPackages(check), messages: check.messages });
           endTask(task, 'TERMINAL', check.messages);
-          return fail(check.messages);
+          return fail(check.messages, task.name);
         }
       }
       if (outcome.status === 'TERMINAL') {
         const messages = outcome.messages ?? [`task ${task.name} failed`];
         stops.push({ hook: 'task', stage: ref, task: task.name, packages: [], messages });
         endTask(task, 'TERMINAL', messages);
-        return fail(messages);
+        return fail(messages, task.name);
       }
       Object.assign(stage.context, outcome.context);
       Object.assign(stage.outputs, outcome.outputs);
@@ -212,7 +216,7 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
     log({ kind: 'hook', hook: 'afterStage', result: after, stage: ref });
     if (after.status === 'TERMINAL') {
       stops.push({ hook: 'afterStage', stage: ref, packages: deniedPackages(after), messages: after.messages });
-      return fail(after.messages);
+      return fail(after.messages, 'afterStage');
     }
     stage.status = 'SUCCEEDED';
     stage.endTime = now();

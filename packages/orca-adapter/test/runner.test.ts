@@ -41,6 +41,8 @@ describe('runPipeline', () => {
     expect(stage(result, 'a').tasks.map((t) => t.status)).toEqual(['TERMINAL', ...Array(8).fill('NOT_STARTED')]);
     expect(stage(result, 'b').status).toBe('SUCCEEDED');
     expect(stage(result, 'c').status).toBe('NOT_STARTED');
+    expect(stage(result, 'a').context['exception']).toMatchObject({ details: { errors: ['no prod deploys'] }, operation: 'resolveDeploySourceManifest' });
+    expect(stage(result, 'b').context['exception']).toBeUndefined();
     expect(result.stops).toEqual([
       { hook: 'beforeTask', stage: { refId: 'a', name: 'Deploy prod', type: 'deployManifest' }, task: 'resolveDeploySourceManifest', packages: ['spinnaker.execution.stages.before.deployManifest'], messages: ['no prod deploys'] },
     ]);
