@@ -84,6 +84,14 @@ describe('hot reload of a watched directory', () => {
     expect(await pe.evaluate('spinnaker.execution.pipelines.before', {})).toMatchObject({ allowed: true, policyFound: false });
   });
 
+  it('a file in a new subdirectory is picked up (recursive watch)', async () => {
+    const { dir, pe } = await setup({ 'a.rego': deny('opa.pipelines', 'a') }, true);
+    const reloaded = nextReload(pe, () => pe.hasPolicy('spinnaker.execution.stages.before.bake'));
+    await writeTree(dir, { 'new/deeper/bake.rego': deny('spinnaker.execution.stages.before.bake', 'no bake') });
+    await reloaded;
+    expect((await pe.evaluate('spinnaker.execution.stages.before.bake', {})).denies).toEqual(['no bake']);
+  });
+
   it('a new file adds its package', async () => {
     const { dir, pe } = await setup({ 'a.rego': deny('opa.pipelines', 'a') }, true);
     const reloaded = nextReload(pe, () => pe.hasPolicy('spinnaker.http.authz'));
