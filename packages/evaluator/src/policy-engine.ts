@@ -65,8 +65,10 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const watchers: DirectoryWatcher[] = [];
   let closed = false;
 
-  const build = async (): Promise<ActiveState> => {
+  /** Reads the sources and loads them; `current` given and unchanged ⇒ no engine load. */
+  const build = async (current?: ActiveState): Promise<ActiveState> => {
     const loaded = await loadPolicySources(options.policies, options.data);
+    if (current !== undefined && loaded.policySet.revision === current.revision) return current;
     await engine.load(loaded.policySet);
     const packageList = [...new Set(loaded.modules.map((m) => m.packageName))].sort();
     return { revision: loaded.policySet.revision, packages: new Set(packageList), packageList, modules: loaded.modules };
@@ -83,12 +85,12 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
 
   // Reloads run one at a time; the index is swapped only after the engine accepted the set.
   let queue: Promise<unknown> = Promise.resolve();
-  const reload = (): Promise<ReloadResult> => {
+  const reload = (onlyIfChanged = false): Promise<ReloadResult> => {
     const run = async (): Promise<ReloadResult> => {
       let result: ReloadResult;
       try {
         if (closed) throw new EngineUnavailable('policy engine is closed');
-        const next = await build();
+        const next = await build(onlyIfChanged ? state : undefined);
         state = next;
         result = { ok: true, revision: next.revision };
       } catch (error) {
@@ -113,7 +115,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   for (const source of sourceList(options.policies)) {
     if (source.kind === 'directory' && source.watch === true) {
       watchers.push(
-        watchDirectory(source.path, () => void reload(), (error) => logger.error(`watching ${source.path} failed: ${error.message}`)),
+        // File events that leave the policy set unchanged (editor temp files, touch) do not reload the engine.
+        watchDirectory(source.path, () => void reload(true), (error) => logger.error(`watching ${source.path} failed: ${error.message}`)),
       );
     }
   }
@@ -208,7 +211,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     hasPolicy: (packageName) => state.packages.has(packageName),
     packages: () => state.packageList,
     modules: () => state.modules,
-    reload,
+    reload: () => reload(),
     onReload: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

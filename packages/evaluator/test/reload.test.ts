@@ -92,6 +92,18 @@ describe('hot reload of a watched directory', () => {
     expect((await pe.evaluate('spinnaker.execution.stages.before.bake', {})).denies).toEqual(['no bake']);
   });
 
+  it('file events that leave the set unchanged do not reload the engine; reload() always does', async () => {
+    const { dir, pe, engine } = await setup({ 'a.rego': deny('opa.pipelines', 'a') }, true);
+    const loads = engine.loadCount;
+    const seen = nextReload(pe);
+    await writeFile(join(dir, 'notes.txt'), 'not a policy');
+    const result = await seen;
+    expect(result.ok).toBe(true);
+    expect(engine.loadCount).toBe(loads);
+    expect((await pe.reload()).ok).toBe(true);
+    expect(engine.loadCount).toBe(loads + 1);
+  });
+
   it('a new file adds its package', async () => {
     const { dir, pe } = await setup({ 'a.rego': deny('opa.pipelines', 'a') }, true);
     const reloaded = nextReload(pe, () => pe.hasPolicy('spinnaker.http.authz'));
