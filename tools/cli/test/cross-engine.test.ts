@@ -93,6 +93,18 @@ describe('example policies decide the same on opa and wasm', () => {
     expect(a).toMatchObject(c.expect);
   });
 
+  it('200 concurrent evaluations per engine each get their own answer', async () => {
+    const base = fixtureInput('spinnaker.deployment.tasks.before.scaleManifest.input.json') as { deploy: { replicas: number } };
+    const maxReplicas = (JSON.parse(readFileSync(join(EXAMPLES, 'data.json'), 'utf8')) as { spinnaker_policy: { max_replicas: number } })
+      .spinnaker_policy.max_replicas;
+    const inputs = Array.from({ length: 200 }, (_, i) => ({ ...base, deploy: { ...base.deploy, replicas: i % 40 } }));
+    for (const pe of [onOpa, onWasm]) {
+      const decisions = await Promise.all(inputs.map((input) => pe.evaluate('spinnaker.deployment.tasks.before.scaleManifest', input)));
+      expect(decisions.map((d) => d.allowed)).toEqual(inputs.map((i) => i.deploy.replicas <= maxReplicas));
+      expect(decisions.every((d) => d.error === undefined)).toBe(true);
+    }
+  });
+
   it('every example package × every fixture input gives the same Decision on both engines', async () => {
     const packages = onOpa.packages();
     let compared = 0;
