@@ -65,4 +65,24 @@ describe('differential vs opa parse', () => {
     expect(compared).toBeGreaterThan(4000);
     expect(wrong).toEqual([]);
   });
+
+  it('reports the same first error (message and line) as opa on rejected modules', () => {
+    let n = 0;
+    let sameLine = 0;
+    let sameMessage = 0;
+    for (const m of modules) {
+      const o = verdicts.get(m.hash);
+      if (!o || o.ok || !o.error?.startsWith('{')) continue;
+      const first = (JSON.parse(o.error) as { errors?: { message: string; location?: { row: number } }[] }).errors?.[0];
+      if (!first) continue;
+      const e = parse(m.source, { regoVersion: m.regoVersion }).errors[0];
+      n++;
+      if (e?.location.line === first.location?.row) sameLine++;
+      if (e?.message === first.message) sameMessage++;
+    }
+    console.log(`first error: ${n} rejected modules, same line ${sameLine}, same message ${sameMessage}`);
+    expect(n).toBeGreaterThan(1000);
+    expect(sameLine / n).toBeGreaterThan(0.99);
+    expect(sameMessage / n).toBeGreaterThan(0.98);
+  });
 });

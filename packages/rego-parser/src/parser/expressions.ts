@@ -42,7 +42,20 @@ export function parseQuery(p: ParserState, requireSemi: boolean, end: string): B
 
 function hintMissingInfixKeyword(p: ParserState): void {
   if (p.hints.length > 0) return;
-  if (p.tok() === 'ident' && p.lit === 'in') p.hint('`import future.keywords.in` for `x in xs` expressions');
+  const kw = p.tok() === 'ident' ? p.lit : p.tok() === ',' ? 'in' : '';
+  const ex: Record<string, string> = { in: 'x in xs', and: 'x and y', or: 'x or y' };
+  if (!(kw in ex) || p.isKeyword(kw)) return;
+  if (p.tok() === ',') {
+    // `x, y in xs` would parse with the keyword: look for ` in ` later on this line.
+    let j = p.i;
+    let seen = false;
+    while (j < p.toks.length && !(p.toks[j]?.nl && j > p.i)) {
+      if (p.toks[j]?.kind === 'ident' && p.toks[j]?.text === 'in') seen = true;
+      j++;
+    }
+    if (!seen) return;
+  }
+  p.hint(`\`import future.keywords.${kw}\` for \`${ex[kw] ?? ''}\` expressions`);
 }
 
 export function isNegated(p: ParserState): boolean {
@@ -123,6 +136,9 @@ function parseLiteralExpr(p: ParserState, negated: boolean, loc: Location): Expr
   const exprStart = p.loc();
   let expr = parseExprRaw(p, loc);
   if (!expr) return undefined;
+  if (!p.isKeyword('every') && expr.terms.type === 'var' && expr.terms.name === 'every' && p.tok() === 'ident') {
+    p.hint('`import future.keywords.every` for `every x in xs { ... }` expressions');
+  }
   let withLoc: Location | undefined;
   if (p.tok() === 'with') {
     withLoc = p.loc();
@@ -226,12 +242,13 @@ function parseSome(p: ParserState): Expr | undefined {
   }
   p.restore(s);
   if (p.regoVersion === 'v0' && !p.isKeyword('in')) {
-    // Hint like OPA when `in` would have made this parse.
-    const s2 = p.save();
-    p.scan();
-    p.scan();
-    const isIn = p.tok() === 'ident' && p.lit === 'in';
-    p.restore(s2);
+    // Hint like OPA when `in` would have made this parse: an `in` later on this line.
+    let j = p.i + 1;
+    let isIn = false;
+    while (j < p.toks.length && !p.toks[j]?.nl) {
+      if (p.toks[j]?.kind === 'ident' && p.toks[j]?.text === 'in') isIn = true;
+      j++;
+    }
     if (isIn) p.hint('`import future.keywords.in` for `some x in xs` expressions');
   }
   const symbols: Term[] = [];

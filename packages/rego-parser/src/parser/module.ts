@@ -36,7 +36,7 @@ type Stmt =
 function recover(p: ParserState, from: number): void {
   p.ws = false;
   p.override = undefined;
-  let i = Math.max(p.i, from + 1);
+  let i = Math.max(p.i, p.maxI, from + 1);
   while (i < p.toks.length - 1) {
     const t = p.toks[i];
     if (t && t.nl && t.col === 1) break;
@@ -273,11 +273,12 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     if (e instanceof RangeError) p.error(p.loc(), 'max parsing recursion depth reached');
     else throw e;
   }
-  const errors: ParseError[] = [...p.errors];
+  const parserErrors: ParseError[] = [...p.errors].sort((a, b) => a.location.offset - b.location.offset);
+  const errors: ParseError[] = [];
   const err = (loc: Location, message: string): void => {
     errors.push({ code: 'rego_parse_error', message, location: loc, excerpt: caretExcerpt(source, loc.offset) });
   };
-  if (stmts.length === 0 && errors.length === 0) {
+  if (stmts.length === 0 && parserErrors.length === 0) {
     err({ file, line: 1, col: 1, offset: 0 }, 'empty module');
   }
   let pkg: Package | undefined;
@@ -291,7 +292,22 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
   }
   const imports: Import[] = [];
   const raw: RawRule[] = [];
-  for (const s of stmts.slice(1)) {
+  const v0Only = regoVersion === 'v0' && raise === undefined;
+  const HEAD_KW: Record<string, string> = { if: 'p if { ... }', contains: 'p contains x' };
+  const headKeyword = (st: Stmt | undefined): string | undefined => {
+    if (!st) return undefined;
+    let name: string | undefined;
+    if (st.kind === 'rules') name = st.rules[0]?.head.name;
+    else if (st.kind === 'body' && st.body.length === 1) {
+      const t = st.body[0]?.terms;
+      if (t?.type === 'var') name = t.name;
+    }
+    return name !== undefined && name in HEAD_KW ? name : undefined;
+  };
+  const stmtLine = (st: Stmt): number =>
+    st.kind === 'body' ? st.location.line : st.kind === 'rules' ? (st.rules[0]?.location.line ?? 0) : st.kind === 'import' ? st.imp.location.line : st.pkg.location.line;
+  stmts.forEach((s, idx) => {
+    if (idx === 0) return;
     switch (s.kind) {
       case 'import':
         imports.push(s.imp);
@@ -301,15 +317,22 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
         break;
       case 'body': {
         const r = ruleFromBody(s.body);
-        if (typeof r === 'string') err(s.body[0]?.location ?? s.location, r);
-        else raw.push(r);
+        if (typeof r === 'string') {
+          let msg = r;
+          if (v0Only) {
+            const next = stmts[idx + 1];
+            const kw = headKeyword(s) ?? (next && stmtLine(next) === s.location.line ? headKeyword(next) : undefined);
+            if (kw) msg = `${msg} (hint: \`import future.keywords.${kw}\` for \`${HEAD_KW[kw] ?? ''}\` rules)`;
+          }
+          err(s.body[0]?.location ?? s.location, msg);
+        } else raw.push(r);
         break;
       }
       case 'package':
         err(s.pkg.location, 'unexpected package');
         break;
     }
-  }
+  });
   if (regoVersion === 'v1' || raise !== undefined) {
     for (const r of raw) for (let x: RawRule | undefined = r; x; x = x.else) checkV1(x, err);
   }
@@ -319,9 +342,10 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     location: { file, line: c.line, col: c.col, offset: c.offset },
   }));
   const { all, byOffset } = collectAnnotations(commentNodes, raw.map((r) => r.location.offset), pkg?.location.offset);
-  if (errors.length > 0 || !pkg) {
+  if (errors.length > 0 || parserErrors.length > 0 || !pkg) {
+    // Like OPA: syntax errors first (in source order), then module-level errors.
     errors.sort((a, b) => a.location.offset - b.location.offset);
-    return { module: undefined, errors: dedupe(errors) };
+    return { module: undefined, errors: dedupe([...parserErrors, ...errors]) };
   }
   const module: Module = {
     type: 'module',

@@ -36,6 +36,8 @@ const MAX_DEPTH = 2000;
  */
 export class ParserState {
   i = 0;
+  /** Furthest token index reached (for error recovery). */
+  maxI = 0;
   /** The current token is the (virtual) whitespace before `toks[i]`. */
   ws = false;
   /** Token kind forced by the parser (OPA reclassifies keywords as identifiers). */
@@ -114,6 +116,7 @@ export class ParserState {
       this.ws = false;
     } else {
       if (this.t.kind !== 'eof') this.i++;
+      if (this.i > this.maxI) this.maxI = this.i;
       if (!skipws && this.t.ws) this.ws = true;
     }
     if (this.t.nl) this.skippedNL = true;
