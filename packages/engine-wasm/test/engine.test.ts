@@ -88,12 +88,12 @@ describe('wasmEngine', () => {
     const jwt = mod(
       'policies/jwt.rego',
       'v1',
-      'package jwt\n\nclaims := payload if {\n  [_, payload, _] := io.jwt.decode(input.token)\n}\n\nnewer if semver.compare(input.v, "1.0.0") > 0\n',
+      'package jwt\n\nclaims := payload if {\n  [_, payload, _] := io.jwt.decode(input.token)\n}\n\nbig if units.parse_bytes(input.size) > 1000\n',
     );
     const err = await engine.load(policySet([v1Authz, jwt])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedFeature);
     expect((err as Error).message).toContain('io.jwt.decode (used by policies/jwt.rego)');
-    expect((err as Error).message).toContain('semver.compare (used by policies/jwt.rego)');
+    expect((err as Error).message).toContain('units.parse_bytes (used by policies/jwt.rego)');
     expect((err as Error).message).not.toContain('authz.rego');
     await engine.close();
   });
@@ -134,6 +134,23 @@ query := urlquery.encode("a b&c=d/é~")
 
   it('sprintf, crypto, hex, strings and urlquery give the same values as opa eval', async () => {
     await expectSameAsOpaEval('hostcheck', source);
+  });
+
+  it('semver.is_valid and semver.compare agree with OPA', async () => {
+    await expectSameAsOpaEval(
+      'sv',
+      `package sv
+
+import rego.v1
+
+vs := ["1.2.3", "01.2.3", "1.2", "1.2.3-alpha", "1.2.3-alpha.1", "1.2.3+build.5", "1.2.3-rc.1+b", "v1.2.3", "+1.2.3", "1.2.3-", "1.2.3-01", "1.2.3-a..b", " 1.2.3", "1.2.3.4", "1.2.3-é", "", "99999999999999999999.0.0", "1.2.3+", "1.2.3-x-y"]
+valid := [semver.is_valid(v) | some v in vs]
+nonstr := [semver.is_valid(1), semver.is_valid(null)]
+pairs := [["1.2.3", "1.2.4"], ["1.2.3-alpha", "1.2.3"], ["1.2.3-alpha.1", "1.2.3-alpha.beta"], ["1.2.3-alpha.10", "1.2.3-alpha.9"], ["1.2.3-2", "1.2.3-10"], ["1.2.3-rc", "1.2.3-rc.1"], ["1.2.3+a", "1.2.3+b"], ["2.0.0", "10.0.0"], ["1.2.3-B", "1.2.3-a"], ["1.0.0-alpha", "1.0.0-1"], ["v1.0.0", "1.0.0"]]
+cmp := [semver.compare(p[0], p[1]) | some p in pairs]
+invalid := [x | x := semver.compare("1.2", "1.2.3")]
+`,
+    );
   });
 
   it('sets come back sorted as OPA sorts them (deny order), non-string keys as strings', async () => {

@@ -147,6 +147,44 @@ function queryEscape(s) {
   return out;
 }
 
+// SemVer 2.0.0 as OPA checks it: an optional `v`, no leading zeros, int64 major/minor/patch.
+const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
+const SEMVER = new RegExp(
+  `^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$`,
+);
+const INT64_MAX = 9223372036854775807n;
+
+function parseSemver(v) {
+  if (typeof v !== 'string') return undefined;
+  const m = SEMVER.exec(v);
+  if (!m) return undefined;
+  const core = [BigInt(m[1]), BigInt(m[2]), BigInt(m[3])];
+  if (core.some((n) => n > INT64_MAX)) return undefined;
+  return { core, pre: m[4] === undefined ? [] : m[4].split('.') };
+}
+
+function compareIdent(a, b) {
+  const na = /^\d+$/.test(a);
+  const nb = /^\d+$/.test(b);
+  if (na && nb) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
+  if (na !== nb) return na ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** semver.compare: -1, 0 or 1 (build metadata ignored); undefined (OPA: error) for an invalid version. */
+function semverCompare(a, b) {
+  const x = parseSemver(a);
+  const y = parseSemver(b);
+  if (!x || !y) return undefined;
+  for (let i = 0; i < 3; i++) if (x.core[i] !== y.core[i]) return x.core[i] < y.core[i] ? -1 : 1;
+  if (x.pre.length === 0 || y.pre.length === 0) return x.pre.length === y.pre.length ? 0 : x.pre.length === 0 ? 1 : -1;
+  for (let i = 0; i < Math.min(x.pre.length, y.pre.length); i++) {
+    const c = compareIdent(x.pre[i], y.pre[i]);
+    if (c !== 0) return c;
+  }
+  return Math.sign(x.pre.length - y.pre.length);
+}
+
 /** Built-ins this engine supplies to opa-wasm (name → implementation on JSON values). */
 export const hostBuiltins = {
   'time.now_ns': () => Date.now() * 1e6,
@@ -161,4 +199,6 @@ export const hostBuiltins = {
   'strings.any_suffix_match': (search, base) =>
     asList(search).some((s) => typeof s === 'string' && asList(base).some((b) => typeof b === 'string' && s.endsWith(b))),
   'urlquery.encode': (s) => (typeof s === 'string' ? queryEscape(s) : undefined),
+  'semver.is_valid': (v) => parseSemver(v) !== undefined,
+  'semver.compare': semverCompare,
 };
