@@ -77,3 +77,6 @@ export function buildExpectedArtifact(overrides?: DeepPartial<ExpectedArtifact>)
     overrides,
   );
 }
+
+/** The TypeScript type of {@link ArtifactMetadata}. */
+export type ArtifactMetadata = t.TypeOf<typeof ArtifactMetadata>;

@@ -75,3 +75,6 @@ export function buildDeleteManifestDeploy(overrides?: DeepPartial<DeleteManifest
     overrides,
   );
 }
+
+/** The TypeScript type of {@link DeleteManifestOptions}. */
+export type DeleteManifestOptions = t.TypeOf<typeof DeleteManifestOptions>;

@@ -95,3 +95,6 @@ export function buildExecution(overrides?: DeepPartial<Execution>): Execution {
     overrides,
   );
 }
+
+/** The TypeScript type of {@link ExecutionAuthentication}. */
+export type ExecutionAuthentication = t.TypeOf<typeof ExecutionAuthentication>;

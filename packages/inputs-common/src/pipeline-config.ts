@@ -194,3 +194,15 @@ export function buildPipelineConfig(overrides?: DeepPartial<PipelineConfig>): Pi
     overrides,
   );
 }
+
+/** The TypeScript type of {@link ParameterOption}. */
+export type ParameterOption = t.TypeOf<typeof ParameterOption>;
+
+/** The TypeScript type of {@link Capacity}. */
+export type Capacity = t.TypeOf<typeof Capacity>;
+
+/** The TypeScript type of {@link ClusterConfig}. */
+export type ClusterConfig = t.TypeOf<typeof ClusterConfig>;
+
+/** The TypeScript type of {@link TrafficManagement}. */
+export type TrafficManagement = t.TypeOf<typeof TrafficManagement>;

@@ -58,3 +58,9 @@ export function buildProject(overrides?: DeepPartial<Project>): Project {
     overrides,
   );
 }
+
+/** The TypeScript type of {@link ProjectCluster}. */
+export type ProjectCluster = t.TypeOf<typeof ProjectCluster>;
+
+/** The TypeScript type of {@link ProjectPipelineConfig}. */
+export type ProjectPipelineConfig = t.TypeOf<typeof ProjectPipelineConfig>;

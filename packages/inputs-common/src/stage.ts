@@ -120,3 +120,6 @@ export function buildStageExecution(overrides?: DeepPartial<StageExecution>, typ
     overrides,
   );
 }
+
+/** The TypeScript type of {@link StageLastModified}. */
+export type StageLastModified = t.TypeOf<typeof StageLastModified>;

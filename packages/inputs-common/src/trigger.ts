@@ -110,3 +110,12 @@ export function buildConfiguredTrigger(overrides?: DeepPartial<ConfiguredTrigger
     overrides,
   );
 }
+
+/** The TypeScript type of {@link ParameterValue}. */
+export type ParameterValue = t.TypeOf<typeof ParameterValue>;
+
+/** The TypeScript type of {@link TriggerParameters}. */
+export type TriggerParameters = t.TypeOf<typeof TriggerParameters>;
+
+/** The TypeScript type of {@link TriggerOther}. */
+export type TriggerOther = t.TypeOf<typeof TriggerOther>;

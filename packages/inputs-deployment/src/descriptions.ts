@@ -63,3 +63,18 @@ export const CleanupArtifactsDeploy = openObject(
 );
 
 export { DeleteManifestDeploy };
+
+/** The TypeScript type of {@link DeployDescription}. */
+export type DeployDescription = t.TypeOf<typeof DeployDescription>;
+
+/** The TypeScript type of {@link DeployManifestDeploy}. */
+export type DeployManifestDeploy = t.TypeOf<typeof DeployManifestDeploy>;
+
+/** The TypeScript type of {@link ScaleManifestDeploy}. */
+export type ScaleManifestDeploy = t.TypeOf<typeof ScaleManifestDeploy>;
+
+/** The TypeScript type of {@link UndoRolloutManifestDeploy}. */
+export type UndoRolloutManifestDeploy = t.TypeOf<typeof UndoRolloutManifestDeploy>;
+
+/** The TypeScript type of {@link CleanupArtifactsDeploy}. */
+export type CleanupArtifactsDeploy = t.TypeOf<typeof CleanupArtifactsDeploy>;

@@ -85,3 +85,18 @@ export function buildDeploymentTaskInput(overrides?: DeepPartial<DeploymentTaskI
   const deploy = Object.hasOwn(table, task) ? (table[task]?.deploy() ?? { ...common }) : { ...common };
   return deepMerge<DeploymentTaskInput>({ deploy }, overrides);
 }
+
+/** The TypeScript type of {@link CleanupArtifactsTaskInput}. */
+export type CleanupArtifactsTaskInput = t.TypeOf<typeof CleanupArtifactsTaskInput>;
+
+/** The TypeScript type of {@link DeleteManifestTaskInput}. */
+export type DeleteManifestTaskInput = t.TypeOf<typeof DeleteManifestTaskInput>;
+
+/** The TypeScript type of {@link DeployManifestTaskInput}. */
+export type DeployManifestTaskInput = t.TypeOf<typeof DeployManifestTaskInput>;
+
+/** The TypeScript type of {@link ScaleManifestTaskInput}. */
+export type ScaleManifestTaskInput = t.TypeOf<typeof ScaleManifestTaskInput>;
+
+/** The TypeScript type of {@link UndoRolloutManifestTaskInput}. */
+export type UndoRolloutManifestTaskInput = t.TypeOf<typeof UndoRolloutManifestTaskInput>;

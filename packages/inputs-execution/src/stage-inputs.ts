@@ -1,3 +1,4 @@
+import type * as t from 'io-ts';
 import { stageBeforeInputOf } from './stage-before.js';
 import { BakeStageContext, CloneServerGroupStageContext, CreateServerGroupStageContext, DetermineTargetServerGroupStageContext, DisableClusterStageContext, RollbackClusterStageContext, ScaleDownClusterStageContext, ShrinkClusterStageContext } from './contexts/server-group.js';
 import { DeployManifestStageContext, FindArtifactsFromResourceStageContext, PatchManifestStageContext, ScaleManifestStageContext, UndoRolloutManifestStageContext, UpsertLoadBalancersStageContext } from './contexts/manifest.js';
@@ -65,3 +66,66 @@ export const UpsertLoadBalancersStageBeforeInput = stageBeforeInputOf('UpsertLoa
 
 /** Input of `spinnaker.execution.stages.before.upsertProject` (typed `stage.context`). */
 export const UpsertProjectStageBeforeInput = stageBeforeInputOf('UpsertProjectStageBeforeInput', UpsertProjectStageContext);
+
+/** The TypeScript type of {@link BakeStageBeforeInput}. */
+export type BakeStageBeforeInput = t.TypeOf<typeof BakeStageBeforeInput>;
+
+/** The TypeScript type of {@link CloneServerGroupStageBeforeInput}. */
+export type CloneServerGroupStageBeforeInput = t.TypeOf<typeof CloneServerGroupStageBeforeInput>;
+
+/** The TypeScript type of {@link CreateServerGroupStageBeforeInput}. */
+export type CreateServerGroupStageBeforeInput = t.TypeOf<typeof CreateServerGroupStageBeforeInput>;
+
+/** The TypeScript type of {@link DeployManifestStageBeforeInput}. */
+export type DeployManifestStageBeforeInput = t.TypeOf<typeof DeployManifestStageBeforeInput>;
+
+/** The TypeScript type of {@link DetermineTargetServerGroupStageBeforeInput}. */
+export type DetermineTargetServerGroupStageBeforeInput = t.TypeOf<typeof DetermineTargetServerGroupStageBeforeInput>;
+
+/** The TypeScript type of {@link DisableClusterStageBeforeInput}. */
+export type DisableClusterStageBeforeInput = t.TypeOf<typeof DisableClusterStageBeforeInput>;
+
+/** The TypeScript type of {@link EvaluateArtifactsStageBeforeInput}. */
+export type EvaluateArtifactsStageBeforeInput = t.TypeOf<typeof EvaluateArtifactsStageBeforeInput>;
+
+/** The TypeScript type of {@link FindArtifactsFromResourceStageBeforeInput}. */
+export type FindArtifactsFromResourceStageBeforeInput = t.TypeOf<typeof FindArtifactsFromResourceStageBeforeInput>;
+
+/** The TypeScript type of {@link ManualJudgmentStageBeforeInput}. */
+export type ManualJudgmentStageBeforeInput = t.TypeOf<typeof ManualJudgmentStageBeforeInput>;
+
+/** The TypeScript type of {@link PatchManifestStageBeforeInput}. */
+export type PatchManifestStageBeforeInput = t.TypeOf<typeof PatchManifestStageBeforeInput>;
+
+/** The TypeScript type of {@link PipelineStageBeforeInput}. */
+export type PipelineStageBeforeInput = t.TypeOf<typeof PipelineStageBeforeInput>;
+
+/** The TypeScript type of {@link RollbackClusterStageBeforeInput}. */
+export type RollbackClusterStageBeforeInput = t.TypeOf<typeof RollbackClusterStageBeforeInput>;
+
+/** The TypeScript type of {@link SavePipelineStageBeforeInput}. */
+export type SavePipelineStageBeforeInput = t.TypeOf<typeof SavePipelineStageBeforeInput>;
+
+/** The TypeScript type of {@link ScaleDownClusterStageBeforeInput}. */
+export type ScaleDownClusterStageBeforeInput = t.TypeOf<typeof ScaleDownClusterStageBeforeInput>;
+
+/** The TypeScript type of {@link ScaleManifestStageBeforeInput}. */
+export type ScaleManifestStageBeforeInput = t.TypeOf<typeof ScaleManifestStageBeforeInput>;
+
+/** The TypeScript type of {@link ScriptStageBeforeInput}. */
+export type ScriptStageBeforeInput = t.TypeOf<typeof ScriptStageBeforeInput>;
+
+/** The TypeScript type of {@link ShrinkClusterStageBeforeInput}. */
+export type ShrinkClusterStageBeforeInput = t.TypeOf<typeof ShrinkClusterStageBeforeInput>;
+
+/** The TypeScript type of {@link TerraformStageBeforeInput}. */
+export type TerraformStageBeforeInput = t.TypeOf<typeof TerraformStageBeforeInput>;
+
+/** The TypeScript type of {@link UndoRolloutManifestStageBeforeInput}. */
+export type UndoRolloutManifestStageBeforeInput = t.TypeOf<typeof UndoRolloutManifestStageBeforeInput>;
+
+/** The TypeScript type of {@link UpsertLoadBalancersStageBeforeInput}. */
+export type UpsertLoadBalancersStageBeforeInput = t.TypeOf<typeof UpsertLoadBalancersStageBeforeInput>;
+
+/** The TypeScript type of {@link UpsertProjectStageBeforeInput}. */
+export type UpsertProjectStageBeforeInput = t.TypeOf<typeof UpsertProjectStageBeforeInput>;

@@ -117,3 +117,9 @@ export function buildHttpAuthzTaskInput(overrides?: DeepPartial<HttpAuthzInput>,
     overrides,
   );
 }
+
+/** The TypeScript type of {@link HttpAuthzBody}. */
+export type HttpAuthzBody = t.TypeOf<typeof HttpAuthzBody>;
+
+/** The TypeScript type of {@link HttpRequestBody}. */
+export type HttpRequestBody = t.TypeOf<typeof HttpRequestBody>;

@@ -63,3 +63,9 @@ export const HttpTaskJob = openObject(
 );
 /** The TypeScript type of {@link HttpTaskJob}. */
 export type HttpTaskJob = t.TypeOf<typeof HttpTaskJob>;
+
+/** The TypeScript type of {@link ApplicationPermissions}. */
+export type ApplicationPermissions = t.TypeOf<typeof ApplicationPermissions>;
+
+/** The TypeScript type of {@link ApplicationSpec}. */
+export type ApplicationSpec = t.TypeOf<typeof ApplicationSpec>;

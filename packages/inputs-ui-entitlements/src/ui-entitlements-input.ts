@@ -32,3 +32,9 @@ export function buildUiEntitlementsInput(overrides?: DeepPartial<UiEntitlementsI
     overrides,
   );
 }
+
+/** The TypeScript type of {@link UiEntitlementsJob}. */
+export type UiEntitlementsJob = t.TypeOf<typeof UiEntitlementsJob>;
+
+/** The TypeScript type of {@link UiEntitlementsBody}. */
+export type UiEntitlementsBody = t.TypeOf<typeof UiEntitlementsBody>;

@@ -28,3 +28,6 @@ export type JsonObject = t.TypeOf<typeof JsonObject>;
 
 /** A list of anything (documented only as "array"). */
 export const AnyArray = t.UnknownArray;
+
+/** The TypeScript type of {@link NumericString}. */
+export type NumericString = t.TypeOf<typeof NumericString>;

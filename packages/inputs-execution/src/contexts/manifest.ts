@@ -123,3 +123,24 @@ export const UpsertLoadBalancersStageContext = openObject(
     targets: t.UnknownArray,
   },
 );
+
+/** The TypeScript type of {@link StableManifest}. */
+export type StableManifest = t.TypeOf<typeof StableManifest>;
+
+/** The TypeScript type of {@link DeployManifestStageContext}. */
+export type DeployManifestStageContext = t.TypeOf<typeof DeployManifestStageContext>;
+
+/** The TypeScript type of {@link ScaleManifestStageContext}. */
+export type ScaleManifestStageContext = t.TypeOf<typeof ScaleManifestStageContext>;
+
+/** The TypeScript type of {@link UndoRolloutManifestStageContext}. */
+export type UndoRolloutManifestStageContext = t.TypeOf<typeof UndoRolloutManifestStageContext>;
+
+/** The TypeScript type of {@link PatchManifestStageContext}. */
+export type PatchManifestStageContext = t.TypeOf<typeof PatchManifestStageContext>;
+
+/** The TypeScript type of {@link FindArtifactsFromResourceStageContext}. */
+export type FindArtifactsFromResourceStageContext = t.TypeOf<typeof FindArtifactsFromResourceStageContext>;
+
+/** The TypeScript type of {@link UpsertLoadBalancersStageContext}. */
+export type UpsertLoadBalancersStageContext = t.TypeOf<typeof UpsertLoadBalancersStageContext>;

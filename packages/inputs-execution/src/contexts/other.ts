@@ -103,3 +103,24 @@ export const UpsertProjectStageContext = openObject(
   {},
   { ...stageContextCommonProps, project: Project, user: t.string },
 );
+
+/** The TypeScript type of {@link EvaluateArtifactsStageContext}. */
+export type EvaluateArtifactsStageContext = t.TypeOf<typeof EvaluateArtifactsStageContext>;
+
+/** The TypeScript type of {@link ManualJudgmentStageContext}. */
+export type ManualJudgmentStageContext = t.TypeOf<typeof ManualJudgmentStageContext>;
+
+/** The TypeScript type of {@link PipelineStageContext}. */
+export type PipelineStageContext = t.TypeOf<typeof PipelineStageContext>;
+
+/** The TypeScript type of {@link SavePipelineStageContext}. */
+export type SavePipelineStageContext = t.TypeOf<typeof SavePipelineStageContext>;
+
+/** The TypeScript type of {@link ScriptStageContext}. */
+export type ScriptStageContext = t.TypeOf<typeof ScriptStageContext>;
+
+/** The TypeScript type of {@link TerraformStageContext}. */
+export type TerraformStageContext = t.TypeOf<typeof TerraformStageContext>;
+
+/** The TypeScript type of {@link UpsertProjectStageContext}. */
+export type UpsertProjectStageContext = t.TypeOf<typeof UpsertProjectStageContext>;

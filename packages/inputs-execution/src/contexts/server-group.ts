@@ -177,3 +177,30 @@ export const ShrinkClusterStageContext = openObject(
     shrinkToSize: t.number,
   },
 );
+
+/** The TypeScript type of {@link BooleanString}. */
+export type BooleanString = t.TypeOf<typeof BooleanString>;
+
+/** The TypeScript type of {@link BakeStageContext}. */
+export type BakeStageContext = t.TypeOf<typeof BakeStageContext>;
+
+/** The TypeScript type of {@link CloneServerGroupStageContext}. */
+export type CloneServerGroupStageContext = t.TypeOf<typeof CloneServerGroupStageContext>;
+
+/** The TypeScript type of {@link CreateServerGroupStageContext}. */
+export type CreateServerGroupStageContext = t.TypeOf<typeof CreateServerGroupStageContext>;
+
+/** The TypeScript type of {@link DetermineTargetServerGroupStageContext}. */
+export type DetermineTargetServerGroupStageContext = t.TypeOf<typeof DetermineTargetServerGroupStageContext>;
+
+/** The TypeScript type of {@link DisableClusterStageContext}. */
+export type DisableClusterStageContext = t.TypeOf<typeof DisableClusterStageContext>;
+
+/** The TypeScript type of {@link RollbackClusterStageContext}. */
+export type RollbackClusterStageContext = t.TypeOf<typeof RollbackClusterStageContext>;
+
+/** The TypeScript type of {@link ScaleDownClusterStageContext}. */
+export type ScaleDownClusterStageContext = t.TypeOf<typeof ScaleDownClusterStageContext>;
+
+/** The TypeScript type of {@link ShrinkClusterStageContext}. */
+export type ShrinkClusterStageContext = t.TypeOf<typeof ShrinkClusterStageContext>;
