@@ -37,7 +37,8 @@ export function parseJson(text: string, file: string): unknown {
     const pos = /position (\d+)/.exec(message);
     const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
     const where = offset !== undefined ? lineCol(text, offset) : undefined;
-    const detail = message.replace(/\s*\(line \d+ column \d+\)$/, '');
+    // Keep the message on one line: drop V8's echo of the (possibly multi-line) text.
+    const detail = message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/, ".*" is not valid JSON$/s, '');
     throw new CliError(`${file}${where ? `:${where.line}:${where.col}` : ''}: malformed JSON: ${detail}`);
   }
 }
