@@ -23,6 +23,13 @@ describe('HttpAuthzInput', () => {
     expect(errorsOf(HttpAuthzInput, fixture(file))).toEqual([]);
   });
 
+  it('keeps undocumented fields, and the TypeScript type allows them', () => {
+    const doc: HttpAuthzInput = { method: 'GET', path: ['applications'], headers: { 'x-trace': 'abc' }, user: { username: 'bob', mfa: true } };
+    const r = HttpAuthzInput.decode(doc);
+    expect(r._tag === 'Right' && r.right).toBe(doc);
+    expect(doc.headers).toEqual({ 'x-trace': 'abc' });
+  });
+
   it('rejects isAdmin "yes", a string path, a numeric method', () => {
     expect(errorsOf(HttpAuthzInput, buildHttpAuthzInput({ user: { isAdmin: 'yes' as unknown as boolean } }))).toEqual([
       'input.user.isAdmin <boolean>',
