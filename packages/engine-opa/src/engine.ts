@@ -163,15 +163,17 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
               failures.push(err.message);
               continue;
             }
-            // Compile error (already rolled back on this server) or timeout: undo the others too.
-            for (const d of done) {
+            // A compile error was already rolled back on this server; a timeout, an abort or an
+            // auth error may have left it half-pushed. Put every touched server back to the old set.
+            const touched = err instanceof PolicyCompileError ? done : [...done, s];
+            const previous = current ?? desiredState({ modules: [], data: [], revision: '' });
+            for (const d of touched) {
               try {
-                if (current) await sync(d, current, next);
+                await sync(d, previous, next);
               } catch {
                 d.revision = undefined;
               }
             }
-            if (err instanceof PolicyCompileError) throw err;
             throw err;
           }
         }

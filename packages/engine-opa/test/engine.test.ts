@@ -192,3 +192,24 @@ describe('opaEngine with a server that is not --v0-compatible, and with token au
     }
   });
 });
+
+describe('opaEngine load interrupted', () => {
+  it('an aborted load leaves the old set on the server', async () => {
+    const server = await startOpaServer({ v0Compatible: true });
+    try {
+      const engine = opaEngine({ baseUrl: server.url });
+      await engine.load(policySet([v1Authz], data));
+      const many = Array.from({ length: 30 }, (_, i) => mod(`policies/extra-${i}.rego`, 'v1', `package extra${i}\n\nallow if input.n == ${i}\n`));
+      const ac = new AbortController();
+      const loading = engine.load(policySet([v1Authz, ...many], data), { signal: ac.signal });
+      setTimeout(() => ac.abort(), 5);
+      await expect(loading).rejects.toBeInstanceOf(EvaluationCancelled);
+      const held = (await (await fetch(`${server.url}/v1/policies`)).json()) as { result: { id: string }[] };
+      expect(held.result).toHaveLength(1);
+      expect(await engine.evaluate('extra0', { n: 0 })).toEqual({ defined: false });
+      expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -168,6 +168,20 @@ nested := [{"z", "y"}, {"x": {"q", "p"}}]
     );
   });
 
+  it('time.now_ns is one value per evaluation and moves between evaluations', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    await engine.load(
+      policySet([mod('now.rego', 'v1', 'package now\n\na := time.now_ns()\nb := time.now_ns() if count([x | some x in numbers.range(1, 20000)]) > 0\n')]),
+    );
+    const first = (await engine.evaluate('now', {})) as { defined: true; value: { a: number; b: number } };
+    expect(first.value.a).toBe(first.value.b);
+    expect(Math.abs(first.value.a / 1e6 - Date.now())).toBeLessThan(60_000);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = (await engine.evaluate('now', {})) as { defined: true; value: { a: number } };
+    expect(second.value.a).toBeGreaterThan(first.value.a);
+    await engine.close();
+  });
+
   it('passes falsy inputs through (opa-wasm alone drops them)', async () => {
     const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
     await engine.load(policySet([mod('falsy.rego', 'v1', 'package falsy\n\nis_false if input == false\nis_zero if input == 0\n')]));

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { goSprintf, hostBuiltins } from './host-builtins.mjs';
+import { goSprintf, hostBuiltins, startEvaluation } from './host-builtins.mjs';
 import { parseRegoValue, toJson } from './rego-value.mjs';
 
 const require = createRequire(import.meta.url);
@@ -65,6 +65,7 @@ async function main() {
   parentPort.postMessage({ type: 'ready', entrypoints: policy.entrypoints, required, missing });
   parentPort.on('message', (msg) => {
     try {
+      startEvaluation();
       const result = evaluate(policy, msg.input, msg.entrypoint);
       parentPort.postMessage({ type: 'result', id: msg.id, ok: true, result });
     } catch (err) {

@@ -185,9 +185,17 @@ function semverCompare(a, b) {
   return Math.sign(x.pre.length - y.pre.length);
 }
 
+// OPA reads the clock once per query: every time.now_ns() of one evaluation gives the same value.
+let evaluationStartNs;
+
+/** Marks the start of an evaluation (called by the worker before each one). */
+export function startEvaluation() {
+  evaluationStartNs = undefined;
+}
+
 /** Built-ins this engine supplies to opa-wasm (name → implementation on JSON values). */
 export const hostBuiltins = {
-  'time.now_ns': () => Date.now() * 1e6,
+  'time.now_ns': () => (evaluationStartNs ??= Date.now() * 1e6),
   'crypto.sha256': hash('sha256'),
   'crypto.sha1': hash('sha1'),
   'crypto.md5': hash('md5'),
