@@ -44,7 +44,11 @@ type WorkerMessage =
   | { type: 'result'; id: number; ok: true; result: unknown[] }
   | { type: 'result'; id: number; ok: false; message: string };
 
+// `../src/…` resolves from both src/ (tests, tsx) and dist/ (published: `files` ships src).
 const WORKER_URL = new URL('../src/worker/eval-worker.mjs', import.meta.url);
+
+/** How long an evaluation may wait for a free (or restarting) worker beyond its own timeout. */
+const QUEUE_GRACE_MS = 10_000;
 
 /**
  * A fixed set of worker threads, each holding the same compiled policy. Wasm runs
@@ -173,13 +177,17 @@ export class WorkerPool {
           this.replace(slot, err);
         }
       };
+      // Waiting for a worker (busy, or restarting after a kill) is bounded too, more generously.
+      const queueTimer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs + QUEUE_GRACE_MS);
       let timer: ReturnType<typeof setTimeout> | undefined;
       job.start = () => {
+        clearTimeout(queueTimer);
         timer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
       };
       const onAbort = (): void => abort(new EvaluationCancelled('evaluation cancelled by the caller'));
       signal?.addEventListener('abort', onAbort, { once: true });
       job.cleanup = () => {
+        clearTimeout(queueTimer);
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
