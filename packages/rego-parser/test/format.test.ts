@@ -15,6 +15,20 @@ describe('format', () => {
     expect(format(parse(format(m)).module!)).toBe(format(m));
   });
 
+  it('parenthesises only where precedence needs it', () => {
+    const cases = [
+      'package t\np if {\n\tsome.f & oo == 1\n\tx := (1 + 2) * 3 - (4 - 5)\n\ty := [(a | b), c | d]\n\tz := {(k | j)}\n\tw := [(x + 1) | x := 1]\n\tq := (-x)[0]\n}\n',
+      'package t\np if {\n\tx := a in b in c\n\ty := a in (b in c)\n\tf([(k, v in m)])\n\tsome k, v in {1: 2}\n}\n',
+    ];
+    for (const src of cases) {
+      const m = parse(src).module;
+      expect(m).toBeDefined();
+      const again = parse(format(m!)).module;
+      expect(stripLocations(again)).toEqual(stripLocations(m));
+    }
+    expect(format(parse(cases[0]!).module!)).toContain('x := (1 + 2) * 3 - (4 - 5)');
+  });
+
   it('round-trips every corpus module (both versions)', () => {
     const base = uniqueCorpusModules();
     const failures: string[] = [];

@@ -13,14 +13,37 @@ function str(value: string, raw: boolean | undefined): string {
   return JSON.stringify(value);
 }
 
-function isMember3(t: Term): boolean {
-  return t.type === 'call' && t.infix === 'in' && t.args.length === 3;
+const LEVELS: Record<string, number> = {
+  in: 1, '==': 2, '!=': 2, '<': 2, '>': 2, '<=': 2, '>=': 2, '|': 3, '&': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6,
+};
+
+/** Binding level of a term: 0 for `k, v in xs`, 1..6 for infix operators, 7 for plain terms. */
+function level(t: Term): number {
+  if (t.type !== 'call' || t.infix === undefined || t.infix === 'neg') return 7;
+  if (t.infix === 'in' && t.args.length === 3) return 0;
+  if (t.infix === ':=' || t.infix === '=') return -1;
+  return LEVELS[t.infix] ?? 7;
 }
 
-/** A term in a nested position: infix operations get parentheses. */
+/** A term that must bind at least as tightly as `min` (else it gets parentheses). */
+export function at(t: Term, min: number, c: Ctx): string {
+  return level(t) < min ? `(${term(t, c)})` : term(t, c);
+}
+
+/** A term in a single-term position (comprehension heads, object comprehension key/value). */
 export function nested(t: Term, c: Ctx): string {
-  if (t.type === 'call' && t.infix !== undefined && t.infix !== 'neg') return `(${term(t, c)})`;
-  return term(t, c);
+  return at(t, 7, c);
+}
+
+/** A term where any term fits (brackets, values). */
+export function termTop(t: Term, c: Ctx): string {
+  return at(t, 0, c);
+}
+
+/** A list item (array/set/object items, call args). `first` items cannot be a bare `|` call. */
+function item(t: Term, c: Ctx, first: boolean): string {
+  if (first && t.type === 'call' && t.infix === '|') return `(${term(t, c)})`;
+  return at(t, 1, c);
 }
 
 /** A ref's parts after the head. */
@@ -34,14 +57,9 @@ function refTail(parts: readonly Term[], c: Ctx): string {
 }
 
 function refHead(h: Term, c: Ctx): string {
-  if (h.type === 'var' || h.type === 'call') return term(h, c);
+  if (h.type === 'var' || (h.type === 'call' && h.infix === undefined)) return term(h, c);
   if (h.type === 'array' || h.type === 'object' || h.type === 'set' || h.type.endsWith('comprehension')) return term(h, c);
   return `(${term(h, c)})`;
-}
-
-/** A term where any single term fits (list items, brackets, values). */
-export function termTop(t: Term, c: Ctx): string {
-  return isMember3(t) ? `(${term(t, c)})` : term(t, c);
 }
 
 /** Formats a term. */
@@ -75,20 +93,21 @@ export function term(t: Term, c: Ctx): string {
     }
     case 'call': {
       const [a, b, d] = t.args;
-      if (t.infix === 'neg' && b) return `-${nested(b, c)}`;
-      if (t.infix === 'in' && a && b && d) return `${nested(a, c)}, ${nested(b, c)} in ${nested(d, c)}`;
+      if (t.infix === 'neg' && b) return `-${at(b, 7, c)}`;
+      if (t.infix === 'in' && a && b && d) return `${at(a, 2, c)}, ${at(b, 2, c)} in ${at(d, 2, c)}`;
       if (t.infix !== undefined && a && b && t.args.length === 2) {
         if (t.infix === ':=' || t.infix === '=') return `${termTop(a, c)} ${t.infix} ${termTop(b, c)}`;
-        return `${nested(a, c)} ${t.infix} ${nested(b, c)}`;
+        const l = LEVELS[t.infix] ?? 7;
+        return `${at(a, l, c)} ${t.infix} ${at(b, l + 1, c)}`;
       }
-      return `${term(t.operator, c)}(${t.args.map((x) => termTop(x, c)).join(', ')})`;
+      return `${term(t.operator, c)}(${t.args.map((x) => item(x, c, false)).join(', ')})`;
     }
     case 'array':
-      return `[${t.items.map((x) => termTop(x, c)).join(', ')}]`;
+      return `[${t.items.map((x, i) => item(x, c, i === 0)).join(', ')}]`;
     case 'set':
-      return t.items.length === 0 ? 'set()' : `{${t.items.map((x) => termTop(x, c)).join(', ')}}`;
+      return t.items.length === 0 ? 'set()' : `{${t.items.map((x, i) => item(x, c, i === 0)).join(', ')}}`;
     case 'object':
-      return `{${t.items.map(([k, v]) => `${termTop(k, c)}: ${termTop(v, c)}`).join(', ')}}`;
+      return `{${t.items.map(([k, v], i) => `${item(k, c, false)}: ${item(v, c, i === 0)}`).join(', ')}}`;
     case 'arraycomprehension':
       return `[${nested(t.term, c)} | ${inlineBody(t.body, c)}]`;
     case 'setcomprehension':
@@ -137,12 +156,12 @@ export function expr(e: Expr, c: Ctx): string {
       const [first] = t.symbols;
       if (first && first.type === 'call' && first.infix === 'in') {
         const [a, b, d] = first.args;
-        out = d && b && a ? `some ${nested(a, c)}, ${nested(b, c)} in ${nested(d, c)}` : `some ${nested(a as Term, c)} in ${nested(b as Term, c)}`;
+        out = d && b && a ? `some ${at(a, 2, c)}, ${at(b, 2, c)} in ${at(d, 2, c)}` : `some ${at(a as Term, 2, c)} in ${at(b as Term, 2, c)}`;
       } else out = `some ${t.symbols.map((s) => term(s, c)).join(', ')}`;
       break;
     }
     case 'every':
-      out = `every ${t.key ? `${term(t.key, c)}, ` : ''}${term(t.value, c)} in ${nested(t.domain, c)} ${blockBody(t.body, c)}`;
+      out = `every ${t.key ? `${term(t.key, c)}, ` : ''}${term(t.value, c)} in ${at(t.domain, 2, c)} ${blockBody(t.body, c)}`;
       break;
     case 'notbody':
       if (t.explicitBody) out = `not { ${inlineBody(t.body, c)} }`;
