@@ -213,3 +213,35 @@ describe('opaEngine load interrupted', () => {
     }
   });
 });
+
+describe('opaEngine load is atomic for its own evaluations', () => {
+  it('evaluations during a load see the old set or the new one, never a mix', async () => {
+    const server = await startOpaServer({ v0Compatible: true });
+    try {
+      const engine = opaEngine({ baseUrl: server.url });
+      const oldSet = policySet([mod('policies/a.rego', 'v1', 'package mix\n\ndeny contains "old" if true\n')]);
+      const newSet = policySet([
+        mod('policies/b.rego', 'v1', 'package mix\n\ndeny contains "new" if true\n'),
+        ...Array.from({ length: 10 }, (_, i) => mod(`policies/pad-${i}.rego`, 'v1', `package pad${i}\n\nx := ${i}\n`)),
+      ]);
+      await engine.load(oldSet);
+      const seen = new Set<string>();
+      for (let round = 0; round < 4; round++) {
+        const loading = engine.load(round % 2 === 0 ? newSet : oldSet);
+        const results = await Promise.all(
+          Array.from({ length: 25 }, async (_, i) => {
+            await new Promise((r) => setTimeout(r, i % 5));
+            return engine.evaluate('mix', {});
+          }),
+        );
+        await loading;
+        for (const r of results) seen.add(JSON.stringify(r));
+      }
+      expect([...seen].every((s) => s === '{"defined":true,"value":{"deny":["old"]}}' || s === '{"defined":true,"value":{"deny":["new"]}}')).toBe(
+        true,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+});
