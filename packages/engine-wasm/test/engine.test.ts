@@ -224,3 +224,18 @@ describe('wasmEngine input handling', () => {
     await expect(engine.evaluate('spinnaker.http.authz', {})).rejects.toBeInstanceOf(EngineUnavailable);
   });
 });
+
+describe('wasmEngine reload', () => {
+  it('evaluations during a load see the old set or the new one, and the new one afterwards', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir, workers: 2 });
+    const oldSet = policySet([mod('a.rego', 'v1', 'package mix\n\ndeny contains "old" if true\n')]);
+    const newSet = policySet([mod('b.rego', 'v1', 'package mix\n\ndeny contains "new" if true\n')]);
+    await engine.load(oldSet);
+    const loading = engine.load(newSet);
+    const during = await Promise.all(Array.from({ length: 40 }, () => engine.evaluate('mix', {})));
+    await loading;
+    for (const r of during) expect([['old'], ['new']]).toContainEqual((r as { value: { deny: string[] } }).value.deny);
+    expect(await engine.evaluate('mix', {})).toEqual({ defined: true, value: { deny: ['new'] } });
+    await engine.close();
+  });
+});
