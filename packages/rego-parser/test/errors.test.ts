@@ -53,6 +53,11 @@ describe('parse errors', () => {
     expect(parse('package x\np := 1 @ 2\n').errors.length).toBeGreaterThan(0);
   });
 
+  it('keeps errors of backtracked terms (term cache replays them, like OPA)', () => {
+    const r = parse('package test\n\np := x if {\n\tnet.cidr_merge(["::/0"]*, x)\n}\n');
+    expect(r.errors.map((e) => [e.message, e.location.line, e.location.col])).toEqual([['unexpected , token', 4, 25]]);
+  });
+
   it('reports a missing package and an empty module', () => {
     expect(parse('p := 1\n').errors[0]?.message).toBe('package expected');
     expect(parse('# only a comment\n').errors[0]?.message).toBe('empty module');

@@ -50,7 +50,7 @@ export class ParserState {
   readonly keywords = new Set<string>();
   notBodies = false;
   depth = 0;
-  termCache = new Map<number, { term: Term; after: Snapshot }>();
+  termCache = new Map<number, { term: Term; after: Snapshot; errors: ParseError[] }>();
 
   constructor(
     readonly toks: readonly Token[],

@@ -146,9 +146,11 @@ export function parseTerm(p: ParserState): Term | undefined {
     const cached = p.override === undefined ? p.termCache.get(key) : undefined;
     if (cached) {
       p.restore({ ...cached.after, errors: p.errors.length, hints: p.hints.length });
+      p.errors.push(...cached.errors);
       return cached.term;
     }
     const startOverride = p.override;
+    const startErrors = p.errors.length;
     let term: Term | undefined;
     let unaryMinus: Location | undefined;
     scanAheadLogicalCall(p);
@@ -218,7 +220,7 @@ export function parseTerm(p: ParserState): Term | undefined {
       const zero: Term = { type: 'number', value: '0', location: unaryMinus };
       term = { type: 'call', operator: opRef('minus', unaryMinus), args: [zero, term], infix: 'neg', location: unaryMinus };
     }
-    if (term && startOverride === undefined) p.termCache.set(key, { term, after: p.save() });
+    if (term && startOverride === undefined) p.termCache.set(key, { term, after: p.save(), errors: p.errors.slice(startErrors) });
     return term;
   } finally {
     p.leave();
