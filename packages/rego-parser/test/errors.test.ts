@@ -55,7 +55,7 @@ describe('parse errors', () => {
 
   it('keeps errors of backtracked terms (term cache replays them, like OPA)', () => {
     const r = parse('package test\n\np := x if {\n\tnet.cidr_merge(["::/0"]*, x)\n}\n');
-    expect(r.errors.map((e) => [e.message, e.location.line, e.location.col])).toEqual([['unexpected , token', 4, 25]]);
+    expect(r.errors.map((e) => [e.message, e.location.line, e.location.col])).toEqual([['unexpected , token', 4, 26]]);
   });
 
   it('reports a missing package and an empty module', () => {
