@@ -130,6 +130,8 @@ hashes := [crypto.sha256("abc"), crypto.md5("abc"), crypto.sha1("abc")]
 hexes := [hex.encode("hi!"), hex.decode("6869")]
 prefix := [strings.any_prefix_match("abc", ["x", "ab"]), strings.any_prefix_match(["q"], "a"), strings.any_suffix_match("abc", "bc")]
 query := urlquery.encode("a b&c=d/é~")
+setfmt := sprintf("%v|%s|%v|%v|%q", [{"b", "a", "C"}, {"k": {2, 1}, "a": set()}, set(), [{3, 1}], {"x"}])
+setarg := strings.any_prefix_match({"zz", "ab"}, {"a"})
 `;
 
   it('sprintf, crypto, hex, strings and urlquery give the same values as opa eval', async () => {

@@ -3,6 +3,7 @@
 // formats composite values differently from OPA). Plain JavaScript because it runs inside
 // the evaluation worker thread, which loads it without a TypeScript loader.
 import { createHash } from 'node:crypto';
+import { RegoObject, RegoSet } from './rego-value.mjs';
 
 /** Go's strconv.Quote, close enough for policy messages. */
 function goQuote(s) {
@@ -35,13 +36,19 @@ function goFloat(n) {
   return String(n);
 }
 
-/** OPA's text form of a term (ast.Term.String): strings quoted, objects with sorted keys. */
+/**
+ * OPA's text form of a term (ast.Term.String): strings quoted, sets as `{a, b}` (or
+ * `set()`), objects with sorted keys. Takes parsed Rego values (RegoSet / RegoObject,
+ * already sorted) and plain JSON values alike.
+ */
 function termString(v) {
   if (v === null) return 'null';
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : goFloat(v);
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return '[' + v.map(termString).join(', ') + ']';
+  if (v instanceof RegoSet) return v.items.length === 0 ? 'set()' : '{' + v.items.map(termString).join(', ') + '}';
+  if (v instanceof RegoObject) return '{' + v.entries.map(([k, x]) => termString(k) + ': ' + termString(x)).join(', ') + '}';
   const keys = Object.keys(v).sort();
   return '{' + keys.map((k) => goQuote(k) + ': ' + termString(v[k])).join(', ') + '}';
 }
@@ -103,8 +110,12 @@ function formatOne(verb, flags, prec, a) {
   }
 }
 
-/** OPA's `sprintf(format, values)` with Go fmt semantics for the common verbs. */
+/**
+ * OPA's `sprintf(format, values)` with Go fmt semantics for the common verbs. Takes parsed
+ * Rego values (so a set prints as OPA prints it); JSON values work too.
+ */
 export function goSprintf(format, values) {
+  if (typeof format !== 'string') return undefined;
   const args = Array.isArray(values) ? values.map(goArg) : [];
   let next = 0;
   let out = '';
@@ -193,7 +204,12 @@ export function startEvaluation() {
   evaluationStartNs = undefined;
 }
 
-/** Built-ins this engine supplies to opa-wasm (name → implementation on JSON values). */
+/** Built-ins that take parsed Rego values (sets stay sets). */
+export const rawHostBuiltins = {
+  sprintf: goSprintf,
+};
+
+/** Built-ins this engine supplies (name → implementation on JSON values; sets arrive as sorted arrays). */
 export const hostBuiltins = {
   'time.now_ns': () => (evaluationStartNs ??= Date.now() * 1e6),
   'crypto.sha256': hash('sha256'),

@@ -5,13 +5,15 @@
 // array and keeps sets in hash order, so `deny` messages would come out in another order
 // than from an OPA server.
 
-class RegoSet {
+/** A Rego set (items sorted in OPA's term order). */
+export class RegoSet {
   constructor(items) {
     this.items = items;
   }
 }
 
-class RegoObject {
+/** A Rego object (entries sorted by key; keys may be any value). */
+export class RegoObject {
   constructor(entries) {
     this.entries = entries;
   }
