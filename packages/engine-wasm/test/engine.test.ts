@@ -132,6 +132,8 @@ prefix := [strings.any_prefix_match("abc", ["x", "ab"]), strings.any_prefix_matc
 query := urlquery.encode("a b&c=d/é~")
 setfmt := sprintf("%v|%s|%v|%v|%q", [{"b", "a", "C"}, {"k": {2, 1}, "a": set()}, set(), [{3, 1}], {"x"}])
 setarg := strings.any_prefix_match({"zz", "ab"}, {"a"})
+yaml_bad := [x | x := yaml.unmarshal("a: [")]
+yaml_ok := yaml.unmarshal("a: [1, 2]")
 `;
 
   it('sprintf, crypto, hex, strings and urlquery give the same values as opa eval', async () => {

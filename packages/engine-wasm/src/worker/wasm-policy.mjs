@@ -91,8 +91,13 @@ export class WasmPolicy {
     const impl = raw ?? this.jsonBuiltins[name];
     if (typeof impl !== 'function') throw new Error(`not implemented: built-in function ${name}`);
     const args = addrs.map((a) => (raw ? this.readValue(a) : toJson(this.readValue(a))));
-    const result = impl(...args);
-    // undefined = the expression is undefined (OPA's behaviour for a built-in error without strict mode).
+    let result;
+    try {
+      result = impl(...args);
+    } catch {
+      // OPA without strict-builtin-errors: a failing built-in makes its expression undefined.
+      result = undefined;
+    }
     return result === undefined ? 0 : this.loadJson(JSON.stringify(result));
   }
 
