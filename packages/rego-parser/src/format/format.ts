@@ -76,7 +76,9 @@ export function format(module: Module): string {
       const c = comments[ci++] as Comment;
       const sameBlock = prevComment && c.location.line === prevComment.location.line + 1 && c.location.col === prevComment.location.col;
       if (out.length > 0 && !sameBlock) out.push('');
-      out.push(`#${c.text}`);
+      // A `# METADATA` comment only counts in column 1: keep indented ones indented.
+      const indent = c.location.col !== 1 && c.text.trim().startsWith('METADATA') ? ' ' : '';
+      out.push(`${indent}#${c.text}`);
       prevComment = c;
     }
   };

@@ -1,45 +1,81 @@
 import type { Annotation, Comment } from '../ast.js';
+import type { Location } from '../location.js';
+
+/** A statement an annotation block can attach to. */
+export interface AnnotatableStatement {
+  readonly kind: 'package' | 'import' | 'rule';
+  readonly location: Location;
+}
+
+const SCOPES = ['rule', 'document', 'package', 'subpackages'];
+
+function isMetadata(c: Comment): boolean {
+  return c.location.col === 1 && c.text.trim().startsWith('METADATA');
+}
+
+function unquote(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const m = /^(['"])(.*)\1$/.exec(s);
+  return m ? m[2] : s;
+}
 
 /**
- * Finds `# METADATA` blocks (consecutive comment lines in one column, the first reading
- * `METADATA`) and attaches each to the rule that starts right after it.
+ * Finds `# METADATA` blocks like OPA (a `# METADATA` comment in column 1, then the comment
+ * lines right below it in column 1), works out each block's scope from the statement
+ * right below it, and checks the scope is valid for that statement. The YAML itself is
+ * kept as text (only `scope:` and `entrypoint:` are read).
  */
 export function collectAnnotations(
   comments: readonly Comment[],
-  ruleOffsets: readonly number[],
-  packageOffset: number | undefined,
-): { all: Annotation[]; byOffset: Map<number, Annotation[]> } {
-  const blocks: Comment[][] = [];
-  let cur: Comment[] = [];
-  for (const c of comments) {
-    const prev = cur[cur.length - 1];
-    if (prev && (c.location.line - prev.location.line !== 1 || c.location.col !== prev.location.col)) {
-      blocks.push(cur);
-      cur = [];
-    }
-    cur.push(c);
-  }
-  if (cur.length > 0) blocks.push(cur);
+  statements: readonly AnnotatableStatement[],
+): { all: Annotation[]; byRule: Map<number, Annotation[]>; errors: { location: Location; message: string }[] } {
   const all: Annotation[] = [];
-  const byOffset = new Map<number, Annotation[]>();
-  const sorted = [...ruleOffsets].sort((a, b) => a - b);
-  for (const b of blocks) {
-    const first = b[0];
-    if (!first || first.text.trim() !== 'METADATA') continue;
-    const text = b
-      .slice(1)
-      .map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text))
-      .join('\n');
-    const scope = /^scope:\s*(\S+)\s*$/m.exec(text)?.[1];
-    const last = b[b.length - 1] as Comment;
+  const byRule = new Map<number, Annotation[]>();
+  const errors: { location: Location; message: string }[] = [];
+  const sorted = [...statements].sort((a, b) => a.location.line - b.location.line);
+  for (let i = 0; i < comments.length; i++) {
+    const first = comments[i] as Comment;
+    if (!isMetadata(first)) continue;
+    const lines: Comment[] = [];
+    for (i++; i < comments.length; i++) {
+      const c = comments[i] as Comment;
+      const prev = comments[i - 1] as Comment;
+      if (c.location.col !== 1 || c.location.line - 1 !== prev.location.line || isMetadata(c)) break;
+      lines.push(c);
+    }
+    i--;
+    const text = lines.map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text)).join('\n');
+    if (text.trim() === '') {
+      errors.push({ location: first.location, message: 'expected METADATA block, found whitespace' });
+      continue;
+    }
+    let scope = unquote(/^scope:[ \t]*(.*?)[ \t]*$/m.exec(text)?.[1]);
+    const entrypoint = /^entrypoint:[ \t]*true[ \t]*$/m.test(text);
+    const node = sorted.find((s) => s.location.line >= first.location.line + 1);
+    if (!scope) {
+      if (node?.kind === 'rule') scope = entrypoint ? 'document' : 'rule';
+      else if (node?.kind === 'package') scope = 'package';
+      else if (node?.kind === 'import') scope = 'import';
+      else scope = '';
+    }
     const a: Annotation = { type: 'annotation', text, ...(scope ? { scope } : {}), location: first.location };
     all.push(a);
-    const next = sorted.find((o) => o > last.location.offset);
-    if (next !== undefined && (packageOffset === undefined || packageOffset < last.location.offset || packageOffset > next)) {
-      const list = byOffset.get(next) ?? [];
+    const have = node ? ` (have ${node.kind})` : '';
+    if (scope === 'rule' || scope === 'document') {
+      if (node?.kind !== 'rule') errors.push({ location: first.location, message: `annotation scope '${scope}' must be applied to rule${have}` });
+    } else if (scope === 'package' || scope === 'subpackages') {
+      if (node?.kind !== 'package') errors.push({ location: first.location, message: `annotation scope '${scope}' must be applied to package${have}` });
+    } else {
+      errors.push({ location: first.location, message: `invalid annotation scope '${scope}'. Use one of ${SCOPES.map((s) => `'${s}'`).join(', ').replace(/, ('subpackages')$/, ', or $1')}` });
+    }
+    if (entrypoint && scope !== 'document' && scope !== 'package') {
+      errors.push({ location: first.location, message: `annotation entrypoint applied to non-document or package scope '${scope}'` });
+    }
+    if (node?.kind === 'rule') {
+      const list = byRule.get(node.location.offset) ?? [];
       list.push(a);
-      byOffset.set(next, list);
+      byRule.set(node.location.offset, list);
     }
   }
-  return { all, byOffset };
+  return { all, byRule, errors };
 }

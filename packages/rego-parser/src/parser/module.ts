@@ -341,7 +341,12 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     text: c.text,
     location: { file, line: c.line, col: c.col, offset: c.offset },
   }));
-  const { all, byOffset } = collectAnnotations(commentNodes, raw.map((r) => r.location.offset), pkg?.location.offset);
+  const annotated = collectAnnotations(commentNodes, [
+    ...(pkg ? [{ kind: 'package' as const, location: pkg.location }] : []),
+    ...imports.map((i) => ({ kind: 'import' as const, location: i.location })),
+    ...raw.map((r) => ({ kind: 'rule' as const, location: r.location })),
+  ]);
+  if (errors.length === 0 && parserErrors.length === 0) for (const e of annotated.errors) err(e.location, e.message);
   if (errors.length > 0 || parserErrors.length > 0 || !pkg) {
     // Like OPA: syntax errors first (in source order), then module-level errors.
     errors.sort((a, b) => a.location.offset - b.location.offset);
@@ -352,8 +357,8 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     regoVersion,
     package: pkg,
     imports,
-    rules: raw.map((r) => freeze(r, byOffset.get(r.location.offset))),
-    annotations: all,
+    rules: raw.map((r) => freeze(r, annotated.byRule.get(r.location.offset))),
+    annotations: annotated.all,
     comments: commentNodes,
     location: pkg.location,
   };
