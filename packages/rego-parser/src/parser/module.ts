@@ -14,8 +14,11 @@ import { collectAnnotations } from './annotations.js';
 
 /** Options of `parse`. */
 export interface ParseOptions {
-  /** Rego syntax version: `v1` (default) or `v0` (like OPA's `--v0-compatible`). */
-  readonly regoVersion?: 'v0' | 'v1';
+  /**
+   * Rego syntax version: `v1` (default), `v0` (like OPA's `--v0-compatible`), or `auto`
+   * (v1 when the module parses as v1, else v0 when it parses as v0, else v1's errors).
+   */
+  readonly regoVersion?: 'v0' | 'v1' | 'auto';
   /** File name used in locations and messages. */
   readonly file?: string;
 }
@@ -260,6 +263,12 @@ function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rul
 
 /** Parses one Rego module. Never throws: problems are returned as `errors`. */
 export function parseModule(source: string, options: ParseOptions = {}): ParseResult {
+  if (options.regoVersion === 'auto') {
+    const v1 = parseModule(source, { ...options, regoVersion: 'v1' });
+    if (v1.module) return v1;
+    const v0 = parseModule(source, { ...options, regoVersion: 'v0' });
+    return v0.module ? v0 : v1;
+  }
   const file = options.file ?? '';
   const regoVersion = options.regoVersion ?? 'v1';
   const { tokens, comments } = lex(source);
