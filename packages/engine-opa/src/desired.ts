@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PolicySet } from '@policy-engine/evaluator';
-import { v0CompatibleSource } from './rego-compat.js';
+import { mergedData, v0CompatibleSource, type PolicySet } from '@policy-engine/evaluator';
 
 /** Prefix of every policy id this engine pushes; others on the server are left alone. */
 export const POLICY_ID_PREFIX = 'policy-engine-';
@@ -8,7 +7,7 @@ export const POLICY_ID_PREFIX = 'policy-engine-';
 /** What one OPA server should hold for a policy set. */
 export interface DesiredState {
   readonly revision: string;
-  /** policy id → source text (v1 modules carry `import rego.v1`, see rego-compat). */
+  /** policy id → source text (v1 modules carry `import rego.v1`, see v0CompatibleSource in @policy-engine/evaluator). */
   readonly modules: ReadonlyMap<string, string>;
   /** policy id → module id (the file name errors are reported against). */
   readonly files: ReadonlyMap<string, string>;
@@ -23,41 +22,6 @@ export interface DesiredState {
 /** Stable, URL-safe policy id for a module id. */
 export function policyId(moduleId: string): string {
   return POLICY_ID_PREFIX + createHash('sha256').update(moduleId).digest('hex').slice(0, 20);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Deep-merges `value` into `target` at `path` (objects merge, anything else replaces). */
-export function mergeAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  if (path.length === 0) {
-    if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) mergeAt(target, [k], v);
-    return;
-  }
-  const [head, ...rest] = path as [string, ...string[]];
-  if (rest.length === 0) {
-    const existing = target[head];
-    if (isPlainObject(existing) && isPlainObject(value)) {
-      for (const [k, v] of Object.entries(value)) mergeAt(existing, [k], v);
-    } else {
-      target[head] = isPlainObject(value) ? structuredClone(value) : value;
-    }
-    return;
-  }
-  let child = target[head];
-  if (!isPlainObject(child)) {
-    child = {};
-    target[head] = child;
-  }
-  mergeAt(child as Record<string, unknown>, rest, value);
-}
-
-/** Merges every data document of a set into one `data` tree. */
-export function mergedData(set: PolicySet): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  for (const doc of set.data) mergeAt(root, doc.path, doc.value);
-  return root;
 }
 
 /** Computes what a server should hold for `set`. */

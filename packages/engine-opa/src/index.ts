@@ -5,4 +5,3 @@
  */
 export { opaEngine, type OpaEngine, type OpaEngineOptions, type OpaServerHealth } from './engine.js';
 export { normaliseBaseUrl } from './urls.js';
-export { v0CompatibleSource, type CompatSource } from './rego-compat.js';

@@ -4,8 +4,13 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x as extractTar } from 'tar';
-import { ConfigurationError, PolicyCompileError, type PolicyModule, type PolicyProblem } from '@policy-engine/evaluator';
-import { v0CompatibleSource } from './rego-compat.js';
+import {
+  ConfigurationError,
+  PolicyCompileError,
+  v0CompatibleSource,
+  type PolicyModule,
+  type PolicyProblem,
+} from '@policy-engine/evaluator';
 
 /** Reported after every real `opa build` (not for cache hits). */
 export interface BuildInfo {

@@ -10,9 +10,10 @@ import {
   type EngineResult,
   type PolicyModule,
   type PolicySet,
+  mergedData,
 } from '@policy-engine/evaluator';
 import { compileWasm, type BuildInfo } from './build.js';
-import { lookup, mergedData } from './data.js';
+import { lookup } from './data.js';
 import { WorkerPool } from './pool.js';
 
 /** Options of {@link wasmEngine}. */

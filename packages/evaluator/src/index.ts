@@ -36,6 +36,8 @@ export {
   type Verdict,
 } from './conventions.js';
 export { canonicalHash, canonicalJson } from './canonical-json.js';
+export { mergedData } from './data-tree.js';
+export { v0CompatibleSource, type CompatSource } from './rego-compat.js';
 export {
   decisionLogRecord,
   decisionLogSink,

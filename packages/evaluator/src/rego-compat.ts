@@ -1,4 +1,4 @@
-import type { PolicyModule } from '@policy-engine/evaluator';
+import type { PolicyModule } from './engine.js';
 
 /**
  * A module rewritten so that an OPA running with `--v0-compatible` parses it with the
