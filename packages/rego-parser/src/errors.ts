@@ -1,7 +1,7 @@
 import type { Location } from './location.js';
 
 /** Stable codes of parse errors. */
-export type ParseErrorCode = 'rego_parse_error';
+export type ParseErrorCode = 'rego_parse_error' | 'rego_type_error';
 
 /** One problem found in a Rego source. */
 export interface ParseError {

@@ -29,3 +29,4 @@ export function packageName(module: Module): string {
   return module.package.path.join('.');
 }
 export { format, formatRule } from './format/format.js';
+export { DEPRECATED_BUILTINS, checkRegoV1 } from './check/v1.js';

@@ -11,12 +11,14 @@ import { KEYWORDS_V1, ParserState } from './state.js';
 import { valueName } from './terms.js';
 import { refText } from './util.js';
 import { collectAnnotations } from './annotations.js';
+import { checkRegoV1 } from '../check/v1.js';
 
 /** Options of `parse`. */
 export interface ParseOptions {
   /**
-   * Rego syntax version: `v1` (default), `v0` (like OPA's `--v0-compatible`), or `auto`
-   * (v1 when the module parses as v1, else v0 when it parses as v0, else v1's errors).
+   * Rego syntax version: `v1` (default), `v0` (like OPA's `--v0-compatible`), or `auto`:
+   * v1 when the module parses as v1 (and calls no built-in OPA's compiler rejects in v1,
+   * see `checkRegoV1`), else v0 when it parses as v0, else v1's result.
    */
   readonly regoVersion?: 'v0' | 'v1' | 'auto';
   /** File name used in locations and messages. */
@@ -265,7 +267,7 @@ function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rul
 export function parseModule(source: string, options: ParseOptions = {}): ParseResult {
   if (options.regoVersion === 'auto') {
     const v1 = parseModule(source, { ...options, regoVersion: 'v1' });
-    if (v1.module) return v1;
+    if (v1.module && checkRegoV1(v1.module, source).length === 0) return v1;
     const v0 = parseModule(source, { ...options, regoVersion: 'v0' });
     return v0.module ? v0 : v1;
   }
