@@ -169,12 +169,11 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
 });
 
 describe('loadPolicySources on the example policies', () => {
-  it('discovers every package once; top-level JSON files merge at the root (as with opa run)', async () => {
+  it('discovers every package once; data.json at the top merges at the root (as with opa run)', async () => {
     const { modules, policySet } = await loadPolicySources({ kind: 'directory', path: EXAMPLE_POLICIES, regoVersion: 'auto' });
     expect(modules.length).toBe(12);
     expect(new Set(modules.map((m) => m.packageName)).size).toBe(12);
     expect(policySet.data.map((d) => [d.id.slice(EXAMPLE_POLICIES.length + 1), d.path])).toEqual([
-      ['cases.json', []],
       ['data.json', []],
     ]);
   });

@@ -22,7 +22,7 @@ interface Case {
   readonly expect: { readonly allowed: boolean; readonly denies?: readonly string[]; readonly message?: string | null; readonly policyFound?: boolean };
 }
 
-const cases = (JSON.parse(readFileSync(join(EXAMPLES, 'cases.json'), 'utf8')) as { cases: Case[] }).cases;
+const cases = (JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as { cases: Case[] }).cases;
 const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.input.json')).sort();
 
 function fixtureInput(file: string): unknown {

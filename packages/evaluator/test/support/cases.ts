@@ -1,4 +1,4 @@
-/** The decision cases of examples/policies/cases.json, with their inputs built from the shared fixtures. */
+/** The decision cases of examples/policy-cases.json, with their inputs built from the shared fixtures. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@policy-engine/opa';
@@ -21,7 +21,7 @@ function setPointer(doc: unknown, pointer: string, value: unknown): void {
 }
 
 export function decisionCases(): DecisionCase[] {
-  const file = JSON.parse(readFileSync(join(EXAMPLE_POLICIES, 'cases.json'), 'utf8')) as {
+  const file = JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as {
     cases: { name: string; package: string; fixture: string; edits: { path: string; value: unknown }[]; expect: DecisionCase['expect'] }[];
   };
   return file.cases.map((c) => {
