@@ -18,7 +18,14 @@ const slow: string[] = [];
 function check(src: string, regoVersion: 'v0' | 'v1'): void {
   const t0 = performance.now();
   const r = parse(src, { regoVersion, file: 'f.rego' });
-  const ms = performance.now() - t0;
+  let ms = performance.now() - t0;
+  // A slow parse is re-timed (best of 3) so a GC pause or a busy machine is not mistaken
+  // for a pathological input, which would be slow every time.
+  for (let k = 0; k < 2 && ms > 100; k++) {
+    const t1 = performance.now();
+    parse(src, { regoVersion, file: 'f.rego' });
+    ms = Math.min(ms, performance.now() - t1);
+  }
   if (ms > 100) slow.push(`${ms.toFixed(0)}ms: ${JSON.stringify(src.slice(0, 200))}`);
   expect(Array.isArray(r.errors)).toBe(true);
   if (r.module) {
