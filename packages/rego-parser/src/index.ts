@@ -6,10 +6,15 @@ import type { Module } from './ast.js';
 import { RegoParseError } from './errors.js';
 import { parseModule, type ParseOptions, type ParseResult } from './parser/module.js';
 
+/** The AST node types (Module, Rule, Term, …). */
 export type * from './ast.js';
+/** A source position: file, line, col, offset. */
 export type { Location } from './location.js';
+/** Parse errors: the typed error class, its formatter and types. */
 export { RegoParseError, formatParseError, type ParseError, type ParseErrorCode } from './errors.js';
+/** Options and result of `parse`. */
 export type { ParseOptions, ParseResult } from './parser/module.js';
+/** Text of a ref's parts, e.g. `a.b[x]`. */
 export { refText } from './parser/util.js';
 
 /** Parses a Rego module; never throws — returns the module (when valid) and every error found. */
@@ -28,5 +33,7 @@ export function parseOrThrow(source: string, options: ParseOptions = {}): Module
 export function packageName(module: Module): string {
   return module.package.path.join('.');
 }
+/** The formatter. */
 export { format, formatRule } from './format/format.js';
+/** OPA's v1 compile-time check for deprecated built-ins. */
 export { DEPRECATED_BUILTINS, checkRegoV1 } from './check/v1.js';

@@ -58,6 +58,7 @@ function hintMissingInfixKeyword(p: ParserState): void {
   p.hint(`\`import future.keywords.${kw}\` for \`${ex[kw] ?? ''}\` expressions`);
 }
 
+/** `not` that starts a negation (not a ref like `not.x`). */
 export function isNegated(p: ParserState): boolean {
   if (p.tok() !== 'not') return false;
   const next = p.peekWS();
@@ -314,4 +315,5 @@ function parseEvery(p: ParserState): Expr | undefined {
   return undefined;
 }
 
+/** Re-exported for statement parsers. */
 export { scanAheadRef };

@@ -46,6 +46,7 @@ export function isAmbiguousUnionBody(p: ParserState, b: Body): boolean {
   return p.src[e.location.offset] !== '(';
 }
 
+/** Reports a `{ a | b }` operand that reads as a set union. */
 export function errorAmbiguousUnionBody(p: ParserState, loc: Location): void {
   p.error(loc, 'ambiguous `{ ... | ... }` operand: read as a body holding a set-union expression, not as a comprehension');
 }

@@ -17,6 +17,7 @@ export interface RawHead {
   name?: string;
   location: Location;
 }
+/** A rule while it is being built (mutable). */
 export interface RawRule {
   default: boolean;
   head: RawHead;
@@ -369,4 +370,5 @@ function parseElse(p: ParserState, head: RawHead): RawRule | undefined {
   return rule;
 }
 
+/** Re-exported token naming for messages. */
 export { tokenName };

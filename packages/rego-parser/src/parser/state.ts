@@ -15,6 +15,7 @@ export const FUTURE_V1 = ['not', 'and', 'or'] as const;
 export const ALL_FUTURE: ReadonlySet<string> = new Set([...FUTURE_V0, ...FUTURE_V1]);
 /** Keywords per version (names that cannot be rule names, import ends, aliases). */
 export const KEYWORDS_V0: ReadonlySet<string> = new Set(BASE_KEYWORDS);
+/** Keywords of Rego v1. */
 export const KEYWORDS_V1: ReadonlySet<string> = new Set([...BASE_KEYWORDS, 'if', 'contains', 'in', 'every']);
 
 /** Snapshot of the scanning position (for backtracking). */

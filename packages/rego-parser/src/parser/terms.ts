@@ -708,4 +708,5 @@ export function parseVar(p: ParserState): VarTerm {
 export function exprOp(p: ParserState): { op: string; loc: Location } | undefined {
   return termOp(p, [':=', '=']);
 }
+/** Builds an infix operator call term (re-exported for the expression parser). */
 export { infixCall };
