@@ -2,7 +2,8 @@ import type { Body, Expr, Term, With } from '../ast.js';
 import type { Location } from '../location.js';
 import type { ParserState } from './state.js';
 import { attachWith, errorAmbiguousUnionBody, foldLogicalTail, isAmbiguousUnionBody, logicalKeywordsActive, parseLogicalGroup, parseLogicalOrChain, parseNotBody } from './logical.js';
-import { exprOp, infixCall, parseTerm, parseTermInfixCall, parseVar, scanAheadRef } from './terms.js';
+import { exprOp, infixCall, parseTermInfixCall } from './infix.js';
+import { parseTerm, parseVar, scanAheadRef } from './terms.js';
 
 /** `{ ... }` body contents up to `end` (which is left as the current token). */
 export function parseBody(p: ParserState, end: string): Body | undefined {

@@ -7,7 +7,8 @@ import type { Location } from '../location.js';
 import { VOID_BUILTINS } from './builtins.js';
 import { isNegated, parseBody, parseExprRaw, parseWith } from './expressions.js';
 import type { ParserState } from './state.js';
-import { parseTerm, parseTermInfixCall } from './terms.js';
+import { parseTermInfixCall } from './infix.js';
+import { parseTerm } from './terms.js';
 import { refText } from './util.js';
 
 /** `and`/`or` are keywords here. */

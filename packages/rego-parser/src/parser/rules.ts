@@ -2,7 +2,8 @@ import type { Body, Expr, Term } from '../ast.js';
 import type { Location } from '../location.js';
 import { parseBody, parseLiteral } from './expressions.js';
 import { type ParserState, tokenName } from './state.js';
-import { parseHeadFinish, parseTermInfixCall, parseVar, scanAheadRef, valueName } from './terms.js';
+import { parseTermInfixCall } from './infix.js';
+import { parseHeadFinish, parseVar, scanAheadRef, valueName } from './terms.js';
 import { refText, isGround } from './util.js';
 
 /** A rule while it is being built (mutable; frozen into `Rule` by the module builder). */
