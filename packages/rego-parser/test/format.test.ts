@@ -18,6 +18,7 @@ describe('format', () => {
   it('parenthesises only where precedence needs it', () => {
     const cases = [
       'package t\np if {\n\tsome.f & oo == 1\n\tx := (1 + 2) * 3 - (4 - 5)\n\ty := [(a | b), c | d]\n\tz := {(k | j)}\n\tw := [(x + 1) | x := 1]\n\tq := (-x)[0]\n}\n',
+      'package t\np if { some x in {}; -2; -x }\n',
       'package t\np if {\n\tx := a in b in c\n\ty := a in (b in c)\n\tf([(k, v in m)])\n\tsome k, v in {1: 2}\n}\n',
     ];
     for (const src of cases) {

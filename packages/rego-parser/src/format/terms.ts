@@ -125,7 +125,14 @@ export function inlineBody(b: Body, c: Ctx): string {
 /** A body in braces over several lines. */
 export function blockBody(b: Body, c: Ctx): string {
   const inner: Ctx = { indent: `${c.indent}\t` };
-  return `{\n${b.map((e) => `${inner.indent}${expr(e, inner)}`).join('\n')}\n${c.indent}}`;
+  const lines: string[] = [];
+  for (const e of b) {
+    const text = expr(e, inner);
+    // A line starting with `-` would continue the previous expression as a subtraction.
+    if (text.startsWith('-') && lines.length > 0) lines[lines.length - 1] += `; ${text}`;
+    else lines.push(`${inner.indent}${text}`);
+  }
+  return `{\n${lines.join('\n')}\n${c.indent}}`;
 }
 
 function withs(ws: readonly With[], c: Ctx): string {

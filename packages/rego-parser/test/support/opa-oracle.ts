@@ -3,7 +3,7 @@
  * each verdict by content hash in the temp dir, so repeated test runs are fast.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPA_VERSION, findOpa } from '@policy-engine/opa';
@@ -15,6 +15,23 @@ export interface OpaRule {
   readonly name: string;
   readonly kind: string;
   readonly default: boolean;
+}
+
+/** A rule head as cached: OPA's raw JSON bits needed to derive name and kind. */
+interface CachedRule {
+  readonly headName?: string;
+  readonly ref: OpaTerm[];
+  readonly hasKey: boolean;
+  readonly hasValue: boolean;
+  readonly args: number;
+  readonly default: boolean;
+}
+
+interface CachedVerdict {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly rules?: CachedRule[];
+  readonly pkg?: string[];
 }
 
 /** OPA's verdict for one module. */
@@ -48,7 +65,9 @@ function termText(t: OpaTerm, first: boolean): string {
   if (t.type === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(t.value))) return `.${String(t.value)}`;
   if (t.type === 'string') return `[${JSON.stringify(t.value)}]`;
   if (t.type === 'var') return `[${String(t.value)}]`;
-  return `[${JSON.stringify(t.value)}]`;
+  if (t.type === 'number' || t.type === 'boolean' || t.type === 'null') return `[${JSON.stringify(t.value)}]`;
+  // Composite keys (calls, arrays, …) are named by their type, as the parser's refText does.
+  return `[${t.type}]`;
 }
 
 /** Text of a head ref as the parser's `Rule.ref` would print it (`a.b[x].c`). */
@@ -56,7 +75,7 @@ export function opaRefText(ref: OpaTerm[]): string {
   return ref.map((t, i) => termText(t, i === 0)).join('');
 }
 
-function verdictFrom(code: number, stdout: string, stderr: string): OpaVerdict {
+function verdictFrom(code: number, stdout: string, stderr: string): CachedVerdict {
   // The parser accepted the module but OPA could not print it as JSON (e.g. the number `.0`).
   if (code !== 0 && (stdout + stderr).includes('error calling MarshalJSON')) return { ok: true, error: 'accepted; JSON output failed' };
   if (code !== 0) return { ok: false, error: (stderr || stdout).trim() };
@@ -65,10 +84,30 @@ function verdictFrom(code: number, stdout: string, stderr: string): OpaVerdict {
     ok: true,
     pkg: doc.package.path.slice(1).map((t) => String(t.value)),
     rules: (doc.rules ?? []).map((r) => ({
-      name: r.head.name ?? opaRefText(r.head.ref ?? []),
-      kind: opaRuleKind(r.head),
+      ...(r.head.name !== undefined ? { headName: r.head.name } : {}),
+      ref: r.head.ref ?? [],
+      hasKey: r.head.key !== undefined,
+      hasValue: r.head.value !== undefined,
+      args: r.head.args?.length ?? 0,
       default: r.default === true,
     })),
+  };
+}
+
+function toVerdict(c: CachedVerdict): OpaVerdict {
+  return {
+    ok: c.ok,
+    ...(c.error !== undefined ? { error: c.error } : {}),
+    ...(c.pkg ? { pkg: c.pkg } : {}),
+    ...(c.rules
+      ? {
+          rules: c.rules.map((r) => ({
+            name: r.headName ?? opaRefText(r.ref),
+            kind: opaRuleKind({ ...(r.hasKey ? { key: true } : {}), ...(r.hasValue ? { value: true } : {}), args: Array.from({ length: r.args }) }),
+            default: r.default,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -86,16 +125,16 @@ function run(bin: string, args: string[]): Promise<{ code: number; stdout: strin
 
 /** Cache file path (per OPA version). */
 export function oracleCachePath(): string {
-  return join(tmpdir(), `rego-parser-opa-parse-cache-v3-${OPA_VERSION}.json`);
+  return join(tmpdir(), `rego-parser-opa-parse-cache-v4-${OPA_VERSION}.json`);
 }
 
 /** OPA's verdicts for `modules`, keyed by `hash`. */
 export async function opaVerdicts(modules: readonly CorpusModule[], concurrency = 8): Promise<Map<string, OpaVerdict>> {
   const cachePath = oracleCachePath();
-  let cache: Record<string, OpaVerdict> = {};
+  let cache: Record<string, CachedVerdict> = {};
   if (existsSync(cachePath)) {
     try {
-      cache = JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, OpaVerdict>;
+      cache = JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, CachedVerdict>;
     } catch {
       cache = {};
     }
@@ -119,12 +158,21 @@ export async function opaVerdicts(modules: readonly CorpusModule[], concurrency 
     };
     await Promise.all(Array.from({ length: concurrency }, () => worker()));
     rmSync(dir, { recursive: true, force: true });
-    writeFileSync(cachePath, JSON.stringify(cache));
+    // Merge with what other test files wrote meanwhile (they share the cache file).
+    let onDisk: Record<string, CachedVerdict> = {};
+    try {
+      if (existsSync(cachePath)) onDisk = JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, CachedVerdict>;
+    } catch {
+      onDisk = {};
+    }
+    const tmp = `${cachePath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...onDisk, ...cache }));
+    renameSync(tmp, cachePath);
   }
   const out = new Map<string, OpaVerdict>();
   for (const m of modules) {
     const v = cache[m.hash];
-    if (v) out.set(m.hash, v);
+    if (v) out.set(m.hash, toVerdict(v));
   }
   return out;
 }
