@@ -1,5 +1,6 @@
 import type { Annotation, Comment } from '../ast.js';
 import type { Location } from '../location.js';
+import { colonHints, yamlProblem } from './yaml-lite.js';
 
 /** A statement an annotation block can attach to. */
 export interface AnnotatableStatement {
@@ -47,6 +48,16 @@ export function collectAnnotations(
     const text = lines.map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text)).join('\n');
     if (text.trim() === '') {
       errors.push({ location: first.location, message: 'expected METADATA block, found whitespace' });
+      continue;
+    }
+    const problem = yamlProblem(lines.map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text)));
+    if (problem) {
+      // Like OPA: the error sits on the comment its line number names (clamped), else the first line.
+      const at = problem.line !== undefined ? lines[Math.min(problem.line, lines.length - 1)] : lines[0];
+      errors.push({
+        location: (at ?? first).location,
+        message: problem.message + colonHints(lines.map((c) => ({ text: c.text, line: c.location.line }))),
+      });
       continue;
     }
     let scope = unquote(/^scope:[ \t]*(.*?)[ \t]*$/m.exec(text)?.[1]);
