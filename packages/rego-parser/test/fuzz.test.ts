@@ -7,12 +7,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { format, parse } from '../src/index.js';
-import { uniqueCorpusModules } from './support/corpus.js';
+import { caseModules } from './support/corpus.js';
 import { deepNesting, mutated, tokenSoup } from './support/fuzz-arbs.js';
 import { stripLocations } from './support/strip.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? '2000');
-const sources = uniqueCorpusModules().map((m) => m.source);
+const sources = caseModules().map((m) => m.source);
 const slow: string[] = [];
 
 function check(src: string, regoVersion: 'v0' | 'v1'): void {

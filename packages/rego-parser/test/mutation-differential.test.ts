@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from '../src/index.js';
-import { uniqueCorpusModules } from './support/corpus.js';
+import { caseModules } from './support/corpus.js';
 import { mutants } from './support/mutants.js';
 import { opaVerdicts } from './support/opa-oracle.js';
 
 describe('differential vs opa parse on mutated modules', () => {
   it('agrees on accept/reject for every mutant', async () => {
-    const mods = mutants(uniqueCorpusModules().map((m) => m.source), 800);
+    const mods = mutants(caseModules().map((m) => m.source), 800);
     const verdicts = await opaVerdicts(mods);
     const wrong: string[] = [];
     let rejected = 0;

@@ -107,7 +107,7 @@ export function term(t: Term, c: Ctx): string {
     case 'set':
       return t.items.length === 0 ? 'set()' : `{${t.items.map((x, i) => item(x, c, i === 0)).join(', ')}}`;
     case 'object':
-      return `{${t.items.map(([k, v], i) => `${item(k, c, false)}: ${item(v, c, i === 0)}`).join(', ')}}`;
+      return `{${t.items.map(([k, v], i) => `${item(k, c, i === 0)}: ${item(v, c, i === 0)}`).join(', ')}}`;
     case 'arraycomprehension':
       return `[${nested(t.term, c)} | ${inlineBody(t.body, c)}]`;
     case 'setcomprehension':
@@ -122,12 +122,54 @@ export function inlineBody(b: Body, c: Ctx): string {
   return b.map((e) => expr(e, c)).join('; ');
 }
 
+const NOT_TERMS = new Set(['logicaland', 'logicalor', 'some', 'every', 'notbody']);
+
+function isTerm(x: Expr['terms']): x is Term {
+  return !NOT_TERMS.has(x.type);
+}
+
+/** The leftmost plain term of `t` is directly followed by `|` when printed. */
+function barAfterFirstTerm(t: Term): boolean {
+  if (t.type !== 'call' || t.infix === undefined || t.infix === 'neg' || t.args.length !== 2) return false;
+  const a = t.args[0] as Term;
+  const l = t.infix === ':=' || t.infix === '=' ? 0 : (LEVELS[t.infix] ?? 7);
+  if (level(a) < l) return false; // printed in parentheses
+  if (level(a) === 7) return t.infix === '|';
+  return barAfterFirstTerm(a);
+}
+
+/**
+ * An expression that starts a `p if { ... }` body: `{ x | ...` there would read as a
+ * comprehension, so a leading `x | y` gets parentheses.
+ */
+export function firstBodyExpr(e: Expr, c: Ctx): string {
+  const t = e.terms;
+  if (e.negated) return expr(e, c);
+  if (isTerm(t) && t.type === 'call' && (t.infix === '=' || t.infix === ':=') && t.args.length === 2) {
+    const [a, b] = t.args as [Term, Term];
+    if (barAfterFirstTerm(a) || (a.type === 'call' && a.infix === '|')) return `(${term(a, c)}) ${t.infix} ${termTop(b, c)}${withs(e.with, c)}`;
+    return expr(e, c);
+  }
+  if (isTerm(t) && barAfterFirstTerm(t)) {
+    return `(${term(t, c)})${withs(e.with, c)}`;
+  }
+  if ((t.type === 'logicaland' || t.type === 'logicalor') && !t.explicitLhs && t.lhs.length === 1) {
+    const l = t.lhs[0] as Expr;
+    const lt = l.terms;
+    if (!l.negated && l.with.length === 0 && isTerm(lt) && barAfterFirstTerm(lt)) {
+      const rest = expr({ ...e, terms: { ...t, lhs: [{ ...l, terms: { type: 'var', name: '\u0000', location: l.location } }] } }, c);
+      return rest.replace('\u0000', `(${term(lt, c)})`);
+    }
+  }
+  return expr(e, c);
+}
+
 /** A body in braces over several lines. */
 export function blockBody(b: Body, c: Ctx): string {
   const inner: Ctx = { indent: `${c.indent}\t` };
   const lines: string[] = [];
   for (const e of b) {
-    const text = expr(e, inner);
+    const text = lines.length === 0 ? firstBodyExpr(e, inner) : expr(e, inner);
     // A line starting with `-` would continue the previous expression as a subtraction.
     if (text.startsWith('-') && lines.length > 0) lines[lines.length - 1] += `; ${text}`;
     else lines.push(`${inner.indent}${text}`);
@@ -139,13 +181,21 @@ function withs(ws: readonly With[], c: Ctx): string {
   return ws.map((w) => ` with ${term(w.target, c)} as ${termTop(w.value, c)}`).join('');
 }
 
+/** An explicit `{ ... }` operand body: a bare `a | b` inside would read as a comprehension. */
+function braceBody(b: Body, c: Ctx): string {
+  return b
+    .map((e) => (e.terms.type === 'call' && e.terms.infix === '|' && !e.negated ? `(${term(e.terms, c)})${withs(e.with, c)}` : expr(e, c)))
+    .join('; ');
+}
+
 function operand(b: Body, explicit: boolean, c: Ctx, parentOp: 'logicaland' | 'logicalor', side: 'lhs' | 'rhs'): string {
-  if (explicit) return `{ ${inlineBody(b, c)} }`;
+  if (explicit) return `{ ${braceBody(b, c)} }`;
   const e = b[0];
-  if (!e || b.length !== 1) return `{ ${inlineBody(b, c)} }`;
+  if (!e || b.length !== 1) return `{ ${braceBody(b, c)} }`;
   const t = e.terms;
   const s = expr(e, c);
-  if (e.with.length > 0) return `(${s})`;
+  // A `{` would make the operand a body; `with` would apply to the whole expression.
+  if (e.with.length > 0 || s.startsWith('{')) return `(${s})`;
   if (t.type === 'logicaland' || t.type === 'logicalor') {
     const sameOrTighter = side === 'lhs' && (t.type === parentOp || (t.type === 'logicaland' && parentOp === 'logicalor'));
     const andRhsOfOr = side === 'rhs' && parentOp === 'logicalor' && t.type === 'logicaland';
@@ -171,11 +221,13 @@ export function expr(e: Expr, c: Ctx): string {
       out = `every ${t.key ? `${term(t.key, c)}, ` : ''}${term(t.value, c)} in ${at(t.domain, 2, c)} ${blockBody(t.body, c)}`;
       break;
     case 'notbody':
-      if (t.explicitBody) out = `not { ${inlineBody(t.body, c)} }`;
+      if (t.explicitBody) out = `not { ${braceBody(t.body, c)} }`;
       else {
         const inner = t.body[0];
         const it = inner?.terms;
-        out = t.body.length === 1 && inner && it && it.type !== 'logicaland' && it.type !== 'logicalor' ? `not ${expr(inner, c)}` : `not (${inlineBody(t.body, c)})`;
+        const plain = t.body.length === 1 && inner && it && !inner.negated && inner.with.length === 0 && it.type !== 'logicaland' && it.type !== 'logicalor' && it.type !== 'notbody';
+        const innerText = inner ? expr(inner, c) : '';
+        out = plain && !innerText.startsWith('{') ? `not ${innerText}` : `not (${inlineBody(t.body, c)})`;
       }
       break;
     case 'logicaland':

@@ -62,6 +62,23 @@ function treeModules(tree: string, dir: string, regoVersion: 'v0' | 'v1'): Corpu
   return out;
 }
 
+function regoFiles(tree: string, dir: string): CorpusModule[] {
+  const out: CorpusModule[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.rego')) {
+        const source = readFileSync(p, 'utf8');
+        out.push({ id: `${tree}/${relative(dir, p)}`, regoVersion: 'v1', source, hash: createHash('sha256').update(`v1\0${source}`).digest('hex') });
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
 /** Every corpus module (the same source may appear under several ids). */
 export function corpusModules(): CorpusModule[] {
   const out: CorpusModule[] = [
@@ -73,8 +90,16 @@ export function corpusModules(): CorpusModule[] {
   if (src) {
     out.push(...treeModules('opa/v1', join(src, 'v1/test/cases/testdata/v1'), 'v1'));
     out.push(...treeModules('opa/v0', join(src, 'v1/test/cases/testdata/v0'), 'v0'));
+    // Every .rego file of OPA's source tree (test data, examples), read as v1 (the
+    // differential test also reads each corpus module in the other version).
+    out.push(...regoFiles('opa/files', src));
   }
   return out;
+}
+
+/** Modules of the YAML case trees only (no `opa/files`): the stable base of the seeded samples. */
+export function caseModules(): CorpusModule[] {
+  return uniqueCorpusModules().filter((m) => !m.id.startsWith('opa/files/'));
 }
 
 /** Corpus modules with duplicate (version, source) pairs removed (first id kept). */
