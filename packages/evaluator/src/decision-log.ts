@@ -1,15 +1,21 @@
 /**
  * Decision log: one JSON line per decision, to a file or a writable stream.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import type { Decision } from './decision.js';
 import { canonicalHash } from './canonical-json.js';
+import { ConfigurationError } from './errors.js';
 import type { DecisionContext } from './options.js';
 
 /** Options of {@link decisionLogSink}. */
 export interface DecisionLogOptions {
   /** Write the whole input document (default false: only `inputHash`, the sha256 of its canonical JSON). */
   readonly includeInput?: boolean;
+  /**
+   * Called when writing to a log file fails after it was opened (disk full, file removed…).
+   * Default: `console.error`. A failed write never stops decisions.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 /** Anything with a Node-style `write`. */
@@ -62,13 +68,30 @@ export function decisionLogRecord(decision: Decision, context: DecisionContext, 
   };
 }
 
+/** Opens (creating or appending to) a log file now, so a bad path is a typed error, not a crash later. */
+function openLogFile(path: string, onError: (error: Error) => void): WritableTarget {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigurationError(`cannot open the decision log ${path}: ${reason}`, { cause: error });
+  }
+  const stream = createWriteStream(path, { fd });
+  // Without a listener a stream error would be thrown as an uncaught exception and end the process.
+  stream.on('error', (error) => onError(new Error(`writing the decision log ${path} failed: ${error.message}`, { cause: error })));
+  return stream;
+}
+
 /**
  * Returns an `onDecision` hook writing one JSON line per decision to `target`
  * (a file path, appended to, or a writable stream).
+ * @throws ConfigurationError when the file cannot be opened for appending (e.g. its directory is missing).
  */
 export function decisionLogSink(target: string | WritableTarget, options: DecisionLogOptions = {}): DecisionLogSink {
   const owned = typeof target === 'string';
-  const stream: WritableTarget = typeof target === 'string' ? createWriteStream(target, { flags: 'a' }) : target;
+  const onError = options.onError ?? ((error: Error) => console.error(`[policy-engine] ${error.message}`));
+  const stream: WritableTarget = typeof target === 'string' ? openLogFile(target, onError) : target;
   const sink = (decision: Decision, context: DecisionContext): void => {
     stream.write(`${JSON.stringify(decisionLogRecord(decision, context, options))}\n`);
   };

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineUnavailable, canonicalJson, createPolicyEngine, decisionLogSink } from '@policy-engine/evaluator';
+import { ConfigurationError, EngineUnavailable, canonicalJson, createPolicyEngine, decisionLogSink } from '@policy-engine/evaluator';
 import { defined, inlinePackages, recordingLogger, scriptedEngine } from './support/scripted-engine.js';
 import { removeDir, tempDir } from './support/temp.js';
 
@@ -89,5 +89,34 @@ describe('decisionLogSink', () => {
     expect(chunks).toHaveLength(1);
     expect(chunks[0]?.endsWith('\n')).toBe(true);
     expect(ended).toBe(false);
+  });
+
+  it('a log path that cannot be opened is a ConfigurationError at creation, not a crash later', async () => {
+    const dir = await tempDir('evaluator-log-');
+    const file = join(dir, 'missing-subdir', 'decisions.log');
+    let caught: unknown;
+    try {
+      decisionLogSink(file);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    expect((caught as ConfigurationError).code).toBe('CONFIGURATION_ERROR');
+    expect((caught as Error).message).toContain(`cannot open the decision log ${file}`);
+    await removeDir(dir);
+  });
+
+  it('a write error after opening goes to onError; decisions go on', async () => {
+    const errors: Error[] = [];
+    // /dev/full opens fine and fails every write with ENOSPC.
+    const sink = decisionLogSink('/dev/full', { onError: (e) => errors.push(e) });
+    const engine = scriptedEngine(() => defined({ deny: [] }));
+    const pe = await createPolicyEngine({ engine, policies: inlinePackages('opa.pipelines'), options: { onDecision: sink, logger: recordingLogger() } });
+    const decision = await pe.evaluate('opa.pipelines', {});
+    await sink.close();
+    await pe.close();
+    expect(decision.allowed).toBe(true);
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]?.message).toContain('writing the decision log /dev/full failed: ENOSPC');
   });
 });
