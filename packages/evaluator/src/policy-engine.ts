@@ -44,6 +44,11 @@ function asPolicyEngineError(error: unknown): PolicyEngineError {
   return new EvaluationError(`engine failed: ${message}`, undefined, { cause: error });
 }
 
+/** True when some loaded package is a proper parent of `packageName` (its rules may define that document). */
+function mayDefineBelow(packages: readonly string[], packageName: string): boolean {
+  return packages.some((p) => packageName.startsWith(`${p}.`));
+}
+
 /**
  * Loads the policy sources into `options.engine` and returns the facade. The engine belongs
  * to the facade from then on: `close()` closes it, and so does a failed initial load.
@@ -154,7 +159,9 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const startedAt = performance.now();
     const context: DecisionContext = { id: randomUUID(), time: new Date().toISOString(), input };
     const active = state; // read once: the whole decision uses one policy set
-    const policyKnown = active.packages.has(packageName);
+    // A module of this package, or of a parent package that may define it with ref-head rules
+    // (`package spinnaker.deployment` + `tasks.before.deployManifest.deny contains …`): ask the engine.
+    const policyKnown = active.packages.has(packageName) || mayDefineBelow(active.packageList, packageName);
     const finish = (verdict: Verdict, policyFound: boolean, error?: PolicyEngineError): Decision => {
       const decisionError: DecisionError | undefined = error ? { code: error.code, message: error.message } : undefined;
       const decision: Decision = {
@@ -184,7 +191,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     try {
       if (closed) return failure(new EngineUnavailable('policy engine is closed'));
       if (opts?.signal?.aborted) return failure(new EvaluationCancelled('evaluation cancelled by the caller'));
-      // No policy ⇒ the no-policy rule decides; inputs are validated only when a policy will see them.
+      // No module of the package or of a parent ⇒ the no-policy rule decides without the engine;
+      // inputs are validated only when a policy will see them.
       if (!policyKnown) return finish(missingPolicy(packageName), false);
       if (validateMode !== 'off') {
         const validation = checkInput(packageName, input);

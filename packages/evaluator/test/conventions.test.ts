@@ -96,6 +96,22 @@ describe('missing policies', () => {
     expect(engine.calls).toEqual([]);
   });
 
+  it('asks the engine when only a parent package is loaded (ref-head rules may define the package)', async () => {
+    const engine = scriptedEngine((pkg) => (pkg === 'spinnaker.deployment.tasks.before.deployManifest' ? defined({ deny: ['no'] }) : { defined: false }));
+    const pe = await createPolicyEngine({ engine, policies: inlinePackages('spinnaker.deployment'), options: { logger: recordingLogger() } });
+    const d = await pe.evaluate('spinnaker.deployment.tasks.before.deployManifest', {});
+    const undefinedBelow = await pe.evaluate('spinnaker.deployment.tasks.before.scaleManifest', {});
+    const unrelated = await pe.evaluate('spinnaker.deploymentX.y', {});
+    await pe.close();
+    expect(d).toMatchObject({ allowed: false, denies: ['no'], policyFound: true });
+    expect(undefinedBelow).toMatchObject({ allowed: true, policyFound: false });
+    expect(unrelated).toMatchObject({ allowed: true, policyFound: false });
+    expect(engine.calls.map((c) => c.packageName)).toEqual([
+      'spinnaker.deployment.tasks.before.deployManifest',
+      'spinnaker.deployment.tasks.before.scaleManifest',
+    ]);
+  });
+
   it('allows when the engine says the document is undefined', async () => {
     const d = await decide(() => ({ defined: false }), AUTHZ);
     expect(d).toMatchObject({ allowed: true, policyFound: false });

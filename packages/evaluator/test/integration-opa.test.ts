@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { opaEngine } from '@policy-engine/engine-opa';
-import { runOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { wasmEngine } from '@policy-engine/engine-wasm';
+import { findOpa, runOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { createPolicyEngine, loadPolicySources, type PolicyEngine } from '@policy-engine/evaluator';
 import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
 import { V0_AUTHZ, V1_PIPELINES } from './support/policies.js';
@@ -164,6 +165,32 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
       expect(d).toMatchObject({ allowed: false, denies: ['application x may not deploy manifests'] });
     } finally {
       await pe.close();
+    }
+  });
+});
+
+describe('a package defined by ref-head rules of a parent package', () => {
+  it('is evaluated on real OPA and on wasm, not decided as missing', async () => {
+    const source =
+      'package spinnaker.deployment\n\ntasks.before.deployManifest.deny contains "prod needs a ticket" if {\n  input.deploy.account == "prod"\n  not input.deploy.ticket\n}\n';
+    const policies = { kind: 'inline', modules: [{ id: 'parent.rego', source }] } as const;
+    const engines = [
+      opaEngine({ baseUrl: server.url }),
+      wasmEngine({ opaPath: findOpa(), cacheDir: join(root, 'wasm-cache'), workers: 1 }),
+    ];
+    for (const engine of engines) {
+      const pe = await createPolicyEngine({ engine, policies, options: { logger: recordingLogger() } });
+      try {
+        const pkg = 'spinnaker.deployment.tasks.before.deployManifest';
+        expect(pe.hasPolicy(pkg)).toBe(false);
+        const denied = await pe.evaluate(pkg, { deploy: { account: 'prod' } });
+        expect(denied, engine.name).toMatchObject({ allowed: false, denies: ['prod needs a ticket'], policyFound: true });
+        expect(denied.error).toBeUndefined();
+        const allowed = await pe.evaluate(pkg, { deploy: { account: 'prod', ticket: 'T-1' } });
+        expect(allowed, engine.name).toMatchObject({ allowed: true, denies: [], policyFound: true });
+      } finally {
+        await pe.close();
+      }
     }
   });
 });
