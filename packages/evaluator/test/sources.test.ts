@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { c as createTar } from 'tar';
 import { runOpa } from '@policy-engine/opa';
@@ -95,6 +96,35 @@ describe('directory source', () => {
     const error = await rejection(loadPolicySources({ kind: 'directory', path: dir, regoVersion: 'auto' }));
     expect(error).toBeInstanceOf(PolicyCompileError);
     expect((error as Error).message).toMatch(new RegExp(`${join(dir, 'bad.rego').replace(/[.]/g, '\\.')}:\\d+:\\d+: `));
+  });
+
+  it('follows symlinks to files like a ConfigMap volume mount, not symlinks to directories; real OPA loads the same', async () => {
+    const dir = join(root, 'dir-configmap-volume');
+    await writeTree(dir, {
+      '..2026_11_29_20_00_00.1/save.rego': V1_PIPELINES,
+      '..2026_11_29_20_00_00.1/limits.json': '{"max": 3}',
+      'elsewhere/stage.rego': V1_EXEC_STAGE,
+    });
+    await symlink('..2026_11_29_20_00_00.1', join(dir, '..data'));
+    await symlink('..data/save.rego', join(dir, 'save.rego'));
+    await symlink('..data/limits.json', join(dir, 'limits.json'));
+    await symlink('elsewhere', join(dir, 'linked-dir'));
+    const { policySet, modules } = await loadPolicySources({ kind: 'directory', path: dir });
+    expect(modules.map((m) => [m.id.slice(dir.length + 1), m.packageName])).toEqual([
+      ['elsewhere/stage.rego', 'spinnaker.execution.stages.before.deployManifest'],
+      ['save.rego', 'opa.pipelines'],
+    ]);
+    expect(policySet.data.map((d) => [d.id.slice(dir.length + 1), d.path, d.value])).toEqual([['limits.json', [], { max: 3 }]]);
+    const opa = await runOpa(['eval', '-d', dir, '--format', 'raw', 'data.max']);
+    expect(opa.stdout.trim(), opa.stderr).toBe('3');
+    const opaPackages = await runOpa(['eval', '-d', dir, '--format', 'raw', '[p | data.opa.pipelines; p := "opa.pipelines"]']);
+    expect(opaPackages.stdout.trim(), opaPackages.stderr).toBe('["opa.pipelines"]');
+
+    await symlink('..data/gone.rego', join(dir, 'gone.rego'));
+    const broken = await rejection(loadPolicySources({ kind: 'directory', path: dir }));
+    expect(broken).toBeInstanceOf(PolicySourceError);
+    expect((broken as Error).message).toContain(join(dir, 'gone.rego'));
+    expect((broken as Error).message).toContain('broken symbolic link');
   });
 
   it('reports a missing directory and malformed data as PolicySourceError with the path', async () => {

@@ -6,7 +6,8 @@
  * - every `*.json` / `*.yaml` / `*.yml` file mounts at its directory's path relative to the root,
  *   whatever its name (`roles/data.json` and `roles/extra.yaml` → `data.roles`; files at the top
  *   merge at the root of `data`) — what `opa run <dir>` and `opa eval -d <dir>` do;
- * - names starting with `.` (files and directories) are skipped.
+ * - names starting with `.` (files and directories) are skipped;
+ * - symlinks to files are followed (ConfigMap volume mounts), symlinks to directories are not.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -15,6 +16,19 @@ import { PolicySourceError } from '../errors.js';
 import type { RegoVersionSetting } from '../options.js';
 import { isDataFile, isRegoFile, parseDataText, readSourceFile } from './data-file.js';
 import type { RawModule, RawSourceContent } from './raw.js';
+
+/**
+ * A symlink to a regular file is loaded like the file (Kubernetes ConfigMap volumes mount
+ * `x.rego -> ..data/x.rego`); links to directories are not followed, as `opa run` does not.
+ */
+async function isFileBehindLink(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PolicySourceError(`broken symbolic link (${reason})`, path, { cause });
+  }
+}
 
 async function walk(dir: string, out: string[]): Promise<void> {
   let entries;
@@ -29,7 +43,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) await walk(full, out);
-    else if (entry.isFile() && (isRegoFile(entry.name) || isDataFile(entry.name))) out.push(full);
+    else if (!isRegoFile(entry.name) && !isDataFile(entry.name)) continue;
+    else if (entry.isFile() || (entry.isSymbolicLink() && (await isFileBehindLink(full)))) out.push(full);
   }
 }
 
