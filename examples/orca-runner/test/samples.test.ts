@@ -1,7 +1,7 @@
 /**
  * The sample pipelines on both real engines: exit codes and the execution log.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedFeature, type Engine } from '@policy-engine/evaluator';
@@ -58,6 +58,18 @@ const expectations: Record<string, Expectation> = {
       '      -> TERMINAL',
     ],
   },
+  'stopped-after-stage': {
+    exitCode: 1,
+    stages: { '1': 'TERMINAL', '2': 'NOT_STARTED', '3': 'SUCCEEDED' },
+    lines: [
+      '    task wait: no policy (spinnaker.execution.stages.before.wait not validated) -> SUCCEEDED',
+      '    after stage: spinnaker.execution.stages.after.wait DENIED',
+      '      - stage "Hold for the change window" waited 7200 s; a wait may hold a pipeline at most 3600 s',
+      '  stage 1 "Hold for the change window" -> TERMINAL',
+      '  stage 3 "Bake image" -> SUCCEEDED',
+      '  stage 2 "Deploy to staging" (deployManifest) not run: upstream stage Hold for the change window (1) did not succeed',
+    ],
+  },
   'unrelated-stage-runs': {
     exitCode: 1,
     stages: { '1': 'TERMINAL', '2': 'NOT_STARTED', '3': 'SUCCEEDED', '4': 'SUCCEEDED' },
@@ -70,6 +82,10 @@ const expectations: Record<string, Expectation> = {
     ],
   },
 };
+
+it('every shipped sample pipeline has an expectation here', () => {
+  expect(readdirSync(SAMPLE_PIPELINES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort()).toEqual(Object.keys(expectations).sort());
+});
 
 describe.each(['wasm', 'opa'] as const)('sample pipelines on the %s engine', (engine: EngineName) => {
   it.each(Object.keys(expectations))('%s', async (name) => {

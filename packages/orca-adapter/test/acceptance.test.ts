@@ -23,14 +23,6 @@ import { counting, type CountingEngine } from './support/counting-engine.js';
 
 const examplePolicies = join(repoRoot, 'examples', 'policies');
 
-/** An after-stage policy (the examples have none): a wait stage may wait at most 600 s. */
-const afterWaitModule = {
-  id: 'after-wait.rego',
-  regoVersion: 'v1' as const,
-  source:
-    'package spinnaker.execution.stages.after.wait\n\ndeny contains msg if {\n  input.stage.context.waitTime > 600\n  msg := sprintf("stage %s waited %d s; at most 600 s are allowed", [input.stage.name, input.stage.context.waitTime])\n}\n',
-};
-
 interface EngineFactory {
   readonly name: string;
   make(): Promise<{ engine: Engine; stop(): Promise<void> }>;
@@ -83,10 +75,7 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
     engine = counting(made.engine);
     policyEngine = await createPolicyEngine({
       engine,
-      policies: [
-        { kind: 'directory', path: examplePolicies, regoVersion: 'auto' },
-        { kind: 'inline', modules: [afterWaitModule] },
-      ],
+      policies: { kind: 'directory', path: examplePolicies, regoVersion: 'auto' },
     });
     tempDir = await mkdtemp(join(tmpdir(), 'orca-acceptance-'));
   }, 120_000);
@@ -161,13 +150,20 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
     expect(r.stops[0]).toMatchObject({ hook: 'beforeDeploymentOperation', operation: 'scaleManifest', messages: ['scaling deployment web to 50 replicas exceeds the limit of 20'] });
   });
 
-  it('afterStage: a too-long wait fails its stage after its task ran; the unrelated bake runs', async () => {
-    const r = await run(pipeline([{ refId: 'w', type: 'wait', name: 'Long wait', waitTime: 900 }, bake]));
-    expect(statuses(r)).toEqual({ w: 'TERMINAL', b: 'SUCCEEDED' });
+  it('afterStage: a too-long wait fails its stage after its task ran; its dependant does not run, the unrelated bake does', async () => {
+    const r = await run(pipeline([{ refId: 'w', type: 'wait', name: 'Long wait', waitTime: 7200 }, deploy('1', 'Deploy', 'staging', 'acme/web:1.0', ['w']), bake]));
+    expect(statuses(r)).toEqual({ w: 'TERMINAL', '1': 'NOT_STARTED', b: 'SUCCEEDED' });
     expect(stageOf(r, 'w').tasks.map((t) => t.status)).toEqual(['SUCCEEDED']);
     expect(r.stops).toEqual([
-      { hook: 'afterStage', stage: { refId: 'w', name: 'Long wait', type: 'wait' }, packages: ['spinnaker.execution.stages.after.wait'], messages: ['stage Long wait waited 900 s; at most 600 s are allowed'] },
+      {
+        hook: 'afterStage',
+        stage: { refId: 'w', name: 'Long wait', type: 'wait' },
+        packages: ['spinnaker.execution.stages.after.wait'],
+        messages: ['stage "Long wait" waited 7200 s; a wait may hold a pipeline at most 3600 s'],
+      },
     ]);
+    // A wait within the limit passes the same hook.
+    expect((await run(pipeline([{ refId: 'w', type: 'wait', name: 'Short wait', waitTime: 3600 }]))).status).toBe('SUCCEEDED');
   });
 
   it('a pipeline every policy allows succeeds', async () => {

@@ -44,6 +44,7 @@ describe('policy-engine run-pipeline (embedded wasm engine, examples/policies)',
     ['stopped-at-pipeline-start', 1, '    - application payments is in a change freeze; pipeline "release payments" may not start'],
     ['stopped-at-stage-task', 1, '        - user anonymous may not deploy to production account prod: the deployers role is required'],
     ['stopped-at-deployment-operation', 1, '        - container hostname uses the mutable tag :latest (nginx:latest)'],
+    ['stopped-after-stage', 1, '      - stage "Hold for the change window" waited 7200 s; a wait may hold a pipeline at most 3600 s'],
     ['unrelated-stage-runs', 1, '  stage 4 "Deploy to staging" -> SUCCEEDED'],
   ] as const)('%s exits %i and logs the decision', async (name, code, line) => {
     const r = await inProcess(['run-pipeline', sample(name)]);
