@@ -138,6 +138,35 @@ describe('onMissingPolicy (no opa.pipelines policy loaded)', () => {
   });
 });
 
+describe('when no decision can be obtained (the policy engine is closed)', () => {
+  const closedEngine = async (failOpen: boolean): Promise<PolicyEngine> => {
+    const pe = await createPolicyEngine({
+      engine: wasmEngine({ opaPath: findOpa() }),
+      policies: { kind: 'directory', path: policiesDir, regoVersion: 'auto' },
+      options: { failOpen },
+    });
+    await pe.close();
+    return pe;
+  };
+
+  it('refuses the save with the engine error (fail closed), in single and batch mode', async () => {
+    const v = createFront50Validator({ policyEngine: await closedEngine(false) });
+    const r = await v.validatePipelineSave(fixturePipeline);
+    expect(r.valid).toBe(false);
+    expect(r.errors).toEqual(['policy opa.pipelines could not be evaluated (ENGINE_UNAVAILABLE): policy engine is closed']);
+    const batch = await v.validatePipelines([fixturePipeline, unguardedProd]);
+    expect(batch.invalid.map((e) => e.name)).toEqual(['scale deployments', 'ship to prod']);
+  });
+
+  it('lets the save through when the policy engine was created with failOpen', async () => {
+    const v = createFront50Validator({ policyEngine: await closedEngine(true) });
+    const r = await v.validatePipelineSave(unguardedProd);
+    expect(r.valid).toBe(true);
+    expect(r.errors).toEqual([]);
+    expect(r.decisions.map((d) => [d.allowed, d.error?.code])).toEqual([[true, 'ENGINE_UNAVAILABLE']]);
+  });
+});
+
 describe('validatePipelines (batch, Pipelines-as-Code style)', () => {
   it('reports the one bad pipeline among many by name and id; the rest pass', async () => {
     const v = createFront50Validator({ policyEngine });
