@@ -36,6 +36,7 @@ export {
   type Verdict,
 } from './conventions.js';
 export { canonicalHash, canonicalJson } from './canonical-json.js';
+export { jsonErrorOffset, lineColAt } from './json-location.js';
 export { mergedData } from './data-tree.js';
 export { v0CompatibleSource, type CompatSource } from './rego-compat.js';
 export {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from './exit.js';
-import { jsonErrorOffset } from './json-error-offset.js';
+import { jsonErrorOffset, lineColAt } from '@policy-engine/evaluator';
 
 /** Reads a file (or standard input for `-`) as UTF-8 text. */
 export function readText(file: string): string {
@@ -12,18 +12,8 @@ export function readText(file: string): string {
   }
 }
 
-/** 1-based line and column of a character offset in `text`. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, col: offset - start + 1 };
-}
+/** 1-based line and column of a character offset in `text` (the evaluator's `lineColAt`). */
+export const lineCol: (text: string, offset: number) => { line: number; col: number } = lineColAt;
 
 /**
  * Parses JSON text; a syntax error becomes a CliError naming `file:line:col`.

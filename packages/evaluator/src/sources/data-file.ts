@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { YAMLError, parse as parseYaml } from 'yaml';
 import { PolicySourceError } from '../errors.js';
-import { jsonErrorOffset, lineColAt } from './json-location.js';
+import { jsonErrorOffset, lineColAt } from '../json-location.js';
 
 /** True for file names that hold base data (`.json`, `.yaml`, `.yml`). */
 export function isDataFile(name: string): boolean {

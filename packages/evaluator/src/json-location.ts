@@ -1,6 +1,12 @@
 /**
- * Offset of the first JSON syntax error in `text`, or `undefined` if it parses. Used when
- * V8's message gives no position (e.g. `Unexpected token ',', "…" is not valid JSON`).
+ * Finds where JSON text stops being valid, for `file:line:col` in error messages
+ * (Node's JSON.parse messages do not always carry a position). Shared by the policy sources
+ * and the CLI.
+ */
+
+/**
+ * Offset of the first JSON syntax error in `text`, or `undefined` when the text is valid JSON.
+ * Used when V8's message gives no position (e.g. `Unexpected token ',', "…" is not valid JSON`).
  */
 export function jsonErrorOffset(text: string): number | undefined {
   let i = 0;
@@ -92,8 +98,15 @@ export function jsonErrorOffset(text: string): number | undefined {
   }
 }
 
+/** Internal: carries the failing offset out of the recursive scan; never leaves this module. */
 class JsonSyntaxAt extends Error {
   constructor(readonly offset: number) {
     super(`JSON syntax error at ${offset}`);
   }
+}
+
+/** 1-based `line:col` of `offset` in `text`. */
+export function lineColAt(text: string, offset: number): { line: number; col: number } {
+  const lines = text.slice(0, Math.max(0, offset)).split('\n');
+  return { line: lines.length, col: (lines[lines.length - 1] ?? '').length + 1 };
 }
