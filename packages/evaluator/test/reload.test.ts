@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PolicyCompileError, PolicySourceError, createPolicyEngine, type PolicyEngine, type ReloadResult } from '@policy-engine/evaluator';
 import { markerEngine } from './support/marker-engine.js';
@@ -102,6 +102,22 @@ describe('hot reload of a watched directory', () => {
     expect(engine.loadCount).toBe(loads);
     expect((await pe.reload()).ok).toBe(true);
     expect(engine.loadCount).toBe(loads + 1);
+  });
+
+  it('a ConfigMap volume update (kubelet swaps the ..data symlink atomically) is picked up', async () => {
+    const { dir, pe } = await setup({ '..v1/p.rego': deny('opa.pipelines', 'from v1') }, true);
+    await symlink('..v1', join(dir, '..data'));
+    await symlink('..data/p.rego', join(dir, 'p.rego'));
+    await pe.reload();
+    expect((await pe.evaluate('opa.pipelines', {})).denies).toEqual(['from v1']);
+    // What the kubelet does: write a new timestamped dir, point ..data_tmp at it, rename over ..data.
+    await writeTree(dir, { '..v2/p.rego': deny('opa.pipelines', 'from v2') });
+    const reloaded = nextReload(pe, (r) => r.ok);
+    await symlink('..v2', join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+    await rm(join(dir, '..v1'), { recursive: true });
+    expect((await reloaded).ok).toBe(true);
+    await expect.poll(async () => (await pe.evaluate('opa.pipelines', {})).denies, { timeout: 5000 }).toEqual(['from v2']);
   });
 
   it('a new file adds its package', async () => {
