@@ -58,6 +58,12 @@ describe('parse errors', () => {
     expect(r.errors.map((e) => [e.message, e.location.line, e.location.col])).toEqual([['unexpected , token', 4, 26]]);
   });
 
+  it('returns a typed error (never throws) for a non-string source from untyped callers', () => {
+    const r = parse(undefined as unknown as string, { file: 'x.rego' });
+    expect(r.module).toBeUndefined();
+    expect(r.errors[0]).toMatchObject({ code: 'rego_parse_error', message: 'source must be a string, got undefined' });
+  });
+
   it('reports a missing package and an empty module', () => {
     expect(parse('p := 1\n').errors[0]?.message).toBe('package expected');
     expect(parse('# only a comment\n').errors[0]?.message).toBe('empty module');

@@ -175,6 +175,10 @@ function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rul
 
 /** Parses one Rego module. Never throws: problems are returned as `errors`. */
 export function parseModule(source: string, options: ParseOptions = {}): ParseResult {
+  if (typeof source !== 'string') {
+    const location = { file: options.file ?? '', line: 1, col: 1, offset: 0 };
+    return { module: undefined, errors: [{ code: 'rego_parse_error', message: `source must be a string, got ${source === null ? 'null' : typeof source}`, location, excerpt: '' }] };
+  }
   if (options.regoVersion === 'auto') {
     const v1 = parseModule(source, { ...options, regoVersion: 'v1' });
     if (v1.module && checkRegoV1(v1.module, source).length === 0) return v1;
