@@ -21,7 +21,8 @@ interface PendingState {
  * - body parsing is taken over: every content type is read with the adapter's limit and
  *   parsed as JSON (malformed JSON 400, over the limit 413, same bodies as the other flavours);
  * - a `preValidation` hook asks `spinnaker.http.authz` and answers 403/503;
- * - `POST <entitlementsPath>` answers UI entitlement checks.
+ * - UI entitlement checks (`POST <entitlementsPath>`, in any spelling that normalises to it)
+ *   are answered in that hook too, so no other route (a wildcard) ever sees them.
  * `getGateContext(request.raw)` gives the user and path in handlers.
  */
 export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthorizer): void {
@@ -83,6 +84,13 @@ export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthoriz
       authorizer.report({ method, url, path: state.cls.path, outcome: 'bad-request', status: e.status, ...(state.user ? { username: state.user.username } : {}) });
       return refuse(reply, e.status, { error: e.errorName, message: e.message });
     }
+    if (state.cls.kind === 'entitlements' && state.user) {
+      // Answered here, whatever route Fastify matched: a variant of the path (`…/isFeatureEnabled/`,
+      // `//policy-engine/…`) may match another route (a wildcard), which must not run unauthorized.
+      const answer = await authorizer.entitlement(state.user, request.body);
+      authorizer.report({ method, url, path: state.cls.path, outcome: 'entitlements', status: answer.status, username: state.user.username });
+      return refuse(reply, answer.status, answer.body);
+    }
     if (state.cls.kind !== 'protected' || !state.user) return;
     const user = state.user;
     const authz = await authorizer.authorize(method, state.cls.path, user, request.body);
@@ -92,13 +100,8 @@ export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthoriz
     setGateContext(request.raw, ctx);
   });
 
-  app.post(config.entitlementsPath, async (request, reply) => {
-    const state = states.get(request.raw);
-    if (!state?.user || state.cls.kind !== 'entitlements') {
-      return refuse(reply, 404, { error: 'NotFound', message: 'not found' });
-    }
-    const answer = await authorizer.entitlement(state.user, request.body);
-    authorizer.report({ method: 'POST', url: request.raw.url ?? '/', path: state.cls.path, outcome: 'entitlements', status: answer.status, username: state.user.username });
-    return refuse(reply, answer.status, answer.body);
-  });
+  // The route exists so that Fastify routes the exact path somewhere; the preValidation hook
+  // answers every entitlements request before a handler runs. A request that reaches this
+  // handler was not classified as one (e.g. an ambiguous spelling, authorized as a plain request).
+  app.post(config.entitlementsPath, async (_request, reply) => refuse(reply, 404, { error: 'NotFound', message: 'not found' }));
 }

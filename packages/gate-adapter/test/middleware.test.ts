@@ -178,6 +178,13 @@ describe.each(engineKinds)('engine $name', (kind) => {
       expect(carol.json()).toEqual({ allow: true, message: null });
       const projects = await postJson(server.url, '/policy-engine/isFeatureEnabled', { method: 'GET', path: '/projects' }, BOB);
       expect(projects.json()).toEqual({ allow: true, message: null });
+      // Spellings that normalise to the route are answered as entitlement checks by every
+      // flavour: never handed to another route (the echo handler here) without authorization.
+      for (const variant of ['/policy-engine/isFeatureEnabled/', '//policy-engine/isFeatureEnabled', '/policy-engine//isFeatureEnabled?x=1']) {
+        const res = await postJson(server.url, variant, action, BOB);
+        expect(res.status, variant).toBe(200);
+        expect(res.json(), variant).toEqual({ allow: false, message: 'Creating applications is limited to the app-admins role' });
+      }
       expect((await postJson(server.url, '/policy-engine/isFeatureEnabled', action)).status).toBe(401);
       expect((await postJson(server.url, '/policy-engine/isFeatureEnabled', { path: 3 }, BOB)).status).toBe(400);
     });
