@@ -46,7 +46,8 @@ export function createRequestClassifier(config: GateAuthzConfig): RequestClassif
       ) {
         return { kind: 'entitlements', path };
       }
-      const isForced = forced.some((f) => (f.method === undefined || f.method === m) && f.pattern.matches(path));
+      // HEAD is served by GET handlers (Express, Fastify), so a forced GET covers HEAD too.
+      const isForced = forced.some((f) => (f.method === undefined || f.method === m || (f.method === 'GET' && m === 'HEAD')) && f.pattern.matches(path));
       if (!isForced && !ambiguous) {
         const hit = exempt.find((p) => p.matches(path));
         if (hit) return { kind: 'exempt', path, pattern: hit.source };
