@@ -60,7 +60,8 @@ export function lex(src: string): LexResult {
   };
 
   const push = (kind: TokenKind, start: number, extra: { message: string; offset: number }[] = [], text?: string): void => {
-    const errs = [...errorsIn(start, i), ...extra];
+    // Only string tokens can hold NUL or BOM characters (others are ASCII by construction).
+    const errs = kind === 'string' ? [...errorsIn(start, i), ...extra] : extra;
     const tok: Token = {
       kind: errs.length > 0 ? 'illegal' : kind,
       text: text ?? src.slice(start, i),
@@ -329,7 +330,11 @@ export function lex(src: string): LexResult {
         const code = c.charCodeAt(0);
         if (code >= 0xd800 && code <= 0xdbff && i < src.length) i++;
         const msg =
-          c === '\u00a0'
+          c === '\u0000'
+            ? 'illegal null character'
+            : c === '\ufeff'
+              ? 'illegal byte-order mark'
+              : c === '\u00a0'
             ? 'illegal non-breaking space character, use a regular space instead'
             : c === '$'
               ? 'illegal $ character'
