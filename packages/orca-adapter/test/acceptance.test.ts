@@ -203,6 +203,31 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
     });
   });
 
+  it('no decision (engine down) stops the pipeline with the engine error; failOpen lets it run', async () => {
+    const config = pipeline([bake]);
+    for (const failOpen of [false, true]) {
+      const inner = await factory.make();
+      const pe = await createPolicyEngine({ engine: inner.engine, policies: { kind: 'directory', path: examplePolicies, regoVersion: 'auto' }, options: { failOpen } });
+      try {
+        // Take the engine away: the OPA server is stopped; the embedded engine is closed with its policy engine.
+        await inner.stop();
+        if (factory.name === 'wasm') await pe.close();
+        const r = await runPipeline(config, { interceptor: createOrcaInterceptor({ policyEngine: pe }), user: alice });
+        if (failOpen) {
+          expect(r.status).toBe('SUCCEEDED');
+        } else {
+          expect(r.status).toBe('TERMINAL');
+          expect(r.stops).toHaveLength(1);
+          expect(r.stops[0]).toMatchObject({ hook: 'beforePipeline', packages: ['spinnaker.execution.pipelines.before'] });
+          expect(r.stops[0]!.messages[0]).toMatch(/^policy spinnaker\.execution\.pipelines\.before could not be evaluated \(ENGINE_UNAVAILABLE\): /);
+          expect(statuses(r)).toEqual({ b: 'NOT_STARTED' });
+        }
+      } finally {
+        await pe.close();
+      }
+    }
+  }, 120_000);
+
   it('the package index follows a policy reload: a newly added policy is evaluated, and denies', async () => {
     const dir = join(tempDir, 'policies');
     await cp(examplePolicies, dir, { recursive: true });
