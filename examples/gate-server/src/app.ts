@@ -32,6 +32,10 @@ export function createGateApp(options: GateAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('strict routing', false);
+  // Gate (Spring) matches paths case-sensitively, and the policy sees the path as sent: with
+  // Express's default case-insensitive routing `POST /TASKS` would reach the /tasks handler
+  // while the policy saw ["TASKS"].
+  app.set('case sensitive routing', true);
   app.use(expressGateMiddleware(authorizer));
   app.use(express.json({ limit: authorizer.config.bodyLimitBytes }));
 

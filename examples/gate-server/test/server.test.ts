@@ -132,6 +132,17 @@ describe.each(['wasm', 'opa'])('gate-server on ENGINE=%s', (engineName) => {
     expect((await rawRequest(gate.url, '/health%2F')).status).toBe(401);
   });
 
+  it('routes case-sensitively, as Gate does: a path the policy did not recognise never reaches a handler', async () => {
+    const before = gate.store.tasks.length;
+    // The policy sees ["TASKS"], which no rule objects to; the /tasks handler must not run.
+    const res = await postJson(gate.url, '/TASKS', deployTask, DEV);
+    expect(res.status).toBe(404);
+    expect(gate.store.tasks.length).toBe(before);
+    const pipeline = { application: 'demo', name: 'sneaky', stages: [{ type: 'wait', name: 'Wait' }] };
+    expect((await postJson(gate.url, '/Pipelines', pipeline, DEV)).status).toBe(404);
+    expect((await rawRequest(gate.url, '/pipelines/demo', { auth: DEV })).json()).not.toContainEqual(expect.objectContaining({ name: 'sneaky' }));
+  });
+
   it('answers UI entitlement checks', async () => {
     const action = { method: 'POST', path: '/tasks', body: { job: [{ type: 'createApplication' }] } };
     expect((await postJson(gate.url, '/policy-engine/isFeatureEnabled', action, DEV)).json()).toEqual({
