@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { EngineUnavailable, EvaluationError, createPolicyEngine, type Decision, type EvaluationOptions } from '@policy-engine/evaluator';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_TIMEOUT_MS, EngineUnavailable, EvaluationError, createPolicyEngine, type Decision, type EvaluationOptions } from '@policy-engine/evaluator';
 import { defined, inlinePackages, recordingLogger, scriptedEngine, type Script } from './support/scripted-engine.js';
 
 const PIPELINES = 'opa.pipelines';
@@ -169,6 +169,25 @@ describe('engine failures', () => {
     expect(d).toMatchObject({ allowed: false, error: { code: 'EVALUATION_TIMEOUT' } });
     expect(d.durationMs).toBeGreaterThanOrEqual(45);
     expect(seen?.aborted).toBe(true);
+  });
+
+  it('the default timeout is 10 000 ms (Armory opa.timeoutSeconds default)', async () => {
+    expect(DEFAULT_TIMEOUT_MS).toBe(10_000);
+    const engine = scriptedEngine(() => new Promise(() => undefined));
+    const pe = await createPolicyEngine({ engine, policies: inlinePackages(PIPELINES), options: { logger: recordingLogger() } });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let decision: Decision | undefined;
+      const pending = pe.evaluate(PIPELINES, {}).then((d) => (decision = d));
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(decision).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await pending;
+      expect(decision).toMatchObject({ allowed: false, error: { code: 'EVALUATION_TIMEOUT', message: 'evaluation did not finish within 10000 ms' } });
+    } finally {
+      vi.useRealTimers();
+      await pe.close();
+    }
   });
 
   it('timeout with failOpen allows', async () => {
