@@ -153,6 +153,29 @@ describe('failure modes through the evaluator, with a real OPA', () => {
     }
   });
 
+  it('OPA killed during an in-flight evaluation: that decision is denied with error at once (fail-closed), allowed with failOpen', async () => {
+    const slow = join(dir, 'inflight.rego');
+    await writeFile(slow, 'package slow\n\nimport rego.v1\n\ndeny contains "too many" if count([x | some x in numbers.range(1, 50000000)]) > 0\n');
+    const policies: PolicySource = { kind: 'files', paths: [slow], regoVersion: 'v1' };
+    for (const failOpen of [false, true]) {
+      const server = await startOpaServer({ v0Compatible: true });
+      const pe = await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies, options: { failOpen } });
+      try {
+        const started = Date.now();
+        const pending = pe.evaluate('slow', {});
+        await new Promise((r) => setTimeout(r, 300));
+        await server.kill();
+        const d = await pending;
+        expect(d).toMatchObject({ allowed: failOpen, denies: [], error: { code: 'ENGINE_UNAVAILABLE' } });
+        // Well before the 10 s timeout: the dropped connection is noticed, not waited out.
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        await pe.close();
+        await server.stop();
+      }
+    }
+  });
+
   it('a second URL takes over when the first is down', async () => {
     const a = await startOpaServer({ v0Compatible: true });
     const b = await startOpaServer({ v0Compatible: true });
