@@ -3,7 +3,7 @@
  * `@policy-engine/rego-parser` to find the package it declares and to resolve
  * `regoVersion: 'auto'`; parse errors become a PolicyCompileError with file:line:col.
  */
-import { packageName, parse, type ParseError } from '@policy-engine/rego-parser';
+import { checkRegoV1, packageName, parse, type ParseError } from '@policy-engine/rego-parser';
 import type { RegoVersion } from './engine.js';
 import { PolicyCompileError, type PolicyProblem } from './errors.js';
 import type { RegoVersionSetting, RegoVersionSource } from './options.js';
@@ -30,8 +30,14 @@ function problemOf(error: ParseError): PolicyProblem {
 
 function attempt(source: string, version: RegoVersion, file: string): ParseAttempt {
   const result = parse(source, { regoVersion: version, file });
-  if (result.module === undefined || result.errors.length > 0) {
-    const problems = result.errors.map(problemOf);
+  // In v1, OPA's compiler also rejects the deprecated built-ins (`any`, `re_match`, …) that
+  // its parser accepts; count them as v1 problems so `auto` picks the version OPA loads.
+  const errors =
+    result.module !== undefined && result.errors.length === 0 && version === 'v1'
+      ? checkRegoV1(result.module, source)
+      : result.errors;
+  if (result.module === undefined || errors.length > 0) {
+    const problems = errors.map(problemOf);
     return {
       problems: problems.length > 0 ? problems : [{ message: 'rego_parse_error: module could not be parsed', location: { file, line: 1, col: 1 }, code: 'rego_parse_error' }],
     };

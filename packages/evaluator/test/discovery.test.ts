@@ -29,6 +29,19 @@ describe('discoverModule (rego-parser)', () => {
     expect(discoverModule('package p\n\nx := 1\n', 'a.rego', 'auto').regoVersion).toBe('v1');
   });
 
+  it('auto picks v0 for a module that parses as v1 but calls a built-in OPA removed in v1, as real OPA decides', async () => {
+    const source = 'package legacy\n\nx := any([true, false])\n';
+    expect(discoverModule(source, 'legacy.rego', 'auto')).toEqual({ packageName: 'legacy', regoVersion: 'v0', regoVersionSource: 'auto-v0' });
+    const dir = await tempDir('evaluator-discovery-');
+    try {
+      await writeTree(dir, { 'legacy.rego': source });
+      expect((await runOpa(['check', join(dir, 'legacy.rego')])).code).not.toBe(0);
+      expect((await runOpa(['check', '--v0-compatible', join(dir, 'legacy.rego')])).code).toBe(0);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
   it('reports v1 parse errors on the same lines as real OPA, with file:line:col', async () => {
     const dir = await tempDir('evaluator-discovery-');
     try {
