@@ -70,12 +70,18 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const watchers: DirectoryWatcher[] = [];
   let closed = false;
 
+  let warnedEmpty = false;
   /** Reads the sources and loads them; `current` given and unchanged ⇒ no engine load. */
   const build = async (current?: ActiveState): Promise<ActiveState> => {
     const loaded = await loadPolicySources(options.policies, options.data);
     if (current !== undefined && loaded.policySet.revision === current.revision) return current;
     await engine.load(loaded.policySet);
     const packageList = [...new Set(loaded.modules.map((m) => m.packageName))].sort();
+    if (packageList.length === 0 && !warnedEmpty) {
+      // Legal (Armory: no policy ⇒ allowed), but usually a wrong path or an empty mount: say so once.
+      logger.warn('the policy sources hold no Rego module: every package is decided by the no-policy rule');
+    }
+    warnedEmpty = packageList.length === 0;
     return { revision: loaded.policySet.revision, packages: new Set(packageList), packageList, modules: loaded.modules };
   };
 

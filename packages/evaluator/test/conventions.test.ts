@@ -112,6 +112,21 @@ describe('missing policies', () => {
     ]);
   });
 
+  it('warns once when the sources hold no module (all decided by the no-policy rule), again after a non-empty set', async () => {
+    const logger = recordingLogger();
+    const source = { kind: 'inline' as const, modules: [] as { id: string; source: string }[] };
+    const pe = await createPolicyEngine({ engine: scriptedEngine(() => ({ defined: false })), policies: source, options: { logger } });
+    expect(logger.warnings).toEqual(['the policy sources hold no Rego module: every package is decided by the no-policy rule']);
+    await pe.reload();
+    expect(logger.warnings).toHaveLength(1);
+    source.modules.push({ id: 'p.rego', source: 'package opa.pipelines\n' });
+    await pe.reload();
+    source.modules.pop();
+    await pe.reload();
+    expect(logger.warnings).toHaveLength(2);
+    await pe.close();
+  });
+
   it('allows when the engine says the document is undefined', async () => {
     const d = await decide(() => ({ defined: false }), AUTHZ);
     expect(d).toMatchObject({ allowed: true, policyFound: false });
