@@ -25,7 +25,7 @@ Example:
 export const registerFmt: RegisterCommand = (program: Command) => {
   program
     .command('fmt')
-    .description('format Rego files (print, or rewrite with --write)')
+    .description('Format Rego files: print the formatted source, or rewrite the files with --write. Exit 0 ok, 2 parse errors.')
     .argument('<files...>', 'Rego files, or - for standard input (not with --write)')
     .option('-w, --write', 'rewrite the files in place')
     .option('--rego-version <v>', 'Rego syntax version: v0 or v1', 'v1')
