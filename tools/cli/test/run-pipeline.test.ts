@@ -73,6 +73,30 @@ describe('policy-engine run-pipeline (embedded wasm engine, examples/policies)',
   });
 });
 
+describe('policy-engine run-pipeline --legacy-package-names', () => {
+  it('consults spinnaker.execution.task.before.<task> and spinnaker.deployment.tasks.<operation> only with the flag', async () => {
+    const policies = join(dir, 'legacy-policies');
+    await mkdir(policies, { recursive: true });
+    await writeFile(join(policies, 'task.rego'), 'package spinnaker.execution.task.before.wait\n\ndeny["legacy task hook: no waiting"] {\n  input.stage.type == "wait"\n}\n');
+    await writeFile(join(policies, 'deploy.rego'), 'package spinnaker.deployment.tasks.deployManifest\n\ndeny["legacy deployment hook: not today"] {\n  input.deploy.account == "prod"\n}\n');
+    // Two independent stages: a prod deploy and a wait.
+    const config = JSON.parse(await readFile(sample('stopped-at-stage-task'), 'utf8')) as { stages: { requisiteStageRefIds: string[] }[] };
+    for (const stage of config.stages) stage.requisiteStageRefIds = [];
+    const file = join(dir, 'legacy-pipeline.json');
+    await writeFile(file, JSON.stringify(config));
+    const without = await inProcess(['run-pipeline', file, '--policy', policies]);
+    expect(without.code).toBe(0);
+    expect(without.out).not.toContain('legacy');
+    const withFlag = await inProcess(['run-pipeline', file, '--policy', policies, '--legacy-package-names']);
+    expect(withFlag.code).toBe(1);
+    const lines = withFlag.out.split('\n');
+    expect(lines).toContain('      operation deployManifest: spinnaker.deployment.tasks.deployManifest DENIED');
+    expect(lines).toContain('        - legacy deployment hook: not today');
+    expect(lines).toContain('    task wait: spinnaker.execution.task.before.wait DENIED');
+    expect(lines).toContain('        - legacy task hook: no waiting');
+  });
+});
+
 describe('policy-engine run-pipeline as a process', () => {
   it('runs on a real OPA with --engine opa and prints JSON with --format json', async () => {
     const r = await cli(['run-pipeline', sample('unrelated-stage-runs'), '--engine', 'opa', '--format', 'json']);
