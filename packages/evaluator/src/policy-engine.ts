@@ -44,6 +44,22 @@ function asPolicyEngineError(error: unknown): PolicyEngineError {
   return new EvaluationError(`engine failed: ${message}`, undefined, { cause: error });
 }
 
+/** What is wrong with the evaluation settings (they may come from untyped config files), if anything. */
+function checkSettings(timeoutMs: unknown, onMissingPolicy: unknown, validateInput: unknown, failOpen: unknown): string | undefined {
+  // A string "false" from a config file would otherwise be truthy: fail-open by accident.
+  if (typeof failOpen !== 'boolean') return `failOpen must be true or false, got ${JSON.stringify(failOpen)}`;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    return `timeoutMs must be a positive number, got ${JSON.stringify(timeoutMs)}`;
+  }
+  if (onMissingPolicy !== 'allow' && onMissingPolicy !== 'deny') {
+    return `onMissingPolicy must be 'allow' or 'deny', got ${JSON.stringify(onMissingPolicy)}`;
+  }
+  if (validateInput !== 'off' && validateInput !== 'warn' && validateInput !== 'reject') {
+    return `validateInput must be 'off', 'warn' or 'reject', got ${JSON.stringify(validateInput)}`;
+  }
+  return undefined;
+}
+
 /** True when some loaded package is a proper parent of `packageName` (its rules may define that document). */
 function mayDefineBelow(packages: readonly string[], packageName: string): boolean {
   return packages.some((p) => packageName.startsWith(`${p}.`));
@@ -64,7 +80,11 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const failOpen = settings.failOpen ?? false;
   const onMissingPolicy = settings.onMissingPolicy ?? 'allow';
   const validateMode = settings.validateInput ?? 'off';
-  if (!(timeoutMs > 0)) throw new ConfigurationError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  const configProblem = checkSettings(timeoutMs, onMissingPolicy, validateMode, failOpen);
+  if (configProblem !== undefined) {
+    await engine.close().catch(() => undefined); // handed over: do not leak it
+    throw new ConfigurationError(configProblem);
+  }
 
   const listeners = new Set<(result: ReloadResult) => void>();
   const watchers: DirectoryWatcher[] = [];

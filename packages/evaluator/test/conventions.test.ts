@@ -296,4 +296,21 @@ describe('initial load', () => {
     const error = await createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inlinePackages('a.b'), options: { timeoutMs: 0 } }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe('CONFIGURATION_ERROR');
   });
+
+  it('rejects bad settings from untyped config with a clear ConfigurationError and closes the engine', async () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ timeoutMs: '5000' }, 'timeoutMs must be a positive number, got "5000"'],
+      [{ timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs must be a positive number, got null'],
+      [{ onMissingPolicy: 'block' }, `onMissingPolicy must be 'allow' or 'deny', got "block"`],
+      [{ validateInput: true }, `validateInput must be 'off', 'warn' or 'reject', got true`],
+      [{ failOpen: 'false' }, 'failOpen must be true or false, got "false"'],
+    ];
+    for (const [options, message] of bad) {
+      const engine = scriptedEngine(() => defined({}));
+      const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: options as EvaluationOptions }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CONFIGURATION_ERROR', message });
+      expect(engine.closed).toBe(true);
+      expect(engine.loads).toEqual([]);
+    }
+  });
 });
