@@ -144,7 +144,8 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
 
   async function runStage(stage: StageExecution): Promise<void> {
     const ref = stageRef(stage);
-    const exec = executors[stage.type] ?? fallback(stage.type);
+    // Own keys only: a stage type such as `constructor` or `toString` must not find Object.prototype's.
+    const exec = (Object.hasOwn(executors, stage.type) ? executors[stage.type] : undefined) ?? fallback(stage.type);
     const definitions = exec.tasks(stage);
     stage.tasks = definitions.map(
       (d, i): TaskExecution => ({

@@ -161,6 +161,19 @@ describe('runPipeline', () => {
     ]);
   });
 
+  it('stage types named like Object.prototype members run the generic executor', async () => {
+    const { interceptor } = await setup([], () => []);
+    const config = { application: 'a', name: 'n', stages: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((type, i) => ({ refId: String(i), type })) };
+    const result = await runPipeline(config, { interceptor });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.execution.stages.map((s) => [s.type, s.tasks.map((t) => t.name)])).toEqual([
+      ['constructor', ['constructor']],
+      ['toString', ['toString']],
+      ['__proto__', ['__proto__']],
+      ['hasOwnProperty', ['hasOwnProperty']],
+    ]);
+  });
+
   it('a task that throws fails its stage with the error message', async () => {
     const { interceptor } = await setup([], () => []);
     const result = await runPipeline(prodDeploy, {
