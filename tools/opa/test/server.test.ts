@@ -1,6 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OPA_VERSION, OpaServerStartError, findOpa, opaVersion, runOpa, startOpaServer, type OpaServer } from '../src/index.js';
 
@@ -42,5 +44,33 @@ describe('tools/opa', () => {
     const r = await runOpa(['eval', '--format', 'raw', '1 + 2']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('3');
+  });
+
+  it('a process that dies of an uncaught error (a failing test run) leaves no OPA behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opa-tools-'));
+    const script = join(dir, 'crash.mts');
+    const lib = resolve(fileURLToPath(new URL('../src/index.ts', import.meta.url)));
+    writeFileSync(
+      script,
+      `import { startOpaServer } from ${JSON.stringify(lib)};\n` +
+        `const s = await startOpaServer();\nconsole.log(s.pid);\nthrow new Error('test failed');\n`,
+    );
+    const tsx = resolve(fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)));
+    const run = spawnSync(process.execPath, [tsx, script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toContain('test failed');
+    const pid = Number(run.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    // Gone, or at most a zombie waiting for init to reap it (no longer running).
+    const running = (): boolean => {
+      const status = `/proc/${pid}/status`;
+      if (!existsSync(status)) return false;
+      try {
+        return !/^State:\s+Z/m.test(readFileSync(status, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(running, { timeout: 5000 }).toBe(false);
   });
 });
