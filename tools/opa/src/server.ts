@@ -55,9 +55,18 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = (): void => {
     for (const child of live) child.kill('SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  // A signal's default action ends Node without 'exit': kill the servers first, then, when
+  // nobody else handles the signal, die of it as before (re-raised without this listener).
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 function waitExit(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
@@ -85,7 +94,8 @@ async function healthy(url: string): Promise<boolean> {
 /**
  * Starts `opa run --server --addr 127.0.0.1:<free port>` and resolves once `GET /health`
  * answers 200. Telemetry and version checks are off. The process is killed when this
- * Node process exits, so a failing test never leaves a server behind.
+ * Node process exits (also of an uncaught error, SIGTERM, SIGINT or SIGHUP), so a failing
+ * or interrupted test run never leaves a server behind.
  */
 export async function startOpaServer(options: StartOpaServerOptions = {}): Promise<OpaServer> {
   const bin = options.opaBin ?? findOpa();

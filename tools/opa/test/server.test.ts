@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,15 +62,40 @@ describe('tools/opa', () => {
     const pid = Number(run.stdout.trim());
     expect(pid).toBeGreaterThan(0);
     // Gone, or at most a zombie waiting for init to reap it (no longer running).
-    const running = (): boolean => {
-      const status = `/proc/${pid}/status`;
-      if (!existsSync(status)) return false;
-      try {
-        return !/^State:\s+Z/m.test(readFileSync(status, 'utf8'));
-      } catch {
-        return false;
-      }
-    };
-    await expect.poll(running, { timeout: 5000 }).toBe(false);
+    await expect.poll(() => processRunning(pid), { timeout: 5000 }).toBe(false);
+  });
+
+  it('a process ended by SIGTERM leaves no OPA behind and still dies of the signal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opa-tools-'));
+    const script = join(dir, 'wait.mts');
+    const lib = resolve(fileURLToPath(new URL('../src/index.ts', import.meta.url)));
+    writeFileSync(
+      script,
+      `import { startOpaServer } from ${JSON.stringify(lib)};\n` +
+        `const s = await startOpaServer();\nconsole.log(s.pid);\nsetInterval(() => undefined, 1000);\n`,
+    );
+    const tsx = resolve(fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)));
+    // Plain node (not the tsx CLI wrapper, which relays signals itself): tsx as an import hook.
+    const child = spawn(process.execPath, ['--import', tsx.replace(/cli\.mjs$/, 'esm/index.mjs'), script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    await expect.poll(() => Number(stdout.trim()), { timeout: 30_000 }).toBeGreaterThan(0);
+    const pid = Number(stdout.trim());
+    expect(processRunning(pid)).toBe(true);
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    await expect.poll(() => processRunning(pid), { timeout: 5000 }).toBe(false);
   });
 });
+
+/** True while `pid` exists and is not a zombie waiting to be reaped. */
+function processRunning(pid: number): boolean {
+  const status = `/proc/${pid}/status`;
+  if (!existsSync(status)) return false;
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(status, 'utf8'));
+  } catch {
+    return false;
+  }
+}
