@@ -1,4 +1,4 @@
-import { PolicyCompileError, type PolicyProblem } from '@policy-engine/evaluator';
+import { EvaluationCancelled, PolicyCompileError, type PolicyProblem } from '@policy-engine/evaluator';
 import { rejectUnauthorized } from './auth.js';
 import { POLICY_ID_PREFIX, type DesiredState } from './desired.js';
 import { request, type HttpResponse } from './http.js';
@@ -21,14 +21,19 @@ export interface PushedState {
   dataKeys: Set<string>;
 }
 
+/**
+ * One request of a load. The caller's signal is honoured between requests, never during one:
+ * a PUT aborted on the wire may still be applied by OPA after the rollback has looked, and
+ * leave a module of the cancelled set behind.
+ */
 async function call(client: SyncClient, method: 'GET' | 'PUT' | 'DELETE', path: string, body?: string, contentType?: string): Promise<HttpResponse> {
+  if (client.signal?.aborted) throw new EvaluationCancelled('policy load cancelled by the caller');
   const res = await request(`${client.baseUrl}${path}`, {
     method,
     headers: client.headers,
     timeoutMs: client.timeoutMs,
     ...(body !== undefined ? { body } : {}),
     ...(contentType ? { contentType } : {}),
-    ...(client.signal ? { signal: client.signal } : {}),
   });
   rejectUnauthorized(res, `${method} ${client.baseUrl}${path}`);
   return res;

@@ -199,13 +199,17 @@ describe('opaEngine load interrupted', () => {
     try {
       const engine = opaEngine({ baseUrl: server.url });
       await engine.load(policySet([v1Authz], data));
-      const many = Array.from({ length: 30 }, (_, i) => mod(`policies/extra-${i}.rego`, 'v1', `package extra${i}\n\nallow if input.n == ${i}\n`));
-      const ac = new AbortController();
-      const loading = engine.load(policySet([v1Authz, ...many], data), { signal: ac.signal });
-      setTimeout(() => ac.abort(), 5);
-      await expect(loading).rejects.toBeInstanceOf(EvaluationCancelled);
-      const held = (await (await fetch(`${server.url}/v1/policies`)).json()) as { result: { id: string }[] };
-      expect(held.result).toHaveLength(1);
+      const many = Array.from({ length: 60 }, (_, i) => mod(`policies/extra-${i}.rego`, 'v1', `package extra${i}\n\nallow if input.n == ${i}\n`));
+      // Aborts at several moments, so some land while a PUT is on the wire (OPA may still apply it).
+      for (const delayMs of [1, 2, 3, 5, 8, 13, 21]) {
+        const ac = new AbortController();
+        const loading = engine.load(policySet([v1Authz, ...many], data), { signal: ac.signal });
+        setTimeout(() => ac.abort(), delayMs);
+        await expect(loading).rejects.toBeInstanceOf(EvaluationCancelled);
+        await new Promise((r) => setTimeout(r, 20)); // let any request OPA still had in hand finish
+        const held = (await (await fetch(`${server.url}/v1/policies`)).json()) as { result: { id: string }[] };
+        expect(held.result, `abort after ${delayMs} ms`).toHaveLength(1);
+      }
       expect(await engine.evaluate('extra0', { n: 0 })).toEqual({ defined: false });
       expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
     } finally {

@@ -53,7 +53,7 @@ describe('tools/opa', () => {
     writeFileSync(
       script,
       `import { startOpaServer } from ${JSON.stringify(lib)};\n` +
-        `const s = await startOpaServer();\nconsole.log(s.pid);\nthrow new Error('test failed');\n`,
+        `const s = await startOpaServer();\nprocess.stdout.write(\`\${s.pid}\\n\`);\nthrow new Error('test failed');\n`,
     );
     const tsx = resolve(fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)));
     const run = spawnSync(process.execPath, [tsx, script], { encoding: 'utf8', timeout: 60_000 });
@@ -72,20 +72,24 @@ describe('tools/opa', () => {
     writeFileSync(
       script,
       `import { startOpaServer } from ${JSON.stringify(lib)};\n` +
-        `const s = await startOpaServer();\nconsole.log(s.pid);\nsetInterval(() => undefined, 1000);\n`,
+        `const s = await startOpaServer();\nprocess.stdout.write(\`\${s.pid}\\n\`);\nsetInterval(() => undefined, 1000);\n`,
     );
     const tsx = resolve(fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)));
     // Plain node (not the tsx CLI wrapper, which relays signals itself): tsx as an import hook.
     const child = spawn(process.execPath, ['--import', tsx.replace(/cli\.mjs$/, 'esm/index.mjs'), script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    await expect.poll(() => Number(stdout.trim()), { timeout: 30_000 }).toBeGreaterThan(0);
-    const pid = Number(stdout.trim());
-    expect(processRunning(pid)).toBe(true);
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe('SIGTERM');
-    await expect.poll(() => processRunning(pid), { timeout: 5000 }).toBe(false);
+    try {
+      await expect.poll(() => Number(stdout.trim()), { timeout: 20_000 }).toBeGreaterThan(0);
+      const pid = Number(stdout.trim());
+      expect(processRunning(pid)).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe('SIGTERM');
+      await expect.poll(() => processRunning(pid), { timeout: 5000 }).toBe(false);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
