@@ -37,6 +37,7 @@ export {
 } from './conventions.js';
 export { canonicalHash, canonicalJson } from './canonical-json.js';
 export { jsonErrorOffset, lineColAt } from './json-location.js';
+export { countingEngine, type CountingEngine } from './counting-engine.js';
 export { mergedData } from './data-tree.js';
 export { v0CompatibleSource, type CompatSource } from './rego-compat.js';
 export {

@@ -5,7 +5,7 @@ import { ConfigurationError, InvalidInput, createPolicyEngine, type PolicyEngine
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot } from '@policy-engine/opa';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
-import { counting, type CountingEngine } from './support/counting-engine.js';
+import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator';
 
 const policiesDir = join(repoRoot, 'examples', 'policies');
 const fixturePipeline = (

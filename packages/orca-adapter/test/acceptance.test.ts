@@ -19,7 +19,7 @@ import {
   type StageConfig,
   type User,
 } from '@policy-engine/orca-adapter';
-import { counting, type CountingEngine } from './support/counting-engine.js';
+import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator';
 
 const examplePolicies = join(repoRoot, 'examples', 'policies');
 
@@ -174,7 +174,7 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
   });
 
   it('packages with no policy never reach the engine (counted)', async () => {
-    engine.counts.clear();
+    engine.reset();
     const config = pipeline([
       bake,
       { refId: 'w', type: 'wait', name: 'Wait', waitTime: 5 },
