@@ -3,6 +3,8 @@
  * `opa.pipelines` when it is created or updated; any `deny` message rejects the save.
  */
 import { ConfigurationError, InvalidInput, type Decision } from '@policy-engine/evaluator';
+import { toInputErrors } from '@policy-engine/inputs-common';
+import { PipelinesInput } from '@policy-engine/inputs-pipelines';
 import { OPA_PIPELINES_PACKAGE, PERSISTENCE_PIPELINES_BEFORE_PACKAGE } from './packages.js';
 
 /**
@@ -33,6 +35,14 @@ export interface Front50ValidatorOptions {
   readonly onMissingPolicy?: 'allow' | 'deny';
   /** Also consult `spinnaker.persistence.pipelines.before` (early plugin name). Default false. */
   readonly legacyPackageName?: boolean;
+  /**
+   * Check the pipeline against the `opa.pipelines` input type before the policies see it
+   * (default true). A malformed pipeline (e.g. `stages` that is not a list) is refused with
+   * one error per problem (`input.pipeline.stages: expected Array<StageConfig>, got string "nope"`)
+   * instead of reaching policies that would find nothing to deny. Only checked when a
+   * save-time policy is loaded.
+   */
+  readonly validateShape?: boolean;
 }
 
 /** Outcome of validating one pipeline save. */
@@ -110,6 +120,7 @@ function refusal(decision: Decision): string[] {
 export function createFront50Validator(options: Front50ValidatorOptions): Front50Validator {
   const { policyEngine } = options;
   const onMissingPolicy = options.onMissingPolicy ?? 'allow';
+  const validateShape = options.validateShape ?? true;
   if (onMissingPolicy !== 'allow' && onMissingPolicy !== 'deny') {
     throw new ConfigurationError(`onMissingPolicy must be 'allow' or 'deny', got ${JSON.stringify(onMissingPolicy)}`);
   }
@@ -131,6 +142,12 @@ export function createFront50Validator(options: Front50ValidatorOptions): Front5
     const input: Record<string, unknown> = { pipeline };
     if (user !== undefined) input['user'] = userDocument(user);
     const decisions: Decision[] = [];
+    if (validateShape && packages.some((pkg) => policyEngine.hasPolicy(pkg))) {
+      const decoded = PipelinesInput.decode(input);
+      if (decoded._tag === 'Left') {
+        return { valid: false, errors: toInputErrors(decoded.left).map((e) => e.message), policyFound: true, decisions };
+      }
+    }
     for (const pkg of packages) {
       if (!policyEngine.hasPolicy(pkg)) continue;
       const decision = await policyEngine.evaluate(pkg, input, opts?.signal ? { signal: opts.signal } : undefined);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, InvalidInput, createPolicyEngine, type PolicyEngine } from '@policy-engine/evaluator';
+import { ConfigurationError, InvalidInput, countingEngine, createPolicyEngine, type PolicyEngine } from '@policy-engine/evaluator';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot } from '@policy-engine/opa';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
@@ -103,6 +103,23 @@ describe('validatePipelineSave (embedded wasm engine, examples/policies)', () =>
     const legacy = await createFront50Validator({ policyEngine, legacyPackageName: true }).validatePipelineSave(tmp);
     expect(legacy.errors).toEqual(['legacy hook: pipeline names must not start with tmp']);
     expect(legacy.decisions.map((d) => d.package)).toEqual(['opa.pipelines', 'spinnaker.persistence.pipelines.before']);
+  });
+
+  it('refuses a malformed pipeline with the path of each problem before any policy runs; validateShape: false lets policies see it', async () => {
+    const counted = countingEngine(wasmEngine({ opaPath: findOpa() }));
+    const pe = await createPolicyEngine({ engine: counted, policies: { kind: 'directory', path: join(policiesDir, 'save-time'), regoVersion: 'auto' } });
+    try {
+      const bad = { ...fixturePipeline, stages: 'nope', triggers: [{ type: 7 }] };
+      const r = await createFront50Validator({ policyEngine: pe }).validatePipelineSave(bad);
+      expect(r).toMatchObject({ valid: false, policyFound: true, decisions: [] });
+      expect(r.errors).toEqual(['input.pipeline.stages: expected Array<StageConfig>, got string "nope"', 'input.pipeline.triggers[0].type: expected string, got number 7']);
+      expect(counted.total()).toBe(0);
+      const unchecked = await createFront50Validator({ policyEngine: pe, validateShape: false }).validatePipelineSave(bad);
+      expect(unchecked.valid).toBe(true);
+      expect(counted.total()).toBe(1);
+    } finally {
+      await pe.close();
+    }
   });
 
   it('throws InvalidInput for a pipeline that is not an object', async () => {
