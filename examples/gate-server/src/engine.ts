@@ -1,9 +1,8 @@
-import { ConfigurationError, createPolicyEngine, decisionLogSink, type Engine, type PolicyEngine } from '@policy-engine/evaluator';
-import { opaEngine } from '@policy-engine/engine-opa';
-import { wasmEngine } from '@policy-engine/engine-wasm';
+import { createPolicyEngine, decisionLogSink, type PolicyEngine } from '@policy-engine/evaluator';
+import { createEngineByName } from '@policy-engine/engines';
 import type { GateAuthzConfig } from '@policy-engine/gate-adapter';
-import { findOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
-import type { EngineChoice, GateServerSettings } from './settings.js';
+import { findOpa, startOpaServer } from '@policy-engine/opa';
+import type { GateServerSettings } from './settings.js';
 
 /** A policy engine plus what was started for it. */
 export interface StartedEngine {
@@ -14,56 +13,44 @@ export interface StartedEngine {
   close(): Promise<void>;
 }
 
-/** The one switch from engine name to backend. `native` is refused until it exists. */
-async function backend(
-  choice: EngineChoice,
-  settings: GateServerSettings,
-  config: GateAuthzConfig,
-): Promise<{ engine: Engine; description: string; opa?: OpaServer }> {
-  const timeoutMs = config.timeoutSeconds * 1000;
-  switch (choice) {
-    case 'native':
-      throw new ConfigurationError('ENGINE=native: the native Rego interpreter is not available yet; use ENGINE=wasm (embedded) or ENGINE=opa');
-    case 'wasm':
-      return { engine: wasmEngine({ opaPath: settings.opaPath ?? findOpa(), timeoutMs }), description: 'wasm' };
-    case 'opa': {
-      const url = settings.opaUrl ?? config.opaBaseUrl;
-      if (url) return { engine: opaEngine({ baseUrl: url, timeoutMs }), description: `opa ${url}` };
-      // No OPA given: start a local one (v0-compatible, so Armory-era v0 modules load).
-      const opa = await startOpaServer({ v0Compatible: true, ...(settings.opaPath ? { opaBin: settings.opaPath } : {}) });
-      return { engine: opaEngine({ baseUrl: opa.url, timeoutMs }), description: `opa ${opa.url} (started, pid ${opa.pid})`, opa };
-    }
-  }
-}
-
-/** Creates the policy engine the server evaluates with, loading `settings.policyDir`. */
+/**
+ * Creates the policy engine the server evaluates with, loading `settings.policyDir`. The
+ * engine comes from the one factory (`@policy-engine/engines`): `ENGINE=opa` without an
+ * address starts a local OPA (v0-compatible, so Armory-era v0 modules load); `native` is
+ * refused with `EngineNotAvailableError` until it exists.
+ */
 export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig): Promise<StartedEngine> {
-  const { engine, description, opa } = await backend(settings.engine, settings, config);
+  const timeoutMs = config.timeoutSeconds * 1000;
+  const url = settings.opaUrl ?? config.opaBaseUrl;
+  const made = await createEngineByName(settings.engine, {
+    wasm: () => ({ opaPath: settings.opaPath ?? findOpa(), timeoutMs }),
+    opa: { ...(url ? { baseUrl: url } : {}), timeoutMs },
+    startOpa: () => startOpaServer({ v0Compatible: true, ...(settings.opaPath ? { opaBin: settings.opaPath } : {}) }),
+  });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;
   let policyEngine: PolicyEngine;
   try {
     policyEngine = await createPolicyEngine({
-      engine,
+      engine: made.engine,
       policies: { kind: 'directory', path: settings.policyDir, regoVersion: settings.regoVersion, watch: settings.watchPolicies },
       options: {
         failOpen: config.failOpen,
-        timeoutMs: config.timeoutSeconds * 1000,
+        timeoutMs,
         ...(sink ? { onDecision: sink } : {}),
       },
     });
   } catch (e) {
-    await engine.close().catch(() => undefined);
+    await made.close();
     await sink?.close();
-    await opa?.stop();
     throw e;
   }
   return {
     policyEngine,
-    description,
+    description: made.description,
     async close() {
       await policyEngine.close();
       await sink?.close();
-      await opa?.stop();
+      await made.close();
     },
   };
 }

@@ -59,12 +59,12 @@ describe('src/main.ts as a process', () => {
   it('refuses ENGINE=native with a clear startup error', async () => {
     const run = startMain({ ENGINE: 'native' });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('gate-server: cannot start [CONFIGURATION_ERROR]: ENGINE=native');
+    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: engine "native": the native Rego interpreter is not available yet');
   }, 60_000);
 
   it('refuses an unknown ENGINE', async () => {
     const run = startMain({ ENGINE: 'v8' });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('ENGINE must be one of native, wasm, opa');
+    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: ENGINE: unknown engine "v8": expected one of wasm, opa, native');
   }, 60_000);
 });
