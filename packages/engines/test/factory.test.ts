@@ -77,10 +77,17 @@ describe('createEngineByName', () => {
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 
-  it('uses a given OPA address without starting one', async () => {
+  it('uses a given OPA address without starting one, computing only the chosen engine\'s options', async () => {
     const server = await startOpa();
     try {
-      const opa = await createEngineByName('opa', { opa: { baseUrl: `${server.url}/v1/data` }, startOpa: () => Promise.reject(new Error('must not start')) });
+      const opa = await createEngineByName('opa', {
+        opa: () => ({ baseUrl: `${server.url}/v1/data` }),
+        // Options of the engines not chosen are never computed.
+        wasm: () => {
+          throw new Error('wasm options must not be computed for opa');
+        },
+        startOpa: () => Promise.reject(new Error('must not start')),
+      });
       made.push(opa);
       expect(opa.description).toBe(`opa ${server.url}/v1/data`);
       expect(opa.localOpa).toBeUndefined();
