@@ -50,6 +50,8 @@ export interface LocalOpa {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly pid?: number;
+  /** Headers every request to it needs (e.g. the bearer token of a token-protected OPA); sent by the engine. */
+  readonly headers?: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -129,7 +131,8 @@ export async function createEngineByName(name: string | undefined, options: Engi
       }
       const local = await options.startOpa();
       try {
-        return named('opa', opaEngine({ ...opa, baseUrl: local.url }), `opa ${local.url} (started${local.pid === undefined ? '' : `, pid ${local.pid}`})`, local);
+        const headers = { ...(opa.headers ?? {}), ...(local.headers ?? {}) };
+        return named('opa', opaEngine({ ...opa, baseUrl: local.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) }), `opa ${local.url} (started${local.pid === undefined ? '' : `, pid ${local.pid}`})`, local);
       } catch (error) {
         await local.stop();
         throw error;

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPolicyEngine } from '@policy-engine/evaluator';
 import { findOpa, startOpaServer } from '@policy-engine/opa';
@@ -75,6 +78,25 @@ describe('createEngineByName', () => {
     await opa.close();
     await opa.close(); // idempotent
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it("sends a started OPA's headers (a token-protected OPA accepts the set only with them)", async () => {
+    const authz = join(mkdtempSync(join(tmpdir(), 'engines-authz-')), 'authz.rego');
+    writeFileSync(authz, 'package system.authz\n\ndefault allow := false\n\nallow if input.path == ["health"]\n\nallow if input.identity == "s3cret"\n');
+    const server = await startOpaServer({ args: ['--authentication=token', '--authorization=basic'], files: [authz] });
+    try {
+      const local = (headers?: Record<string, string>) => () => Promise.resolve({ url: server.url, pid: server.pid, ...(headers ? { headers } : {}), stop: () => Promise.resolve() });
+      const withToken = await createEngineByName('opa', { startOpa: local({ authorization: 'Bearer s3cret' }) });
+      made.push(withToken);
+      const pe = await createPolicyEngine({ engine: withToken.engine, policies });
+      expect((await pe.evaluate('t', { x: 1 })).denies).toEqual(['no']);
+      await pe.close();
+      const without = await createEngineByName('opa', { startOpa: local() });
+      made.push(without);
+      await expect(createPolicyEngine({ engine: without.engine, policies })).rejects.toThrow(/401|unauthori[sz]ed/i);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('uses a given OPA address without starting one, computing only the chosen engine\'s options', async () => {
