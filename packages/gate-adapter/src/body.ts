@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { hasLoneSurrogate } from '@policy-engine/evaluator';
 import { GateRequestError } from './errors.js';
 
 /** Default nesting limit of request bodies (`maxBodyDepth`). */
@@ -86,23 +87,36 @@ export function checkJsonText(text: string, maxDepth: number = DEFAULT_MAX_BODY_
 /**
  * Parses body text: empty ⇒ undefined; JSON content type (or none) ⇒ `JSON.parse` or a
  * 400; any other content type ⇒ parsed as JSON when it is JSON, else the raw text (so a
- * policy always sees what the handler will get). Before parsing, {@link checkJsonText}
- * refuses nesting deeper than `maxDepth` and lone surrogates (400), whatever the content type.
+ * policy always sees what the handler will get). What becomes JSON is first checked by
+ * {@link checkJsonText}: nesting deeper than `maxDepth` or a lone surrogate ⇒ 400 (a non-JSON
+ * body kept as text is refused only for an unpaired surrogate code unit; its brackets and
+ * `\u` sequences are just characters of a string).
  * Keys such as `__proto__`, `constructor` and `prototype` stay plain own data properties
  * (JSON.parse defines them; nothing assigns them), so they never reach a prototype and the
  * policy sees them as the keys they are.
  */
 export function parseBodyText(text: string, contentType?: string, maxDepth: number = DEFAULT_MAX_BODY_DEPTH): unknown {
   if (text.trim() === '') return undefined;
-  checkJsonText(text, maxDepth);
+  const json = isJsonContentType(contentType);
+  let problem: GateRequestError | undefined;
   try {
-    return JSON.parse(text) as unknown;
+    checkJsonText(text, maxDepth);
   } catch (e) {
-    if (isJsonContentType(contentType)) {
-      throw new GateRequestError(400, 'BadRequest', `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    if (!(e instanceof GateRequestError)) throw e;
+    problem = e;
+  }
+  // Refused before JSON.parse builds anything from it.
+  if (problem && json) throw problem;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch (e) {
+    if (json) throw new GateRequestError(400, 'BadRequest', `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`);
+    if (hasLoneSurrogate(text)) throw new GateRequestError(400, 'BadRequest', 'request body contains a lone UTF-16 surrogate (not valid Unicode)');
     return text;
   }
+  if (problem) throw problem;
+  return parsed;
 }
 
 /**

@@ -47,6 +47,19 @@ describe('parseBodyText', () => {
     expect(() => parseBodyText('nope', 'application/vnd.spinnaker+json; charset=utf-8')).toThrow(GateRequestError);
   });
 
+  it('checks what becomes JSON, whatever the content type; text kept as text is only a string', () => {
+    const deep = `${'['.repeat(1001)}${']'.repeat(1001)}`;
+    expect(() => parseBodyText(deep, 'text/plain')).toThrow(/deeper than 1000 levels/);
+    expect(() => parseBodyText(deep)).toThrow(/deeper than 1000 levels/);
+    expect(() => parseBodyText('"\\ud800"', 'text/plain')).toThrow(/lone UTF-16 surrogate/);
+    // Not JSON: brackets and backslash-u sequences are characters of a string.
+    expect(parseBodyText(`x${'['.repeat(5000)}`, 'text/plain')).toBe(`x${'['.repeat(5000)}`);
+    expect(parseBodyText('a=\\ud800', 'application/x-www-form-urlencoded')).toBe('a=\\ud800');
+    expect(() => parseBodyText('a=\ud800', 'application/x-www-form-urlencoded')).toThrow(/lone UTF-16 surrogate/);
+    expect(parseBodyText(`${'['.repeat(20)}${']'.repeat(20)}`, 'application/json', 20)).toHaveLength(1);
+    expect(() => parseBodyText(`${'['.repeat(21)}${']'.repeat(21)}`, 'application/json', 20)).toThrow(GateRequestError);
+  });
+
   it('recognises JSON content types', () => {
     expect(isJsonContentType(undefined)).toBe(true);
     expect(isJsonContentType('application/json; charset=utf-8')).toBe(true);
