@@ -21,10 +21,11 @@ export interface PoolOptions {
 
 interface Job {
   readonly id: number;
-  readonly entrypoint: string;
+  /** Entrypoint names (`a/b`) evaluated one after the other for the same input. */
+  readonly entrypoints: readonly string[];
   /** The input as JSON text, or undefined for no input. */
   readonly input: string | undefined;
-  readonly resolve: (value: unknown[]) => void;
+  readonly resolve: (value: unknown[][]) => void;
   readonly reject: (err: unknown) => void;
   settled: boolean;
   cleanup: () => void;
@@ -41,7 +42,7 @@ interface Slot {
 type WorkerMessage =
   | { type: 'ready'; entrypoints: Record<string, number>; required: string[]; missing: string[] }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; ok: true; result: unknown[] }
+  | { type: 'result'; id: number; ok: true; result: unknown[][] }
   | { type: 'result'; id: number; ok: false; message: string };
 
 // `../src/…` resolves from both src/ (tests, tsx) and dist/ (published: `files` ships src).
@@ -126,7 +127,7 @@ export class WorkerPool {
     this.slots[idx] = fresh;
   }
 
-  private settle(job: Job, outcome: { ok: unknown[] } | { err: unknown }): void {
+  private settle(job: Job, outcome: { ok: unknown[][] } | { err: unknown }): void {
     if (job.settled) return;
     job.settled = true;
     job.cleanup();
@@ -145,18 +146,18 @@ export class WorkerPool {
       slot.job = job;
       slot.worker.ref();
       job.start();
-      slot.worker.postMessage({ id: job.id, entrypoint: job.entrypoint, input: job.input });
+      slot.worker.postMessage({ id: job.id, entrypoints: job.entrypoints, input: job.input });
     }
   }
 
-  /** Evaluates one entrypoint for an input given as JSON text; the result set (`[]` or `[{result}]`). */
-  evaluate(entrypoint: string, input: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown[]> {
+  /** Evaluates entrypoints for an input given as JSON text; one result set (`[]` or `[{result}]`) per entrypoint. */
+  evaluate(entrypoints: readonly string[], input: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown[][]> {
     if (this.closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
     if (signal?.aborted) return Promise.reject(new EvaluationCancelled('evaluation cancelled by the caller'));
-    return new Promise<unknown[]>((resolve, reject) => {
+    return new Promise<unknown[][]>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
-        entrypoint,
+        entrypoints,
         input,
         resolve,
         reject,
