@@ -24,12 +24,29 @@ export interface WasmEngineOptions {
   readonly opaPath?: string;
   /** Where compiled wasm is cached by content hash (default `<os tmp>/policy-engine-wasm-cache`). */
   readonly cacheDir?: string;
-  /** Time bound of one evaluation, ms (default 10 000): the worker running it is terminated. */
+  /**
+   * Time bound of one evaluation, ms (default 10 000), counted from the call: time spent waiting
+   * for a worker counts. A queued evaluation fails at its deadline; a running one has its worker
+   * terminated and replaced.
+   */
   readonly timeoutMs?: number;
   /** Time bound of one `opa build`, ms (default 120 000). */
   readonly buildTimeoutMs?: number;
   /** Worker threads evaluating in parallel (default min(2, CPUs)). */
   readonly workers?: number;
+  /**
+   * Evaluations that may wait for a busy worker (default 64); one more fails at once with
+   * `EngineOverloaded` (`ENGINE_OVERLOADED`) instead of queueing.
+   */
+  readonly maxQueue?: number;
+  /**
+   * Extra workers (default: as many as `workers`) started while evaluations wait and every
+   * worker has been running its evaluation for longer than `slowAfterMs`, so a few slow
+   * policies cannot hold up fast ones; each spare retires when it finds the queue empty.
+   */
+  readonly spareWorkers?: number;
+  /** How long an evaluation runs before its worker counts as stuck for `spareWorkers` (default 100 ms). */
+  readonly slowAfterMs?: number;
   /** Upper bound of each worker's wasm memory in 64 KiB pages (default 16 384 = 1 GiB). */
   readonly maxMemoryPages?: number;
   /** Called after every real `opa build` (cache hits do not call it). */
@@ -85,7 +102,13 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   const workers = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
   const maxMemoryPages = options.maxMemoryPages ?? 16_384;
   if (!(timeoutMs > 0)) throw new ConfigurationError('wasmEngine timeoutMs must be positive');
-  if (!(workers >= 1)) throw new ConfigurationError('wasmEngine workers must be at least 1');
+  const maxQueue = options.maxQueue ?? 64;
+  const spareWorkers = options.spareWorkers ?? workers;
+  const slowAfterMs = options.slowAfterMs ?? 100;
+  if (!Number.isInteger(spareWorkers) || spareWorkers < 0) throw new ConfigurationError(`wasmEngine spareWorkers must be a whole number of at least 0, got ${spareWorkers}`);
+  if (!(slowAfterMs >= 0)) throw new ConfigurationError(`wasmEngine slowAfterMs must be at least 0, got ${slowAfterMs}`);
+  if (!Number.isInteger(workers) || workers < 1) throw new ConfigurationError(`wasmEngine workers must be a whole number of at least 1, got ${workers}`);
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new ConfigurationError(`wasmEngine maxQueue must be a whole number of at least 0, got ${maxQueue}`);
   let current: Loaded = EMPTY;
   let closed = false;
   let builds = 0;
@@ -110,7 +133,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
     } else {
       const entrypoints = plan.entrypoints.map(entrypointName);
       const compiled = await compileWasm(set.modules, entrypoints, buildOptions);
-      const started = await WorkerPool.start({ wasm: compiled.wasm, data, size: workers, maxMemoryPages });
+      const started = await WorkerPool.start({ wasm: compiled.wasm, data, size: workers, maxMemoryPages, maxQueue, spareWorkers, slowAfterMs });
       if (started.ready.missing.length > 0) {
         await started.pool.close();
         throw unsupported(started.ready.missing, set.modules);

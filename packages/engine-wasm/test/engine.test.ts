@@ -138,7 +138,8 @@ describe('wasmEngine', () => {
   });
 
   it('bounds a runaway evaluation, then keeps serving', async () => {
-    const engine = wasmEngine({ opaPath: findOpa(), cacheDir, timeoutMs: 300, workers: 1 });
+    // 1.5 s: the time bound counts waiting for a worker, and a replacement starts slowly on a loaded machine.
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir, timeoutMs: 1500, workers: 1 });
     const runaway = mod(
       'policies/runaway.rego',
       'v1',
