@@ -25,7 +25,15 @@ async function backend(
     case 'native':
       throw new ConfigurationError('ENGINE=native: the native Rego interpreter is not available yet; use ENGINE=wasm (embedded) or ENGINE=opa');
     case 'wasm':
-      return { engine: wasmEngine({ opaPath: settings.opaPath ?? findOpa(), timeoutMs }), description: 'wasm' };
+      return {
+        engine: wasmEngine({
+          opaPath: settings.opaPath ?? findOpa(),
+          timeoutMs,
+          ...(settings.wasmWorkers !== undefined ? { workers: settings.wasmWorkers } : {}),
+          ...(settings.wasmMaxQueue !== undefined ? { maxQueue: settings.wasmMaxQueue } : {}),
+        }),
+        description: settings.wasmWorkers !== undefined ? `wasm (${settings.wasmWorkers} workers)` : 'wasm',
+      };
     case 'opa': {
       const url = settings.opaUrl ?? config.opaBaseUrl;
       if (url) return { engine: opaEngine({ baseUrl: url, timeoutMs }), description: `opa ${url}` };
