@@ -29,7 +29,7 @@ export interface GateServerSettings {
   readonly watchPolicies: boolean;
   /** `ENGINE=wasm`: worker threads evaluating in parallel (`WASM_WORKERS`; default the engine's, min(2, CPUs)). */
   readonly wasmWorkers?: number;
-  /** `ENGINE=wasm`: evaluations that may wait for a worker before new ones get 503 `ENGINE_OVERLOADED` (`WASM_MAX_QUEUE`; default 64). */
+  /** `ENGINE=wasm`: evaluations that may wait for a worker before new ones get 503 `ENGINE_OVERLOADED` (`WASM_MAX_QUEUE`; default 1024). */
   readonly wasmMaxQueue?: number;
 }
 

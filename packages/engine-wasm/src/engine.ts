@@ -35,7 +35,7 @@ export interface WasmEngineOptions {
   /** Worker threads evaluating in parallel (default min(2, CPUs)). */
   readonly workers?: number;
   /**
-   * Evaluations that may wait for a busy worker (default 64); one more fails at once with
+   * Evaluations that may wait for a busy worker (default 1024); one more fails at once with
    * `EngineOverloaded` (`ENGINE_OVERLOADED`) instead of queueing.
    */
   readonly maxQueue?: number;
@@ -102,7 +102,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   const workers = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
   const maxMemoryPages = options.maxMemoryPages ?? 16_384;
   if (!(timeoutMs > 0)) throw new ConfigurationError('wasmEngine timeoutMs must be positive');
-  const maxQueue = options.maxQueue ?? 64;
+  const maxQueue = options.maxQueue ?? 1024;
   const spareWorkers = options.spareWorkers ?? workers;
   const slowAfterMs = options.slowAfterMs ?? 100;
   if (!Number.isInteger(spareWorkers) || spareWorkers < 0) throw new ConfigurationError(`wasmEngine spareWorkers must be a whole number of at least 0, got ${spareWorkers}`);
