@@ -220,6 +220,37 @@ limits[name] := n if {
     allowed: [true, false],
   },
   {
+    name: 'v1: rule refs with keys no entrypoint can name (a slash, a number, a variable), else chains, a rule split over two modules',
+    modules: [
+      {
+        id: 'odd-a.rego',
+        regoVersion: 'v1',
+        source: `package odd
+
+paths["a/b"] := 1
+
+nums[1] := "one" if input.n
+
+level := "high" if input.n > 5
+else := "low"
+
+deny contains "from a" if input.n == 7
+
+default f(_) := false
+
+f(x) if x > 3
+
+checked := f(input.n)
+`,
+      },
+      { id: 'odd-b.rego', regoVersion: 'v1', source: 'package odd\n\ndeny contains "from b" if input.n > 6\n' },
+    ],
+    documents: ['odd', 'odd.paths', 'odd.nums', 'odd.level', 'odd.deny'],
+    decisions: ['odd'],
+    inputs: [{ n: 7 }, { n: 1 }],
+    allowed: [false, true],
+  },
+  {
     name: 'a package-only module: denied by default on http.authz, as on opa',
     modules: [{ id: 'authz.rego', regoVersion: 'v1', source: 'package spinnaker.http.authz\n' }],
     documents: ['spinnaker.http.authz', 'spinnaker.http.authz.allow'],
