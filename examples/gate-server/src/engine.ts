@@ -23,7 +23,12 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   const timeoutMs = config.timeoutSeconds * 1000;
   const url = settings.opaUrl ?? config.opaBaseUrl;
   const made = await createEngineByName(settings.engine, {
-    wasm: () => ({ opaPath: settings.opaPath ?? findOpa(), timeoutMs }),
+    wasm: () => ({
+      opaPath: settings.opaPath ?? findOpa(),
+      timeoutMs,
+      ...(settings.wasmWorkers !== undefined ? { workers: settings.wasmWorkers } : {}),
+      ...(settings.wasmMaxQueue !== undefined ? { maxQueue: settings.wasmMaxQueue } : {}),
+    }),
     opa: { ...(url ? { baseUrl: url } : {}), timeoutMs },
     startOpa: () => startOpaServer({ v0Compatible: true, ...(settings.opaPath ? { opaBin: settings.opaPath } : {}) }),
   });

@@ -28,6 +28,10 @@ export interface GateServerSettings {
   readonly gateConfigFile?: string;
   /** Re-read policies when files in `policyDir` change (default true). */
   readonly watchPolicies: boolean;
+  /** `ENGINE=wasm`: worker threads evaluating in parallel (`WASM_WORKERS`; default the engine's, min(2, CPUs)). */
+  readonly wasmWorkers?: number;
+  /** `ENGINE=wasm`: evaluations that may wait for a worker before new ones get 503 `ENGINE_OVERLOADED` (`WASM_MAX_QUEUE`; default 1024). */
+  readonly wasmMaxQueue?: number;
 }
 
 /** Default policy directory: the repository's `examples/policies`. */
@@ -46,9 +50,9 @@ function nonEmpty(v: string | undefined): string | undefined {
 /**
  * Reads the settings from environment variables: `PORT`, `HOST`, `POLICY_DIR`, `ENGINE`,
  * `OPA_URL`, `OPA_BIN`, `DECISION_LOG`, `REGO_VERSION`, `USERS_FILE`, `GATE_CONFIG`,
- * `WATCH_POLICIES`. Relative paths are resolved against `INIT_CWD` (where `npm start` was
+ * `WATCH_POLICIES`, `WASM_WORKERS`, `WASM_MAX_QUEUE`. Relative paths are resolved against `INIT_CWD` (where `npm start` was
  * typed) or `cwd`.
- * @throws EngineNotAvailableError on an unknown engine; ConfigurationError on a bad Rego version or port.
+ * @throws EngineNotAvailableError on an unknown engine; ConfigurationError on a bad Rego version, port, or worker/queue count.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): GateServerSettings {
   const base = nonEmpty(env['INIT_CWD']) ?? cwd;
@@ -73,6 +77,15 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
   }
   const watch = nonEmpty(env['WATCH_POLICIES'])?.toLowerCase();
   if (watch !== undefined && watch !== 'true' && watch !== 'false') throw new ConfigurationError(`WATCH_POLICIES must be true or false, got "${watch}"`);
+  const count = (name: string, min: number, max: number): number | undefined => {
+    const text = nonEmpty(env[name]);
+    if (text === undefined) return undefined;
+    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+    return n;
+  };
+  const wasmWorkers = count('WASM_WORKERS', 1, 64);
+  const wasmMaxQueue = count('WASM_MAX_QUEUE', 0, 100_000);
   const opaUrl = nonEmpty(env['OPA_URL']);
   const opaPath = nonEmpty(env['OPA_BIN']);
   const decisionLog = path(env['DECISION_LOG']);
@@ -89,5 +102,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
     ...(opaPath ? { opaPath } : {}),
     ...(decisionLog ? { decisionLog } : {}),
     ...(gateConfigFile ? { gateConfigFile } : {}),
+    ...(wasmWorkers !== undefined ? { wasmWorkers } : {}),
+    ...(wasmMaxQueue !== undefined ? { wasmMaxQueue } : {}),
   };
 }

@@ -10,6 +10,8 @@ describe('settingsFromEnv', () => {
     expect(DEFAULT_POLICY_DIR).toMatch(/examples\/policies$/);
     expect(s.opaUrl).toBeUndefined();
     expect(s.decisionLog).toBeUndefined();
+    expect(s.wasmWorkers).toBeUndefined();
+    expect(s.wasmMaxQueue).toBeUndefined();
   });
 
   it('reads every variable; relative paths resolve against INIT_CWD', () => {
@@ -24,6 +26,8 @@ describe('settingsFromEnv', () => {
         USERS_FILE: 'u.json',
         GATE_CONFIG: 'gate-local.yml',
         WATCH_POLICIES: 'false',
+        WASM_WORKERS: '4',
+        WASM_MAX_QUEUE: '0',
         INIT_CWD: '/repo',
       },
       '/repo/examples/gate-server',
@@ -38,6 +42,8 @@ describe('settingsFromEnv', () => {
       usersFile: '/repo/u.json',
       gateConfigFile: '/repo/gate-local.yml',
       watchPolicies: false,
+      wasmWorkers: 4,
+      wasmMaxQueue: 0,
     });
   });
 
@@ -52,6 +58,10 @@ describe('settingsFromEnv', () => {
     [{ PORT: 'eighty' }, 'PORT must be a port number'],
     [{ PORT: '70000' }, 'PORT must be a port number'],
     [{ WATCH_POLICIES: 'maybe' }, 'WATCH_POLICIES must be true or false'],
+    [{ WASM_WORKERS: '0' }, 'WASM_WORKERS must be a whole number from 1 to 64, got "0"'],
+    [{ WASM_WORKERS: '1.5' }, 'WASM_WORKERS must be a whole number from 1 to 64'],
+    [{ WASM_WORKERS: 'two' }, 'WASM_WORKERS must be a whole number from 1 to 64'],
+    [{ WASM_MAX_QUEUE: '-1' }, 'WASM_MAX_QUEUE must be a whole number from 0 to 100000'],
   ])('rejects %j', (env, message) => {
     expect(() => settingsFromEnv(env)).toThrow(ConfigurationError);
     expect(() => settingsFromEnv(env)).toThrow(message);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ConfigurationError,
   EngineUnavailable,
+  EvaluationError,
   InvalidInput,
   UnsupportedFeature,
   type Engine,
@@ -12,7 +13,8 @@ import {
   type PolicySet,
   mergedData,
 } from '@policy-engine/evaluator';
-import { compileWasm, type BuildInfo } from './build.js';
+import { checkModules, compileWasm, type BuildInfo } from './build.js';
+import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan } from './document.js';
 import { lookup } from './data.js';
 import { WorkerPool } from './pool.js';
 
@@ -22,12 +24,29 @@ export interface WasmEngineOptions {
   readonly opaPath?: string;
   /** Where compiled wasm is cached by content hash (default `<os tmp>/policy-engine-wasm-cache`). */
   readonly cacheDir?: string;
-  /** Time bound of one evaluation, ms (default 10 000): the worker running it is terminated. */
+  /**
+   * Time bound of one evaluation, ms (default 10 000), counted from the call: time spent waiting
+   * for a worker counts. A queued evaluation fails at its deadline; a running one has its worker
+   * terminated and replaced.
+   */
   readonly timeoutMs?: number;
   /** Time bound of one `opa build`, ms (default 120 000). */
   readonly buildTimeoutMs?: number;
   /** Worker threads evaluating in parallel (default min(2, CPUs)). */
   readonly workers?: number;
+  /**
+   * Evaluations that may wait for a busy worker (default 1024); one more fails at once with
+   * `EngineOverloaded` (`ENGINE_OVERLOADED`) instead of queueing.
+   */
+  readonly maxQueue?: number;
+  /**
+   * Extra workers (default: as many as `workers`) started while evaluations wait and every
+   * worker has been running its evaluation for longer than `slowAfterMs`, so a few slow
+   * policies cannot hold up fast ones; each spare retires when it finds the queue empty.
+   */
+  readonly spareWorkers?: number;
+  /** How long an evaluation runs before its worker counts as stuck for `spareWorkers` (default 100 ms). */
+  readonly slowAfterMs?: number;
   /** Upper bound of each worker's wasm memory in 64 KiB pages (default 16 384 = 1 GiB). */
   readonly maxMemoryPages?: number;
   /** Called after every real `opa build` (cache hits do not call it). */
@@ -42,12 +61,18 @@ export interface WasmEngine extends Engine {
 
 interface Loaded {
   readonly pool: WorkerPool | undefined;
-  /** Entrypoint name (`a/b`) per dotted package. */
-  readonly packages: ReadonlyMap<string, string>;
+  /** The entrypoints compiled and the documents around them. */
+  readonly plan: DocumentPlan;
   readonly data: Record<string, unknown>;
 }
 
-const EMPTY: Loaded = { pool: undefined, packages: new Map(), data: {} };
+const EMPTY: Loaded = { pool: undefined, plan: { entrypoints: [], containers: new Set() }, data: {} };
+
+/** `[]` ⇒ undefined, `[{result}]` ⇒ the value. */
+function fromResultSet(resultSet: unknown[] | undefined): { found: boolean; value?: unknown } {
+  const first = resultSet?.[0] as { result?: unknown } | undefined;
+  return first && 'result' in first ? { found: true, value: first.result } : { found: false };
+}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -77,32 +102,46 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   const workers = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
   const maxMemoryPages = options.maxMemoryPages ?? 16_384;
   if (!(timeoutMs > 0)) throw new ConfigurationError('wasmEngine timeoutMs must be positive');
-  if (!(workers >= 1)) throw new ConfigurationError('wasmEngine workers must be at least 1');
+  const maxQueue = options.maxQueue ?? 1024;
+  const spareWorkers = options.spareWorkers ?? workers;
+  const slowAfterMs = options.slowAfterMs ?? 100;
+  if (!Number.isInteger(spareWorkers) || spareWorkers < 0) throw new ConfigurationError(`wasmEngine spareWorkers must be a whole number of at least 0, got ${spareWorkers}`);
+  if (!(slowAfterMs >= 0)) throw new ConfigurationError(`wasmEngine slowAfterMs must be at least 0, got ${slowAfterMs}`);
+  if (!Number.isInteger(workers) || workers < 1) throw new ConfigurationError(`wasmEngine workers must be a whole number of at least 1, got ${workers}`);
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new ConfigurationError(`wasmEngine maxQueue must be a whole number of at least 0, got ${maxQueue}`);
   let current: Loaded = EMPTY;
   let closed = false;
   let builds = 0;
   let loading: Promise<void> = Promise.resolve();
 
   const doLoad = async (set: PolicySet): Promise<void> => {
-    const packages = new Map<string, string>();
-    for (const m of set.modules) packages.set(m.packageName, m.packageName.split('.').join('/'));
+    const plan = planDocuments(set.modules);
     const data = mergedData(set);
+    const buildOptions = {
+      opaPath,
+      cacheDir,
+      timeoutMs: options.buildTimeoutMs ?? 120_000,
+      onBuild: (info: BuildInfo) => {
+        builds++;
+        options.onBuild?.(info);
+      },
+    };
     let pool: WorkerPool | undefined;
-    if (packages.size > 0) {
-      const entrypoints = [...new Set(packages.values())].sort();
-      const compiled = await compileWasm(set.modules, entrypoints, {
-        opaPath,
-        cacheDir,
-        timeoutMs: options.buildTimeoutMs ?? 120_000,
-        onBuild: (info) => {
-          builds++;
-          options.onBuild?.(info);
-        },
-      });
-      const started = await WorkerPool.start({ wasm: compiled.wasm, data, size: workers, maxMemoryPages });
+    if (plan.entrypoints.length === 0) {
+      // Nothing to compile (package-only or function-only modules): OPA must still accept them.
+      if (set.modules.length > 0) await checkModules(set.modules, buildOptions);
+    } else {
+      const entrypoints = plan.entrypoints.map(entrypointName);
+      const compiled = await compileWasm(set.modules, entrypoints, buildOptions);
+      const started = await WorkerPool.start({ wasm: compiled.wasm, data, size: workers, maxMemoryPages, maxQueue, spareWorkers, slowAfterMs });
       if (started.ready.missing.length > 0) {
         await started.pool.close();
         throw unsupported(started.ready.missing, set.modules);
+      }
+      const absent = entrypoints.filter((e) => !(e in started.ready.entrypoints));
+      if (absent.length > 0) {
+        await started.pool.close();
+        throw new EvaluationError(`the compiled policy lacks the entrypoints ${absent.join(', ')}`);
       }
       pool = started.pool;
     }
@@ -111,7 +150,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       throw new EngineUnavailable('the wasm engine is closed');
     }
     const old = current;
-    current = { pool, packages, data };
+    current = { pool, plan, data };
     // Evaluations already on the old pool finish there (they see the old set); then it goes.
     if (old.pool) void old.pool.idle().then(() => old.pool?.close());
   };
@@ -140,25 +179,24 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
         throw new InvalidInput(packageName, [`input is not JSON-serialisable: ${(err as Error).message}`]);
       }
       const segments = packageName.split('.').filter((s) => s !== '');
-      // The package itself, or a rule inside a package (walk into the package's value).
-      for (let n = segments.length; n > 0; n--) {
-        const pkg = segments.slice(0, n).join('.');
-        const entrypoint = loaded.packages.get(pkg);
-        if (entrypoint === undefined || !loaded.pool) continue;
-        const resultSet = await loaded.pool.evaluate(entrypoint, inputJson, timeoutMs, evalOptions?.signal);
-        const first = resultSet[0] as { result?: unknown } | undefined;
-        if (!first || !('result' in first)) return { defined: false };
-        const inner = lookup(first.result, segments.slice(n));
+      const query = queryFor(loaded.plan, segments);
+      if (query.kind === 'data') {
+        const fromData = lookup(loaded.data, segments);
+        return fromData.found ? { defined: true, value: fromData.value } : { defined: false };
+      }
+      const wanted = query.kind === 'inside' ? [query.entrypoint] : query.entrypoints;
+      let resultSets: unknown[][] = [];
+      if (wanted.length > 0) {
+        if (!loaded.pool) throw new EngineUnavailable('the wasm engine has no compiled policy for its entrypoints');
+        resultSets = await loaded.pool.evaluate(wanted.map(entrypointName), inputJson, timeoutMs, evalOptions?.signal);
+      }
+      if (query.kind === 'inside') {
+        const value = fromResultSet(resultSets[0]);
+        const inner = value.found ? lookup(value.value, query.rest) : value;
         return inner.found ? { defined: true, value: inner.value } : { defined: false };
       }
-      const prefix = `${segments.join('.')}.`;
-      if ([...loaded.packages.keys()].some((p) => p.startsWith(prefix))) {
-        throw new UnsupportedFeature(
-          `the wasm engine evaluates packages and the rules inside them, not data.${packageName}, which contains packages`,
-        );
-      }
-      const fromData = lookup(loaded.data, segments);
-      return fromData.found ? { defined: true, value: fromData.value } : { defined: false };
+      const values = wanted.map((entrypoint, i) => ({ entrypoint, result: fromResultSet(resultSets[i]) }));
+      return { defined: true, value: assemble(loaded.plan, segments, loaded.data, values) };
     },
 
     async close(): Promise<void> {

@@ -5,3 +5,4 @@
  */
 export { wasmEngine, type WasmEngine, type WasmEngineOptions } from './engine.js';
 export type { BuildInfo } from './build.js';
+export { EngineOverloaded } from './errors.js';

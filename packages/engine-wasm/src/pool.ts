@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { EngineUnavailable, EvaluationCancelled, EvaluationError, EvaluationTimeout } from '@policy-engine/evaluator';
+import { EngineUnavailable, EvaluationCancelled, EvaluationError, EvaluationTimeout, PolicyEngineError } from '@policy-engine/evaluator';
+import { EngineOverloaded } from './errors.js';
 
 /** What a worker reports once its policy is loaded. */
 export interface WorkerReady {
@@ -17,43 +18,66 @@ export interface PoolOptions {
   readonly data: unknown;
   readonly size: number;
   readonly maxMemoryPages: number;
+  /** Evaluations that may wait for a worker; one more fails at once with EngineOverloaded. */
+  readonly maxQueue: number;
+  /** Extra workers started while every worker has run its evaluation longer than `slowAfterMs` and others wait. */
+  readonly spareWorkers: number;
+  readonly slowAfterMs: number;
 }
 
 interface Job {
   readonly id: number;
-  readonly entrypoint: string;
+  /** Entrypoint names (`a/b`) evaluated one after the other for the same input. */
+  readonly entrypoints: readonly string[];
   /** The input as JSON text, or undefined for no input. */
   readonly input: string | undefined;
-  readonly resolve: (value: unknown[]) => void;
+  readonly resolve: (value: unknown[][]) => void;
   readonly reject: (err: unknown) => void;
   settled: boolean;
   cleanup: () => void;
-  /** Starts the time bound; called when a worker picks the job up (queue and worker start-up time do not count). */
-  start: () => void;
 }
 
 interface Slot {
   worker: Worker;
   ready: Promise<WorkerReady>;
   job: Job | undefined;
+  /** When the running job was handed to the worker (performance.now()). */
+  startedAt: number;
+  /** A spare: started while every worker was stuck on a slow evaluation, retired once idle. */
+  readonly spare: boolean;
 }
 
 type WorkerMessage =
   | { type: 'ready'; entrypoints: Record<string, number>; required: string[]; missing: string[] }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; ok: true; result: unknown[] }
+  | { type: 'result'; id: number; ok: true; result: unknown[][] }
   | { type: 'result'; id: number; ok: false; message: string };
+
+/** A compiled `WebAssembly.Module` (the TypeScript libs here do not declare the WebAssembly namespace). */
+type CompiledModule = object;
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledModule> } }).WebAssembly;
 
 // `../src/…` resolves from both src/ (tests, tsx) and dist/ (published: `files` ships src).
 const WORKER_URL = new URL('../src/worker/eval-worker.mjs', import.meta.url);
 
-/** How long an evaluation may wait for a free (or restarting) worker beyond its own timeout. */
-const QUEUE_GRACE_MS = 10_000;
+/** Why a job ended early: a PolicyEngineError the caller aborted with (e.g. the evaluator's EvaluationTimeout), else EvaluationCancelled. */
+function abortReason(signal: AbortSignal): PolicyEngineError {
+  const reason: unknown = signal.reason;
+  return reason instanceof PolicyEngineError ? reason : new EvaluationCancelled('evaluation cancelled by the caller');
+}
 
 /**
- * A fixed set of worker threads, each holding the same compiled policy. Wasm runs
- * synchronously, so a time bound needs a thread that can be killed: when an evaluation
- * exceeds its timeout (or its caller aborts), its worker is terminated and replaced.
+ * A fixed set of worker threads, each holding the same compiled policy, and a bounded FIFO
+ * queue in front of them. Wasm runs synchronously, so a time bound needs a thread that can
+ * be killed. Every evaluation has one deadline, its timeout counted from when it was asked
+ * for: waiting for a worker counts. At the deadline (or when its caller aborts) a queued
+ * evaluation leaves the queue and fails at once; a running one has its worker terminated
+ * and replaced. So a slow policy delays an unrelated evaluation by at most that
+ * evaluation's own timeout (plus timer and worker start-up latency), never by the slow
+ * one's, and a full queue answers EngineOverloaded instead of making callers wait. When
+ * evaluations wait while every worker has been busy for longer than `slowAfterMs` (slow
+ * policies hogging them), up to `spareWorkers` extra workers start and take the queue;
+ * each retires as soon as it finds the queue empty.
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -62,13 +86,27 @@ export class WorkerPool {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private readonly readySlots = new WeakSet<Worker>();
+  private spareTimer: ReturnType<typeof setTimeout> | undefined;
+  private spareTimerAt = Infinity;
 
-  private constructor(private readonly options: PoolOptions) {}
+  private constructor(
+    private readonly options: PoolOptions,
+    /** Compiled once, handed to every worker (a replacement starts without compiling again). */
+    private readonly module: CompiledModule,
+  ) {}
 
   /** Starts the workers and resolves with the first one's report once it is ready. */
   static async start(options: PoolOptions): Promise<{ pool: WorkerPool; ready: WorkerReady }> {
-    const pool = new WorkerPool(options);
+    let module: CompiledModule;
+    try {
+      module = await wasmApi.compile(options.wasm);
+    } catch (err) {
+      throw new EvaluationError(`the compiled policy is not valid wasm: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    const pool = new WorkerPool(options, module);
     for (let i = 0; i < Math.max(1, options.size); i++) pool.slots.push(pool.spawn());
+    // The standby spare starts with the others, so a pool stuck right after a load has it.
+    if (options.spareWorkers > 0) pool.slots.push(pool.spawn(true));
     try {
       const reports = await Promise.all(pool.slots.map((s) => s.ready));
       return { pool, ready: reports[0] as WorkerReady };
@@ -78,12 +116,12 @@ export class WorkerPool {
     }
   }
 
-  private spawn(): Slot {
+  private spawn(spare = false): Slot {
     const worker = new Worker(WORKER_URL, {
-      workerData: { wasm: this.options.wasm, data: this.options.data, maxMemoryPages: this.options.maxMemoryPages },
+      workerData: { wasm: this.module, data: this.options.data, maxMemoryPages: this.options.maxMemoryPages },
     });
     // Referenced while it loads or evaluates (so a pending evaluation keeps the process alive), unreferenced when idle.
-    const slot: Slot = { worker, job: undefined, ready: Promise.resolve({ entrypoints: {}, required: [], missing: [] }) };
+    const slot: Slot = { worker, job: undefined, ready: Promise.resolve({ entrypoints: {}, required: [], missing: [] }), startedAt: 0, spare };
     slot.ready = new Promise<WorkerReady>((resolve, reject) => {
       worker.on('message', (msg: WorkerMessage) => {
         if (msg.type === 'ready') {
@@ -122,11 +160,74 @@ export class WorkerPool {
     if (job) this.settle(job, { err });
     if (this.closed || !this.slots.includes(slot)) return;
     const idx = this.slots.indexOf(slot);
-    const fresh = this.spawn();
-    this.slots[idx] = fresh;
+    if (slot.spare) this.slots.splice(idx, 1);
+    else this.slots[idx] = this.spawn();
+    this.pump();
   }
 
-  private settle(job: Job, outcome: { ok: unknown[] } | { err: unknown }): void {
+  /**
+   * True when evaluations wait and no regular worker can take them soon: every one is
+   * starting (a replacement after a kill) or has run its evaluation for at least
+   * `slowAfterMs`. Otherwise schedules a re-check for when that would first hold.
+   */
+  private stuck(): boolean {
+    if (this.queue.length === 0) return false;
+    const busy = this.slots.filter((s) => s.job && !s.spare);
+    // Called after the regular workers took what they could: none busy means all are (re)starting.
+    if (busy.length === 0) return true;
+    const slowAt = Math.max(...busy.map((s) => s.startedAt + this.options.slowAfterMs));
+    const now = performance.now();
+    if (slowAt <= now) return true;
+    if (this.spareTimer === undefined || this.spareTimerAt > slowAt) {
+      clearTimeout(this.spareTimer);
+      this.spareTimerAt = slowAt;
+      this.spareTimer = setTimeout(() => {
+        this.spareTimer = undefined;
+        this.spareTimerAt = Infinity;
+        this.pump();
+      }, Math.ceil(slowAt - now));
+      this.spareTimer.unref();
+    }
+    return false;
+  }
+
+  private dispatch(slot: Slot): boolean {
+    if (slot.job || !this.readySlots.has(slot.worker)) return false;
+    const job = this.queue.shift();
+    if (!job) return false;
+    slot.job = job;
+    slot.startedAt = performance.now();
+    slot.worker.ref();
+    slot.worker.postMessage({ id: job.id, entrypoints: job.entrypoints, input: job.input });
+    return true;
+  }
+
+  /**
+   * Hands queued jobs to free workers: regular ones first; spares only while the regular
+   * workers are stuck on slow evaluations. Keeps one idle spare started (a standby, so a
+   * stuck pool does not wait for a worker to start) while spares are allowed, starts more
+   * up to `spareWorkers` while stuck, and retires idle spares beyond the standby.
+   */
+  private pump(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) if (!slot.spare && this.queue.length > 0) this.dispatch(slot);
+    if (this.queue.length > 0 && this.stuck()) {
+      for (const slot of this.slots) if (slot.spare && this.queue.length > 0) this.dispatch(slot);
+    }
+    const spares = this.slots.filter((s) => s.spare);
+    const idleSpares = spares.filter((s) => !s.job);
+    if (this.options.spareWorkers > spares.length && (idleSpares.length === 0 || (this.queue.length > 0 && this.stuck()))) {
+      this.slots.push(this.spawn(true));
+    } else if (this.queue.length === 0 && idleSpares.length > 1) {
+      for (const slot of idleSpares.slice(1)) {
+        if (!this.readySlots.has(slot.worker)) continue;
+        this.slots.splice(this.slots.indexOf(slot), 1);
+        void slot.worker.terminate();
+      }
+    }
+  }
+
+  private settle(job: Job, outcome: { ok: unknown[][] } | { err: unknown }): void {
     if (job.settled) return;
     job.settled = true;
     job.cleanup();
@@ -135,34 +236,19 @@ export class WorkerPool {
     this.notifyIdle();
   }
 
-  private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      // Not ready yet: pump runs again when its 'ready' message arrives.
-      if (!this.readySlots.has(slot.worker)) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      slot.job = job;
-      slot.worker.ref();
-      job.start();
-      slot.worker.postMessage({ id: job.id, entrypoint: job.entrypoint, input: job.input });
-    }
-  }
-
-  /** Evaluates one entrypoint for an input given as JSON text; the result set (`[]` or `[{result}]`). */
-  evaluate(entrypoint: string, input: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown[]> {
+  /** Evaluates entrypoints for an input given as JSON text; one result set (`[]` or `[{result}]`) per entrypoint. */
+  evaluate(entrypoints: readonly string[], input: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown[][]> {
     if (this.closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
-    if (signal?.aborted) return Promise.reject(new EvaluationCancelled('evaluation cancelled by the caller'));
-    return new Promise<unknown[]>((resolve, reject) => {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<unknown[][]>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
-        entrypoint,
+        entrypoints,
         input,
         resolve,
         reject,
         settled: false,
         cleanup: () => undefined,
-        start: () => undefined,
       };
       const abort = (err: unknown): void => {
         const idx = this.queue.indexOf(job);
@@ -177,23 +263,33 @@ export class WorkerPool {
           this.replace(slot, err);
         }
       };
-      // Waiting for a worker (busy, or restarting after a kill) is bounded too, more generously.
-      const queueTimer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs + QUEUE_GRACE_MS);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      job.start = () => {
-        clearTimeout(queueTimer);
-        timer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
-      };
-      const onAbort = (): void => abort(new EvaluationCancelled('evaluation cancelled by the caller'));
+      // One deadline from now: time in the queue counts, so nothing waits past its own timeout.
+      const timer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
+      const onAbort = (): void => abort(signal ? abortReason(signal) : new EvaluationCancelled('evaluation cancelled by the caller'));
       signal?.addEventListener('abort', onAbort, { once: true });
       job.cleanup = () => {
-        clearTimeout(queueTimer);
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
       this.queue.push(job);
       this.pump();
+      if (this.queue.length > this.options.maxQueue && this.queue[this.queue.length - 1] === job) {
+        this.queue.pop();
+        this.settle(
+          job,
+          {
+            err: new EngineOverloaded(
+              `the wasm engine is overloaded: ${this.slots.length} worker${this.slots.length === 1 ? '' : 's'} busy and ${this.options.maxQueue} evaluation${this.options.maxQueue === 1 ? '' : 's'} waiting`,
+            ),
+          },
+        );
+      }
     });
+  }
+
+  /** Evaluations waiting for a worker. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   private notifyIdle(): void {
@@ -212,6 +308,7 @@ export class WorkerPool {
   /** Terminates every worker; queued evaluations fail with EngineUnavailable. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.spareTimer);
     for (const job of this.queue.splice(0)) this.settle(job, { err: new EngineUnavailable('the wasm engine is closed') });
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }

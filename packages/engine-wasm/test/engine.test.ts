@@ -62,7 +62,7 @@ describe('wasmEngine', () => {
     await second.load(policySet([v1Authz], [{ path: ['cfg'], value: { admins: ['bob'] } }]));
     expect(first.builds + second.builds).toBe(1);
     expect(seen).toHaveLength(1);
-    expect(seen[0]?.entrypoints).toEqual(['spinnaker/http/authz']);
+    expect(seen[0]?.entrypoints).toEqual(['spinnaker/http/authz/allow']);
     // Data is not compiled in: the cached wasm sees the new data.
     expect(await second.evaluate('spinnaker.http.authz', { user: 'bob' })).toEqual({ defined: true, value: { allow: true } });
     await second.load(policySet([v1Authz, v0Deny], data));
@@ -83,6 +83,45 @@ describe('wasmEngine', () => {
     await engine.close();
   });
 
+  it("reports type errors in OPA's words with have/want, the module file and line:col", async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    const typed = mod('policies/types.rego', 'v1', 'package types\n\nx := count(1)\n\ny if {\n  "a" + 1\n}\n');
+    const err = await engine.load(policySet([v1Authz, typed], data)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyCompileError);
+    const problems = (err as PolicyCompileError).problems;
+    expect(problems.map((p) => p.location)).toEqual([
+      { file: 'policies/types.rego', line: 3, col: 6 },
+      { file: 'policies/types.rego', line: 6, col: 3 },
+    ]);
+    expect(problems[0]?.code).toBe('rego_type_error');
+    expect(problems[0]?.message).toContain('rego_type_error: count: invalid argument(s)');
+    expect(problems[0]?.message).toContain('have: (number, ???)');
+    expect(problems[0]?.message).toContain('want: (collection: any<');
+    expect(problems[1]?.message).toContain('have: (string, number)');
+    expect((err as Error).message).toContain('policies/types.rego:3:6: rego_type_error: count: invalid argument(s)');
+    expect((err as Error).message).not.toMatch(/module-\d|policy-engine-wasm-/);
+    await engine.close();
+  });
+
+  it('checks a set with nothing to compile (function-only, package-only) and names the file of an error', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    const lib = mod('lib/names.rego', 'v1', 'package lib\n\nvalid(n) if regex.match("^[a-z]+$", n)\n');
+    const empty = mod('lib/empty.rego', 'v1', 'package spinnaker.http.authz\n');
+    await engine.load(policySet([lib, empty]));
+    expect(engine.builds).toBe(0);
+    expect(await engine.evaluate('spinnaker.http.authz', {})).toEqual({ defined: true, value: {} });
+    expect(await engine.evaluate('spinnaker.http.authz.allow', {})).toEqual({ defined: false });
+    expect(await engine.evaluate('lib', {})).toEqual({ defined: true, value: {} });
+    const badLib = mod('lib/bad.rego', 'v1', 'package lib2\n\nf(n) if count(n) == "a"\n');
+    const err = await engine.load(policySet([lib, badLib])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyCompileError);
+    expect((err as PolicyCompileError).problems[0]?.location).toMatchObject({ file: 'lib/bad.rego', line: 3 });
+    expect((err as Error).message).toContain('lib/bad.rego:3:');
+    expect((err as Error).message).toContain('rego_type_error: match error\n\tleft  : number\n\tright : string');
+    expect((err as Error).message).not.toMatch(/module-\d/);
+    await engine.close();
+  });
+
   it('names unsupported built-ins and the module using them at load time', async () => {
     const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
     const jwt = mod(
@@ -99,7 +138,8 @@ describe('wasmEngine', () => {
   });
 
   it('bounds a runaway evaluation, then keeps serving', async () => {
-    const engine = wasmEngine({ opaPath: findOpa(), cacheDir, timeoutMs: 300, workers: 1 });
+    // 1.5 s: the time bound counts waiting for a worker, and a replacement starts slowly on a loaded machine.
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir, timeoutMs: 1500, workers: 1 });
     const runaway = mod(
       'policies/runaway.rego',
       'v1',

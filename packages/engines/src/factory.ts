@@ -120,8 +120,10 @@ function named(name: EngineName, engine: Engine, description: string, localOpa?:
 export async function createEngineByName(name: string | undefined, options: EngineByNameOptions = {}): Promise<NamedEngine> {
   const engineName = parseEngineName(name);
   switch (engineName) {
-    case 'wasm':
-      return named('wasm', wasmEngine(resolve(options.wasm) ?? {}), 'wasm');
+    case 'wasm': {
+      const wasm = resolve(options.wasm) ?? {};
+      return named('wasm', wasmEngine(wasm), wasm.workers !== undefined ? `wasm (${wasm.workers} workers)` : 'wasm');
+    }
     case 'opa': {
       const opa = resolve(options.opa) ?? {};
       const urls = [...(opa.urls ?? []), ...(opa.baseUrl ? [opa.baseUrl] : [])];

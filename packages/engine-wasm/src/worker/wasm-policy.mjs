@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 /** A compiled policy.wasm, instantiated with its data. */
 export class WasmPolicy {
   /**
-   * @param {Uint8Array} wasm compiled policy
+   * @param {WebAssembly.Module | Uint8Array} wasm compiled policy
    * @param {{initial: number, maximum: number}} memoryDescriptor pages
    * @param {Record<string, Function>} jsonBuiltins built-ins taking JSON values (sets as sorted arrays)
    * @param {Record<string, Function>} rawBuiltins built-ins taking parsed Rego values (RegoSet / RegoObject)
@@ -37,7 +37,9 @@ export class WasmPolicy {
       opa_builtin3: (id, _ctx, a, b, c) => call(id, a, b, c),
       opa_builtin4: (id, _ctx, a, b, c, d) => call(id, a, b, c, d),
     };
-    const { instance } = await WebAssembly.instantiate(wasm, { env });
+    // A compiled WebAssembly.Module (shared by the pool's workers) or the bytes.
+    const instantiated = await WebAssembly.instantiate(wasm, { env });
+    const instance = instantiated instanceof WebAssembly.Instance ? instantiated : instantiated.instance;
     policy.exports = instance.exports;
     const minor = instance.exports.opa_wasm_abi_minor_version;
     policy.abiMinor = typeof minor === 'number' ? minor : minor?.value;
