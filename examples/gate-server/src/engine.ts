@@ -10,6 +10,8 @@ export interface StartedEngine {
   readonly policyEngine: PolicyEngine;
   /** Human-readable engine description for the startup line (`wasm`, `opa http://…`). */
   readonly description: string;
+  /** The OPA started for `ENGINE=opa` without `OPA_URL` (its `pid` follows restarts). */
+  readonly localOpa?: OpaServer;
   /** Stops the policy engine, the decision log and a locally started OPA. */
   close(): Promise<void>;
 }
@@ -29,9 +31,20 @@ async function backend(
     case 'opa': {
       const url = settings.opaUrl ?? config.opaBaseUrl;
       if (url) return { engine: opaEngine({ baseUrl: url, timeoutMs }), description: `opa ${url}` };
-      // No OPA given: start a local one (v0-compatible, so Armory-era v0 modules load).
-      const opa = await startOpaServer({ v0Compatible: true, ...(settings.opaPath ? { opaBin: settings.opaPath } : {}) });
-      return { engine: opaEngine({ baseUrl: opa.url, timeoutMs }), description: `opa ${opa.url} (started, pid ${opa.pid})`, opa };
+      // No OPA given: start a local one (v0-compatible, so Armory-era v0 modules load), protected by
+      // a per-process token so that no other local process can rewrite its policies, and restarted
+      // with backoff when it dies (the engine pushes the set to it again).
+      const opa = await startOpaServer({
+        v0Compatible: true,
+        protect: true,
+        restart: { initialDelayMs: 500, maxDelayMs: 10_000, onEvent: (message) => console.error(`gate-server: ${message}`) },
+        ...(settings.opaPath ? { opaBin: settings.opaPath } : {}),
+      });
+      return {
+        engine: opaEngine({ baseUrl: opa.url, headers: opa.headers, timeoutMs, healthCheckIntervalMs: 500 }),
+        description: `opa ${opa.url} (started, pid ${opa.pid}, token-protected, restarted when it dies)`,
+        opa,
+      };
     }
   }
 }
@@ -60,6 +73,7 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   return {
     policyEngine,
     description,
+    ...(opa ? { localOpa: opa } : {}),
     async close() {
       await policyEngine.close();
       await sink?.close();
