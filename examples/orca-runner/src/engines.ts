@@ -49,9 +49,10 @@ export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promis
     const policyEngine = await createPolicyEngine({ engine: wrap(wasmEngine({ opaPath: options.opaPath ?? findOpa() })), policies });
     return { policyEngine, engineName: 'wasm', close: () => policyEngine.close() };
   }
-  const server: OpaServer = await startOpaServer({ v0Compatible: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) });
+  // Token-protected: no other local process can rewrite the policies of this run's OPA.
+  const server: OpaServer = await startOpaServer({ v0Compatible: true, protect: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) });
   try {
-    const policyEngine = await createPolicyEngine({ engine: wrap(opaEngine({ baseUrl: server.url })), policies });
+    const policyEngine = await createPolicyEngine({ engine: wrap(opaEngine({ baseUrl: server.url, headers: server.headers })), policies });
     return {
       policyEngine,
       engineName: 'opa',

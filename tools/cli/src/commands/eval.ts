@@ -81,8 +81,9 @@ async function makeEngine(opts: EvalOptions, timeoutMs: number | undefined): Pro
           engine: opaEngine({ urls: opts.opaUrl, ...(timeoutMs ? { timeoutMs } : {}) }),
         };
       }
-      const server = await startOpaServer({ v0Compatible: true });
-      return { engine: opaEngine({ baseUrl: server.url, ...(timeoutMs ? { timeoutMs } : {}) }), server };
+      // Token-protected: no other local process can rewrite the policies of this run's OPA.
+      const server = await startOpaServer({ v0Compatible: true, protect: true });
+      return { engine: opaEngine({ baseUrl: server.url, headers: server.headers, ...(timeoutMs ? { timeoutMs } : {}) }), server };
     }
   }
 }
