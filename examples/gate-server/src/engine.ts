@@ -30,7 +30,8 @@ async function backend(
       return { engine: wasmEngine({ opaPath: settings.opaPath ?? findOpa(), timeoutMs }), description: 'wasm' };
     case 'opa': {
       const url = settings.opaUrl ?? config.opaBaseUrl;
-      if (url) return { engine: opaEngine({ baseUrl: url, timeoutMs }), description: `opa ${url}` };
+      // Every 5 s the engine checks that the OPA still holds the pushed policies and pushes them again if not.
+      if (url) return { engine: opaEngine({ baseUrl: url, timeoutMs, integrityCheckIntervalMs: 5000 }), description: `opa ${url}` };
       // No OPA given: start a local one (v0-compatible, so Armory-era v0 modules load), protected by
       // a per-process token so that no other local process can rewrite its policies, and restarted
       // with backoff when it dies (the engine pushes the set to it again).
@@ -41,7 +42,7 @@ async function backend(
         ...(settings.opaPath ? { opaBin: settings.opaPath } : {}),
       });
       return {
-        engine: opaEngine({ baseUrl: opa.url, headers: opa.headers, timeoutMs, healthCheckIntervalMs: 500 }),
+        engine: opaEngine({ baseUrl: opa.url, headers: opa.headers, timeoutMs, healthCheckIntervalMs: 500, integrityCheckIntervalMs: 5000 }),
         description: `opa ${opa.url} (started, pid ${opa.pid}, token-protected, restarted when it dies)`,
         opa,
       };

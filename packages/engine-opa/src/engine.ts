@@ -40,9 +40,10 @@ export interface OpaEngineOptions {
   /** A server marked down is probed with `GET /health` again after this many ms (default 2 000). */
   readonly healthCheckIntervalMs?: number;
   /**
-   * Managed mode: every this many ms (default 5 000; 0 = never) each server is checked in the
+   * Managed mode: every this many ms (default 0 = never; e.g. 5 000) each server is checked in the
    * background — down ones probed, and the policy ids and texts it reports (`GET /v1/policies`)
-   * compared with what was pushed — and the set is pushed again where they differ.
+   * compared with what was pushed — and the set is pushed again where they differ. Off by default:
+   * engines with different sets sharing one OPA would keep replacing each other's modules.
    */
   readonly integrityCheckIntervalMs?: number;
   /** Where re-pushes and integrity problems are logged (default: console.warn / console.error). */
@@ -108,7 +109,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     warn: (m) => console.warn(`[engine-opa] ${m}`),
     error: (m) => console.error(`[engine-opa] ${m}`),
   };
-  const integrityInterval = options.integrityCheckIntervalMs ?? 5000;
+  const integrityInterval = options.integrityCheckIntervalMs ?? 0;
   if (!(integrityInterval >= 0)) throw new ConfigurationError('opaEngine integrityCheckIntervalMs must be 0 or positive');
 
   const markDown = (s: Server, err: unknown): void => {

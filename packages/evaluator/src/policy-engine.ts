@@ -148,8 +148,11 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
    * again, once at a time, queued with the reloads so it never overtakes a newer set.
    */
   let repairing: Promise<void> | undefined;
+  let lastRepairAt = Number.NEGATIVE_INFINITY;
   const repair = (active: ActiveState): void => {
-    if (repairing !== undefined || closed) return;
+    // At most one repair at a time and one a second: an engine that keeps failing is not reloaded in a loop.
+    if (repairing !== undefined || closed || performance.now() - lastRepairAt < 1000) return;
+    lastRepairAt = performance.now();
     const run = async (): Promise<void> => {
       if (closed || state.revision !== active.revision) return; // a newer set was loaded meanwhile
       try {
