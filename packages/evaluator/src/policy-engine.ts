@@ -284,11 +284,18 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       const base = { engine: engine.name, revision: state.revision };
       if (closed) return { ...base, status: 'DOWN', detail: 'policy engine is closed' };
       if (engine.readiness === undefined) return { ...base, status: 'UP' };
+      // Bounded like a decision: an engine that cannot say within the timeout cannot decide either.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new EvaluationTimeout(timeoutMs, `the ${engine.name} engine did not report its readiness within ${timeoutMs} ms`)), timeoutMs);
+      });
       try {
-        const readiness = await engine.readiness();
+        const readiness = await Promise.race([engine.readiness(), late]);
         return { ...base, status: readiness.ready ? 'UP' : 'DOWN', ...(readiness.detail !== undefined ? { detail: readiness.detail } : {}) };
       } catch (error) {
         return { ...base, status: 'DOWN', detail: asPolicyEngineError(error).message };
+      } finally {
+        clearTimeout(timer);
       }
     },
     modules: () => state.modules,

@@ -137,4 +137,11 @@ describe('health()', () => {
     expect(await pe.health()).toMatchObject({ status: 'DOWN', detail: 'engine failed: boom' });
     await pe.close();
   });
+
+  it('is DOWN when the engine does not report its readiness within the timeout', async () => {
+    const engine = Object.assign(scriptedEngine(() => defined({})), { readiness: () => new Promise<EngineReadiness>(() => undefined) });
+    const pe = await createPolicyEngine({ engine, policies: inline('package a\n'), options: { logger: recordingLogger(), timeoutMs: 30 } });
+    expect(await pe.health()).toMatchObject({ status: 'DOWN', detail: 'the scripted engine did not report its readiness within 30 ms' });
+    await pe.close();
+  });
 });
