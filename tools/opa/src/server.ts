@@ -86,10 +86,13 @@ export function freePort(): Promise<number> {
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
+/** Set once this process is exiting or got a terminating signal: crashed servers are not restarted then. */
+let shuttingDown = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   const killAll = (): void => {
+    shuttingDown = true;
     for (const child of live) child.kill('SIGKILL');
   };
   process.on('exit', killAll);
@@ -231,7 +234,7 @@ export async function startOpaServer(options: StartOpaServerOptions = {}): Promi
   const supervise = (spawned: Spawned): void => {
     if (!restart) return;
     spawned.child.once('exit', (code, signal) => {
-      if (stopped || spawned !== current) return;
+      if (stopped || shuttingDown || spawned !== current) return;
       const initial = restart.initialDelayMs ?? 100;
       const stayedUp = Date.now() - startedAt >= (restart.stableMs ?? 10_000);
       unstable = stayedUp ? 0 : unstable + 1;
