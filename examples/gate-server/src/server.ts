@@ -28,7 +28,7 @@ export interface RunningGate {
   readonly config: GateAuthzConfig;
   readonly store: GateStore;
   /** With `ENGINE=opa` and no `OPA_URL`: the local OPA the gate started and supervises. */
-  readonly localOpa?: { readonly url: string; readonly pid: number };
+  readonly localOpa?: { readonly url: string; readonly pid?: number };
   /** The one startup line: URL, engine, policy dir, packages. */
   readonly startupLine: string;
   /** Stops accepting connections, finishes running requests (up to `graceMs`), closes the engine. Idempotent. */

@@ -1,9 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '@policy-engine/evaluator';
+import { EngineNotAvailableError, parseEngineName, type EngineName } from '@policy-engine/engines';
 
-/** Which evaluation backend the server uses. */
-export type EngineChoice = 'native' | 'wasm' | 'opa';
+/** Which evaluation backend the server uses: a name of `@policy-engine/engines` (`ENGINE_NAMES`). */
+export type EngineChoice = EngineName;
 
 /** Everything the example server is started with. */
 export interface GateServerSettings {
@@ -36,7 +37,6 @@ export const DEFAULT_USERS_FILE = fileURLToPath(new URL('../users.json', import.
 /** Default port, Gate's. */
 export const DEFAULT_PORT = 8084;
 
-const ENGINES: readonly EngineChoice[] = ['native', 'wasm', 'opa'];
 const REGO_VERSIONS = ['v0', 'v1', 'auto'] as const;
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -48,7 +48,7 @@ function nonEmpty(v: string | undefined): string | undefined {
  * `OPA_URL`, `OPA_BIN`, `DECISION_LOG`, `REGO_VERSION`, `USERS_FILE`, `GATE_CONFIG`,
  * `WATCH_POLICIES`. Relative paths are resolved against `INIT_CWD` (where `npm start` was
  * typed) or `cwd`.
- * @throws ConfigurationError on an unknown engine, Rego version or a bad port.
+ * @throws EngineNotAvailableError on an unknown engine; ConfigurationError on a bad Rego version or port.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): GateServerSettings {
   const base = nonEmpty(env['INIT_CWD']) ?? cwd;
@@ -59,9 +59,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
   const portText = nonEmpty(env['PORT']);
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`PORT must be a port number, got "${portText}"`);
-  const engine = (nonEmpty(env['ENGINE']) ?? 'wasm').toLowerCase();
-  if (!ENGINES.includes(engine as EngineChoice)) {
-    throw new ConfigurationError(`ENGINE must be one of ${ENGINES.join(', ')}, got "${env['ENGINE']}"`);
+  // Unset ⇒ the factory's DEFAULT_ENGINE (wasm), the default of the CLI too.
+  let engine: EngineName;
+  try {
+    engine = parseEngineName(env['ENGINE']);
+  } catch (e) {
+    if (e instanceof EngineNotAvailableError) throw new EngineNotAvailableError(e.engineName, e.reason, `ENGINE: ${e.message}`);
+    throw e;
   }
   const regoVersion = (nonEmpty(env['REGO_VERSION']) ?? 'auto').toLowerCase();
   if (!(REGO_VERSIONS as readonly string[]).includes(regoVersion)) {
@@ -78,7 +82,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
     host: nonEmpty(env['HOST']) ?? '127.0.0.1',
     policyDir: path(env['POLICY_DIR']) ?? DEFAULT_POLICY_DIR,
     regoVersion: regoVersion as GateServerSettings['regoVersion'],
-    engine: engine as EngineChoice,
+    engine,
     usersFile: path(env['USERS_FILE']) ?? DEFAULT_USERS_FILE,
     watchPolicies: watch !== 'false',
     ...(opaUrl ? { opaUrl } : {}),

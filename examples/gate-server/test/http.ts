@@ -54,3 +54,7 @@ export function postJson(baseUrl: string, rawPath: string, body: unknown, auth?:
     ...(auth ? { auth } : {}),
   });
 }
+
+// Raw TCP requests (repeated headers, chunked bodies): one helper for both suites, kept with
+// gate-adapter's test support until the shared test kit holds the HTTP helpers.
+export { rawHttp } from '../../../packages/gate-adapter/test/support/http.js';

@@ -5,12 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { rawRequest } from './http.js';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-function startMain(extraEnv: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--conditions=@policy-engine/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: PKG_DIR,
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `src/main.ts` directly, or (`command` given) e.g. `npm start` from the repository root. */
+function startMain(extraEnv: Record<string, string>, command?: { cmd: string; args: string[]; cwd: string }): Started {
+  const cmd = command ?? { cmd: process.execPath, args: ['--conditions=@policy-engine/source', '--import', 'tsx', 'src/main.ts'], cwd: PKG_DIR };
+  const child = spawn(cmd.cmd, cmd.args, {
+    cwd: cmd.cwd,
     env: { ...process.env, PORT: '0', WATCH_POLICIES: 'false', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a failed test can kill whatever the chain left behind.
+    detached: command !== undefined,
   });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
@@ -44,6 +55,33 @@ describe('src/main.ts as a process', () => {
     }
   }, 90_000);
 
+  it('`npm start` (root script chain): SIGTERM reaches the gate, which closes its port and exits 0 within seconds', async () => {
+    // npm runs scripts through `sh -c`, which neither forwards signals nor execs a `&&` list:
+    // both scripts `exec` their last command, so the chain is npm → npm → node and npm forwards.
+    const run = startMain({ ENGINE: 'wasm', INIT_CWD: REPO_ROOT }, { cmd: 'npm', args: ['start', '--silent'], cwd: REPO_ROOT });
+    try {
+      await waitFor(() => /listening on http:\/\/\S+/.test(run.output()), 90_000);
+      const url = /listening on (http:\/\/\S+)/.exec(run.output())?.[1] ?? '';
+      expect((await rawRequest(url, '/health')).status).toBe(200);
+      const signalled = Date.now();
+      run.child.kill('SIGTERM');
+      const code = await Promise.race([run.exited, new Promise<string>((r) => setTimeout(() => r('still running after 10 s'), 10_000))]);
+      expect(code).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(run.output()).toContain('gate-server: SIGTERM received, shutting down');
+      // Nothing listens any more: no orphaned gate process kept the port.
+      await expect(rawRequest(url, '/health')).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      if (run.child.pid !== undefined) {
+        try {
+          process.kill(-run.child.pid, 'SIGKILL'); // the group: an orphaned gate too
+        } catch {
+          // Nothing left in the group.
+        }
+      }
+    }
+  }, 120_000);
+
   it('also shuts down on SIGINT', async () => {
     const run = startMain({ ENGINE: 'wasm' });
     try {
@@ -59,12 +97,12 @@ describe('src/main.ts as a process', () => {
   it('refuses ENGINE=native with a clear startup error', async () => {
     const run = startMain({ ENGINE: 'native' });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('gate-server: cannot start [CONFIGURATION_ERROR]: ENGINE=native');
+    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: engine "native": the native Rego interpreter is not available yet');
   }, 60_000);
 
   it('refuses an unknown ENGINE', async () => {
     const run = startMain({ ENGINE: 'v8' });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('ENGINE must be one of native, wasm, opa');
+    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: ENGINE: unknown engine "v8": expected one of wasm, opa, native');
   }, 60_000);
 });

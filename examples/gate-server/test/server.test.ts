@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromEnv, startGateServer, type RunningGate } from '../src/index.js';
-import { postJson, rawRequest } from './http.js';
+import { postJson, rawHttp, rawRequest } from './http.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const DEV = 'dev:dev';
@@ -114,6 +114,41 @@ describe.each(['wasm', 'opa'])('gate-server on ENGINE=%s', (engineName) => {
     expect(res.json()).toMatchObject({ error: 'BadRequest' });
   });
 
+  it('refuses hostile input itself (400/413) before any policy is asked, identically on every engine', async () => {
+    const decisions = async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      return readFileSync(decisionLog, 'utf8').split('\n').filter((l) => l !== '').length;
+    };
+    const tasks = gate.store.tasks.length;
+    const before = await decisions();
+    const deep = await postJson(gate.url, '/tasks', `{"job":[{"type":"wait"}],"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, DEPLOYER);
+    expect(deep.status).toBe(400);
+    expect(deep.json()).toEqual({ error: 'BadRequest', message: 'request body nests arrays/objects deeper than 1000 levels (offset 1028)' });
+    const lone = await postJson(gate.url, '/tasks', '{"job":[{"type":"wait\\ud800"}]}', DEPLOYER);
+    expect(lone.status).toBe(400);
+    expect(lone.json()).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('lone UTF-16 surrogate') });
+    const utf8 = await rawRequest(gate.url, '/tasks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      auth: DEPLOYER,
+    });
+    expect(utf8.status).toBe(400);
+    const big = await postJson(gate.url, '/tasks', { job: [{ type: 'wait' }], pad: 'x'.repeat(11 * 1024 * 1024) }, DEPLOYER);
+    expect(big.status).toBe(413);
+    const basic = (creds: string) => `Basic ${Buffer.from(creds).toString('base64')}`;
+    const twoAuth = await rawHttp(gate.url, `GET /applications HTTP/1.1\r\nauthorization: ${basic(DEV)}\r\nauthorization: ${basic(ADMIN)}`);
+    expect(twoAuth.status).toBe(400);
+    expect(twoAuth.text).toContain('the authorization header is sent more than once');
+    expect(await decisions()).toBe(before);
+    expect(gate.store.tasks.length).toBe(tasks);
+    // __proto__ is kept as a plain key: recorded as sent, no prototype touched.
+    const proto = await postJson(gate.url, '/tasks', '{"job":[{"type":"wait"}],"__proto__":{"polluted":true}}', DEPLOYER);
+    expect(proto.status).toBe(200);
+    expect(Object.keys(gate.store.tasks.at(-1)?.body as object)).toEqual(['job', '__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('forces authentication on POST /webhooks/**', async () => {
     expect((await postJson(gate.url, '/webhooks/git/github', { ref: 'main' })).status).toBe(401);
     // Authorized, then no such route in the example.
@@ -216,7 +251,7 @@ describe('gate-server with its own local OPA (ENGINE=opa, no OPA_URL)', () => {
   });
 
   it('reports DOWN with 503 when the OPA process dies, then comes back UP by itself with the policies enforced', async () => {
-    const before = gate.localOpa!.pid;
+    const before = gate.localOpa!.pid!;
     process.kill(before, 'SIGKILL');
     await expect.poll(async () => (await rawRequest(gate.url, '/health')).status, { timeout: 5000, interval: 20 }).toBe(503);
     expect((await rawRequest(gate.url, '/health')).json()).toEqual({ status: 'DOWN' });

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '@policy-engine/evaluator';
+import { DEFAULT_ENGINE, EngineNotAvailableError } from '@policy-engine/engines';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DIR, DEFAULT_USERS_FILE, parseUsers, settingsFromEnv } from '../src/index.js';
 
@@ -40,8 +41,13 @@ describe('settingsFromEnv', () => {
     });
   });
 
+  it('rejects an unknown ENGINE with the engine factory\'s one error', () => {
+    expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow(EngineNotAvailableError);
+    expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow('ENGINE: unknown engine "v8": expected one of wasm, opa, native');
+    expect(settingsFromEnv({}).engine).toBe(DEFAULT_ENGINE);
+  });
+
   it.each([
-    [{ ENGINE: 'v8' }, 'ENGINE must be one of native, wasm, opa'],
     [{ REGO_VERSION: 'v2' }, 'REGO_VERSION must be one of v0, v1, auto'],
     [{ PORT: 'eighty' }, 'PORT must be a port number'],
     [{ PORT: '70000' }, 'PORT must be a port number'],

@@ -1,24 +1,22 @@
 /**
- * Builds the policy engine for a run: the embedded wasm engine (default) or a real OPA
- * server started for the run; `native` is not available yet.
+ * Builds the policy engine for a run through the one engine factory (`@policy-engine/engines`):
+ * the embedded wasm engine (the default), a real OPA server started for the run, or `native`
+ * (not available yet).
  */
 import { fileURLToPath } from 'node:url';
-import { UnsupportedFeature, createPolicyEngine, type Engine, type PolicyEngine } from '@policy-engine/evaluator';
-import { opaEngine } from '@policy-engine/engine-opa';
-import { wasmEngine } from '@policy-engine/engine-wasm';
-import { findOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { createPolicyEngine, type Engine, type PolicyEngine } from '@policy-engine/evaluator';
+import { DEFAULT_ENGINE, ENGINE_NAMES, createEngineByName, type EngineName } from '@policy-engine/engines';
+import { findOpa, startOpaServer } from '@policy-engine/opa';
 
-/** The engines `run-pipeline` knows. */
-export const ENGINE_NAMES = ['wasm', 'opa', 'native'] as const;
-/** One of {@link ENGINE_NAMES}. */
-export type EngineName = (typeof ENGINE_NAMES)[number];
+export { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName };
 
 /** The example policy set (`examples/policies`), the default `--policy`. */
 export const DEFAULT_POLICY_DIR: string = fileURLToPath(new URL('../../policies', import.meta.url));
 
 /** Options of {@link openPolicyEngine}. */
 export interface OpenPolicyEngineOptions {
-  readonly engine: EngineName;
+  /** Default {@link DEFAULT_ENGINE}. */
+  readonly engine?: EngineName;
   /** Directory of `.rego` modules and data files (read with `regoVersion: 'auto'`). */
   readonly policyDir: string;
   /** The `opa` binary (wasm: to compile policies; opa: to run the server). Default: `findOpa()`. */
@@ -37,35 +35,33 @@ export interface RunnerPolicyEngine {
 /**
  * Creates the policy engine. For `opa` a real OPA server (`--v0-compatible`, loopback, free
  * port) is started and stopped again by `close()`.
- * @throws UnsupportedFeature for `native`; PolicySourceError / PolicyCompileError for bad policies.
+ * @throws EngineNotAvailableError for `native`; PolicySourceError / PolicyCompileError for bad policies.
  */
 export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promise<RunnerPolicyEngine> {
   const wrap = options.wrapEngine ?? ((e: Engine) => e);
-  const policies = { kind: 'directory' as const, path: options.policyDir, regoVersion: 'auto' as const };
-  if (options.engine === 'native') {
-    throw new UnsupportedFeature('engine "native" is not available yet; use --engine wasm (embedded) or --engine opa');
-  }
-  if (options.engine === 'wasm') {
-    const policyEngine = await createPolicyEngine({ engine: wrap(wasmEngine({ opaPath: options.opaPath ?? findOpa() })), policies });
-    return { policyEngine, engineName: 'wasm', close: () => policyEngine.close() };
-  }
-  // Token-protected: no other local process can rewrite the policies of this run's OPA.
-  const server: OpaServer = await startOpaServer({ v0Compatible: true, protect: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) });
+  const made = await createEngineByName(options.engine ?? DEFAULT_ENGINE, {
+    wasm: () => ({ opaPath: options.opaPath ?? findOpa() }),
+    // Token-protected: no other local process can rewrite the policies of this run's OPA.
+    startOpa: () => startOpaServer({ v0Compatible: true, protect: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) }),
+  });
   try {
-    const policyEngine = await createPolicyEngine({ engine: wrap(opaEngine({ baseUrl: server.url, headers: server.headers })), policies });
+    const policyEngine = await createPolicyEngine({
+      engine: wrap(made.engine),
+      policies: { kind: 'directory', path: options.policyDir, regoVersion: 'auto' },
+    });
     return {
       policyEngine,
-      engineName: 'opa',
+      engineName: made.name,
       close: async () => {
         try {
           await policyEngine.close();
         } finally {
-          await server.stop();
+          await made.close();
         }
       },
     };
   } catch (err) {
-    await server.stop();
+    await made.close();
     throw err;
   }
 }

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export {
+  DEFAULT_ENGINE,
   DEFAULT_POLICY_DIR,
   ENGINE_NAMES,
   openPolicyEngine,

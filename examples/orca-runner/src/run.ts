@@ -3,14 +3,14 @@
  */
 import { createOrcaInterceptor, runPipeline, type PipelineConfig, type PipelineRunResult, type User } from '@policy-engine/orca-adapter';
 import type { Engine } from '@policy-engine/evaluator';
-import { DEFAULT_POLICY_DIR, openPolicyEngine, type EngineName } from './engines.js';
+import { DEFAULT_ENGINE, DEFAULT_POLICY_DIR, openPolicyEngine, type EngineName } from './engines.js';
 import { formatExecutionLog, type LogFormat } from './format.js';
 
 /** Options of {@link runPipelineExample}. */
 export interface RunPipelineExampleOptions {
   /** Default {@link DEFAULT_POLICY_DIR} (examples/policies). */
   readonly policyDir?: string;
-  /** Default `wasm` (embedded). */
+  /** Default `DEFAULT_ENGINE` of `@policy-engine/engines` (wasm, embedded). */
   readonly engine?: EngineName;
   /** The user starting the pipeline: a name, or a full user (default `anonymous`). */
   readonly user?: User | string;
@@ -33,11 +33,11 @@ export interface RunPipelineExampleResult {
 /**
  * Executes a pipeline configuration (as Spinnaker saves it) with the simulated executors
  * under every policy hook, and renders the execution log.
- * @throws InvalidPipelineConfig for a configuration that cannot run; UnsupportedFeature for
+ * @throws InvalidPipelineConfig for a configuration that cannot run; EngineNotAvailableError for
  *   `engine: 'native'`; PolicySourceError / PolicyCompileError for unreadable or broken policies.
  */
 export async function runPipelineExample(pipeline: unknown, options: RunPipelineExampleOptions = {}): Promise<RunPipelineExampleResult> {
-  const engine = options.engine ?? 'wasm';
+  const engine = options.engine ?? DEFAULT_ENGINE;
   const runner = await openPolicyEngine({
     engine,
     policyDir: options.policyDir ?? DEFAULT_POLICY_DIR,

@@ -4,7 +4,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UnsupportedFeature, type Engine } from '@policy-engine/evaluator';
+import type { Engine } from '@policy-engine/evaluator';
+import { EngineNotAvailableError } from '@policy-engine/engines';
 import { InvalidPipelineConfig } from '@policy-engine/orca-adapter';
 import { SAMPLE_PIPELINES_DIR, runPipelineExample, type EngineName } from '@policy-engine/orca-runner';
 
@@ -142,7 +143,7 @@ describe('runPipelineExample', () => {
   });
 
   it('engine native is not available yet', async () => {
-    await expect(runPipelineExample(sample('passes'), { engine: 'native' })).rejects.toBeInstanceOf(UnsupportedFeature);
+    await expect(runPipelineExample(sample('passes'), { engine: 'native' })).rejects.toBeInstanceOf(EngineNotAvailableError);
   });
 
   it('an invalid pipeline is a typed error', async () => {

@@ -37,6 +37,15 @@ export {
   type Verdict,
 } from './conventions.js';
 export { canonicalHash, canonicalJson } from './canonical-json.js';
+export {
+  CLIENT_FAULT_CODES,
+  DEFAULT_MAX_INPUT_DEPTH,
+  checkJsonValue,
+  hasLoneSurrogate,
+  isClientFault,
+  type JsonShapeOptions,
+  type JsonShapeProblem,
+} from './input-guard.js';
 export { jsonErrorOffset, lineColAt } from './json-location.js';
 export { countingEngine, type CountingEngine } from './counting-engine.js';
 export { mergedData } from './data-tree.js';

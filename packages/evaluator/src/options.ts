@@ -52,6 +52,11 @@ export interface EvaluationOptions {
   readonly onMissingPolicy?: 'allow' | 'deny';
   /** Validate the input against the package's codec: off (default), warn (log), reject (denied with INVALID_INPUT). */
   readonly validateInput?: 'off' | 'warn' | 'reject';
+  /**
+   * Inputs nested deeper than this many arrays/objects are refused with `INVALID_INPUT` before
+   * any engine sees them (always checked, like lone UTF-16 surrogates). Default 2000.
+   */
+  readonly maxInputDepth?: number;
   /** Packages using the allow/message convention. Default: `spinnaker.http.authz`, `spinnaker.ui.entitlements.isFeatureEnabled`. */
   readonly allowPackages?: readonly string[];
   /** Called once per decision (e.g. {@link decisionLogSink}). Exceptions are logged, never propagated. */

@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import { loadPolicySources, sourceList } from './load.js';
 import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineHealth, PolicyEngineOptions, ReloadResult } from './options.js';
+import { DEFAULT_MAX_INPUT_DEPTH, checkJsonValue } from './input-guard.js';
 import { packageIndex, type PackageIndex } from './package-index.js';
 import { checkInput } from './validate.js';
 import { watchDirectory, type DirectoryWatcher } from './watch.js';
@@ -78,7 +79,10 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const failOpen = settings.failOpen ?? false;
   const onMissingPolicy = settings.onMissingPolicy ?? 'allow';
   const validateMode = settings.validateInput ?? 'off';
-  const configProblem = checkSettings(timeoutMs, onMissingPolicy, validateMode, failOpen);
+  const maxInputDepth = settings.maxInputDepth ?? DEFAULT_MAX_INPUT_DEPTH;
+  const configProblem =
+    checkSettings(timeoutMs, onMissingPolicy, validateMode, failOpen) ??
+    (Number.isInteger(maxInputDepth) && maxInputDepth > 0 ? undefined : `maxInputDepth must be a positive integer, got ${JSON.stringify(maxInputDepth)}`);
   if (configProblem !== undefined) {
     await engine.close().catch(() => undefined); // handed over: do not leak it
     throw new ConfigurationError(configProblem);
@@ -245,6 +249,9 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       // No module of the package or of a parent ⇒ the no-policy rule decides without the engine;
       // inputs are validated only when a policy will see them.
       if (holder === undefined) return finish(missingPolicy(packageName), false);
+      // Too deep or not valid Unicode: the caller's fault on every engine, always checked.
+      const shape = checkJsonValue(input, { maxDepth: maxInputDepth });
+      if (shape !== undefined) return failure(new InvalidInput(packageName, [shape.message]));
       if (validateMode !== 'off') {
         const validation = checkInput(packageName, input);
         if (!validation.ok) {

@@ -1,8 +1,9 @@
-import type { Decision } from '@policy-engine/evaluator';
+import { checkJsonValue, isClientFault, type Decision } from '@policy-engine/evaluator';
 import { createRequestClassifier, type RequestClassifier } from './classify.js';
 import { resolveGateConfig, type GateAuthzConfig, type GateAuthzConfigInput } from './config.js';
 import { HTTP_AUTHZ_PACKAGE, type DecisionSource } from './engine.js';
-import { buildGateInput, type HttpAuthzInput } from './input.js';
+import { checkRequestHeaders } from './headers.js';
+import { BODY_METHODS, buildGateInput, type HttpAuthzInput } from './input.js';
 import type { GateUser } from './user.js';
 
 /** The parts of an HTTP request authorization looks at. */
@@ -12,6 +13,8 @@ export interface AuthzRequest {
   readonly url: string;
   /** The parsed JSON body (only used for POST/PUT/PATCH). */
   readonly body?: unknown;
+  /** The raw header list (`req.rawHeaders`); when given, a repeated `Authorization`/`Content-Type` ⇒ 400. */
+  readonly rawHeaders?: readonly string[];
 }
 
 /** JSON body of a refusal. */
@@ -60,11 +63,17 @@ export interface AuthorizeOptions {
 
 const UNAUTHENTICATED: AuthzErrorBody = { error: 'Unauthorized', message: 'authentication required' };
 
+function badRequest(message: string, path: readonly string[], status = 400, extra: Partial<AuthzDecision> = {}): AuthzDecision {
+  return { allowed: false, outcome: 'bad-request', status, body: { error: 'BadRequest', message }, path, ...extra };
+}
+
 /**
  * Authorizes one request, framework-neutrally: normalises the path, applies the allow
  * list and `forceAuthentication`, requires `user` for everything not exempt (401), asks
  * `spinnaker.http.authz` and maps the answer: allow ⇒ allowed; `allow` false ⇒ 403 with
- * the policy's `message`; engine failure ⇒ 503 unless `failOpen`. Never rejects.
+ * the policy's `message`; engine failure ⇒ 503 unless `failOpen`. A repeated `Authorization`
+ * header (when `rawHeaders` is given), a body nested deeper than `maxBodyDepth` or holding a
+ * lone surrogate, and an input the evaluator calls the client's fault ⇒ 400. Never rejects.
  */
 export async function authorizeRequest(
   request: AuthzRequest,
@@ -76,13 +85,18 @@ export async function authorizeRequest(
   const cls = classifier.classify(request.method, request.url);
   switch (cls.kind) {
     case 'invalid':
-      return { allowed: false, outcome: 'bad-request', status: cls.error.status, body: { error: cls.error.errorName, message: cls.error.message }, path: [] };
+      return badRequest(cls.error.message, [], cls.error.status);
     case 'exempt':
       return { allowed: true, outcome: 'exempt', status: 200, path: cls.path };
     default:
       break;
   }
+  const headerError = request.rawHeaders ? checkRequestHeaders(request.rawHeaders) : undefined;
+  if (headerError) return badRequest(headerError.message, cls.path);
   if (!user) return { allowed: false, outcome: 'unauthenticated', status: 401, body: UNAUTHENTICATED, path: cls.path };
+  // A body parsed by the caller gets the checks readJsonBody applies to the text.
+  const shape = BODY_METHODS.has(request.method.toUpperCase()) ? checkJsonValue(request.body, { maxDepth: config.maxBodyDepth, root: 'body' }) : undefined;
+  if (shape) return badRequest(`request ${shape.message}`, cls.path);
   const input = buildGateInput(user, request.method, cls.path, request.body);
   return decide(options.engine, input, config, options.signal);
 }
@@ -96,6 +110,8 @@ export async function decide(
 ): Promise<AuthzDecision> {
   const decision = await safeEvaluate(engine, HTTP_AUTHZ_PACKAGE, input, config, signal);
   const path = input.path;
+  // The input is the client's fault (too deep, not valid Unicode, …): a bad request, on every engine, even with failOpen.
+  if (decision.error && isClientFault(decision.error.code)) return badRequest(decision.error.message, path, 400, { input, decision });
   if (decision.error) {
     if (config.failOpen || decision.allowed) return { allowed: true, outcome: 'fail-open', status: 200, path, input, decision };
     return {

@@ -6,6 +6,7 @@ import { resolveGateConfig, type GateAuthzConfig, type GateAuthzConfigInput } fr
 import type { DecisionSource } from './engine.js';
 import { evaluateEntitlement, type EntitlementResponse } from './entitlements.js';
 import { GateRequestError } from './errors.js';
+import { checkRequestHeaders } from './headers.js';
 import type { IdentityRequest, IdentityResolver } from './identity.js';
 import { BODY_METHODS, buildGateInput } from './input.js';
 import type { GateUser } from './user.js';
@@ -107,6 +108,12 @@ export function createGateAuthorizer(options: GateAuthorizerOptions): GateAuthor
         sendJson(res, cls.error.status, errorBody(cls.error));
         return null;
       }
+      const headerError = checkRequestHeaders(req.rawHeaders);
+      if (headerError) {
+        event(cls.path, 'bad-request', headerError.status);
+        sendJson(res, headerError.status, errorBody(headerError));
+        return null;
+      }
       if (cls.kind === 'exempt') {
         event(cls.path, 'exempt', 200);
         return { path: cls.path, bodyRead: false, authz: { allowed: true, outcome: 'exempt', status: 200, path: cls.path } };
@@ -129,6 +136,7 @@ export function createGateAuthorizer(options: GateAuthorizerOptions): GateAuthor
           try {
             body = await readJsonBody(req, {
               limit: config.bodyLimitBytes,
+              maxDepth: config.maxBodyDepth,
               contentType: req.headers['content-type'],
               contentEncoding: req.headers['content-encoding'],
               contentLength: req.headers['content-length'],

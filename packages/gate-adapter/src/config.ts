@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '@policy-engine/evaluator';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { DEFAULT_MAX_BODY_DEPTH } from './body.js';
 
 /** A `forceAuthentication` entry: requests matching `path` (and `method`, if set) need an identity. */
 export interface ForceAuthenticationEntry {
@@ -24,6 +25,8 @@ export interface GateAuthzConfig {
   readonly forceAuthentication: readonly ForceAuthenticationEntry[];
   /** Largest accepted request body in bytes (default 10 MiB); larger ⇒ 413. Not an Armory key. */
   readonly bodyLimitBytes: number;
+  /** Deepest accepted nesting of arrays/objects in a request body (default 1000); deeper ⇒ 400. Not an Armory key. */
+  readonly maxBodyDepth: number;
   /** Route of the UI entitlements check (default `/policy-engine/isFeatureEnabled`). Not an Armory key. */
   readonly entitlementsPath: string;
   /** What to do when no policy defines `spinnaker.http.authz` (default `allow`, as plugin ≥ 0.1.6). */
@@ -52,6 +55,7 @@ export const DEFAULT_GATE_CONFIG: GateAuthzConfig = Object.freeze({
   allow: [],
   forceAuthentication: [],
   bodyLimitBytes: 10 * 1024 * 1024,
+  maxBodyDepth: DEFAULT_MAX_BODY_DEPTH,
   entitlementsPath: '/policy-engine/isFeatureEnabled',
   onMissingPolicy: 'allow',
   defaultDenyMessage: 'Access denied by policy',
@@ -62,6 +66,9 @@ export function resolveGateConfig(input: GateAuthzConfigInput = {}): GateAuthzCo
   const merged: GateAuthzConfig = { ...DEFAULT_GATE_CONFIG, ...stripUndefined(input) };
   if (!(merged.timeoutSeconds > 0)) throw new ConfigurationError(`timeoutSeconds must be a positive number, got ${merged.timeoutSeconds}`);
   if (!(merged.bodyLimitBytes > 0)) throw new ConfigurationError(`bodyLimitBytes must be a positive number, got ${merged.bodyLimitBytes}`);
+  if (!Number.isInteger(merged.maxBodyDepth) || merged.maxBodyDepth <= 0) {
+    throw new ConfigurationError(`maxBodyDepth must be a positive integer, got ${merged.maxBodyDepth}`);
+  }
   if (merged.onMissingPolicy !== 'allow' && merged.onMissingPolicy !== 'deny') {
     throw new ConfigurationError(`onMissingPolicy must be "allow" or "deny", got ${String(merged.onMissingPolicy)}`);
   }

@@ -1,3 +1,4 @@
+import { isClientFault } from '@policy-engine/evaluator';
 import { safeEvaluate } from './authorize.js';
 import type { GateAuthzConfig } from './config.js';
 import { UI_ENTITLEMENTS_PACKAGE, type DecisionSource } from './engine.js';
@@ -70,6 +71,7 @@ export async function evaluateEntitlement(
     throw e;
   }
   const decision = await safeEvaluate(engine, UI_ENTITLEMENTS_PACKAGE, input, config, signal);
+  if (decision.error && isClientFault(decision.error.code)) return { status: 400, body: { error: 'BadRequest', message: decision.error.message } };
   if (decision.error) {
     if (config.failOpen || decision.allowed) return { status: 200, body: { allow: true, message: null } };
     return { status: 503, body: { error: 'PolicyEngineUnavailable', message: `no decision from the policy engine (${decision.error.code})` } };

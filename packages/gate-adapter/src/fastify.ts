@@ -5,6 +5,7 @@ import { readJsonBody } from './body.js';
 import type { RequestClass } from './classify.js';
 import { setGateContext } from './context.js';
 import { GateRequestError } from './errors.js';
+import { checkRequestHeaders } from './headers.js';
 import type { GateUser } from './user.js';
 
 interface PendingState {
@@ -35,6 +36,7 @@ export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthoriz
   app.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (request: FastifyRequest, payload, done) => {
     readJsonBody(payload, {
       limit: config.bodyLimitBytes,
+      maxDepth: config.maxBodyDepth,
       contentType: request.headers['content-type'],
       contentEncoding: request.headers['content-encoding'],
       contentLength: request.headers['content-length'],
@@ -59,6 +61,11 @@ export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthoriz
     if (cls.kind === 'invalid') {
       authorizer.report({ method, url, path: [], outcome: 'bad-request', status: cls.error.status });
       return refuse(reply, cls.error.status, { error: cls.error.errorName, message: cls.error.message });
+    }
+    const headerError = checkRequestHeaders(request.raw.rawHeaders);
+    if (headerError) {
+      authorizer.report({ method, url, path: cls.path, outcome: 'bad-request', status: headerError.status });
+      return refuse(reply, headerError.status, { error: headerError.errorName, message: headerError.message });
     }
     if (cls.kind === 'exempt') {
       states.set(request.raw, { cls });

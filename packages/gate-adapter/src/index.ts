@@ -22,7 +22,14 @@ export {
   type GateAuthorizerOptions,
   type GateRequestContext,
 } from './authorizer.js';
-export { isJsonContentType, parseBodyText, readJsonBody, type ReadBodyOptions } from './body.js';
+export {
+  DEFAULT_MAX_BODY_DEPTH,
+  checkJsonText,
+  isJsonContentType,
+  parseBodyText,
+  readJsonBody,
+  type ReadBodyOptions,
+} from './body.js';
 export { createRequestClassifier, type RequestClass, type RequestClassifier } from './classify.js';
 export {
   DEFAULT_EXEMPT_PATHS,
@@ -46,6 +53,7 @@ export {
   type FeatureAnswer,
 } from './entitlements.js';
 export { GateRequestError } from './errors.js';
+export { SINGLE_VALUE_HEADERS, checkRequestHeaders } from './headers.js';
 export { expressGateMiddleware, type GateExpressMiddleware, type GateExpressRequest } from './express.js';
 export { registerGateAuthz } from './fastify.js';
 export {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startOpaServer } from '@policy-engine/opa';
+import { DEFAULT_ENGINE } from '@policy-engine/engines';
 import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
+import { packageName, unknownPackageWarning } from '../src/commands/eval.js';
 
 const BIN = fileURLToPath(new URL('../bin/policy-engine.mjs', import.meta.url));
 
@@ -62,7 +64,7 @@ const DECISION_KEYS = ['allowed', 'denies', 'durationMs', 'engine', 'message', '
 
 describe('policy-engine eval', () => {
   it('starts its own OPA, prints the Decision as one JSON line, exits 1 when denied, and stops OPA', async () => {
-    const r = await run(['eval', '--policy', policies, '--data', join(dir, 'data.json'), '--package', 'opa.pipelines', '--input', denyInput, '--format', 'json']);
+    const r = await run(['eval', '--engine', 'opa', '--policy', policies, '--data', join(dir, 'data.json'), '--package', 'opa.pipelines', '--input', denyInput, '--format', 'json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     expect(r.out.endsWith('\n')).toBe(true);
@@ -78,6 +80,13 @@ describe('policy-engine eval', () => {
       engine: 'opa',
     });
     expect(childOpaServers()).toEqual([]);
+  });
+
+  it('defaults to the engine factory\'s DEFAULT_ENGINE, as run-pipeline and the gate do', async () => {
+    expect(DEFAULT_ENGINE).toBe('wasm');
+    const r = await run(['eval', '--policy', join(policies, 'pipelines.rego'), '--package', 'opa.pipelines', '--input', allowInput, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ engine: DEFAULT_ENGINE, allowed: true, policyFound: true });
   });
 
   it('exits 0 when allowed on the wasm engine, pretty output by default', async () => {
@@ -124,7 +133,7 @@ describe('policy-engine eval', () => {
   it('engine errors: exit 2 with the error in the Decision, or allowed with --fail-open', async () => {
     const conflict = join(dir, 'conflict.rego');
     await writeFile(conflict, 'package conflict\n\nx := 1 if input.pipeline\n\nx := 2 if input.pipeline\n');
-    const args = ['eval', '--rego-version', 'v1', '--policy', conflict, '--package', 'conflict', '--input', allowInput, '--format', 'json'];
+    const args = ['eval', '--engine', 'opa', '--rego-version', 'v1', '--policy', conflict, '--package', 'conflict', '--input', allowInput, '--format', 'json'];
     const closed = await run(args);
     expect(closed.code).toBe(2);
     expect(JSON.parse(closed.out)).toMatchObject({ allowed: false, error: { code: 'EVALUATION_ERROR' } });
@@ -143,9 +152,33 @@ describe('policy-engine eval', () => {
     expect(r.out).toBe('');
   });
 
+  it('invalid package names are a usage error (exit 2) before anything runs', async () => {
+    for (const pkg of ['x"; drop', '', ' ', 'a..b', '.a', 'a.', '1abc', 'a-b', 'data.x y']) {
+      const r = await run(['eval', '--policy', policies, '--package', pkg, '--input', allowInput]);
+      expect(r.code, JSON.stringify(pkg)).toBe(2);
+      expect(r.err, JSON.stringify(pkg)).toContain(`option '--package <pkg>' argument '${pkg}' is invalid`);
+      expect(r.out).toBe('');
+    }
+    expect((await run(['eval', '--policy', policies, '--package', '', '--input', allowInput])).err).toContain('must not be empty');
+    expect(packageName('spinnaker.execution.stages.before.deployManifest')).toBe('spinnaker.execution.stages.before.deployManifest');
+  });
+
+  it('warns on stderr when the package matches no loaded module and no known decision point', async () => {
+    const typo = await run(['eval', '--policy', policies, '--package', 'opa.pipeline', '--input', allowInput]);
+    expect(typo.code).toBe(0); // the no-policy rule still decides
+    expect(typo.err).toBe(
+      'warning: package opa.pipeline matches no loaded module and no known decision point; the no-policy rule decided (loaded packages: opa.pipelines, spinnaker.http.authz)\n',
+    );
+    // A documented decision point without a policy, a loaded package and a parent of one: no warning.
+    for (const pkg of ['spinnaker.execution.stages.before.deployManifest', 'opa.pipelines', 'opa']) {
+      expect((await run(['eval', '--policy', policies, '--package', pkg, '--input', allowInput])).err, pkg).toBe('');
+    }
+    expect(unknownPackageWarning('opa.pipelines.x', ['opa.pipelines'])).toBeUndefined();
+  });
+
   it('usage errors exit 2', async () => {
     expect((await run(['eval', '--engine', 'native', '--policy', policies, '--package', 'x', '--input', allowInput])).err).toContain(
-      'engine native is not available yet',
+      'error: engine "native": the native Rego interpreter is not available yet',
     );
     expect((await run(['eval', '--engine', 'native', '--policy', policies, '--package', 'x', '--input', allowInput])).code).toBe(2);
     expect((await run(['eval', '--policy', policies, '--package', 'x', '--input', allowInput, '--format', 'yaml'])).code).toBe(2);

@@ -134,7 +134,7 @@ describe('policy-engine run-pipeline as a process', () => {
   it('exit 2: --engine native is not available yet', async () => {
     const r = await cli(['run-pipeline', sample('passes'), '--engine', 'native']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error: engine "native" is not available yet');
+    expect(r.stderr).toContain('error: engine "native": the native Rego interpreter is not available yet');
     expect(r.stdout).toBe('');
   });
 

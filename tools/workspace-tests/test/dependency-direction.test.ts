@@ -41,8 +41,14 @@ function layer(name: string): number {
   if (folder === 'evaluator') return 3;
   if (folder.startsWith('engine-')) return 4;
   if (folder.endsWith('-adapter')) return 4;
+  // The engine factory sits in the engines/adapters layer; it alone may import the engines beside it.
+  if (folder === 'engines') return 4;
   throw new Error(`no layer assigned to ${entry.dir}: add it to this test and to ARCHITECTURE.md`);
 }
+
+/** The one engine factory (`createEngineByName`): tools and examples pick engines through it. */
+const ENGINE_FACTORY = '@policy-engine/engines';
+const isEnginePackage = (name: string) => name.startsWith('@policy-engine/engine-');
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -67,6 +73,7 @@ describe('the dependency direction inputs ← evaluator ← engines/adapters ←
     for (const [name, { pkg }] of manifests) {
       for (const dep of Object.keys(pkg.dependencies ?? {})) {
         if (!manifests.has(dep)) continue;
+        if (name === ENGINE_FACTORY && isEnginePackage(dep)) continue;
         if (layer(dep) >= layer(name) && layer(name) !== 6) wrong.push(`${name} → ${dep}`);
       }
       for (const dep of Object.keys(pkg.devDependencies ?? {})) {
@@ -74,6 +81,27 @@ describe('the dependency direction inputs ← evaluator ← engines/adapters ←
         if (!manifests.has(dep) || layer(name) === 6) continue;
         const allowed = dep === '@policy-engine/opa' || layer(dep) < layer(name) || dep.startsWith('@policy-engine/engine-');
         if (!allowed) wrong.push(`${name} →(dev) ${dep}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('the engine factory imports the evaluator and engine-* only, and no package below tools/examples imports it', () => {
+    const factory = manifests.get(ENGINE_FACTORY);
+    expect(factory, 'packages/engines exists').toBeDefined();
+    const ours = (deps: Record<string, string> | undefined) => Object.keys(deps ?? {}).filter((d) => manifests.has(d));
+    const wrong = ours(factory?.pkg.dependencies).filter((d) => d !== '@policy-engine/evaluator' && !isEnginePackage(d));
+    for (const [name, { pkg }] of manifests) {
+      if (name !== ENGINE_FACTORY && layer(name) !== 6 && ours(pkg.dependencies).includes(ENGINE_FACTORY)) wrong.push(`${name} → ${ENGINE_FACTORY}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('tools and examples that choose an engine by name use the factory, not the engine packages', () => {
+    const wrong: string[] = [];
+    for (const dir of ['tools/cli', 'examples/gate-server', 'examples/orca-runner']) {
+      for (const file of sourceFiles(join(repoRoot, dir, 'src'))) {
+        for (const spec of importsOf(file)) if (isEnginePackage(spec)) wrong.push(`${relative(repoRoot, file)} imports ${spec}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -55,6 +55,12 @@ violations contains "the body asked to be denied" if {
 	input.body.deny == true
 }
 
+# `__proto__` is a plain key of the body: the policy sees it like any other key.
+violations contains "the body's __proto__ key asked to be denied" if {
+	input.method == "POST"
+	input.body.__proto__.deny == true
+}
+
 message := concat("; ", sort(violations)) if count(violations) > 0
 
 message := sprintf("%s /%s is not permitted", [input.method, concat("/", input.path)]) if {

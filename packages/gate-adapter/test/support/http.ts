@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 /** A response as the tests look at it. */
 export interface RawResponse {
@@ -52,5 +53,30 @@ export function postJson(baseUrl: string, rawPath: string, body: unknown, auth?:
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...(auth ? { auth } : {}),
+  });
+}
+
+/**
+ * Sends `head` (request line and headers, CRLF-separated, without the final blank line) and
+ * `body` over a plain TCP connection, exactly as written: repeated headers, chunked bodies
+ * and other things node:http's client would normalise. Resolves with the status and body text.
+ */
+export function rawHttp(baseUrl: string, head: string, body: string | Buffer = ''): Promise<{ status: number; text: string }> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    // `connection: close`: the server closes the connection after its answer.
+    const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
+      socket.write(`${head}\r\nhost: ${url.host}\r\nconnection: close\r\n\r\n`);
+      // Not end(): a half-closed connection may be dropped before a slow answer is written.
+      socket.write(body);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, text: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
   });
 }

@@ -4,20 +4,19 @@ import {
   createPolicyEngine,
   PolicyEngineError,
   type Decision,
-  type Engine,
   type PolicySource,
   type RegoVersionSetting,
 } from '@policy-engine/evaluator';
-import { opaEngine } from '@policy-engine/engine-opa';
-import { wasmEngine } from '@policy-engine/engine-wasm';
-import { findOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { DEFAULT_ENGINE, ENGINE_NAMES, EngineNotAvailableError, createEngineByName, type EngineName, type NamedEngine } from '@policy-engine/engines';
+import { inputCodecFor } from '@policy-engine/inputs';
+import { findOpa, startOpaServer } from '@policy-engine/opa';
 import { CliError, ExitCode } from '../exit.js';
 import { readJson, unwrapInput } from '../io.js';
 import { setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine eval`. */
 interface EvalOptions {
-  readonly engine: 'opa' | 'wasm' | 'native';
+  readonly engine: EngineName;
   readonly opaUrl?: string[];
   readonly policy?: string[];
   readonly data?: string[];
@@ -27,6 +26,28 @@ interface EvalOptions {
   readonly format: 'json' | 'pretty';
   readonly failOpen?: boolean;
   readonly timeoutMs?: number;
+}
+
+const PACKAGE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** `--package`: a Rego package path, dot-separated identifiers (`opa.pipelines`); anything else is a usage error. */
+export function packageName(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty (a package such as opa.pipelines)');
+  if (!PACKAGE_NAME.test(value)) {
+    throw new InvalidArgumentError('must be a Rego package path: dot-separated identifiers of letters, digits and _ (e.g. spinnaker.http.authz)');
+  }
+  return value;
+}
+
+/**
+ * Why `pkg` is probably a typo, or undefined: no loaded module declares it, a parent of it
+ * (ref-head rules) or a sub-package of it, and it is no decision point of `@policy-engine/inputs`.
+ */
+export function unknownPackageWarning(pkg: string, loaded: readonly string[]): string | undefined {
+  const matches = loaded.some((p) => p === pkg || pkg.startsWith(`${p}.`) || p.startsWith(`${pkg}.`));
+  if (matches || inputCodecFor(pkg) !== undefined) return undefined;
+  const list = loaded.length > 0 ? loaded.join(', ') : '(none)';
+  return `package ${pkg} matches no loaded module and no known decision point; the no-policy rule decided (loaded packages: ${list})`;
 }
 
 function positiveInt(value: string): number {
@@ -68,41 +89,41 @@ export function formatPretty(d: Decision): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function makeEngine(opts: EvalOptions, timeoutMs: number | undefined): Promise<{ engine: Engine; server?: OpaServer }> {
-  switch (opts.engine) {
-    case 'native':
-      throw new CliError('engine native is not available yet (use --engine opa or --engine wasm)');
-    case 'wasm':
-      if (opts.opaUrl) throw new CliError('--opa-url only applies to --engine opa');
-      return { engine: wasmEngine({ opaPath: findOpa(), ...(timeoutMs ? { timeoutMs } : {}) }) };
-    case 'opa': {
-      if (opts.opaUrl && opts.opaUrl.length > 0) {
-        return {
-          engine: opaEngine({ urls: opts.opaUrl, ...(timeoutMs ? { timeoutMs } : {}) }),
-        };
-      }
+/** The engine for `opts`, from the one engine factory; `--opa-url` given without `--engine` means opa. */
+async function makeEngine(opts: EvalOptions, timeoutMs: number | undefined): Promise<NamedEngine> {
+  const urls = opts.opaUrl ?? [];
+  if (urls.length > 0 && opts.engine !== 'opa') throw new CliError(`--opa-url only applies to --engine opa (not ${opts.engine})`);
+  const timeout = timeoutMs ? { timeoutMs } : {};
+  try {
+    return await createEngineByName(opts.engine, {
+      wasm: () => ({ opaPath: findOpa(), ...timeout }),
+      opa: { ...(urls.length > 0 ? { urls } : {}), ...timeout },
       // Token-protected: no other local process can rewrite the policies of this run's OPA.
-      const server = await startOpaServer({ v0Compatible: true, protect: true });
-      return { engine: opaEngine({ baseUrl: server.url, headers: server.headers, ...(timeoutMs ? { timeoutMs } : {}) }), server };
-    }
+      startOpa: () => startOpaServer({ v0Compatible: true, protect: true }),
+    });
+  } catch (err) {
+    if (err instanceof EngineNotAvailableError) throw new CliError(err.message);
+    throw err;
   }
 }
 
 /** Runs one evaluation; returns the Decision. Starts and stops its own OPA when no `--opa-url` is given. */
-async function evaluate(opts: EvalOptions): Promise<Decision> {
+async function evaluate(opts: EvalOptions): Promise<{ decision: Decision; warning?: string }> {
   const policies = opts.policy ?? [];
   if (policies.length === 0) throw new CliError('--policy is required (a .rego file, a directory or a bundle)');
   const input = unwrapInput(readJson(opts.input));
   const sources = policySources(policies, opts.data ?? [], opts.regoVersion);
-  const { engine, server } = await makeEngine(opts, opts.timeoutMs);
+  const made = await makeEngine(opts, opts.timeoutMs);
   try {
     const pe = await createPolicyEngine({
-      engine,
+      engine: made.engine,
       policies: sources,
       options: { failOpen: opts.failOpen ?? false, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) },
     });
     try {
-      return await pe.evaluate(opts.package, input);
+      const decision = await pe.evaluate(opts.package, input);
+      const warning = unknownPackageWarning(opts.package, pe.packages());
+      return warning === undefined ? { decision } : { decision, warning };
     } finally {
       await pe.close();
     }
@@ -110,8 +131,7 @@ async function evaluate(opts: EvalOptions): Promise<Decision> {
     if (err instanceof PolicyEngineError) throw new CliError(`${err.code}: ${err.message}`);
     throw err;
   } finally {
-    await engine.close().catch(() => undefined);
-    await server?.stop();
+    await made.close();
   }
 }
 
@@ -120,22 +140,25 @@ export const registerEval: RegisterCommand = (program) => {
   program
     .command('eval')
     .description('Evaluate a policy package for one input document on the opa or wasm engine and print the Decision. Exit 0 allowed, 1 denied, 2 error.')
-    .addOption(new Option('--engine <engine>', 'evaluation engine').choices(['opa', 'wasm', 'native']).default('opa'))
-    .option('--opa-url <url...>', 'OPA server(s) to use instead of starting one (with /v1 or /v1/data or neither; several = failover)')
+    .addOption(new Option('--engine <engine>', 'evaluation engine (the same default as run-pipeline and the gate)').choices(ENGINE_NAMES).default(DEFAULT_ENGINE))
+    .option('--opa-url <url...>', 'OPA server(s) to use instead of starting one (with /v1 or /v1/data or neither; several = failover); implies --engine opa')
     .option('--policy <path...>', 'policy files or directories (.rego, data .json/.yaml, bundle .tar.gz); repeatable')
     .option('--data <file...>', 'data files merged at the root of data; repeatable')
     .addOption(new Option('--rego-version <version>', 'Rego syntax of the policies').choices(['v0', 'v1', 'auto']).default('auto'))
-    .requiredOption('--package <pkg>', 'policy package, e.g. opa.pipelines')
+    .requiredOption('--package <pkg>', 'policy package, e.g. opa.pipelines', packageName)
     .requiredOption('--input <file>', 'input document (JSON, optionally {"input": …}); - reads stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'pretty']).default('pretty'))
     .option('--fail-open', 'engine errors allow instead of deny (Armory: armory.policyEngine.failOpen)')
     .option('--timeout-ms <ms>', 'evaluation timeout in milliseconds (default 10000)', positiveInt)
-    .action(async (opts: EvalOptions, cmd: Command) => {
-      const decision = await evaluate(opts);
+    .action(async (given: EvalOptions, cmd: Command) => {
+      // `--opa-url` alone means "evaluate on that OPA".
+      const opts: EvalOptions = given.opaUrl && given.opaUrl.length > 0 && cmd.getOptionValueSource('engine') === 'default' ? { ...given, engine: 'opa' } : given;
+      const { decision, warning } = await evaluate(opts);
       const out = cmd.configureOutput();
       const write = out.writeOut ?? ((s: string) => process.stdout.write(s));
       const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
       write(opts.format === 'json' ? `${JSON.stringify(decision)}\n` : formatPretty(decision));
+      if (warning !== undefined) writeErr(`warning: ${warning}\n`);
       if (decision.error && decision.allowed) writeErr(`warning: engine error, allowed because of --fail-open: ${decision.error.message}\n`);
       setExit(cmd, decision.error && !decision.allowed ? ExitCode.Error : decision.allowed ? ExitCode.Ok : ExitCode.Failed);
     });
