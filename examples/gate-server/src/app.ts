@@ -9,6 +9,11 @@ export interface GateAppOptions {
   /** Save-time validation of `POST /pipelines` (front50-adapter). */
   readonly validator: Front50Validator;
   readonly store: GateStore;
+  /**
+   * What `GET /health` reports (the policy engine's `health()`): `UP` answers 200, `DOWN` 503,
+   * so an orchestrator sees an engine that cannot decide. Without it the app is always `UP`.
+   */
+  readonly health?: () => Promise<{ readonly status: 'UP' | 'DOWN' }>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -28,7 +33,7 @@ function currentUser(req: Request): string {
  * only runs for requests `spinnaker.http.authz` allowed (or exempt paths).
  */
 export function createGateApp(options: GateAppOptions): express.Express {
-  const { authorizer, validator, store } = options;
+  const { authorizer, validator, store, health } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('strict routing', false);
@@ -39,8 +44,9 @@ export function createGateApp(options: GateAppOptions): express.Express {
   app.use(expressGateMiddleware(authorizer));
   app.use(express.json({ limit: authorizer.config.bodyLimitBytes }));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'UP' });
+  app.get('/health', async (_req, res) => {
+    const status = health ? (await health().catch(() => ({ status: 'DOWN' as const }))).status : 'UP';
+    res.status(status === 'UP' ? 200 : 503).json({ status });
   });
 
   // Exempt like in Gate: tells the UI who is logged in (the identity is still checked).

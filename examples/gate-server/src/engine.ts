@@ -1,5 +1,5 @@
 import { createPolicyEngine, decisionLogSink, type PolicyEngine } from '@policy-engine/evaluator';
-import { createEngineByName } from '@policy-engine/engines';
+import { createEngineByName, type LocalOpa } from '@policy-engine/engines';
 import type { GateAuthzConfig } from '@policy-engine/gate-adapter';
 import { findOpa, startOpaServer } from '@policy-engine/opa';
 import type { GateServerSettings } from './settings.js';
@@ -9,6 +9,8 @@ export interface StartedEngine {
   readonly policyEngine: PolicyEngine;
   /** Human-readable engine description for the startup line (`wasm`, `opa http://…`). */
   readonly description: string;
+  /** The OPA started for `ENGINE=opa` without `OPA_URL` (its `pid` follows restarts). */
+  readonly localOpa?: LocalOpa;
   /** Stops the policy engine, the decision log and a locally started OPA. */
   close(): Promise<void>;
 }
@@ -16,7 +18,8 @@ export interface StartedEngine {
 /**
  * Creates the policy engine the server evaluates with, loading `settings.policyDir`. The
  * engine comes from the one factory (`@policy-engine/engines`): `ENGINE=opa` without an
- * address starts a local OPA (v0-compatible, so Armory-era v0 modules load); `native` is
+ * address starts a local OPA (v0-compatible, so Armory-era v0 modules load; token-protected and
+ * restarted when it dies); `native` is
  * refused with `EngineNotAvailableError` until it exists.
  */
 export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig): Promise<StartedEngine> {
@@ -29,8 +32,18 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
       ...(settings.wasmWorkers !== undefined ? { workers: settings.wasmWorkers } : {}),
       ...(settings.wasmMaxQueue !== undefined ? { maxQueue: settings.wasmMaxQueue } : {}),
     }),
-    opa: { ...(url ? { baseUrl: url } : {}), timeoutMs },
-    startOpa: () => startOpaServer({ v0Compatible: true, ...(settings.opaPath ? { opaBin: settings.opaPath } : {}) }),
+    // Every 5 s the engine checks that the OPA still holds the pushed policies and pushes them again
+    // if not; a local OPA that went down is probed every 0.5 s.
+    opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), timeoutMs, integrityCheckIntervalMs: 5000 },
+    // No OPA given: a local one, protected by a per-process token so that no other local process
+    // can rewrite its policies, and restarted with backoff when it dies (the engine pushes the set again).
+    startOpa: () =>
+      startOpaServer({
+        v0Compatible: true,
+        protect: true,
+        restart: { initialDelayMs: 500, maxDelayMs: 10_000, onEvent: (message) => console.error(`gate-server: ${message}`) },
+        ...(settings.opaPath ? { opaBin: settings.opaPath } : {}),
+      }),
   });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;
   let policyEngine: PolicyEngine;
@@ -52,6 +65,7 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   return {
     policyEngine,
     description: made.description,
+    ...(made.localOpa ? { localOpa: made.localOpa } : {}),
     async close() {
       await policyEngine.close();
       await sink?.close();

@@ -27,6 +27,8 @@ export interface RunningGate {
   readonly packages: readonly string[];
   readonly config: GateAuthzConfig;
   readonly store: GateStore;
+  /** With `ENGINE=opa` and no `OPA_URL`: the local OPA the gate started and supervises. */
+  readonly localOpa?: { readonly url: string; readonly pid?: number };
   /** The one startup line: URL, engine, policy dir, packages. */
   readonly startupLine: string;
   /** Stops accepting connections, finishes running requests (up to `graceMs`), closes the engine. Idempotent. */
@@ -64,7 +66,19 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
     });
     const validator = createFront50Validator({ policyEngine: engine.policyEngine });
     const store = createStore();
-    server = createServer(createGateApp({ authorizer, validator, store }));
+    // /health reports the engine; each change of state is logged once (polls are frequent).
+    let lastStatus: 'UP' | 'DOWN' = 'UP';
+    const health = async (): Promise<{ readonly status: 'UP' | 'DOWN' }> => {
+      const h = await engine.policyEngine.health();
+      if (h.status !== lastStatus) {
+        lastStatus = h.status;
+        const line = `gate-server: health ${h.status} (engine ${h.engine}${h.detail ? `: ${h.detail}` : ''})`;
+        if (h.status === 'UP') console.log(line);
+        else console.error(line);
+      }
+      return h;
+    };
+    server = createServer(createGateApp({ authorizer, validator, store, health }));
     const address = await listen(server, settings.port, settings.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
@@ -80,6 +94,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       packages,
       config,
       store,
+      ...(engine.localOpa ? { localOpa: engine.localOpa } : {}),
       startupLine,
       close(graceMs = 5000) {
         closing ??= (async () => {

@@ -222,10 +222,46 @@ describe('gate-server when OPA goes down (ENGINE=opa, OPA_URL)', () => {
     const res = await postJson(closed.url, '/tasks', deployTask, DEPLOYER);
     expect(res.status).toBe(503);
     expect(res.json()).toMatchObject({ error: 'PolicyEngineUnavailable' });
-    expect((await rawRequest(closed.url, '/health')).status).toBe(200);
+    // The health endpoint tells the truth: the engine cannot decide.
+    const health = await rawRequest(closed.url, '/health');
+    expect(health.status).toBe(503);
+    expect(health.json()).toEqual({ status: 'DOWN' });
+    expect((await rawRequest(open.url, '/health')).status).toBe(503);
     const served = await postJson(open.url, '/tasks', deployTask, DEV);
     expect(served.status).toBe(200);
     expect(served.json()).toMatchObject({ status: 'RECORDED' });
+  });
+});
+
+describe('gate-server with its own local OPA (ENGINE=opa, no OPA_URL)', () => {
+  let gate: RunningGate;
+  beforeAll(async () => {
+    gate = await startGateServer(settingsFromEnv(env({ ENGINE: 'opa' })));
+  });
+  afterAll(async () => {
+    await gate?.close();
+  });
+
+  it('protects the OPA: another local process gets 401 and cannot delete the policies', async () => {
+    const opaUrl = gate.localOpa!.url;
+    const list = await fetch(`${opaUrl}/v1/policies`);
+    expect(list.status).toBe(401);
+    expect((await fetch(`${opaUrl}/v1/policies/policy-engine-x`, { method: 'DELETE' })).status).toBe(401);
+    expect((await postJson(gate.url, '/tasks', deployTask, DEV)).status).toBe(403);
+  });
+
+  it('reports DOWN with 503 when the OPA process dies, then comes back UP by itself with the policies enforced', async () => {
+    const before = gate.localOpa!.pid!;
+    process.kill(before, 'SIGKILL');
+    await expect.poll(async () => (await rawRequest(gate.url, '/health')).status, { timeout: 5000, interval: 20 }).toBe(503);
+    expect((await rawRequest(gate.url, '/health')).json()).toEqual({ status: 'DOWN' });
+    expect((await postJson(gate.url, '/tasks', deployTask, DEPLOYER)).status).toBe(503);
+    await expect.poll(async () => (await rawRequest(gate.url, '/health')).status, { timeout: 20_000, interval: 100 }).toBe(200);
+    expect((await rawRequest(gate.url, '/health')).json()).toEqual({ status: 'UP' });
+    expect(gate.localOpa!.pid).not.toBe(before);
+    const denied = await postJson(gate.url, '/tasks', deployTask, DEV);
+    expect(denied.status).toBe(403);
+    expect((await postJson(gate.url, '/tasks', deployTask, DEPLOYER)).status).toBe(200);
   });
 });
 

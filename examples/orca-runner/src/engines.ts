@@ -41,7 +41,8 @@ export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promis
   const wrap = options.wrapEngine ?? ((e: Engine) => e);
   const made = await createEngineByName(options.engine ?? DEFAULT_ENGINE, {
     wasm: () => ({ opaPath: options.opaPath ?? findOpa() }),
-    startOpa: () => startOpaServer({ v0Compatible: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) }),
+    // Token-protected: no other local process can rewrite the policies of this run's OPA.
+    startOpa: () => startOpaServer({ v0Compatible: true, protect: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) }),
   });
   try {
     const policyEngine = await createPolicyEngine({

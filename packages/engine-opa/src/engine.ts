@@ -6,7 +6,9 @@ import {
   PolicyCompileError,
   type Engine,
   type EngineEvaluateOptions,
+  type EngineReadiness,
   type EngineResult,
+  type Logger,
   type PolicySet,
 } from '@policy-engine/evaluator';
 import { rejectUnauthorized } from './auth.js';
@@ -14,7 +16,7 @@ import { desiredState, type DesiredState } from './desired.js';
 import { ConnectionFailed, request } from './http.js';
 import { ReadWriteLock } from './lock.js';
 import { opaProblems, rewriteIds } from './opa-errors.js';
-import { syncServer, type PushedState } from './sync.js';
+import { listOwnedModules, syncServer, type PushedState } from './sync.js';
 import { normaliseBaseUrl, packagePath } from './urls.js';
 
 /** Options of {@link opaEngine}. */
@@ -37,6 +39,15 @@ export interface OpaEngineOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** A server marked down is probed with `GET /health` again after this many ms (default 2 000). */
   readonly healthCheckIntervalMs?: number;
+  /**
+   * Managed mode: every this many ms (default 0 = never; e.g. 5 000) each server is checked in the
+   * background — down ones probed, and the policy ids and texts it reports (`GET /v1/policies`)
+   * compared with what was pushed — and the set is pushed again where they differ. Off by default:
+   * engines with different sets sharing one OPA would keep replacing each other's modules.
+   */
+  readonly integrityCheckIntervalMs?: number;
+  /** Where re-pushes and integrity problems are logged (default: console.warn / console.error). */
+  readonly logger?: Logger;
 }
 
 /** Health of one configured OPA server, as last seen. */
@@ -51,6 +62,11 @@ export interface OpaServerHealth {
 export interface OpaEngine extends Engine {
   /** Probes every server with `GET /health` now and returns their state. */
   health(): Promise<readonly OpaServerHealth[]>;
+  /**
+   * Whether a decision can be made now: some server answers and (managed mode) holds exactly the
+   * pushed policies. On the way it pushes the set again to servers that came back or lost it.
+   */
+  readiness(): Promise<EngineReadiness>;
 }
 
 interface Server {
@@ -89,6 +105,12 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
   const lock = new ReadWriteLock();
   let current: DesiredState | undefined;
   let closed = false;
+  const logger: Logger = options.logger ?? {
+    warn: (m) => console.warn(`[engine-opa] ${m}`),
+    error: (m) => console.error(`[engine-opa] ${m}`),
+  };
+  const integrityInterval = options.integrityCheckIntervalMs ?? 0;
+  if (!(integrityInterval >= 0)) throw new ConfigurationError('opaEngine integrityCheckIntervalMs must be 0 or positive');
 
   const markDown = (s: Server, err: unknown): void => {
     s.up = false;
@@ -135,6 +157,79 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     }
   }
 
+  /**
+   * Compares the policies a server reports with the set pushed to it; a description of the
+   * difference, or undefined when it holds exactly that set. An OPA restarted empty on the same
+   * port, or modules deleted or replaced by someone else, show up here.
+   */
+  const verify = async (s: Server, set: DesiredState): Promise<string | undefined> => {
+    const held = await listOwnedModules({ baseUrl: s.url, headers, timeoutMs: Math.min(timeoutMs, 5000) });
+    const missing = [...set.modules.keys()].filter((id) => !held.has(id));
+    const changed = [...set.modules].filter(([id, src]) => held.has(id) && held.get(id) !== src).map(([id]) => id);
+    const extra = [...held.keys()].filter((id) => !set.modules.has(id));
+    if (missing.length + changed.length + extra.length === 0) return undefined;
+    const name = (id: string): string => set.files.get(id) ?? id;
+    const parts = [
+      missing.length > 0 ? `missing ${missing.map(name).join(', ')}` : '',
+      changed.length > 0 ? `changed ${changed.map(name).join(', ')}` : '',
+      extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
+    ].filter((p) => p !== '');
+    return `OPA ${s.url} does not hold the policies pushed to it (revision ${set.revision.slice(0, 12)}): ${parts.join('; ')}`;
+  };
+
+  /** Pushes the current set to `s` again (shared by concurrent callers). */
+  const resync = async (s: Server): Promise<void> => {
+    const set = current;
+    if (!set || closed) return;
+    s.syncing ??= sync(s, set, undefined)
+      .then(() => logger.warn(`pushed policy set ${set.revision.slice(0, 12)} to OPA ${s.url} again`))
+      .finally(() => (s.syncing = undefined));
+    await s.syncing;
+  };
+
+  /** Whether `s` can decide now; pushes the set again when it came back or lost it. Never throws. */
+  const checkServer = async (s: Server): Promise<boolean> => {
+    if (!s.up && Date.now() - s.checkedAt < Math.min(interval, 500)) return false;
+    if (!(await probe(s))) return false;
+    if (!manage || !current) return true;
+    try {
+      if (s.revision === current.revision) {
+        const problem = await verify(s, current);
+        if (problem === undefined) return true;
+        logger.error(`${problem}; pushing the set again`);
+        s.revision = undefined;
+      }
+      await resync(s);
+      return s.revision === current?.revision;
+    } catch (err) {
+      if (err instanceof ConnectionFailed) markDown(s, err);
+      else s.lastError = err instanceof Error ? err.message : String(err);
+      return false;
+    }
+  };
+
+  const readiness = async (): Promise<EngineReadiness> => {
+    if (closed) return { ready: false, detail: 'the OPA engine is closed' };
+    const ready = await lock.read(() => Promise.all(servers.map(checkServer)));
+    const up = servers.filter((_, i) => ready[i]).map((s) => s.url);
+    if (up.length > 0) return { ready: true, detail: `OPA ${up.join(', ')} ${manage ? 'holds the policy set' : 'answers'}` };
+    return { ready: false, detail: `no OPA server can decide: ${servers.map((s) => `${s.url} (${s.lastError ?? 'not synced'})`).join('; ')}` };
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let checking = false;
+  const startIntegrityChecks = (): void => {
+    if (timer || !manage || integrityInterval === 0 || closed) return;
+    timer = setInterval(() => {
+      if (checking || closed) return;
+      checking = true;
+      void readiness()
+        .catch(() => undefined)
+        .finally(() => (checking = false));
+    }, integrityInterval);
+    timer.unref();
+  };
+
   const ensureOpen = (): void => {
     if (closed) throw new EngineUnavailable('the OPA engine is closed');
   };
@@ -180,6 +275,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
         if (done.length === 0) throw new EngineUnavailable(`no OPA server reachable to load policies: ${failures.join('; ')}`);
         current = next;
       });
+      startIntegrityChecks();
     },
 
     async evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
@@ -220,12 +316,34 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
             throw err;
           }
           rejectUnauthorized(res, `POST ${s.url}/v1/data/${packagePath(packageName)}`);
-          return toResult(res.status, res.body, current);
+          const result = toResult(res.status, res.body, current);
+          if (!result.defined && manage && current && covers(current, packageName)) {
+            // Undefined for a package of the pushed set: did the server lose (some of) it?
+            const set = current;
+            let problem: string | undefined;
+            try {
+              problem = await verify(s, set);
+            } catch (err) {
+              if (!(err instanceof ConnectionFailed)) throw err;
+              markDown(s, err);
+              tried.push(err.message);
+              continue;
+            }
+            if (problem !== undefined) {
+              logger.error(`${problem}; pushing the set again`);
+              s.revision = undefined; // the next evaluation re-syncs first, and so does the background push
+              void lock.read(() => resync(s)).catch((err: unknown) => logger.error(`pushing the set to OPA ${s.url} again failed: ${err instanceof Error ? err.message : String(err)}`));
+              throw new EngineUnavailable(`${problem}: data.${packageName} cannot be decided until the set is pushed again`);
+            }
+          }
+          return result;
         }
         const down = servers.filter((s) => !s.up).map((s) => `${s.url} (${s.lastError ?? 'down'})`);
         throw new EngineUnavailable(`no OPA server reachable: ${(tried.length > 0 ? tried : down).join('; ')}`);
       });
     },
+
+    readiness,
 
     async health(): Promise<readonly OpaServerHealth[]> {
       await Promise.all(servers.map(probe));
@@ -234,8 +352,15 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
 
     async close(): Promise<void> {
       closed = true;
+      if (timer) clearInterval(timer);
     },
   };
+}
+
+/** True when the set declares `packageName` or a package above it (whose rules may define it). */
+function covers(set: DesiredState, packageName: string): boolean {
+  for (const pkg of set.packages) if (pkg === packageName || packageName.startsWith(`${pkg}.`)) return true;
+  return false;
 }
 
 function toResult(status: number, body: unknown, current: DesiredState | undefined): EngineResult {

@@ -48,6 +48,14 @@ export interface EngineEvaluateOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Whether an engine can decide right now (see `Engine.readiness`). */
+export interface EngineReadiness {
+  /** True when an evaluation would reach a backend holding the current policy set. */
+  readonly ready: boolean;
+  /** Why not (or what is up), for health endpoints and logs. */
+  readonly detail?: string;
+}
+
 /**
  * An evaluation backend. Implementations must be safe to call concurrently and must only
  * ever throw the typed errors of this package (see `errors.ts`).
@@ -66,6 +74,12 @@ export interface Engine {
    * `{ defined: false }` when no loaded policy defines that document.
    */
   evaluate(packageName: string, input: unknown, options?: EngineEvaluateOptions): Promise<EngineResult>;
+  /**
+   * Optional: whether the engine can decide now (e.g. an OPA server is reachable and holds the
+   * current set). It may repair on the way (re-push a set to a server that came back). Engines
+   * without it are ready while open.
+   */
+  readiness?(): Promise<EngineReadiness>;
   /** Releases processes, sockets and memory. The engine is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ export type {
   DataDocument,
   Engine,
   EngineEvaluateOptions,
+  EngineReadiness,
   EngineResult,
   PolicyModule,
   PolicySet,
@@ -58,6 +59,7 @@ export {
   type WritableTarget,
 } from './decision-log.js';
 export { discoverModule, type DiscoveredModule } from './discovery.js';
+export { packageIndex, type PackageIndex } from './package-index.js';
 export { loadPolicySources, type LoadedPolicies } from './load.js';
 export type {
   DecisionContext,
@@ -65,6 +67,7 @@ export type {
   LoadedModuleInfo,
   Logger,
   PolicyEngine,
+  PolicyEngineHealth,
   PolicyEngineOptions,
   PolicySource,
   RegoVersionSetting,

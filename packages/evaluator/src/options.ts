@@ -92,11 +92,25 @@ export type ReloadResult =
   | { readonly ok: true; readonly revision: string }
   | { readonly ok: false; readonly error: PolicyEngineError };
 
+/** What `PolicyEngine.health()` reports. */
+export interface PolicyEngineHealth {
+  /** `UP` when a decision can be made now; `DOWN` while the engine cannot decide (every decision fails). */
+  readonly status: 'UP' | 'DOWN';
+  readonly engine: string;
+  /** Revision of the active policy set. */
+  readonly revision: string;
+  readonly detail?: string;
+}
+
 /** The facade adapters use: evaluate a package for an input and get a Decision. */
 export interface PolicyEngine {
   /** Never rejects: every failure becomes a Decision with `error` (fail-closed unless `failOpen`). */
   evaluate(packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision>;
-  /** True when a module of the active policy set declares exactly this package. */
+  /**
+   * The one rule for "may the active set decide this package" (adapters skip a package when it
+   * is false): a module declares exactly this package, or a module of a parent package has a rule
+   * whose head path (ref heads included) reaches it or lies under it. Read from the parsed rules.
+   */
   hasPolicy(packageName: string): boolean;
   /** Sorted package names of the active policy set. */
   packages(): readonly string[];
@@ -106,6 +120,8 @@ export interface PolicyEngine {
   reload(): Promise<ReloadResult>;
   /** Called after every reload attempt (manual or from a watcher). Returns an unsubscribe function. */
   onReload(listener: (result: ReloadResult) => void): () => void;
+  /** Whether the engine can decide now (for `/health`); asks the engine's `readiness()` when it has one. */
+  health(): Promise<PolicyEngineHealth>;
   /** Name of the engine (`opa`, `wasm`, …). */
   readonly engineName: string;
   /** Stops watchers and closes the engine. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, DecisionError } from './decision.js';
 import { DEFAULT_ALLOW_PACKAGES, SAVE_TIME_PACKAGES, interpretDocument, type Verdict } from './conventions.js';
-import type { EngineResult } from './engine.js';
+import type { EngineResult, PolicySet } from './engine.js';
 import {
   ConfigurationError,
   EngineUnavailable,
@@ -17,8 +17,9 @@ import {
   PolicyEngineError,
 } from './errors.js';
 import { loadPolicySources, sourceList } from './load.js';
-import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineOptions, ReloadResult } from './options.js';
+import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineHealth, PolicyEngineOptions, ReloadResult } from './options.js';
 import { DEFAULT_MAX_INPUT_DEPTH, checkJsonValue } from './input-guard.js';
+import { packageIndex, type PackageIndex } from './package-index.js';
 import { checkInput } from './validate.js';
 import { watchDirectory, type DirectoryWatcher } from './watch.js';
 
@@ -34,9 +35,11 @@ export const quietConsoleLogger: Logger = {
 /** The active policy set as the facade sees it; replaced as a whole on reload. */
 interface ActiveState {
   readonly revision: string;
-  readonly packages: ReadonlySet<string>;
-  readonly packageList: readonly string[];
+  /** Which packages the set may decide (the one rule every adapter uses, through hasPolicy). */
+  readonly index: PackageIndex;
   readonly modules: readonly LoadedModuleInfo[];
+  /** The set the engine holds: loaded again when the engine turns out to have lost it. */
+  readonly policySet: PolicySet;
 }
 
 function asPolicyEngineError(error: unknown): PolicyEngineError {
@@ -59,11 +62,6 @@ function checkSettings(timeoutMs: unknown, onMissingPolicy: unknown, validateInp
     return `validateInput must be 'off', 'warn' or 'reject', got ${JSON.stringify(validateInput)}`;
   }
   return undefined;
-}
-
-/** True when some loaded package is a proper parent of `packageName` (its rules may define that document). */
-function mayDefineBelow(packages: readonly string[], packageName: string): boolean {
-  return packages.some((p) => packageName.startsWith(`${p}.`));
 }
 
 /**
@@ -100,13 +98,14 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const loaded = await loadPolicySources(options.policies, options.data);
     if (current !== undefined && loaded.policySet.revision === current.revision) return current;
     await engine.load(loaded.policySet);
-    const packageList = [...new Set(loaded.modules.map((m) => m.packageName))].sort();
+    const index = packageIndex(loaded.policySet.modules);
+    const packageList = index.packages;
     if (packageList.length === 0 && !warnedEmpty) {
       // Legal (Armory: no policy ⇒ allowed), but usually a wrong path or an empty mount: say so once.
       logger.warn('the policy sources hold no Rego module: every package is decided by the no-policy rule');
     }
     warnedEmpty = packageList.length === 0;
-    return { revision: loaded.policySet.revision, packages: new Set(packageList), packageList, modules: loaded.modules };
+    return { revision: loaded.policySet.revision, index, modules: loaded.modules, policySet: loaded.policySet };
   };
 
   let state: ActiveState;
@@ -145,6 +144,31 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const next = queue.then(run, run);
     queue = next;
     return next;
+  };
+
+  /**
+   * The engine answered undefined for a document the active set defines: it lost the policies
+   * (an OPA restarted empty, modules deleted behind our back). Load the active set into it
+   * again, once at a time, queued with the reloads so it never overtakes a newer set.
+   */
+  let repairing: Promise<void> | undefined;
+  let lastRepairAt = Number.NEGATIVE_INFINITY;
+  const repair = (active: ActiveState): void => {
+    // At most one repair at a time and one a second: an engine that keeps failing is not reloaded in a loop.
+    if (repairing !== undefined || closed || performance.now() - lastRepairAt < 1000) return;
+    lastRepairAt = performance.now();
+    const run = async (): Promise<void> => {
+      if (closed || state.revision !== active.revision) return; // a newer set was loaded meanwhile
+      try {
+        await engine.load(active.policySet);
+        logger.warn(`policy set ${active.revision.slice(0, 12)} loaded into the ${engine.name} engine again after it lost it`);
+      } catch (error) {
+        logger.error(`loading policy set ${active.revision.slice(0, 12)} into the ${engine.name} engine again failed: ${asPolicyEngineError(error).message}`);
+      }
+    };
+    const next = queue.then(run, run);
+    queue = next;
+    repairing = next.finally(() => (repairing = undefined));
   };
 
   for (const source of sourceList(options.policies)) {
@@ -189,9 +213,10 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const startedAt = performance.now();
     const context: DecisionContext = { id: randomUUID(), time: new Date().toISOString(), input };
     const active = state; // read once: the whole decision uses one policy set
-    // A module of this package, or of a parent package that may define it with ref-head rules
+    // A module of this package, or of a parent package whose rule heads define it
     // (`package spinnaker.deployment` + `tasks.before.deployManifest.deny contains …`): ask the engine.
-    const policyKnown = active.packages.has(packageName) || mayDefineBelow(active.packageList, packageName);
+    const holder = active.index.declaringPackage(packageName);
+    const policyKnown = holder !== undefined;
     const finish = (verdict: Verdict, policyFound: boolean, error?: PolicyEngineError): Decision => {
       const decisionError: DecisionError | undefined = error ? { code: error.code, message: error.message } : undefined;
       const decision: Decision = {
@@ -223,7 +248,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       if (opts?.signal?.aborted) return failure(new EvaluationCancelled('evaluation cancelled by the caller'));
       // No module of the package or of a parent ⇒ the no-policy rule decides without the engine;
       // inputs are validated only when a policy will see them.
-      if (!policyKnown) return finish(missingPolicy(packageName), false);
+      if (holder === undefined) return finish(missingPolicy(packageName), false);
       // Too deep or not valid Unicode: the caller's fault on every engine, always checked.
       const shape = checkJsonValue(input, { maxDepth: maxInputDepth });
       if (shape !== undefined) return failure(new InvalidInput(packageName, [shape.message]));
@@ -236,7 +261,18 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         }
       }
       const result = await runEngine(packageName, input, opts?.signal);
-      if (!result.defined) return finish(missingPolicy(packageName), false);
+      if (!result.defined) {
+        // A declared package is always defined (at least `{}`); a path a parent's rule defines may
+        // legally be undefined, but only while the parent package itself is there.
+        const lost = holder === packageName || !(await runEngine(holder, input, opts?.signal)).defined;
+        if (!lost) return finish(missingPolicy(packageName), false);
+        const fault = new EngineUnavailable(
+          `the ${engine.name} engine has no document for data.${packageName} although the loaded policy set (revision ${active.revision.slice(0, 12)}) declares package ${holder}: the engine lost the policies; loading them again`,
+        );
+        logger.error(fault.message);
+        repair(active);
+        return failure(fault);
+      }
       const verdict = interpretDocument(packageName, result.value, allowPackages);
       if (verdict === undefined) {
         return failure(new EvaluationError(`data.${packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`));
@@ -249,8 +285,26 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
 
   return {
     evaluate,
-    hasPolicy: (packageName) => state.packages.has(packageName),
-    packages: () => state.packageList,
+    hasPolicy: (packageName) => state.index.decides(packageName),
+    packages: () => state.index.packages,
+    health: async (): Promise<PolicyEngineHealth> => {
+      const base = { engine: engine.name, revision: state.revision };
+      if (closed) return { ...base, status: 'DOWN', detail: 'policy engine is closed' };
+      if (engine.readiness === undefined) return { ...base, status: 'UP' };
+      // Bounded like a decision: an engine that cannot say within the timeout cannot decide either.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new EvaluationTimeout(timeoutMs, `the ${engine.name} engine did not report its readiness within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        const readiness = await Promise.race([engine.readiness(), late]);
+        return { ...base, status: readiness.ready ? 'UP' : 'DOWN', ...(readiness.detail !== undefined ? { detail: readiness.detail } : {}) };
+      } catch (error) {
+        return { ...base, status: 'DOWN', detail: asPolicyEngineError(error).message };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     modules: () => state.modules,
     reload: () => reload(),
     onReload: (listener) => {

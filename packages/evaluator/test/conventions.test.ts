@@ -96,20 +96,19 @@ describe('missing policies', () => {
     expect(engine.calls).toEqual([]);
   });
 
-  it('asks the engine when only a parent package is loaded (ref-head rules may define the package)', async () => {
+  it('asks the engine when a parent package defines the package with ref-head rules, and only then', async () => {
     const engine = scriptedEngine((pkg) => (pkg === 'spinnaker.deployment.tasks.before.deployManifest' ? defined({ deny: ['no'] }) : { defined: false }));
-    const pe = await createPolicyEngine({ engine, policies: inlinePackages('spinnaker.deployment'), options: { logger: recordingLogger() } });
+    const source = 'package spinnaker.deployment\n\ntasks.before.deployManifest.deny contains "no" if input.x\n';
+    const pe = await createPolicyEngine({ engine, policies: { kind: 'inline', modules: [{ id: 'p.rego', source }] }, options: { logger: recordingLogger() } });
     const d = await pe.evaluate('spinnaker.deployment.tasks.before.deployManifest', {});
-    const undefinedBelow = await pe.evaluate('spinnaker.deployment.tasks.before.scaleManifest', {});
+    const otherOperation = await pe.evaluate('spinnaker.deployment.tasks.before.scaleManifest', {});
     const unrelated = await pe.evaluate('spinnaker.deploymentX.y', {});
     await pe.close();
     expect(d).toMatchObject({ allowed: false, denies: ['no'], policyFound: true });
-    expect(undefinedBelow).toMatchObject({ allowed: true, policyFound: false });
+    expect(otherOperation).toMatchObject({ allowed: true, policyFound: false });
     expect(unrelated).toMatchObject({ allowed: true, policyFound: false });
-    expect(engine.calls.map((c) => c.packageName)).toEqual([
-      'spinnaker.deployment.tasks.before.deployManifest',
-      'spinnaker.deployment.tasks.before.scaleManifest',
-    ]);
+    // No rule of the parent reaches scaleManifest: the engine is not asked for it.
+    expect(engine.calls.map((c) => c.packageName)).toEqual(['spinnaker.deployment.tasks.before.deployManifest']);
   });
 
   it('warns once when the sources hold no module (all decided by the no-policy rule), again after a non-empty set', async () => {
@@ -127,9 +126,12 @@ describe('missing policies', () => {
     await pe.close();
   });
 
-  it('allows when the engine says the document is undefined', async () => {
-    const d = await decide(() => ({ defined: false }), AUTHZ);
-    expect(d).toMatchObject({ allowed: true, policyFound: false });
+  it('denies with ENGINE_UNAVAILABLE when the engine says a declared package is undefined (it lost the policies)', async () => {
+    const d = await decide(() => ({ defined: false }), PIPELINES);
+    expect(d).toMatchObject({ allowed: false, policyFound: true, error: { code: 'ENGINE_UNAVAILABLE' } });
+    expect(d.error?.message).toMatch(/no document for data\.opa\.pipelines although the loaded policy set .* declares package opa\.pipelines/);
+    const open = await decide(() => ({ defined: false }), PIPELINES, { failOpen: true });
+    expect(open).toMatchObject({ allowed: true, error: { code: 'ENGINE_UNAVAILABLE' } });
   });
 
   it("save-time packages with onMissingPolicy 'deny' are denied with a clear message", async () => {

@@ -182,7 +182,7 @@ describe('a package defined by ref-head rules of a parent package', () => {
       const pe = await createPolicyEngine({ engine, policies, options: { logger: recordingLogger() } });
       try {
         const pkg = 'spinnaker.deployment.tasks.before.deployManifest';
-        expect(pe.hasPolicy(pkg)).toBe(false);
+        expect(pe.hasPolicy(pkg)).toBe(true);
         const denied = await pe.evaluate(pkg, { deploy: { account: 'prod' } });
         expect(denied, engine.name).toMatchObject({ allowed: false, denies: ['prod needs a ticket'], policyFound: true });
         expect(denied.error).toBeUndefined();

@@ -13,6 +13,7 @@ import { OPA_PIPELINES_PACKAGE, PERSISTENCE_PIPELINES_BEFORE_PACKAGE } from './p
  */
 export interface PolicyDecider {
   evaluate(packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision>;
+  /** The evaluator's rule "may the active set decide this package" (parent packages' ref-head rules included). */
   hasPolicy(packageName: string): boolean;
 }
 

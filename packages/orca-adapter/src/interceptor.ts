@@ -1,6 +1,6 @@
 /**
  * The Orca interceptor: one method per hook. Each hook builds its input, skips packages
- * that have no policy (a lookup in the policy engine's cached package index, no engine call),
+ * the loaded set cannot decide (the evaluator's one rule, `hasPolicy`: no engine call),
  * evaluates the others and turns a denial into a TERMINAL result carrying the messages.
  */
 import type { Decision } from '@policy-engine/evaluator';
@@ -22,7 +22,10 @@ import type { JsonObject, PipelineExecution, StageExecution, TaskExecution, User
 export interface PolicyDecider {
   /** Never rejects; failures are decisions with `error`. */
   evaluate(packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision>;
-  /** Cached package index of the active policy set (follows reloads). */
+  /**
+   * The evaluator's rule "may the active set decide this package" (a module declares it, or a
+   * parent package's rule heads reach it; follows reloads). The adapter keeps no index of its own.
+   */
   hasPolicy(packageName: string): boolean;
 }
 

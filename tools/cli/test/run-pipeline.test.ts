@@ -73,6 +73,23 @@ describe('policy-engine run-pipeline (embedded wasm engine, examples/policies)',
   });
 });
 
+describe('policy-engine run-pipeline with a parent-package policy (ref-head rules)', () => {
+  it.each(['wasm', 'opa'])('a package spinnaker.execution module stops the deploy stage on the %s engine', async (engine) => {
+    const policies = join(dir, `parent-policies-${engine}`);
+    await mkdir(policies, { recursive: true });
+    await writeFile(
+      join(policies, 'execution.rego'),
+      'package spinnaker.execution\n\nstages.before.deployManifest.deny contains msg if {\n  input.stage.context.account == "prod"\n  msg := sprintf("parent package: no deploys to %s", [input.stage.context.account])\n}\n',
+    );
+    const r = await cli(['run-pipeline', sample('stopped-at-stage-task'), '--policy', policies, '--engine', engine]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('spinnaker.execution.stages.before.deployManifest DENIED');
+    expect(r.stdout).toContain('parent package: no deploys to prod');
+    expect(r.stdout).not.toContain('"Deploy to prod" -> SUCCEEDED');
+  });
+});
+
 describe('policy-engine run-pipeline --legacy-package-names', () => {
   it('consults spinnaker.execution.task.before.<task> and spinnaker.deployment.tasks.<operation> only with the flag', async () => {
     const policies = join(dir, 'legacy-policies');

@@ -5,4 +5,4 @@
 export { OpaNotFoundError, OpaServerStartError } from './errors.js';
 export { OPA_VERSION, findOpa, opaSourceDir, opaVersion, repoRoot } from './locate.js';
 export { runOpa, type OpaRunResult, type RunOpaOptions } from './run.js';
-export { freePort, startOpaServer, type OpaServer, type StartOpaServerOptions } from './server.js';
+export { freePort, startOpaServer, type OpaRestartOptions, type OpaServer, type StartOpaServerOptions } from './server.js';

@@ -103,3 +103,42 @@ function processRunning(pid: number): boolean {
     return false;
   }
 }
+
+describe('startOpaServer protect: only the holder of the per-server token may use it', () => {
+  it('refuses requests without the token with 401, keeps /health open, admits the token', async () => {
+    server = await startOpaServer({ v0Compatible: true, protect: true });
+    expect(server.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(server.headers).toEqual({ authorization: `Bearer ${server.token}` });
+    const put = (headers: Record<string, string>) =>
+      fetch(`${server!.url}/v1/policies/p`, { method: 'PUT', headers, body: 'package p\n\nallow := true\n' });
+    expect((await put({})).status).toBe(401);
+    expect((await put({ authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await put(server.headers)).status).toBe(200);
+    expect((await fetch(`${server.url}/v1/policies/p`, { method: 'DELETE' })).status).toBe(401);
+    expect((await fetch(`${server.url}/v1/data/p/allow`)).status).toBe(401);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    const data = await fetch(`${server.url}/v1/data/p/allow`, { headers: server.headers });
+    expect(await data.json()).toEqual({ result: true });
+  });
+});
+
+describe('startOpaServer restart: a server that dies is started again on the same port', () => {
+  it('restarts after a crash with the same token, logs it, and stops for good on stop()', async () => {
+    const events: string[] = [];
+    server = await startOpaServer({ protect: true, restart: { initialDelayMs: 50, onEvent: (m) => events.push(m) } });
+    const firstPid = server.pid;
+    await server.kill();
+    await expect.poll(() => server!.restarts, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await fetch(`${server!.url}/health`).catch(() => undefined))?.status, { timeout: 10_000 }).toBe(200);
+    expect(server.pid).not.toBe(firstPid);
+    expect(server.running()).toBe(true);
+    expect((await fetch(`${server.url}/v1/policies`, { headers: server.headers })).status).toBe(200);
+    expect((await fetch(`${server.url}/v1/policies`)).status).toBe(401);
+    await expect.poll(() => events.some((e) => e.includes('restarted')), { timeout: 10_000 }).toBe(true);
+    expect(events[0]).toMatch(/exited unexpectedly \(SIGKILL\); restarting in 50 ms/);
+    await server.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.running()).toBe(false);
+    expect(server.restarts).toBe(1);
+  });
+});

@@ -98,7 +98,8 @@ async function makeEngine(opts: EvalOptions, timeoutMs: number | undefined): Pro
     return await createEngineByName(opts.engine, {
       wasm: () => ({ opaPath: findOpa(), ...timeout }),
       opa: { ...(urls.length > 0 ? { urls } : {}), ...timeout },
-      startOpa: () => startOpaServer({ v0Compatible: true }),
+      // Token-protected: no other local process can rewrite the policies of this run's OPA.
+      startOpa: () => startOpaServer({ v0Compatible: true, protect: true }),
     });
   } catch (err) {
     if (err instanceof EngineNotAvailableError) throw new CliError(err.message);
