@@ -1,0 +1,5 @@
+/** Built-ins of OPA's `json` family (to be implemented by the built-ins work). */
+import type { BuiltinDef } from './registry.js';
+
+/** The built-ins of this family. */
+export const builtins: BuiltinDef[] = [];
