@@ -3,7 +3,7 @@
  * lower to IR, order bodies for safety (OPA's reorderBodyForSafety), build the rule tree.
  */
 import { parse, type Body as AstBody, type Expr as AstExpr, type Module, type Rule, type Term as AstTerm } from '@policy-engine/rego-parser';
-import { RObject, RSet, parseNumber, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
 import type { Body, E, T, W, X } from './ir.js';
@@ -553,6 +553,10 @@ function bindsOf(e: E): Set<string> {
   return s;
 }
 
+function keyOfT(t: T): string {
+  return t.k === 'val' ? keyOf(t.v) : '';
+}
+
 function subset(a: Set<string>, bound: ReadonlySet<string>): boolean {
   for (const v of a) if (!bound.has(v)) return false;
   return true;
@@ -579,6 +583,13 @@ function runnable(e: E, bound: ReadonlySet<string>): boolean {
       inVars(x.a, a2);
       patVars(x.b, a2);
       if (subset(a2, bound)) return true;
+      if (x.a.k === 'obj' && x.b.k === 'obj' && x.a.items.length === x.b.items.length) {
+        const bs = (x.b as { items: readonly (readonly [T, T])[] }).items;
+        return x.a.items.every(([ak, av]) => {
+          const m = bs.find(([bk]) => bk.k === 'val' && ak.k === 'val' && keyOfT(bk) === keyOfT(ak));
+          return m !== undefined && runnable({ x: { k: 'unify', a: av, b: m[1] }, neg: false, with: [], loc: e.loc }, bound);
+        });
+      }
       // Both composite: element-wise.
       if (x.a.k === 'arr' && x.b.k === 'arr' && x.a.items.length === x.b.items.length) {
         return x.a.items.every((ai, i) =>
@@ -797,6 +808,7 @@ export function compileModules(
       });
     }
     const isQuery = queryModule !== undefined && m === parsed[parsed.length - 1];
+    if (!isQuery) nodeAt(root, pkg);
     const top: Scope = { locals: new Map(), globals, ctx };
     for (const r of m.rules) {
       if (isQuery) {
@@ -851,7 +863,7 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
   const elseRule = r.else ? lowerRule({ ...r.else, head: { ...r.else.head, args: r.head.args } } as Rule, top, rest, path) : undefined;
   return {
     kind,
-    rest: kind === 'set' ? [] : restT,
+    rest: restT,
     key: keyT,
     value,
     args,

@@ -2,7 +2,7 @@
  * The evaluator: continuation-passing backtracking over the IR. A continuation returns
  * `true` to stop the enumeration (used by `not`, early exits and first-solution lookups).
  */
-import { RObject, RSet, compare, equals, formatValue, isNumber, keyOf, toSafeInteger, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, compare, equals, formatValue, isNumber, keyOf, numberText, toSafeInteger, type Value } from '@policy-engine/rego-value';
 import { BuiltinError, type BuiltinContext, type BuiltinDef } from './builtins/registry.js';
 import type { CRule, RuleNode } from './compile.js';
 import { RegoEvalError, type ErrorLocation } from './errors.js';
@@ -53,6 +53,13 @@ export function lookup(v: Value | undefined, key: Value): Value | undefined {
   }
   if (v instanceof RSet) return v.has(key) ? key : undefined;
   return undefined;
+}
+
+/** `v[key]` in base data: integer keys also find the string key (as OPA's store does). */
+function lookupData(v: Value | undefined, key: Value): Value | undefined {
+  const x = lookup(v, key);
+  if (x === undefined && isNumber(key) && v instanceof RObject) return v.get(numberText(key));
+  return x;
 }
 
 function setPath(base: Value | undefined, path: readonly string[], i: number, v: Value): Value {
@@ -127,6 +134,7 @@ export class Evaluation {
         );
       case 'every':
         return this.evalTerm(x.domain, env, (d) => {
+          if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
           const failed = iterEntries(d, (key, val) => {
             let ok = false;
             const run = (): boolean =>
@@ -347,27 +355,27 @@ export class Evaluation {
     return this.evalTerm(head, env, (v) => this.walkValue(v, t.path, 0, env, k));
   }
 
-  private walkValue(v: Value, path: readonly T[], i: number, env: Env, k: KV): boolean {
+  private walkValue(v: Value, path: readonly T[], i: number, env: Env, k: KV, fromData = false): boolean {
     if (i === path.length) return k(v);
     const p = path[i] as T;
     if (p.k === 'var' && !env.has(p.n)) {
       return iterEntries(v, (key, x) => {
         env.set(p.n, key);
-        const r = this.walkValue(x, path, i + 1, env, k);
+        const r = this.walkValue(x, path, i + 1, env, k, fromData);
         env.delete(p.n);
         return r;
       });
     }
     if (p.k === 'val') {
-      const x = lookup(v, p.v);
-      return x === undefined ? false : this.walkValue(x, path, i + 1, env, k);
+      const x = fromData ? lookupData(v, p.v) : lookup(v, p.v);
+      return x === undefined ? false : this.walkValue(x, path, i + 1, env, k, fromData);
     }
     if (this.hasUnbound(p, env)) {
-      return iterEntries(v, (key, x) => this.match(p, key, env, () => this.walkValue(x, path, i + 1, env, k)));
+      return iterEntries(v, (key, x) => this.match(p, key, env, () => this.walkValue(x, path, i + 1, env, k, fromData)));
     }
     return this.evalTerm(p, env, (key) => {
-      const x = lookup(v, key);
-      return x === undefined ? false : this.walkValue(x, path, i + 1, env, k);
+      const x = fromData ? lookupData(v, key) : lookup(v, key);
+      return x === undefined ? false : this.walkValue(x, path, i + 1, env, k, fromData);
     });
   }
 
@@ -389,17 +397,18 @@ export class Evaluation {
 
   private evalData(node: RuleNode | undefined, base: Value | undefined, path: readonly T[], i: number, env: Env, k: KV): boolean {
     if (node && this.masked.has(node)) node = undefined;
-    if (!node || !node.hasRules) return base === undefined ? false : this.walkValue(base, path, i, env, k);
+    if (!node || !node.hasRules) return base === undefined ? false : this.walkValue(base, path, i, env, k, true);
     if (this.isRuleNode(node) || i === path.length) {
       const v = this.nodeValue(node, base);
       return v === undefined ? false : this.walkValue(v, path, i, env, k);
     }
     const p = path[i] as T;
-    const step = (key: Value): boolean => {
+    const step = (key0: Value): boolean => {
+      const key = isNumber(key0) && base instanceof RObject && base.get(key0) === undefined ? numberText(key0) : key0;
       const child = typeof key === 'string' ? node.children.get(key) : undefined;
       const b = lookup(base, key);
       if (child) return this.evalData(child, b, path, i + 1, env, k);
-      return b === undefined ? false : this.walkValue(b, path, i + 1, env, k);
+      return b === undefined ? false : this.walkValue(b, path, i + 1, env, k, true);
     };
     if (p.k === 'var' && !env.has(p.n)) {
       const keys = new RSet(node.children.keys());
@@ -432,8 +441,16 @@ export class Evaluation {
 
   private computeNode(node: RuleNode, base: Value | undefined): Value | undefined {
     let value: Value | undefined;
-    if (this.isRuleNode(node)) value = this.ruleValue(node);
-    if (node.children.size === 0) return value ?? (this.isRuleNode(node) ? undefined : base);
+    if (this.isRuleNode(node)) {
+      if (base !== undefined && !(base instanceof RObject)) return base;
+      value = this.ruleValue(node);
+      if (base !== undefined && value !== undefined) value = value instanceof RObject ? this.mergeValues(value, base, node) : base;
+    }
+    if (node.children.size === 0) {
+      if (value !== undefined) return value;
+      if (this.isRuleNode(node)) return undefined;
+      return node.funcs.length > 0 ? base : (base ?? new RObject());
+    }
     if (value !== undefined && !(value instanceof RObject)) return value;
     const o = value instanceof RObject ? value : base instanceof RObject ? base.clone() : new RObject();
     for (const [name, child] of node.children) {
@@ -443,9 +460,29 @@ export class Evaluation {
         continue;
       }
       const cv = child.hasRules ? this.nodeValue(child, lookup(base, name)) : lookup(base, name);
-      if (cv !== undefined) o.set(name, cv);
+      if (cv === undefined) continue;
+      const prev = value !== undefined ? o.get(name) : undefined;
+      o.set(name, prev === undefined ? cv : this.mergeValues(prev, cv, child));
     }
     return o;
+  }
+
+  private mergeValues(a: Value, b: Value, node: RuleNode): Value {
+    if (a instanceof RObject && b instanceof RObject) {
+      const o = a.clone();
+      for (const [k, v] of b.entries()) {
+        const p = o.get(k);
+        o.set(k, p === undefined ? v : this.mergeValues(p, v, node));
+      }
+      return o;
+    }
+    if (a instanceof RSet && b instanceof RSet) {
+      const s = new RSet(a.values());
+      for (const v of b.values()) s.add(v);
+      return s;
+    }
+    if (equals(a, b)) return a;
+    throw new RegoEvalError('eval_conflict_error', `rule data.${node.path.join('.')} produced conflicting values`);
   }
 
   private ruleValue(node: RuleNode): Value | undefined {
@@ -453,7 +490,10 @@ export class Evaluation {
     let obj: RObject | undefined;
     let set: RSet | undefined;
     for (const rule of node.rules) {
-      if (rule.kind === 'set') {
+      if (rule.kind === 'set' && rule.rest.length > 0) {
+        obj ??= new RObject();
+        this.evalObjRule(rule, obj);
+      } else if (rule.kind === 'set') {
         set ??= new RSet();
         const s = set;
         const env: Env = new Map();
@@ -495,7 +535,7 @@ export class Evaluation {
     const env: Env = new Map();
     this.evalBody(rule.body, 0, env, () =>
       this.evalArgs(rule.rest, 0, [], env, (keys) =>
-        this.evalTerm(rule.value, env, (v) => {
+        this.evalTerm(rule.kind === 'set' ? (rule.key as T) : rule.value, env, (v) => {
           let o = obj;
           for (let i = 0; i < keys.length - 1; i++) {
             const key = keys[i] as Value;
@@ -508,6 +548,12 @@ export class Evaluation {
           }
           const last = keys[keys.length - 1] as Value;
           const prev = o.get(last);
+          if (rule.kind === 'set') {
+            if (prev === undefined) o.set(last, new RSet([v]));
+            else if (prev instanceof RSet) prev.add(v);
+            else throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, rule.loc);
+            return false;
+          }
           if (prev !== undefined && !equals(prev, v)) {
             throw new RegoEvalError('eval_conflict_error', keys.length === 1 ? 'object keys must be unique' : `rule ${rule.path} produced conflicting values`, rule.loc);
           }
@@ -524,7 +570,21 @@ export class Evaluation {
     const w = this.withFns.get(fn);
     if (w) {
       if (w.value !== undefined) return k(w.value);
-      if (w.mock) fn = w.mock;
+      if (w.mock) {
+        // Inside the mock, the mocked name means the original again.
+        const mock = w.mock;
+        this.withFns.delete(fn);
+        const saved = this.funcCache;
+        this.funcCache = new Map();
+        let out: Value | undefined;
+        try {
+          this.call(mock, args, loc, (v) => ((out = v), true));
+        } finally {
+          this.withFns.set(fn, w);
+          this.funcCache = saved;
+        }
+        return out === undefined ? false : k(out);
+      }
     }
     if (fn.startsWith('data.')) return this.callFunction(fn, args, loc, k);
     switch (fn) {
@@ -581,6 +641,7 @@ export class Evaluation {
     }
     let result: Value | undefined;
     for (const rule of node.funcs) {
+      if (rule.isDefault) continue;
       for (let br: CRule | undefined = rule; br; br = br.else) {
         const b = br;
         let found = false;
@@ -601,6 +662,15 @@ export class Evaluation {
         };
         bindArgs(0);
         if (found) break;
+      }
+    }
+    if (result === undefined) {
+      const d = node.funcs.find((r) => r.isDefault);
+      if (d) {
+        const env: Env = new Map();
+        const bindArgs = (i: number): boolean =>
+          i === d.args.length ? this.evalTerm(d.value, env, (v) => ((result = v), true)) : this.match(d.args[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
+        bindArgs(0);
       }
     }
     this.funcCache.set(ck, result);
@@ -638,6 +708,19 @@ export class Evaluation {
       if (a.items.length !== b.items.length) return false;
       const go = (i: number): boolean => (i === a.items.length ? k() : this.unify(a.items[i] as T, b.items[i] as T, env, () => go(i + 1)));
       return go(0);
+    }
+    if (a.k === 'obj' && b.k === 'obj' && a.items.length === b.items.length && a.items.every(([kk]) => kk.k === 'val')) {
+      const bm = new Map<string, T>();
+      for (const [kk, vv] of b.items) if (kk.k === 'val') bm.set(keyOf(kk.v), vv);
+      if (bm.size === a.items.length) {
+        const go = (i: number): boolean => {
+          if (i === a.items.length) return k();
+          const [kk, av] = a.items[i] as readonly [T, T];
+          const bv = bm.get(keyOf((kk as { v: Value }).v));
+          return bv === undefined ? false : this.unify(av, bv, env, () => go(i + 1));
+        };
+        return go(0);
+      }
     }
     if (this.hasUnbound(a, env)) {
       if (this.hasUnbound(b, env) && b.k !== 'var' && a.k !== 'var') return false;
