@@ -302,7 +302,7 @@ function arityOf(fn: string, ctx: Ctx): number | undefined {
 }
 
 function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
-  const value = lowerTerm(w.value, sc);
+  let value = lowerTerm(w.value, sc);
   const target = w.target;
   const parts = target.type === 'ref' ? target.value : [target];
   const head = parts[0];
@@ -312,6 +312,7 @@ function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
     const name = callName(w.value.type === 'ref' ? w.value : { type: 'ref', value: [w.value], location: w.value.location }, sc);
     if (arityOf(name, sc.ctx) !== undefined && !sc.locals.has(name)) mockFn = name;
   }
+  if (mockFn) value = { k: 'val', v: null };
   if (head?.type === 'var' && head.name === 'input') return { root: 'input', path: strs, fn: '', value };
   if (head?.type === 'var' && head.name === 'data') {
     const name = ['data', ...strs].join('.');
@@ -384,7 +385,7 @@ function inVars(t: T, out: Set<string>): void {
       return;
     case 'ref':
       inVars(t.head, out);
-      for (const p of t.path) if (p.k !== 'var') inVars(p, out);
+      for (const p of t.path) if (p.k !== 'var') patVars(p, out);
       return;
     case 'arr':
     case 'set':
@@ -605,8 +606,14 @@ function runnable(e: E, bound: ReadonlySet<string>): boolean {
       patVars(x.val, s);
       return subset(s, bound);
     }
-    default:
-      return subset(needsOf(e), bound);
+    default: {
+      const n = needsOf(e);
+      const own = new Set<string>();
+      if (x.k === 'term' && x.t.k === 'call') x.t.args.forEach((a) => a.k === 'ref' && outVars(a, own));
+      if (x.k === 'callout') x.args.forEach((a) => a.k === 'ref' && outVars(a, own));
+      for (const v of own) n.delete(v);
+      return subset(n, bound);
+    }
   }
 }
 

@@ -298,6 +298,7 @@ export class Evaluation {
         return go(0);
       }
       case 'call':
+        if (t.fn === 'walk' && t.args.length === 1) return this.evalTerm(t.args[0] as T, env, (v) => this.walk(v, [], k));
         return this.evalArgs(t.args, 0, [], env, (args) => this.call(t.fn, args, t.loc, k));
       case 'ac': {
         const out: Value[] = [];
@@ -342,6 +343,19 @@ export class Evaluation {
   }
 
   private evalArgs(args: readonly T[], i: number, out: Value[], env: Env, k: (args: Value[]) => boolean): boolean {
+    if (i === 0 && args.some((a) => a.k === 'var' && !env.has(a.n))) {
+      // Vars bound by iteration in a later argument (`x == xs[x]`): evaluate those arguments first.
+      const order = [...args.keys()].sort((a, b) => Number(args[a]?.k === 'var') - Number(args[b]?.k === 'var'));
+      const go = (j: number): boolean => {
+        if (j === order.length) return k(out.slice());
+        const idx = order[j] as number;
+        return this.evalTerm(args[idx] as T, env, (v) => {
+          out[idx] = v;
+          return go(j + 1);
+        });
+      };
+      return go(0);
+    }
     if (i === args.length) return k(out.slice());
     return this.evalTerm(args[i] as T, env, (v) => {
       out[i] = v;
