@@ -8,6 +8,7 @@ import { builtins as arrays } from './arrays.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
 import { builtins as encoding } from './encoding.js';
+import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
@@ -25,6 +26,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...bits,
   ...casts,
   ...encoding,
+  ...graph,
   ...json,
   ...numbers,
   ...objects,
