@@ -106,7 +106,9 @@ export async function opaOutcomes(calls: readonly Call[], options: OracleOptions
       else missing.push(i);
     });
     await pool(missing, 4, async (i) => {
-      const one = await runOpa(['eval', ...v0, '--strict-builtin-errors', '--format', 'json', '-d', file, `data.t.r${i}`]);
+      const single = join(dir, `call${i}.rego`);
+      writeFileSync(single, 'package t\n\n' + ruleText(i, calls[i] as Call, options.v0 === true));
+      const one = await runOpa(['eval', ...v0, '--strict-builtin-errors', '--format', 'json', '-d', single, `data.t.r${i}`]);
       const parsed = obj(parseJSONText(one.stdout));
       const errors = parsed?.get('errors') as readonly Value[] | undefined;
       const first = obj(errors?.[0] as Value);
