@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RSet, type Value } from '@policy-engine/rego-value';
+import { RSet } from '@policy-engine/rego-value';
 import { calls, disagreements } from './oracle.js';
 
 describe('array built-ins agree with OPA', () => {
