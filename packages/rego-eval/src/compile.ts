@@ -178,7 +178,7 @@ function usedVars(body: AstBody, into: Set<string>): void {
       usedVars(x.lhs, into);
       usedVars(x.rhs, into);
     } else term(x as AstTerm);
-    for (const w of e.with) term(w.value);
+    for (const w of e.with) if (w.value.type !== 'var') term(w.value);
   };
   body.forEach(expr);
 }
@@ -355,7 +355,7 @@ function lowerExpr(e: AstExpr, sc: Scope): E {
     case 'notbody':
       return mk({ k: 'notbody', body: lowerBody(x.body, nested(sc)).body });
     case 'logicaland':
-      return mk({ k: 'notbody', body: [] });
+      return mk({ k: 'and', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
     case 'logicalor':
       return mk({ k: 'or', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
     case 'call': {
@@ -431,6 +431,9 @@ function outVars(t: T, out: Set<string>): void {
       return;
     case 'obj':
       t.items.forEach(([, b]) => outVars(b, out));
+      return;
+    case 'call':
+      t.args.forEach((a) => a.k === 'ref' && outVars(a, out));
       return;
     default:
       return;
@@ -510,6 +513,7 @@ function needsOf(e: E): Set<string> {
       break;
     }
     case 'notbody':
+    case 'and':
     case 'or': {
       const bodies = x.k === 'notbody' ? [x.body] : [x.lhs, x.rhs];
       for (const body of bodies) {
@@ -710,6 +714,7 @@ function orderNested(e: E, bound: ReadonlySet<string>, problems: Problems): E {
       nx = { ...x, body: orderBody(x.body, bound, problems) };
       break;
     case 'or':
+    case 'and':
       nx = { ...x, lhs: orderBody(x.lhs, bound, problems), rhs: orderBody(x.rhs, bound, problems) };
       break;
     default:

@@ -157,7 +157,10 @@ export class Evaluation {
         return found ? false : k();
       }
       case 'or':
-        return this.evalBody(x.lhs, 0, env, k) || this.evalBody(x.rhs, 0, env, k);
+        // `a or b` / `a and b` succeed at most once; their bindings stay inside.
+        return this.evalBody(x.lhs, 0, env, () => true) || this.evalBody(x.rhs, 0, env, () => true) ? k() : false;
+      case 'and':
+        return this.evalBody(x.lhs, 0, env, () => this.evalBody(x.rhs, 0, env, () => true)) ? k() : false;
       case 'true':
         return k();
     }
@@ -638,7 +641,7 @@ export class Evaluation {
       return iterEntries(coll, (_k, v) => equals(v, x));
     }
     const v = lookup(coll, key);
-    return v !== undefined && !(coll instanceof RSet) && equals(v, x);
+    return v !== undefined && equals(v, x);
   }
 
   private callFunction(path: string, args: Value[], loc: ErrorLocation, k: KV): boolean {

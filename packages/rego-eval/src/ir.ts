@@ -38,6 +38,7 @@ export type X =
   | { readonly k: 'every'; readonly key: T | undefined; readonly val: T; readonly domain: T; readonly body: Body }
   | { readonly k: 'notbody'; readonly body: Body }
   | { readonly k: 'or'; readonly lhs: Body; readonly rhs: Body }
+  | { readonly k: 'and'; readonly lhs: Body; readonly rhs: Body }
   | { readonly k: 'true' };
 
 /** A body expression. */
