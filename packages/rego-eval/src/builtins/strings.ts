@@ -6,7 +6,7 @@
 import { RSet, compare, isInteger, isNumber, sprintf, toBigInt, type Value } from '@policy-engine/rego-value';
 import { goFloat, goTrunc } from './gofloat.js';
 import { argArray, argObject, argString, type BuiltinDef } from './registry.js';
-import { elementError, fail, intOperand, isASCII, operandError, runes, typeErrorOf } from './util.js';
+import { elementError, fail, fromUtf8, intOperand, isASCII, operandError, runes, typeErrorOf, utf8 } from './util.js';
 
 /** Go's `unicode.IsSpace`. */
 function isGoSpace(c: number): boolean {
@@ -69,28 +69,38 @@ function goReplace(s: string, pairs: readonly (readonly [string, string])[]): st
     const [o, n] = pairs[0] as readonly [string, string];
     return s.split(o).join(n);
   }
-  let out = '';
+  // Go's replacer walks UTF-8 bytes: an empty key matches between the bytes of a character
+  // (leaving invalid UTF-8, which reads back as U+FFFD, as OPA's output shows it).
+  const src = utf8(s);
+  const keys = pairs.map(([k, v]) => [utf8(k), utf8(v)] as const);
+  const out: number[] = [];
+  const startsAt = (k: Uint8Array, i: number): boolean => {
+    if (i + k.length > src.length) return false;
+    for (let j = 0; j < k.length; j++) if (src[i + j] !== k[j]) return false;
+    return true;
+  };
   let last = 0;
   let prevMatchEmpty = false;
-  for (let i = 0; i <= s.length; ) {
-    let found: readonly [string, string] | undefined;
-    for (const p of pairs) {
-      if (p[0] === '' ? !prevMatchEmpty : s.startsWith(p[0], i)) {
+  for (let i = 0; i <= src.length; ) {
+    let found: readonly [Uint8Array, Uint8Array] | undefined;
+    for (const p of keys) {
+      if (p[0].length === 0 ? !prevMatchEmpty : startsAt(p[0], i)) {
         found = p;
         break;
       }
     }
-    prevMatchEmpty = found !== undefined && found[0] === '';
+    prevMatchEmpty = found !== undefined && found[0].length === 0;
     if (found) {
-      out += s.slice(last, i) + found[1];
+      for (let j = last; j < i; j++) out.push(src[j] as number);
+      out.push(...found[1]);
       i += found[0].length;
       last = i;
       continue;
     }
     i++;
   }
-  if (last !== s.length) out += s.slice(last);
-  return out;
+  for (let j = last; j < src.length; j++) out.push(src[j] as number);
+  return fromUtf8(Uint8Array.from(out));
 }
 
 function trimLeftSet(rs: string[], cut: Set<string>): number {

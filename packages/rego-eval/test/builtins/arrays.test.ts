@@ -8,7 +8,7 @@ describe('array built-ins agree with OPA', () => {
     const arr = [1, 'a', [2], null, 5];
     const bounds = fc.sample(fc.tuple(fc.integer({ min: -3, max: 8 }), fc.integer({ min: -3, max: 8 })), { seed: 5, numRuns: 60 });
     const cases = calls('array.slice', [...bounds.map(([a, b]) => [arr, a, b]), [[], 0, 1], [arr, 1.5, 2], [arr, 0, 'x'], ['x', 0, 1]]);
-    expect(await disagreements(cases)).toEqual([]);
+    expect((await disagreements(cases)).join('\n')).toBe('');
   });
 
   it('array.concat, array.reverse and array.flatten', async () => {
@@ -17,6 +17,6 @@ describe('array built-ins agree with OPA', () => {
       ...calls('array.reverse', [[[1, 2, 3]], [[]], [[1]], ['abc']]),
       ...calls('array.flatten', [[[1, [2, [3]], [], 'a']], [[]], [[1, 2]], [[[1], [2]]], [new RSet([1])]]),
     ];
-    expect(await disagreements(cases)).toEqual([]);
+    expect((await disagreements(cases)).join('\n')).toBe('');
   });
 });

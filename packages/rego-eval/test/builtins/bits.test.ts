@@ -17,6 +17,6 @@ describe('bits built-ins agree with OPA', () => {
       ...['bits.lsh', 'bits.rsh'].flatMap((name) => calls(name, [...shifts, [1, -1], [1, 2.5], [null, 1]])),
       ...calls('bits.negate', [...pairs.map(([a]) => [a]), [2.5], ['x']]),
     ];
-    expect(await disagreements(cases)).toEqual([]);
+    expect((await disagreements(cases)).join('\n')).toBe('');
   });
 });

@@ -19,7 +19,7 @@ describe('to_number agrees with OPA', () => {
       [[1]],
       [new RObject()],
     ]);
-    expect(await disagreements(cases)).toEqual([]);
+    expect((await disagreements(cases)).join('\n')).toBe('');
   });
 
   it('reads the Go float forms that are not JSON numbers by value', () => {

@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runOpa } from '@policy-engine/opa';
+import { execFile } from 'node:child_process';
+import { findOpa } from '@policy-engine/opa';
 import {
   RObject,
   RSet,
@@ -37,7 +38,7 @@ export type Outcome =
 export function regoLiteral(v: Value): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
   if (Array.isArray(v)) return '[' + (v as readonly Value[]).map(regoLiteral).join(', ') + ']';
   if (v instanceof RSet) return v.size === 0 ? 'set()' : '{' + v.sorted().map(regoLiteral).join(', ') + '}';
   if (v instanceof RObject) return '{' + v.sortedEntries().map(([k, x]) => `${regoLiteral(k)}: ${regoLiteral(x)}`).join(', ') + '}';
@@ -60,6 +61,17 @@ export function ours(call: Call): Outcome {
     if (e instanceof BuiltinError) return { kind: 'error', code: e.code, message: e.message };
     throw e;
   }
+}
+
+/** Runs `opa <args>` (stdin closed, so a quick exit never races a write) and returns its stdout. */
+function runOpa(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(findOpa(), [...args], { maxBuffer: 256 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end();
+  });
 }
 
 /** How OPA runs the calls. */
@@ -149,6 +161,7 @@ export async function disagreements(calls: readonly Call[], options: OracleOptio
     const opa = theirs[i] as Outcome;
     if (!same(mine, opa)) lines.push(`${c.name}(${c.args.map(regoLiteral).join(', ')}): ours ${show(mine)} | opa ${show(opa)}`);
   });
+  if (lines.length > 0) console.error(`${lines.length} disagreement(s) with OPA:\n${lines.join('\n')}`);
   return lines;
 }
 

@@ -10,6 +10,6 @@ describe('set built-ins agree with OPA', () => {
     const outer = fc.sample(fc.array(smallSet, { maxLength: 4 }), { seed: 9, numRuns: 40 }).map((xs) => [new RSet(xs)] as Value[]);
     const bad: Value[][] = [[new RSet([1])], [[new RSet()]], ['x']];
     const cases = [...calls('intersection', [...outer, ...bad]), ...calls('union', [...outer, ...bad])];
-    expect(await disagreements(cases)).toEqual([]);
+    expect((await disagreements(cases)).join('\n')).toBe('');
   });
 });
