@@ -29,7 +29,7 @@ describe('string built-ins agree with OPA', () => {
     const cases = [
       ...calls('substring', sub),
       ...calls('strings.split_n', splitN),
-      ...calls('replace', repl.map(([s, o, n]) => [s.replace(/[^\x00-\x7f]/gu, 'x'), o, n])),
+      ...calls('replace', repl),
       ...calls('strings.replace_n', replN.map(([d, s]) => [RObject.fromRecord(d), s])),
     ];
     expect((await disagreements(cases)).join('\n')).toBe('');
