@@ -838,6 +838,7 @@ export function compileModules(
       else node.rules.push(rule);
     }
   }
+  if (!queryModule) checkTree(root, problems);
   for (const u of ctx.unknownCalls) {
     if (!u.name.startsWith('data.')) problems.add('rego_type_error', `undefined function ${u.name}`, u.loc);
   }
@@ -885,4 +886,170 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
     loc: loc(r.location),
     path,
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// Recursion check (OPA's rego_recursion_error) and rule conflicts at compile time.
+
+function collectRefs(t: T, out: string[][]): void {
+  switch (t.k) {
+    case 'ref': {
+      if (t.head.k === 'data') {
+        const path: string[] = [];
+        for (const p of t.path) {
+          if (p.k !== 'val' || typeof p.v !== 'string') break;
+          path.push(p.v);
+        }
+        out.push(path);
+      } else collectRefs(t.head, out);
+      t.path.forEach((p) => collectRefs(p, out));
+      return;
+    }
+    case 'data':
+      out.push([]);
+      return;
+    case 'arr':
+    case 'set':
+      t.items.forEach((i) => collectRefs(i, out));
+      return;
+    case 'obj':
+      t.items.forEach(([a, b]) => {
+        collectRefs(a, out);
+        collectRefs(b, out);
+      });
+      return;
+    case 'call':
+      if (t.fn.startsWith('data.')) out.push(t.fn.split('.').slice(1));
+      t.args.forEach((a) => collectRefs(a, out));
+      return;
+    case 'ac':
+    case 'sc':
+      collectRefs(t.term, out);
+      bodyRefs(t.body, out);
+      return;
+    case 'oc':
+      collectRefs(t.key, out);
+      collectRefs(t.value, out);
+      bodyRefs(t.body, out);
+      return;
+    case 'tpl':
+      t.parts.forEach((p) => typeof p !== 'string' && collectRefs(p, out));
+      return;
+    default:
+      return;
+  }
+}
+
+function bodyRefs(body: Body, out: string[][]): void {
+  for (const e of body) {
+    const x = e.x;
+    switch (x.k) {
+      case 'unify':
+        collectRefs(x.a, out);
+        collectRefs(x.b, out);
+        break;
+      case 'term':
+        collectRefs(x.t, out);
+        break;
+      case 'callout':
+        if (x.fn.startsWith('data.')) out.push(x.fn.split('.').slice(1));
+        x.args.forEach((a) => collectRefs(a, out));
+        collectRefs(x.out, out);
+        break;
+      case 'somein':
+        collectRefs(x.coll, out);
+        break;
+      case 'every':
+        collectRefs(x.domain, out);
+        bodyRefs(x.body, out);
+        break;
+      case 'notbody':
+        bodyRefs(x.body, out);
+        break;
+      case 'and':
+      case 'or':
+        bodyRefs(x.lhs, out);
+        bodyRefs(x.rhs, out);
+        break;
+      default:
+        break;
+    }
+    for (const w of e.with) collectRefs(w.value, out);
+  }
+}
+
+function ruleRefs(r: CRule, out: string[][]): void {
+  for (let b: CRule | undefined = r; b; b = b.else) {
+    bodyRefs(b.body, out);
+    collectRefs(b.value, out);
+    if (b.key) collectRefs(b.key, out);
+    b.rest.forEach((t) => collectRefs(t, out));
+  }
+}
+
+/** Rule nodes a data path reads: the node at the path's end (or the deepest on it) and all below. */
+function targets(root: RuleNode, path: readonly string[]): RuleNode[] {
+  let n: RuleNode | undefined = root;
+  for (const p of path) {
+    const c: RuleNode | undefined = n.children.get(p);
+    if (!c) return n.rules.length || n.funcs.length || n.defaults.length ? [n] : [];
+    n = c;
+    if (n.rules.length || n.funcs.length || n.defaults.length) return [n];
+  }
+  const out: RuleNode[] = [];
+  const walk = (x: RuleNode): void => {
+    if (x.rules.length || x.funcs.length || x.defaults.length) out.push(x);
+    x.children.forEach(walk);
+  };
+  walk(n);
+  return out;
+}
+
+/** Reports rule-kind conflicts, several defaults and recursion. */
+export function checkTree(root: RuleNode, problems: { add(code: string, message: string, location?: ErrorLocation): void }): void {
+  const all: RuleNode[] = [];
+  const walk = (x: RuleNode): void => {
+    if (x.rules.length || x.funcs.length || x.defaults.length) all.push(x);
+    x.children.forEach(walk);
+  };
+  walk(root);
+  for (const n of all) {
+    const name = ['data', ...n.path].join('.');
+    const kinds = new Set(n.rules.map((r) => (r.kind === 'obj' || (r.kind === 'set' && r.rest.length > 0) ? 'obj' : r.kind)));
+    if (n.funcs.length > 0 && n.rules.length > 0) kinds.add('func');
+    if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, n.rules[0]?.loc);
+    if (n.defaults.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, n.defaults[1]?.loc);
+    const fd = n.funcs.filter((f) => f.isDefault);
+    if (fd.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, fd[1]?.loc);
+  }
+  const deps = new Map<RuleNode, RuleNode[]>();
+  for (const n of all) {
+    const refs: string[][] = [];
+    for (const r of [...n.rules, ...n.funcs, ...n.defaults]) ruleRefs(r, refs);
+    const ds = new Set<RuleNode>();
+    for (const p of refs) if (p.length > 0) for (const t of targets(root, p)) ds.add(t);
+    deps.set(n, [...ds]);
+  }
+  const state = new Map<RuleNode, 1 | 2>();
+  const stack: RuleNode[] = [];
+  const reported = new Set<RuleNode>();
+  const visit = (n: RuleNode): void => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const d of deps.get(n) ?? []) {
+      const s = state.get(d);
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(d)).concat(d);
+        if (!reported.has(d)) {
+          reported.add(d);
+          const name = (x: RuleNode): string => ['data', ...x.path].join('.');
+          const loc = (d.rules[0] ?? d.funcs[0] ?? d.defaults[0])?.loc;
+          problems.add('rego_recursion_error', `rule ${name(d)} is recursive: ${cycle.map(name).join(' -> ')}`, loc);
+        }
+      } else if (s === undefined) visit(d);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of all) if (!state.has(n)) visit(n);
 }
