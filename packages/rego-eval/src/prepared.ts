@@ -1,11 +1,11 @@
 /** The public API: `compile(modules, options)` → a prepared policy set. */
-import { RObject, fromJSON, type Value } from '@policy-engine/rego-value';
+import { RObject, ValueConversionError, fromJSON, type Value } from '@policy-engine/rego-value';
 import { defaultBuiltins } from './builtins/index.js';
 import { builtinTable, type BuiltinDef } from './builtins/registry.js';
 import { compileModules, type ModuleSource, type RuleNode } from './compile.js';
 import { RegoEvalError } from './errors.js';
 import { Evaluation } from './eval.js';
-import type { T } from './ir.js';
+import type { Body, T } from './ir.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -43,13 +43,21 @@ export interface PreparedPolicySet {
 
 const MAX_INPUT_DEPTH = 1000;
 
-function depthOk(v: Value, d: number): boolean {
-  if (d > MAX_INPUT_DEPTH) return false;
-  if (Array.isArray(v)) return v.every((x) => depthOk(x, d + 1));
-  if (v instanceof RObject) {
-    for (const [, x] of v.entries()) if (!depthOk(x, d + 1)) return false;
+function inputError(err: unknown): RegoEvalError {
+  return new RegoEvalError('eval_input_error', `invalid input: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** Runs `f`, turning a late input conversion failure (lazy members) into a typed error. */
+function guarded<R>(f: () => R): R {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof ValueConversionError) throw inputError(err);
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new RegoEvalError('eval_recursion_error', 'evaluation nested too deeply (call stack exhausted)');
+    }
+    throw err;
   }
-  return true;
 }
 
 function nowNs(): bigint {
@@ -69,11 +77,10 @@ class Prepared implements PreparedPolicySet {
     let input: Value | undefined;
     if (options.input !== undefined) {
       try {
-        input = fromJSON(options.input);
+        input = fromJSON(options.input, 0, { lazy: true, maxDepth: MAX_INPUT_DEPTH });
       } catch (err) {
-        throw new RegoEvalError('eval_input_error', `invalid input: ${err instanceof Error ? err.message : String(err)}`);
+        throw inputError(err);
       }
-      if (!depthOk(input, 0)) throw new RegoEvalError('eval_input_error', `input nested deeper than ${MAX_INPUT_DEPTH} levels`);
     }
     const builtins = options.builtins?.length ? builtinTable([...this.builtins.values()], options.builtins) : this.builtins;
     return new Evaluation({
@@ -91,6 +98,10 @@ class Prepared implements PreparedPolicySet {
   evaluate(path: string, options: EvalOptions = {}): Value | undefined {
     const parts = path.split('.').filter((p) => p !== '');
     if (parts[0] === 'data') parts.shift();
+    return guarded(() => this.evaluatePath(parts, options));
+  }
+
+  private evaluatePath(parts: readonly string[], options: EvalOptions): Value | undefined {
     const ev = this.evaluation(options);
     const ref: T = { k: 'ref', head: { k: 'data' }, path: parts.map((p) => ({ k: 'val', v: p })), loc: { file: '', row: 0, col: 0 } };
     let out: Value | undefined;
@@ -102,12 +113,16 @@ class Prepared implements PreparedPolicySet {
     const extra = options.builtins?.length ? builtinTable([...this.builtins.values()], options.builtins) : this.builtins;
     const src = this.version === 'v0' ? `package __query__\n__q__ {\n${query}\n}\n` : `package __query__\n__q__ if {\n${query}\n}\n`;
     const { queryBody, queryVars } = compileModules(this.modules, this.version, extra, { id: 'query', source: src, regoVersion: this.version });
+    return guarded(() => this.runQuery(queryBody ?? [], queryVars ?? [], options));
+  }
+
+  private runQuery(queryBody: Body, queryVars: readonly string[], options: EvalOptions): Record<string, Value>[] {
     const ev = this.evaluation(options);
     const results: Record<string, Value>[] = [];
     const env = new Map<string, Value>();
-    ev.evalBody(queryBody ?? [], 0, env, () => {
+    ev.evalBody(queryBody, 0, env, () => {
       const r: Record<string, Value> = {};
-      for (const v of queryVars ?? []) {
+      for (const v of queryVars) {
         const x = env.get(v);
         if (x !== undefined) r[v] = x;
       }

@@ -50,7 +50,7 @@ export {
   decimalOf,
 } from './number.js';
 /** JSON conversion (values and text). */
-export { fromJSON, toJSON, toJSONText, parseJSONText, ValueConversionError, type ToJSONOptions } from './json.js';
+export { fromJSON, toJSON, toJSONText, parseJSONText, ValueConversionError, type ToJSONOptions, type FromJSONOptions } from './json.js';
 /** OPA's term text and Go's quoting. */
 export { formatValue, goQuote } from './format.js';
 /** Go's `fmt.Sprintf` as OPA's `sprintf` uses it. */

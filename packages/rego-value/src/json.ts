@@ -12,13 +12,21 @@ export class ValueConversionError extends Error {
   }
 }
 
+/** Options of `fromJSON`. */
+export interface FromJSONOptions {
+  /** Convert plain objects member by member when first read (errors then surface at that read). */
+  readonly lazy?: boolean;
+  /** Maximum nesting depth (default 10 000); deeper values throw `ValueConversionError`. */
+  readonly maxDepth?: number;
+}
+
 /**
  * A Rego value from a JS value: JSON data (plain objects, arrays, strings, finite numbers,
  * booleans, null), bigints, JS `Set`s and `Map`s, and values that already are Rego values.
  * `undefined` members of objects are dropped (as JSON.stringify does).
  */
-export function fromJSON(x: unknown, depth = 0): Value {
-  if (depth > 10_000) throw new ValueConversionError('value nested too deeply');
+export function fromJSON(x: unknown, depth = 0, options?: FromJSONOptions): Value {
+  if (depth > (options?.maxDepth ?? 10_000)) throw new ValueConversionError(`value nested deeper than ${options?.maxDepth ?? 10_000} levels`);
   if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
   if (typeof x === 'number') {
     if (!Number.isFinite(x)) throw new ValueConversionError(`not a JSON number: ${x}`);
@@ -29,7 +37,7 @@ export function fromJSON(x: unknown, depth = 0): Value {
   if (x instanceof RObject || x instanceof RSet || x instanceof BigNum) return x;
   if (Array.isArray(x)) {
     const out: Value[] = new Array<Value>(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = x[i] === undefined ? null : fromJSON(x[i], depth + 1);
+    for (let i = 0; i < x.length; i++) out[i] = x[i] === undefined ? null : fromJSON(x[i], depth + 1, options);
     return out;
   }
   if (x instanceof Set) {
@@ -42,9 +50,10 @@ export function fromJSON(x: unknown, depth = 0): Value {
     for (const [k, v] of x) if (v !== undefined) o.set(fromJSON(k, depth + 1), fromJSON(v, depth + 1));
     return o;
   }
-  const o = new RObject();
   const rec = x as Record<string, unknown>;
   if (typeof (rec as { toJSON?: unknown }).toJSON === 'function') return fromJSON((rec as { toJSON: () => unknown }).toJSON(), depth + 1);
+  if (options?.lazy) return RObject.lazy(rec, (v) => fromJSON(v, depth + 1, options));
+  const o = new RObject();
   for (const k of Object.keys(rec)) {
     const v = rec[k];
     if (v !== undefined) o.set(k, fromJSON(v, depth + 1));

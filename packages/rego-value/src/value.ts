@@ -184,10 +184,42 @@ export class RObject {
   private others: Map<string, [Value, Value]> | undefined;
   private sortedCache: (readonly [Value, Value])[] | undefined;
   private keyCache: string | undefined;
+  /** Not yet converted members of a lazily converted JS object (`RObject.lazy`). */
+  private raw: Readonly<Record<string, unknown>> | undefined;
+  private conv: ((x: unknown) => Value) | undefined;
 
   /** An object from entries. */
   constructor(entries?: Iterable<readonly [Value, Value]>) {
     if (entries) for (const [k, v] of entries) this.set(k, v);
+  }
+  /**
+   * An object over a plain JS object whose members are converted by `conv` when first read
+   * (large inputs cost only what a policy looks at). Members that are `undefined` are absent.
+   */
+  static lazy(raw: Readonly<Record<string, unknown>>, conv: (x: unknown) => Value): RObject {
+    const o = new RObject();
+    o.raw = raw;
+    o.conv = conv;
+    return o;
+  }
+  private materialize(): void {
+    const raw = this.raw;
+    if (!raw) return;
+    const conv = this.conv as (x: unknown) => Value;
+    this.raw = undefined;
+    for (const k of Object.keys(raw)) {
+      if (this.strs.has(k)) continue;
+      const x = raw[k];
+      if (x !== undefined) this.strs.set(k, conv(x));
+    }
+    // Keep insertion order of the source object.
+    const ordered = new Map<string, Value>();
+    for (const k of Object.keys(raw)) {
+      const v = this.strs.get(k);
+      if (v !== undefined) ordered.set(k, v);
+    }
+    this.strs.clear();
+    for (const [k, v] of ordered) this.strs.set(k, v);
   }
   /** An object of string keys. */
   static fromRecord(rec: Readonly<Record<string, Value>>): RObject {
@@ -197,11 +229,21 @@ export class RObject {
   }
   /** Number of keys. */
   get size(): number {
+    this.materialize();
     return this.strs.size + (this.others?.size ?? 0);
   }
   /** The value at `k`, or undefined. */
   get(k: Value): Value | undefined {
-    if (typeof k === 'string') return this.strs.get(k);
+    if (typeof k === 'string') {
+      const v = this.strs.get(k);
+      if (v !== undefined || !this.raw) return v;
+      if (!Object.prototype.hasOwnProperty.call(this.raw, k)) return undefined;
+      const x = this.raw[k];
+      if (x === undefined) return undefined;
+      const c = (this.conv as (x: unknown) => Value)(x);
+      this.strs.set(k, c);
+      return c;
+    }
     return this.others?.get(keyOf(k))?.[1];
   }
   /** Whether `k` is a key. */
@@ -210,6 +252,7 @@ export class RObject {
   }
   /** Sets `k` to `v` (replacing). Only while building. */
   set(k: Value, v: Value): this {
+    this.materialize();
     this.sortedCache = undefined;
     this.keyCache = undefined;
     if (typeof k === 'string') this.strs.set(k, v);
@@ -218,6 +261,7 @@ export class RObject {
   }
   /** Removes `k`. Only while building. */
   delete(k: Value): void {
+    this.materialize();
     this.sortedCache = undefined;
     this.keyCache = undefined;
     if (typeof k === 'string') this.strs.delete(k);
@@ -225,6 +269,7 @@ export class RObject {
   }
   /** Entries in insertion order (cheap). */
   *entries(): IterableIterator<readonly [Value, Value]> {
+    this.materialize();
     for (const e of this.strs) yield e;
     if (this.others) for (const e of this.others.values()) yield e;
   }
@@ -244,6 +289,7 @@ export class RObject {
   }
   /** A shallow copy (for building a modified object). */
   clone(): RObject {
+    this.materialize();
     const o = new RObject();
     for (const [k, v] of this.strs) o.strs.set(k, v);
     if (this.others) o.others = new Map(this.others);

@@ -29,3 +29,18 @@ describe('numbers', () => {
     expect(toJSONText(parseJSONText('{"b":[1.0, 2e2, 123456789012345678901234567890]}'))).toBe('{"b":[1,200,123456789012345678901234567890]}');
   });
 });
+
+describe('lazy objects', () => {
+  it('convert members when read and equal their eager form', async () => {
+    const { fromJSON, equals, toJSONText, RObject } = await import('../src/index.js');
+    const raw = { b: [1, { c: 'x' }], a: null, skip: undefined };
+    const lazy = fromJSON(raw, 0, { lazy: true });
+    expect(lazy).toBeInstanceOf(RObject);
+    expect((lazy as InstanceType<typeof RObject>).get('a')).toBeNull();
+    expect((lazy as InstanceType<typeof RObject>).get('skip')).toBeUndefined();
+    expect(equals(lazy, fromJSON(raw))).toBe(true);
+    expect(toJSONText(lazy)).toBe('{"a":null,"b":[1,{"c":"x"}]}');
+    expect(() => (fromJSON({ a: { b: { c: 1 } } }, 0, { lazy: true, maxDepth: 1 }) as InstanceType<typeof RObject>).get('a')).not.toThrow();
+    expect(() => toJSONText(fromJSON({ a: { b: { c: 1 } } }, 0, { lazy: true, maxDepth: 1 }))).toThrow('nested deeper');
+  });
+});
