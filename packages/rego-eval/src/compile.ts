@@ -173,10 +173,12 @@ function usedVars(body: AstBody, into: Set<string>): void {
     const x = e.terms;
     if (x.type === 'some') x.symbols.forEach(term);
     else if (x.type === 'every') term(x.domain);
-    else if (x.type === 'notbody') usedVars(x.body, into);
-    else if (x.type === 'logicaland' || x.type === 'logicalor') {
-      usedVars(x.lhs, into);
-      usedVars(x.rhs, into);
+    else if (x.type === 'notbody') {
+      // An explicit `{ ... }` body has its own scope.
+      if (!x.explicitBody) usedVars(x.body, into);
+    } else if (x.type === 'logicaland' || x.type === 'logicalor') {
+      if (!x.explicitLhs) usedVars(x.lhs, into);
+      if (!x.explicitRhs) usedVars(x.rhs, into);
     } else term(x as AstTerm);
     for (const w of e.with) if (w.value.type !== 'var') term(w.value);
   };
@@ -190,14 +192,34 @@ function lowerBody(body: AstBody, outer: Scope, extraDeclared: readonly string[]
   for (const d of declared) {
     if (d === '_' || seenDecl.has(d)) continue;
     seenDecl.add(d);
-    locals.set(d, outer.locals.has(d) && !topLevel ? freshName(outer.ctx, d) : d);
+    // Locals of nested bodies always get fresh names: a name without `$` is an outer var.
+    locals.set(d, topLevel ? d : freshName(outer.ctx, d));
   }
   // Plain vars of this level become locals (unless they are globals).
   const used = new Set<string>();
   usedVars(body, used);
-  for (const u of used) if (u !== '_' && !locals.has(u) && !outer.globals.has(u) && u !== 'input' && u !== 'data') locals.set(u, u);
+  for (const u of used) {
+    if (u !== '_' && !locals.has(u) && !outer.globals.has(u) && u !== 'input' && u !== 'data') locals.set(u, topLevel ? u : freshName(outer.ctx, u));
+  }
   const scope: Scope = { locals, globals: outer.globals, ctx: outer.ctx };
-  return { body: body.map((e) => lowerExpr(e, scope)), scope };
+  // A var declared (`:=`, `some`) by a later expression is not visible before it.
+  const firstDecl = new Map<string, number>();
+  body.forEach((e, i) => {
+    for (const d of declaredIn([e])) if (!firstDecl.has(d) && !extraDeclared.includes(d)) firstDecl.set(d, i);
+  });
+  const lowered = body.map((e, i) => {
+    let hidden: string[] | undefined;
+    for (const [d, at] of firstDecl) if (at > i) (hidden ??= []).push(d);
+    if (!hidden) return lowerExpr(e, scope);
+    const l = new Map(locals);
+    for (const d of hidden) {
+      const o = outer.locals.get(d);
+      if (o !== undefined) l.set(d, o);
+      else l.delete(d);
+    }
+    return lowerExpr(e, { locals: l, globals: outer.globals, ctx: outer.ctx });
+  });
+  return { body: lowered, scope };
 }
 
 function lowerVar(name: string, sc: Scope): T {
@@ -471,7 +493,8 @@ function freeVars(t: T, out: Set<string>): void {
     inVars(t.key, inner);
     inVars(t.value, inner);
   }
-  for (const v of inner) if (!bound.has(v)) out.add(v);
+  for (const v of inner) if (!bound.has(v) || !v.includes('$')) out.add(v);
+  for (const v of bound) if (!v.includes('$')) out.add(v);
 }
 
 function bodyVars(body: Body, used: Set<string>, bound: Set<string>): void {
@@ -509,7 +532,8 @@ function needsOf(e: E): Set<string> {
       bodyVars(x.body, inner, b);
       if (x.key) outVars(x.key, b);
       outVars(x.val, b);
-      for (const v of inner) if (!b.has(v)) s.add(v);
+      for (const v of inner) if (!b.has(v) || !v.includes('$')) s.add(v);
+      for (const v of b) if (!v.includes('$')) s.add(v);
       break;
     }
     case 'notbody':
@@ -520,7 +544,8 @@ function needsOf(e: E): Set<string> {
         const inner = new Set<string>();
         const b = new Set<string>();
         bodyVars(body, inner, b);
-        for (const v of inner) if (!b.has(v)) s.add(v);
+        for (const v of inner) if (!b.has(v) || !v.includes('$')) s.add(v);
+        for (const v of b) if (!v.includes('$')) s.add(v);
       }
       break;
     }

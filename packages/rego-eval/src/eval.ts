@@ -589,15 +589,17 @@ export class Evaluation {
       if (w.value !== undefined) return k(w.value);
       if (w.mock) {
         // Inside the mock, the mocked name means the original again.
+        // Inside a mock no mock applies (it calls the originals).
         const mock = w.mock;
-        this.withFns.delete(fn);
+        const fns = new Map(this.withFns);
+        this.withFns.clear();
         const saved = this.funcCache;
         this.funcCache = new Map();
         let out: Value | undefined;
         try {
           this.call(mock, args, loc, (v) => ((out = v), true));
         } finally {
-          this.withFns.set(fn, w);
+          for (const [a, b] of fns) this.withFns.set(a, b);
           this.funcCache = saved;
         }
         return out === undefined ? false : k(out);
