@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyEngine, type Decision, type PolicyEngine, type PolicySource } from '@policy-engine/evaluator';
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
+import { nativeEngine } from '@policy-engine/engine-native';
 import { findOpa, repoRoot, startOpaServer, type OpaServer } from '@policy-engine/opa';
 
 const EXAMPLES = join(repoRoot, 'examples', 'policies');
@@ -60,6 +61,7 @@ describe('example policies decide the same on opa and wasm', () => {
   let server: OpaServer;
   let onOpa: PolicyEngine;
   let onWasm: PolicyEngine;
+  let onNative: PolicyEngine;
   let cacheDir: string;
 
   beforeAll(async () => {
@@ -67,11 +69,13 @@ describe('example policies decide the same on opa and wasm', () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'cross-engine-wasm-'));
     onOpa = await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies: source });
     onWasm = await createPolicyEngine({ engine: wasmEngine({ opaPath: findOpa(), cacheDir }), policies: source });
+    onNative = await createPolicyEngine({ engine: nativeEngine(), policies: source });
   });
 
   afterAll(async () => {
     await onOpa?.close();
     await onWasm?.close();
+    await onNative?.close();
     await server?.stop();
     if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   });
@@ -93,6 +97,15 @@ describe('example policies decide the same on opa and wasm', () => {
     expect(a).toMatchObject(c.expect);
   });
 
+  it.each(cases.map((c) => [c.name, c] as const))('native: %s', async (_name, c) => {
+    const input = fixtureInput(c.fixture);
+    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
+    const [a, n] = await Promise.all([onOpa.evaluate(c.package, input), onNative.evaluate(c.package, input)]);
+    expect(n.error).toBeUndefined();
+    expect(n.engine).toBe('native');
+    expect(essence(n)).toEqual(essence(a));
+  });
+
   it('200 concurrent evaluations per engine each get their own answer', async () => {
     const base = fixtureInput('spinnaker.deployment.tasks.before.scaleManifest.input.json') as { deploy: { replicas: number } };
     const maxReplicas = (JSON.parse(readFileSync(join(EXAMPLES, 'data.json'), 'utf8')) as { spinnaker_policy: { max_replicas: number } })
@@ -105,17 +118,20 @@ describe('example policies decide the same on opa and wasm', () => {
     }
   });
 
-  it('every example package × every fixture input gives the same Decision on both engines', async () => {
+  it('every example package × every fixture input gives the same Decision on every engine', async () => {
     const packages = onOpa.packages();
     let compared = 0;
     const diffs: string[] = [];
     for (const file of fixtureFiles) {
       const input = fixtureInput(file);
       for (const pkg of packages) {
-        const [a, b] = await Promise.all([onOpa.evaluate(pkg, input), onWasm.evaluate(pkg, input)]);
-        if (a.error || b.error) diffs.push(`${pkg} × ${file}: error ${a.error?.message ?? ''} ${b.error?.message ?? ''}`);
+        const [a, b, n] = await Promise.all([onOpa.evaluate(pkg, input), onWasm.evaluate(pkg, input), onNative.evaluate(pkg, input)]);
+        if (a.error || b.error || n.error) diffs.push(`${pkg} × ${file}: error ${a.error?.message ?? ''} ${b.error?.message ?? ''} ${n.error?.message ?? ''}`);
         if (JSON.stringify(essence(a)) !== JSON.stringify(essence(b))) {
           diffs.push(`${pkg} × ${file}: opa ${JSON.stringify(essence(a))} wasm ${JSON.stringify(essence(b))}`);
+        }
+        if (JSON.stringify(essence(a)) !== JSON.stringify(essence(n))) {
+          diffs.push(`${pkg} × ${file}: opa ${JSON.stringify(essence(a))} native ${JSON.stringify(essence(n))}`);
         }
         compared++;
       }

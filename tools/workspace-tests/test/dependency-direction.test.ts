@@ -35,7 +35,7 @@ function layer(name: string): number {
   if (!entry) throw new Error(`unknown project ${name}`);
   const [group, folder] = entry.dir.split('/') as [string, string];
   if (group === 'examples' || group === 'tools') return 6;
-  if (folder === 'inputs-common' || folder === 'rego-parser') return 0;
+  if (folder === 'inputs-common' || folder === 'rego-parser' || folder === 'rego-value') return 0;
   if (folder.startsWith('inputs-')) return 1;
   if (folder === 'inputs' || folder === 'rego-eval') return 2;
   if (folder === 'evaluator') return 3;

@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../program.js';
+import { registerConformance } from './conformance.js';
 import { registerEval } from './eval.js';
 import { registerFmt } from './fmt.js';
 import { registerParse } from './parse.js';
@@ -6,4 +7,4 @@ import { registerRunPipeline } from './run-pipeline.js';
 import { registerValidateInput } from './validate-input.js';
 
 /** Every subcommand of `policy-engine`, in help order. Each lives in its own file. */
-export const commands: readonly RegisterCommand[] = [registerEval, registerRunPipeline, registerValidateInput, registerParse, registerFmt];
+export const commands: readonly RegisterCommand[] = [registerEval, registerRunPipeline, registerValidateInput, registerParse, registerFmt, registerConformance];

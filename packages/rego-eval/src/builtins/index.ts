@@ -1,0 +1,41 @@
+/**
+ * Every built-in family, gathered. One file per OPA family; each exports `builtins`.
+ * `operators.ts` holds what the evaluator itself needs (comparison, arithmetic, set `&`/`|`);
+ * `walk`, `print`, `trace` and `internal.member_2/3` are handled by the evaluator.
+ */
+import { builtins as aggregates } from './aggregates.js';
+import { builtins as arrays } from './arrays.js';
+import { builtins as bits } from './bits.js';
+import { builtins as casts } from './casts.js';
+import { builtins as encoding } from './encoding.js';
+import { builtins as graph } from './graph.js';
+import { builtins as json } from './json.js';
+import { builtins as numbers } from './numbers.js';
+import { builtins as objects } from './objects.js';
+import { builtins as operators } from './operators.js';
+import { builtinTable, type BuiltinDef } from './registry.js';
+import { builtins as sets } from './sets.js';
+import { builtins as strings } from './strings.js';
+import { builtins as types } from './types.js';
+
+/** Every built-in shipped with the interpreter. */
+export const coreBuiltins: readonly BuiltinDef[] = [
+  ...operators,
+  ...aggregates,
+  ...arrays,
+  ...bits,
+  ...casts,
+  ...encoding,
+  ...graph,
+  ...json,
+  ...numbers,
+  ...objects,
+  ...sets,
+  ...strings,
+  ...types,
+];
+
+/** The default table by name. */
+export const defaultBuiltins: ReadonlyMap<string, BuiltinDef> = builtinTable(coreBuiltins);
+
+export * from './registry.js';

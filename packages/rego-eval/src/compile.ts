@@ -1,0 +1,1080 @@
+/**
+ * Compile passes: parse, resolve imports and package-relative refs, rewrite local variables,
+ * lower to IR, order bodies for safety (OPA's reorderBodyForSafety), build the rule tree.
+ */
+import { parse, type Body as AstBody, type Expr as AstExpr, type Module, type Rule, type Term as AstTerm } from '@policy-engine/rego-parser';
+import { RObject, RSet, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
+import type { BuiltinDef } from './builtins/registry.js';
+import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
+import type { Body, E, T, W, X } from './ir.js';
+
+/** A compiled rule (one branch of an else chain is `else`). */
+export interface CRule {
+  readonly kind: 'complete' | 'set' | 'obj' | 'func';
+  /** Head ref parts after the tree node (obj), the last one is the key. */
+  readonly rest: readonly T[];
+  /** Set element (set rules). */
+  readonly key: T | undefined;
+  readonly value: T;
+  readonly args: readonly T[];
+  readonly body: Body;
+  readonly else: CRule | undefined;
+  readonly isDefault: boolean;
+  readonly loc: ErrorLocation;
+  /** `data.a.b.p`, for messages. */
+  readonly path: string;
+}
+
+/** A node of the rule tree. */
+export interface RuleNode {
+  readonly path: readonly string[];
+  readonly children: Map<string, RuleNode>;
+  readonly rules: CRule[];
+  readonly defaults: CRule[];
+  readonly funcs: CRule[];
+  /** Whether any rule lives in this subtree. */
+  hasRules: boolean;
+}
+
+/** A module to compile. */
+export interface ModuleSource {
+  readonly id: string;
+  readonly source: string;
+  readonly regoVersion?: 'v0' | 'v1';
+}
+
+/** Evaluator-handled calls (not in the built-in table). */
+export const SPECIAL_CALLS: ReadonlyMap<string, number> = new Map([
+  ['walk', 1],
+  ['print', -1],
+  ['trace', 1],
+  ['internal.member_2', 2],
+  ['internal.member_3', 3],
+  ['internal.print', 1],
+]);
+
+const loc = (l: { file: string; line: number; col: number }): ErrorLocation => ({ file: l.file, row: l.line, col: l.col });
+
+class Problems {
+  readonly list: CompileProblem[] = [];
+  add(code: string, message: string, location?: ErrorLocation): void {
+    this.list.push(location ? { code, message, location } : { code, message });
+  }
+}
+
+interface Scope {
+  /** Declared/known local names → IR names. */
+  readonly locals: Map<string, string>;
+  readonly globals: ReadonlyMap<string, T>;
+  readonly ctx: Ctx;
+}
+
+interface Ctx {
+  fresh: number;
+  readonly problems: Problems;
+  readonly funcArity: ReadonlyMap<string, number>;
+  readonly builtins: ReadonlyMap<string, BuiltinDef>;
+  readonly unknownCalls: { name: string; loc: ErrorLocation }[];
+}
+
+function freshName(ctx: Ctx, base: string): string {
+  return `${base}$${++ctx.fresh}`;
+}
+
+/** Value of a ground AST scalar, or undefined. */
+function scalar(t: AstTerm): Value | undefined {
+  switch (t.type) {
+    case 'null':
+      return null;
+    case 'boolean':
+      return t.value;
+    case 'number':
+      return parseNumber(t.value) ?? null;
+    case 'string':
+      return t.value;
+    default:
+      return undefined;
+  }
+}
+
+function constOf(t: T): Value | undefined {
+  return t.k === 'val' ? t.v : undefined;
+}
+
+function mkArr(items: T[]): T {
+  if (items.every((i) => i.k === 'val')) return { k: 'val', v: items.map((i) => constOf(i) as Value) };
+  return { k: 'arr', items };
+}
+function mkSet(items: T[]): T {
+  if (items.every((i) => i.k === 'val')) return { k: 'val', v: new RSet(items.map((i) => constOf(i) as Value)) };
+  return { k: 'set', items };
+}
+function mkObj(items: [T, T][]): T {
+  if (items.every(([a, b]) => a.k === 'val' && b.k === 'val')) return { k: 'val', v: new RObject(items.map(([a, b]) => [constOf(a) as Value, constOf(b) as Value])) };
+  return { k: 'obj', items };
+}
+
+/** Vars declared (`:=` lhs, `some`) at this body level, in order. */
+function declaredIn(body: AstBody): string[] {
+  const out: string[] = [];
+  const pat = (t: AstTerm): void => {
+    if (t.type === 'var') out.push(t.name);
+    else if (t.type === 'array' || t.type === 'set') t.items.forEach(pat);
+    else if (t.type === 'object') t.items.forEach(([, v]) => pat(v));
+  };
+  for (const e of body) {
+    const x = e.terms;
+    if (x.type === 'some') {
+      for (const s of x.symbols) {
+        if (s.type === 'var') out.push(s.name);
+        else if (s.type === 'call') s.args.slice(0, -1).forEach(pat);
+      }
+    } else if (x.type === 'call' && x.operator.value.length === 1 && x.operator.value[0]?.type === 'var' && x.operator.value[0].name === 'assign') {
+      const lhs = x.args[0];
+      if (lhs) pat(lhs);
+    }
+  }
+  return out;
+}
+
+/** Plain vars used at this level (not inside nested bodies). */
+function usedVars(body: AstBody, into: Set<string>): void {
+  const term = (t: AstTerm): void => {
+    switch (t.type) {
+      case 'var':
+        into.add(t.name);
+        return;
+      case 'ref':
+        t.value.forEach(term);
+        return;
+      case 'call':
+        t.args.forEach(term);
+        return;
+      case 'array':
+      case 'set':
+        t.items.forEach(term);
+        return;
+      case 'object':
+        t.items.forEach(([a, b]) => {
+          term(a);
+          term(b);
+        });
+        return;
+      case 'templatestring':
+        t.parts.forEach((p) => {
+          if (p.type === 'expr') expr(p);
+        });
+        return;
+      default:
+        return;
+    }
+  };
+  const expr = (e: AstExpr): void => {
+    const x = e.terms;
+    if (x.type === 'some') x.symbols.forEach(term);
+    else if (x.type === 'every') term(x.domain);
+    else if (x.type === 'notbody') {
+      // An explicit `{ ... }` body has its own scope.
+      if (!x.explicitBody) usedVars(x.body, into);
+    } else if (x.type === 'logicaland' || x.type === 'logicalor') {
+      if (!x.explicitLhs) usedVars(x.lhs, into);
+      if (!x.explicitRhs) usedVars(x.rhs, into);
+    } else term(x as AstTerm);
+    for (const w of e.with) if (w.value.type !== 'var') term(w.value);
+  };
+  body.forEach(expr);
+}
+
+function lowerBody(body: AstBody, outer: Scope, extraDeclared: readonly string[] = [], topLevel = false): { body: Body; scope: Scope } {
+  const locals = new Map(outer.locals);
+  const declared = [...extraDeclared, ...declaredIn(body)];
+  const seenDecl = new Set<string>();
+  for (const d of declared) {
+    if (d === '_' || seenDecl.has(d)) continue;
+    seenDecl.add(d);
+    // Locals of nested bodies always get fresh names: a name without `$` is an outer var.
+    locals.set(d, topLevel ? d : freshName(outer.ctx, d));
+  }
+  // Plain vars of this level become locals (unless they are globals).
+  const used = new Set<string>();
+  usedVars(body, used);
+  for (const u of used) {
+    if (u !== '_' && !locals.has(u) && !outer.globals.has(u) && u !== 'input' && u !== 'data') locals.set(u, topLevel ? u : freshName(outer.ctx, u));
+  }
+  const scope: Scope = { locals, globals: outer.globals, ctx: outer.ctx };
+  // A var declared (`:=`, `some`) by a later expression is not visible before it.
+  const firstDecl = new Map<string, number>();
+  body.forEach((e, i) => {
+    for (const d of declaredIn([e])) if (!firstDecl.has(d) && !extraDeclared.includes(d)) firstDecl.set(d, i);
+  });
+  const lowered = body.map((e, i) => {
+    let hidden: string[] | undefined;
+    for (const [d, at] of firstDecl) if (at > i) (hidden ??= []).push(d);
+    if (!hidden) return lowerExpr(e, scope);
+    const l = new Map(locals);
+    for (const d of hidden) {
+      const o = outer.locals.get(d);
+      if (o !== undefined) l.set(d, o);
+      else l.delete(d);
+    }
+    return lowerExpr(e, { locals: l, globals: outer.globals, ctx: outer.ctx });
+  });
+  return { body: lowered, scope };
+}
+
+function lowerVar(name: string, sc: Scope): T {
+  if (name === '_') return { k: 'var', n: freshName(sc.ctx, '_') };
+  const l = sc.locals.get(name);
+  if (l !== undefined) return { k: 'var', n: l };
+  const g = sc.globals.get(name);
+  if (g) return g;
+  if (name === 'input') return { k: 'input' };
+  if (name === 'data') return { k: 'data' };
+  return { k: 'var', n: name };
+}
+
+/** Dotted name of a call operator, resolving package functions and imports to `data.…`. */
+function callName(op: AstTerm & { type: 'ref' }, sc: Scope): string {
+  const parts = op.value;
+  const head = parts[0];
+  const rest = parts.slice(1).map((p) => (p.type === 'string' ? p.value : '?'));
+  if (head?.type === 'var') {
+    const g = sc.globals.get(head.name);
+    if (g && g.k === 'ref' && !sc.locals.has(head.name)) {
+      const base = g.path.map((p) => String(constOf(p)));
+      return ['data', ...base, ...rest].join('.');
+    }
+    return [head.name, ...rest].join('.');
+  }
+  return rest.join('.');
+}
+
+function lowerTerm(t: AstTerm, sc: Scope): T {
+  const s = scalar(t);
+  if (s !== undefined) return { k: 'val', v: s };
+  switch (t.type) {
+    case 'var':
+      return lowerVar(t.name, sc);
+    case 'ref': {
+      const [h, ...rest] = t.value;
+      if (!h) return { k: 'val', v: null };
+      const head = lowerTerm(h, sc);
+      const path = rest.map((p) => lowerTerm(p, sc));
+      if (head.k === 'ref') return { k: 'ref', head: head.head, path: [...head.path, ...path], loc: loc(t.location) };
+      return { k: 'ref', head, path, loc: loc(t.location) };
+    }
+    case 'call': {
+      const fn = callName(t.operator, sc);
+      const args = t.args.map((a) => lowerTerm(a, sc));
+      noteCall(fn, args.length, false, sc, loc(t.location));
+      return { k: 'call', fn, args, loc: loc(t.location) };
+    }
+    case 'array':
+      return mkArr(t.items.map((i) => lowerTerm(i, sc)));
+    case 'set':
+      return mkSet(t.items.map((i) => lowerTerm(i, sc)));
+    case 'object':
+      return mkObj(t.items.map(([a, b]) => [lowerTerm(a, sc), lowerTerm(b, sc)]));
+    case 'arraycomprehension': {
+      const { body, scope } = lowerBody(t.body, nested(sc));
+      return { k: 'ac', term: lowerTerm(t.term, scope), body };
+    }
+    case 'setcomprehension': {
+      const { body, scope } = lowerBody(t.body, nested(sc));
+      return { k: 'sc', term: lowerTerm(t.term, scope), body };
+    }
+    case 'objectcomprehension': {
+      const { body, scope } = lowerBody(t.body, nested(sc));
+      return { k: 'oc', key: lowerTerm(t.key, scope), value: lowerTerm(t.value, scope), body };
+    }
+    case 'templatestring':
+      return {
+        k: 'tpl',
+        parts: t.parts.map((p) => (p.type === 'string' ? p.value : lowerTemplateExpr(p, sc))),
+        loc: loc(t.location),
+      };
+    default:
+      return { k: 'val', v: null };
+  }
+}
+
+function lowerTemplateExpr(e: AstExpr, sc: Scope): T {
+  const x = e.terms;
+  if (x.type === 'some' || x.type === 'every' || x.type === 'notbody' || x.type === 'logicaland' || x.type === 'logicalor') return { k: 'val', v: null };
+  return lowerTerm(x as AstTerm, sc);
+}
+
+/** A nested scope: the outer locals are visible; new declarations shadow. */
+function nested(sc: Scope): Scope {
+  return { locals: sc.locals, globals: sc.globals, ctx: sc.ctx };
+}
+
+function noteCall(fn: string, nargs: number, _out: boolean, sc: Scope, l: ErrorLocation): void {
+  if (fn.startsWith('data.')) return;
+  if (SPECIAL_CALLS.has(fn) || sc.ctx.builtins.has(fn)) return;
+  sc.ctx.unknownCalls.push({ name: fn, loc: l });
+  void nargs;
+}
+
+function arityOf(fn: string, ctx: Ctx): number | undefined {
+  if (fn.startsWith('data.')) return ctx.funcArity.get(fn);
+  const sp = SPECIAL_CALLS.get(fn);
+  if (sp !== undefined) return sp;
+  return ctx.builtins.get(fn)?.arity;
+}
+
+function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
+  let value = lowerTerm(w.value, sc);
+  const target = w.target;
+  const parts = target.type === 'ref' ? target.value : [target];
+  const head = parts[0];
+  const strs = parts.slice(1).map((p) => (p.type === 'string' ? p.value : String(scalar(p) ?? '?')));
+  let mockFn: string | undefined;
+  if (w.value.type === 'ref' || w.value.type === 'var') {
+    const name = callName(w.value.type === 'ref' ? w.value : { type: 'ref', value: [w.value], location: w.value.location }, sc);
+    if (arityOf(name, sc.ctx) !== undefined && !sc.locals.has(name)) mockFn = name;
+  }
+  if (mockFn) value = { k: 'val', v: null };
+  if (head?.type === 'var' && head.name === 'input') return { root: 'input', path: strs, fn: '', value };
+  if (head?.type === 'var' && head.name === 'data') {
+    const name = ['data', ...strs].join('.');
+    if (sc.ctx.funcArity.has(name)) return { root: 'fn', path: [], fn: name, value, ...(mockFn ? { mockFn } : {}) };
+    return { root: 'data', path: strs, fn: '', value };
+  }
+  const name = callName(target.type === 'ref' ? target : { type: 'ref', value: [target], location: target.location }, sc);
+  if (name.startsWith('data.') && !sc.ctx.funcArity.has(name)) return { root: 'data', path: name.split('.').slice(1), fn: '', value };
+  return { root: 'fn', path: [], fn: name, value, ...(mockFn ? { mockFn } : {}) };
+}
+
+function lowerExpr(e: AstExpr, sc: Scope): E {
+  const x = e.terms;
+  const l = loc(e.location);
+  const withs = e.with.map((w) => lowerWith(w, sc));
+  const mk = (xx: X): E => ({ x: xx, neg: e.negated, with: withs, loc: l });
+  switch (x.type) {
+    case 'some': {
+      const s = x.symbols[0];
+      if (x.symbols.length === 1 && s?.type === 'call') {
+        const fn = callName(s.operator, sc);
+        const args = s.args.map((a) => lowerTerm(a, sc));
+        if (fn === 'internal.member_2') return mk({ k: 'somein', key: undefined, val: args[0] as T, coll: args[1] as T });
+        if (fn === 'internal.member_3') return mk({ k: 'somein', key: args[0] as T, val: args[1] as T, coll: args[2] as T });
+      }
+      return mk({ k: 'true' });
+    }
+    case 'every': {
+      const declared = [...(x.key?.type === 'var' ? [x.key.name] : []), ...(x.value.type === 'var' ? [x.value.name] : [])];
+      const domain = lowerTerm(x.domain, sc);
+      const inner = nested(sc);
+      const locals = new Map(inner.locals);
+      for (const d of declared) if (d !== '_') locals.set(d, freshName(sc.ctx, d));
+      const isc: Scope = { locals, globals: sc.globals, ctx: sc.ctx };
+      const key = x.key ? lowerTerm(x.key, isc) : undefined;
+      const val = lowerTerm(x.value, isc);
+      const { body } = lowerBody(x.body, { ...isc, locals: new Map([...locals].filter(([k]) => !declared.includes(k) || true)) });
+      return mk({ k: 'every', key, val, domain, body });
+    }
+    case 'notbody':
+      return mk({ k: 'notbody', body: lowerBody(x.body, nested(sc)).body });
+    case 'logicaland':
+      return mk({ k: 'and', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
+    case 'logicalor':
+      return mk({ k: 'or', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
+    case 'call': {
+      const fn = callName(x.operator, sc);
+      const args = x.args.map((a) => lowerTerm(a, sc));
+      if ((fn === 'eq' || fn === 'assign') && args.length === 2) return mk({ k: 'unify', a: args[0] as T, b: args[1] as T });
+      const ar = arityOf(fn, sc.ctx);
+      if (ar !== undefined && ar >= 0 && args.length === ar + 1) {
+        return mk({ k: 'callout', fn, args: args.slice(0, -1), out: args[ar] as T });
+      }
+      noteCall(fn, args.length, false, sc, loc(x.location));
+      return mk({ k: 'term', t: { k: 'call', fn, args, loc: loc(x.location) } });
+    }
+    default:
+      return mk({ k: 'term', t: lowerTerm(x, sc) });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Safety: OPA's reordering of body expressions so that every var is bound before use.
+
+/** Vars that must be bound to evaluate `t` as a value (ref bracket vars are outputs). */
+function inVars(t: T, out: Set<string>): void {
+  switch (t.k) {
+    case 'var':
+      out.add(t.n);
+      return;
+    case 'ref':
+      inVars(t.head, out);
+      for (const p of t.path) if (p.k !== 'var') patVars(p, out);
+      return;
+    case 'arr':
+    case 'set':
+      t.items.forEach((i) => inVars(i, out));
+      return;
+    case 'obj':
+      t.items.forEach(([a, b]) => {
+        inVars(a, out);
+        inVars(b, out);
+      });
+      return;
+    case 'call':
+      t.args.forEach((a) => inVars(a, out));
+      return;
+    case 'ac':
+    case 'sc':
+    case 'oc':
+      freeVars(t, out);
+      return;
+    case 'tpl':
+      t.parts.forEach((p) => {
+        if (typeof p !== 'string') inVars(p, out);
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+/** Vars a term binds when evaluated or matched. */
+function outVars(t: T, out: Set<string>): void {
+  switch (t.k) {
+    case 'var':
+      out.add(t.n);
+      return;
+    case 'ref':
+      for (const p of t.path) if (p.k === 'var') out.add(p.n);
+      else outVars(p, out);
+      return;
+    case 'arr':
+    case 'set':
+      t.items.forEach((i) => outVars(i, out));
+      return;
+    case 'obj':
+      t.items.forEach(([, b]) => outVars(b, out));
+      return;
+    case 'call':
+      t.args.forEach((a) => a.k === 'ref' && outVars(a, out));
+      return;
+    default:
+      return;
+  }
+}
+
+/** Vars needed to use `t` as a pattern (vars themselves are bound by matching). */
+function patVars(t: T, out: Set<string>): void {
+  switch (t.k) {
+    case 'var':
+      return;
+    case 'arr':
+    case 'set':
+      t.items.forEach((i) => patVars(i, out));
+      return;
+    case 'obj':
+      t.items.forEach(([a, b]) => {
+        inVars(a, out);
+        patVars(b, out);
+      });
+      return;
+    default:
+      inVars(t, out);
+  }
+}
+
+/** Free vars of a comprehension / nested body: used inside, not local to it. */
+function freeVars(t: T, out: Set<string>): void {
+  const inner = new Set<string>();
+  const bound = new Set<string>();
+  const body = t.k === 'ac' || t.k === 'sc' || t.k === 'oc' ? t.body : [];
+  bodyVars(body, inner, bound);
+  if (t.k === 'ac' || t.k === 'sc') inVars(t.term, inner);
+  if (t.k === 'oc') {
+    inVars(t.key, inner);
+    inVars(t.value, inner);
+  }
+  for (const v of inner) if (!bound.has(v) || !v.includes('$')) out.add(v);
+  for (const v of bound) if (!v.includes('$')) out.add(v);
+}
+
+function bodyVars(body: Body, used: Set<string>, bound: Set<string>): void {
+  for (const e of body) {
+    const n = needsOf(e);
+    n.forEach((v) => used.add(v));
+    bindsOf(e).forEach((v) => bound.add(v));
+  }
+}
+
+function needsOf(e: E): Set<string> {
+  const s = new Set<string>();
+  const x = e.x;
+  switch (x.k) {
+    case 'unify': {
+      // Either side may bind; the needs are computed by `runnable`.
+      inVars(x.a, s);
+      inVars(x.b, s);
+      break;
+    }
+    case 'term':
+      inVars(x.t, s);
+      break;
+    case 'callout':
+      x.args.forEach((a) => inVars(a, s));
+      patVars(x.out, s);
+      break;
+    case 'somein':
+      inVars(x.coll, s);
+      break;
+    case 'every': {
+      inVars(x.domain, s);
+      const inner = new Set<string>();
+      const b = new Set<string>();
+      bodyVars(x.body, inner, b);
+      if (x.key) outVars(x.key, b);
+      outVars(x.val, b);
+      for (const v of inner) if (!b.has(v) || !v.includes('$')) s.add(v);
+      for (const v of b) if (!v.includes('$')) s.add(v);
+      break;
+    }
+    case 'notbody':
+    case 'and':
+    case 'or': {
+      const bodies = x.k === 'notbody' ? [x.body] : [x.lhs, x.rhs];
+      for (const body of bodies) {
+        const inner = new Set<string>();
+        const b = new Set<string>();
+        bodyVars(body, inner, b);
+        for (const v of inner) if (!b.has(v) || !v.includes('$')) s.add(v);
+        for (const v of b) if (!v.includes('$')) s.add(v);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  for (const w of e.with) inVars(w.value, s);
+  return s;
+}
+
+function bindsOf(e: E): Set<string> {
+  const s = new Set<string>();
+  if (e.neg) return s;
+  const x = e.x;
+  switch (x.k) {
+    case 'unify':
+      outVars(x.a, s);
+      outVars(x.b, s);
+      break;
+    case 'term':
+      outVars(x.t, s);
+      break;
+    case 'callout':
+      outVars(x.out, s);
+      x.args.forEach((a) => outVars(a, s));
+      break;
+    case 'somein':
+      if (x.key) outVars(x.key, s);
+      outVars(x.val, s);
+      outVars(x.coll, s);
+      break;
+    default:
+      break;
+  }
+  return s;
+}
+
+function keyOfT(t: T): string {
+  return t.k === 'val' ? keyOf(t.v) : '';
+}
+
+function subset(a: Set<string>, bound: ReadonlySet<string>): boolean {
+  for (const v of a) if (!bound.has(v)) return false;
+  return true;
+}
+
+function runnable(e: E, bound: ReadonlySet<string>): boolean {
+  const x = e.x;
+  const withNeeds = new Set<string>();
+  for (const w of e.with) inVars(w.value, withNeeds);
+  if (!subset(withNeeds, bound)) return false;
+  if (e.neg) {
+    const s = needsOf(e);
+    // Ref bracket vars inside a negated expr must be bound too.
+    if (x.k === 'term') outVars(x.t, s);
+    return subset(s, bound);
+  }
+  switch (x.k) {
+    case 'unify': {
+      const a1 = new Set<string>();
+      patVars(x.a, a1);
+      inVars(x.b, a1);
+      if (subset(a1, bound)) return true;
+      const a2 = new Set<string>();
+      inVars(x.a, a2);
+      patVars(x.b, a2);
+      if (subset(a2, bound)) return true;
+      if (x.a.k === 'obj' && x.b.k === 'obj' && x.a.items.length === x.b.items.length) {
+        const bs = (x.b as { items: readonly (readonly [T, T])[] }).items;
+        return x.a.items.every(([ak, av]) => {
+          const m = bs.find(([bk]) => bk.k === 'val' && ak.k === 'val' && keyOfT(bk) === keyOfT(ak));
+          return m !== undefined && runnable({ x: { k: 'unify', a: av, b: m[1] }, neg: false, with: [], loc: e.loc }, bound);
+        });
+      }
+      // Both composite: element-wise.
+      if (x.a.k === 'arr' && x.b.k === 'arr' && x.a.items.length === x.b.items.length) {
+        return x.a.items.every((ai, i) =>
+          runnable({ x: { k: 'unify', a: ai, b: (x.b as { items: readonly T[] }).items[i] as T }, neg: false, with: [], loc: e.loc }, bound),
+        );
+      }
+      return false;
+    }
+    case 'somein': {
+      const s = new Set<string>();
+      inVars(x.coll, s);
+      if (x.key) patVars(x.key, s);
+      patVars(x.val, s);
+      return subset(s, bound);
+    }
+    default: {
+      const n = needsOf(e);
+      const own = new Set<string>();
+      if (x.k === 'term' && x.t.k === 'call') x.t.args.forEach((a) => a.k === 'ref' && outVars(a, own));
+      if (x.k === 'callout') x.args.forEach((a) => a.k === 'ref' && outVars(a, own));
+      for (const v of own) n.delete(v);
+      return subset(n, bound);
+    }
+  }
+}
+
+/** Orders `body` so every expression runs after the ones binding its vars; reports unsafe vars. */
+function orderBody(body: Body, bound0: ReadonlySet<string>, problems: Problems, headNeeds?: { vars: Set<string>; loc: ErrorLocation }): Body {
+  const bound = new Set(bound0);
+  const pending = [...body];
+  const out: E[] = [];
+  while (pending.length > 0) {
+    const i = pending.findIndex((e) => runnable(e, bound));
+    if (i < 0) break;
+    const [e] = pending.splice(i, 1) as [E];
+    out.push(orderNested(e, bound, problems));
+    bindsOf(e).forEach((v) => bound.add(v));
+  }
+  for (const e of pending) {
+    const s = needsOf(e);
+    if (e.neg && e.x.k === 'term') outVars(e.x.t, s);
+    if (e.x.k === 'unify') {
+      outVars(e.x.a, s);
+      outVars(e.x.b, s);
+    }
+    const unsafe = [...s].filter((v) => !bound.has(v) && !v.startsWith('_$'));
+    const vars = unsafe.length > 0 ? unsafe : [...s].filter((v) => !bound.has(v));
+    for (const v of vars.length ? vars : ['expression']) problems.add('rego_unsafe_var_error', v === 'expression' ? 'expression is unsafe' : `var ${displayName(v)} is unsafe`, e.loc);
+    out.push(e);
+  }
+  if (headNeeds && pending.length === 0) {
+    for (const v of headNeeds.vars) if (!bound.has(v)) problems.add('rego_unsafe_var_error', `var ${displayName(v)} is unsafe`, headNeeds.loc);
+  }
+  return out;
+}
+
+function displayName(v: string): string {
+  const i = v.indexOf('$');
+  return i > 0 ? v.slice(0, i) : v;
+}
+
+function orderTerm(t: T, bound: ReadonlySet<string>, problems: Problems): T {
+  switch (t.k) {
+    case 'ac':
+    case 'sc':
+    case 'oc': {
+      const inner = new Set<string>(bound);
+      freeVars(t, inner);
+      const head = new Set<string>();
+      if (t.k === 'oc') {
+        inVars(t.key, head);
+        inVars(t.value, head);
+      } else inVars(t.term, head);
+      const body = orderBody(t.body, inner, problems, { vars: head, loc: { file: '', row: 0, col: 0 } });
+      if (t.k === 'oc') return { ...t, key: orderTerm(t.key, inner, problems), value: orderTerm(t.value, inner, problems), body };
+      return { ...t, term: orderTerm(t.term, inner, problems), body };
+    }
+    case 'ref':
+      return { ...t, head: orderTerm(t.head, bound, problems), path: t.path.map((p) => orderTerm(p, bound, problems)) };
+    case 'arr':
+    case 'set':
+      return { ...t, items: t.items.map((i) => orderTerm(i, bound, problems)) };
+    case 'obj':
+      return { ...t, items: t.items.map(([a, b]) => [orderTerm(a, bound, problems), orderTerm(b, bound, problems)] as const) };
+    case 'call':
+      return { ...t, args: t.args.map((a) => orderTerm(a, bound, problems)) };
+    default:
+      return t;
+  }
+}
+
+function orderNested(e: E, bound: ReadonlySet<string>, problems: Problems): E {
+  const x = e.x;
+  const ot = (t: T): T => orderTerm(t, bound, problems);
+  let nx: X;
+  switch (x.k) {
+    case 'unify':
+      nx = { ...x, a: ot(x.a), b: ot(x.b) };
+      break;
+    case 'term':
+      nx = { ...x, t: ot(x.t) };
+      break;
+    case 'callout':
+      nx = { ...x, args: x.args.map(ot), out: ot(x.out) };
+      break;
+    case 'somein':
+      nx = { ...x, coll: ot(x.coll) };
+      break;
+    case 'every': {
+      const inner = new Set(bound);
+      if (x.key) outVars(x.key, inner);
+      outVars(x.val, inner);
+      nx = { ...x, domain: ot(x.domain), body: orderBody(x.body, inner, problems) };
+      break;
+    }
+    case 'notbody':
+      nx = { ...x, body: orderBody(x.body, bound, problems) };
+      break;
+    case 'or':
+    case 'and':
+      nx = { ...x, lhs: orderBody(x.lhs, bound, problems), rhs: orderBody(x.rhs, bound, problems) };
+      break;
+    default:
+      nx = x;
+  }
+  return { ...e, x: nx, with: e.with.map((w) => ({ ...w, value: ot(w.value) })) };
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** The compiled policy set: the rule tree and base data. */
+export interface Compiled {
+  readonly root: RuleNode;
+  readonly problems: Problems;
+}
+
+function newNode(path: readonly string[]): RuleNode {
+  return { path, children: new Map(), rules: [], defaults: [], funcs: [], hasRules: false };
+}
+
+function nodeAt(root: RuleNode, path: readonly string[]): RuleNode {
+  let n = root;
+  for (const p of path) {
+    let c = n.children.get(p);
+    if (!c) {
+      c = newNode([...n.path, p]);
+      n.children.set(p, c);
+    }
+    n.hasRules = true;
+    n = c;
+  }
+  n.hasRules = true;
+  return n;
+}
+
+/** Ground prefix of a head ref (after the rule var): strings only. */
+function headPrefix(rule: Rule): { prefix: string[]; rest: AstTerm[] } {
+  const [, ...parts] = rule.head.ref;
+  const prefix: string[] = [(rule.head.ref[0] as { name: string }).name];
+  let i = 0;
+  for (; i < parts.length; i++) {
+    const p = parts[i] as AstTerm;
+    if (p.type !== 'string') break;
+    prefix.push(p.value);
+  }
+  return { prefix, rest: parts.slice(i) };
+}
+
+/** Parses every module (one problem list), then lowers the rules. */
+export function compileModules(
+  modules: readonly ModuleSource[],
+  defaultVersion: 'v0' | 'v1',
+  builtins: ReadonlyMap<string, BuiltinDef>,
+  queryModule?: ModuleSource,
+): { root: RuleNode; queryBody?: Body; queryVars?: string[] } {
+  const problems = new Problems();
+  const parsed: Module[] = [];
+  const all = queryModule ? [...modules, queryModule] : modules;
+  for (const m of all) {
+    const r = parse(m.source, { file: m.id, regoVersion: m.regoVersion ?? defaultVersion });
+    for (const e of r.errors) problems.add(e.code, e.message, loc(e.location));
+    if (r.module) parsed.push(r.module);
+  }
+  if (problems.list.length > 0) throw new RegoCompileError(problems.list);
+
+  // Function arities and rule names per package.
+  const funcArity = new Map<string, number>();
+  const pkgRules = new Map<string, Set<string>>();
+  for (const m of parsed) {
+    const pkg = m.package.path.join('.');
+    const names = pkgRules.get(pkg) ?? new Set<string>();
+    pkgRules.set(pkg, names);
+    for (const r of m.rules) {
+      const name = (r.head.ref[0] as { name: string }).name;
+      names.add(name);
+      if (r.kind === 'function') {
+        const { prefix } = headPrefix(r);
+        funcArity.set(['data', ...m.package.path, ...prefix].join('.'), r.head.args?.length ?? 0);
+      }
+    }
+  }
+  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [] };
+  const root = newNode([]);
+  let queryBody: Body | undefined;
+  let queryVars: string[] | undefined;
+
+  for (const m of parsed) {
+    const pkg = m.package.path;
+    const globals = new Map<string, T>();
+    const pkgT = (name: string): T => ({ k: 'ref', head: { k: 'data' }, path: [...pkg, name].map((s) => ({ k: 'val', v: s })), loc: loc(m.package.location) });
+    for (const name of pkgRules.get(pkg.join('.')) ?? []) globals.set(name, pkgT(name));
+    for (const imp of m.imports) {
+      const parts = imp.path.value;
+      const head = parts[0];
+      if (head?.type !== 'var' || (head.name !== 'data' && head.name !== 'input')) continue;
+      const strs = parts.slice(1).map((p) => (p.type === 'string' ? p.value : ''));
+      const alias = imp.alias ?? strs[strs.length - 1] ?? head.name;
+      globals.set(alias, {
+        k: 'ref',
+        head: head.name === 'data' ? { k: 'data' } : { k: 'input' },
+        path: strs.map((s) => ({ k: 'val', v: s })),
+        loc: loc(imp.location),
+      });
+    }
+    const isQuery = queryModule !== undefined && m === parsed[parsed.length - 1];
+    if (!isQuery) nodeAt(root, pkg);
+    const top: Scope = { locals: new Map(), globals, ctx };
+    for (const r of m.rules) {
+      if (isQuery) {
+        const { body, scope } = lowerBody(r.body, top, [], true);
+        queryBody = orderBody(body, new Set(), problems);
+        queryVars = [...scope.locals.values()].filter((v) => !v.includes('$') && !v.startsWith('_'));
+        continue;
+      }
+      const { prefix, rest } = headPrefix(r);
+      const node = nodeAt(root, [...pkg, ...prefix]);
+      const path = ['data', ...pkg, ...prefix].join('.');
+      const rule = lowerRule(r, top, rest, path);
+      if (r.kind === 'function') node.funcs.push(rule);
+      else if (r.default) node.defaults.push(rule);
+      else node.rules.push(rule);
+    }
+  }
+  if (!queryModule) checkTree(root, problems);
+  for (const u of ctx.unknownCalls) {
+    if (!u.name.startsWith('data.')) problems.add('rego_type_error', `undefined function ${u.name}`, u.loc);
+  }
+  if (problems.list.length > 0) throw new RegoCompileError(problems.list);
+  return queryBody ? { root, queryBody, queryVars: queryVars ?? [] } : { root };
+}
+
+function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string): CRule {
+  const ctx = top.ctx;
+  const argVars = new Set<string>();
+  const collect = (t: AstTerm): void => {
+    if (t.type === 'var') argVars.add(t.name);
+    else if (t.type === 'array' || t.type === 'set') t.items.forEach(collect);
+    else if (t.type === 'object') t.items.forEach(([, v]) => collect(v));
+  };
+  (r.head.args ?? []).forEach(collect);
+  const { body, scope } = lowerBody(r.body, top, [...argVars], true);
+  const args = (r.head.args ?? []).map((a) => lowerTerm(a, scope));
+  const boundArgs = new Set<string>();
+  args.forEach((a) => outVars(a, boundArgs));
+  const restT = rest.map((p) => lowerTerm(p, scope));
+  let kind: CRule['kind'];
+  if (r.kind === 'function') kind = 'func';
+  else if (r.kind === 'partial-set') kind = 'set';
+  else if (restT.length > 0) kind = 'obj';
+  else kind = 'complete';
+  const keyT = r.kind === 'partial-set' && r.head.key ? lowerTerm(r.head.key, scope) : undefined;
+  const value: T = r.head.value ? lowerTerm(r.head.value, scope) : { k: 'val', v: true };
+  const headVars = new Set<string>();
+  if (keyT) inVars(keyT, headVars);
+  inVars(value, headVars);
+  restT.forEach((t) => inVars(t, headVars));
+  args.forEach((a) => inVars(a, headVars));
+  const ordered = orderBody(body, boundArgs, ctx.problems, { vars: headVars, loc: loc(r.head.location) });
+  const elseRule = r.else ? lowerRule({ ...r.else, head: { ...r.else.head, args: r.head.args } } as Rule, top, rest, path) : undefined;
+  return {
+    kind,
+    rest: restT,
+    key: keyT,
+    value,
+    args,
+    body: ordered,
+    else: elseRule,
+    isDefault: r.default,
+    loc: loc(r.location),
+    path,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Recursion check (OPA's rego_recursion_error) and rule conflicts at compile time.
+
+function collectRefs(t: T, out: string[][]): void {
+  switch (t.k) {
+    case 'ref': {
+      if (t.head.k === 'data') {
+        const path: string[] = [];
+        for (const p of t.path) {
+          if (p.k !== 'val' || typeof p.v !== 'string') break;
+          path.push(p.v);
+        }
+        out.push(path);
+      } else collectRefs(t.head, out);
+      t.path.forEach((p) => collectRefs(p, out));
+      return;
+    }
+    case 'data':
+      out.push([]);
+      return;
+    case 'arr':
+    case 'set':
+      t.items.forEach((i) => collectRefs(i, out));
+      return;
+    case 'obj':
+      t.items.forEach(([a, b]) => {
+        collectRefs(a, out);
+        collectRefs(b, out);
+      });
+      return;
+    case 'call':
+      if (t.fn.startsWith('data.')) out.push(t.fn.split('.').slice(1));
+      t.args.forEach((a) => collectRefs(a, out));
+      return;
+    case 'ac':
+    case 'sc':
+      collectRefs(t.term, out);
+      bodyRefs(t.body, out);
+      return;
+    case 'oc':
+      collectRefs(t.key, out);
+      collectRefs(t.value, out);
+      bodyRefs(t.body, out);
+      return;
+    case 'tpl':
+      t.parts.forEach((p) => typeof p !== 'string' && collectRefs(p, out));
+      return;
+    default:
+      return;
+  }
+}
+
+function bodyRefs(body: Body, out: string[][]): void {
+  for (const e of body) {
+    const x = e.x;
+    switch (x.k) {
+      case 'unify':
+        collectRefs(x.a, out);
+        collectRefs(x.b, out);
+        break;
+      case 'term':
+        collectRefs(x.t, out);
+        break;
+      case 'callout':
+        if (x.fn.startsWith('data.')) out.push(x.fn.split('.').slice(1));
+        x.args.forEach((a) => collectRefs(a, out));
+        collectRefs(x.out, out);
+        break;
+      case 'somein':
+        collectRefs(x.coll, out);
+        break;
+      case 'every':
+        collectRefs(x.domain, out);
+        bodyRefs(x.body, out);
+        break;
+      case 'notbody':
+        bodyRefs(x.body, out);
+        break;
+      case 'and':
+      case 'or':
+        bodyRefs(x.lhs, out);
+        bodyRefs(x.rhs, out);
+        break;
+      default:
+        break;
+    }
+    for (const w of e.with) collectRefs(w.value, out);
+  }
+}
+
+function ruleRefs(r: CRule, out: string[][]): void {
+  for (let b: CRule | undefined = r; b; b = b.else) {
+    bodyRefs(b.body, out);
+    collectRefs(b.value, out);
+    if (b.key) collectRefs(b.key, out);
+    b.rest.forEach((t) => collectRefs(t, out));
+  }
+}
+
+/** Rule nodes a data path reads: the node at the path's end (or the deepest on it) and all below. */
+function targets(root: RuleNode, path: readonly string[]): RuleNode[] {
+  let n: RuleNode | undefined = root;
+  for (const p of path) {
+    const c: RuleNode | undefined = n.children.get(p);
+    if (!c) return n.rules.length || n.funcs.length || n.defaults.length ? [n] : [];
+    n = c;
+    if (n.rules.length || n.funcs.length || n.defaults.length) return [n];
+  }
+  const out: RuleNode[] = [];
+  const walk = (x: RuleNode): void => {
+    if (x.rules.length || x.funcs.length || x.defaults.length) out.push(x);
+    x.children.forEach(walk);
+  };
+  walk(n);
+  return out;
+}
+
+/** Reports rule-kind conflicts, several defaults and recursion. */
+export function checkTree(root: RuleNode, problems: { add(code: string, message: string, location?: ErrorLocation): void }): void {
+  const all: RuleNode[] = [];
+  const walk = (x: RuleNode): void => {
+    if (x.rules.length || x.funcs.length || x.defaults.length) all.push(x);
+    x.children.forEach(walk);
+  };
+  walk(root);
+  for (const n of all) {
+    const name = ['data', ...n.path].join('.');
+    const kinds = new Set(n.rules.map((r) => (r.kind === 'obj' || (r.kind === 'set' && r.rest.length > 0) ? 'obj' : r.kind)));
+    if (n.funcs.length > 0 && n.rules.length > 0) kinds.add('func');
+    if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, n.rules[0]?.loc);
+    if (n.defaults.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, n.defaults[1]?.loc);
+    const fd = n.funcs.filter((f) => f.isDefault);
+    if (fd.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, fd[1]?.loc);
+  }
+  const deps = new Map<RuleNode, RuleNode[]>();
+  for (const n of all) {
+    const refs: string[][] = [];
+    for (const r of [...n.rules, ...n.funcs, ...n.defaults]) ruleRefs(r, refs);
+    const ds = new Set<RuleNode>();
+    for (const p of refs) if (p.length > 0) for (const t of targets(root, p)) ds.add(t);
+    deps.set(n, [...ds]);
+  }
+  const state = new Map<RuleNode, 1 | 2>();
+  const stack: RuleNode[] = [];
+  const reported = new Set<RuleNode>();
+  const visit = (n: RuleNode): void => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const d of deps.get(n) ?? []) {
+      const s = state.get(d);
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(d)).concat(d);
+        if (!reported.has(d)) {
+          reported.add(d);
+          const name = (x: RuleNode): string => ['data', ...x.path].join('.');
+          const loc = (d.rules[0] ?? d.funcs[0] ?? d.defaults[0])?.loc;
+          problems.add('rego_recursion_error', `rule ${name(d)} is recursive: ${cycle.map(name).join(' -> ')}`, loc);
+        }
+      } else if (s === undefined) visit(d);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of all) if (!state.has(n)) visit(n);
+}

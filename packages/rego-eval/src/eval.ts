@@ -1,0 +1,791 @@
+/**
+ * The evaluator: continuation-passing backtracking over the IR. A continuation returns
+ * `true` to stop the enumeration (used by `not`, early exits and first-solution lookups).
+ */
+import { RObject, RSet, compare, equals, formatValue, isNumber, keyOf, numberText, toSafeInteger, type Value } from '@policy-engine/rego-value';
+import { BuiltinError, type BuiltinContext, type BuiltinDef } from './builtins/registry.js';
+import type { CRule, RuleNode } from './compile.js';
+import { RegoEvalError, type ErrorLocation } from './errors.js';
+import type { Body, E, T, W } from './ir.js';
+
+type K = () => boolean;
+type KV = (v: Value) => boolean;
+type Env = Map<string, Value>;
+
+const PENDING = Symbol('pending');
+
+/** Options of one evaluation. */
+export interface EvalState {
+  readonly input: Value | undefined;
+  readonly data: Value;
+  readonly root: RuleNode;
+  readonly builtins: ReadonlyMap<string, BuiltinDef>;
+  readonly strict: boolean;
+  readonly deadline: number | undefined;
+  readonly now: bigint;
+  readonly print: (msg: string) => void;
+}
+
+function iterEntries(v: Value, f: (k: Value, x: Value) => boolean): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (f(i, v[i] as Value)) return true;
+    return false;
+  }
+  if (v instanceof RObject) {
+    for (const [k, x] of v.sortedEntries()) if (f(k, x)) return true;
+    return false;
+  }
+  if (v instanceof RSet) {
+    for (const x of v.sorted()) if (f(x, x)) return true;
+    return false;
+  }
+  return false;
+}
+
+/** `v[key]`, or undefined. */
+export function lookup(v: Value | undefined, key: Value): Value | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof RObject) return v.get(key);
+  if (Array.isArray(v)) {
+    if (!isNumber(key)) return undefined;
+    const i = toSafeInteger(key);
+    return i !== undefined && i >= 0 && i < v.length ? (v[i] as Value) : undefined;
+  }
+  if (v instanceof RSet) return v.has(key) ? key : undefined;
+  return undefined;
+}
+
+/** `v[key]` in base data: integer keys also find the string key (as OPA's store does). */
+function lookupData(v: Value | undefined, key: Value): Value | undefined {
+  const x = lookup(v, key);
+  if (x === undefined && isNumber(key) && v instanceof RObject) return v.get(numberText(key));
+  return x;
+}
+
+function setPath(base: Value | undefined, path: readonly string[], i: number, v: Value): Value {
+  if (i === path.length) return v;
+  const o = base instanceof RObject ? base.clone() : new RObject();
+  const key = path[i] as string;
+  o.set(key, setPath(o.get(key), path, i + 1, v));
+  return o;
+}
+
+/** One query's evaluation. */
+export class Evaluation {
+  private input: Value | undefined;
+  private data: Value;
+  private cache = new Map<RuleNode, Value | undefined | typeof PENDING>();
+  private funcCache = new Map<string, Value | undefined>();
+  private readonly masked = new Set<RuleNode>();
+  private readonly withFns = new Map<string, { value?: Value; mock?: string }>();
+  private steps = 0;
+  private readonly ctxCache = new Map<string, unknown>();
+  private readonly nodeByPath = new Map<string, RuleNode | null>();
+
+  constructor(private readonly st: EvalState) {
+    this.input = st.input;
+    this.data = st.data;
+  }
+
+  private tick(): void {
+    if (++this.steps % 4096 === 0 && this.st.deadline !== undefined && performance.now() > this.st.deadline) {
+      throw new RegoEvalError('eval_cancel_error', 'caller cancelled query execution: deadline exceeded');
+    }
+  }
+
+  // ----- bodies and expressions -----
+
+  evalBody(body: Body, i: number, env: Env, k: K): boolean {
+    if (i === body.length) return k();
+    return this.evalExpr(body[i] as E, env, () => this.evalBody(body, i + 1, env, k));
+  }
+
+  private evalExpr(e: E, env: Env, k: K): boolean {
+    this.tick();
+    if (e.with.length > 0) return this.withExpr(e, env, k);
+    return this.evalExprNoWith(e, env, k);
+  }
+
+  private evalExprNoWith(e: E, env: Env, k: K): boolean {
+    if (e.neg) {
+      let found = false;
+      this.evalExprInner(e, env, () => {
+        found = true;
+        return true;
+      });
+      return found ? false : k();
+    }
+    return this.evalExprInner(e, env, k);
+  }
+
+  private evalExprInner(e: E, env: Env, k: K): boolean {
+    const x = e.x;
+    switch (x.k) {
+      case 'unify':
+        return this.unify(x.a, x.b, env, k);
+      case 'term':
+        return this.evalTerm(x.t, env, (v) => (v !== false ? k() : false));
+      case 'callout':
+        if (x.fn === 'walk') return this.evalArgs(x.args, 0, [], env, (args) => this.walk(args[0] as Value, [], (pair) => this.match(x.out, pair, env, k)));
+        return this.evalArgs(x.args, 0, [], env, (args) => this.call(x.fn, args, e.loc, (r) => this.match(x.out, r, env, k)));
+      case 'somein':
+        return this.evalTerm(x.coll, env, (c) =>
+          iterEntries(c, (key, val) => (x.key ? this.match(x.key, key, env, () => this.match(x.val, val, env, k)) : this.match(x.val, val, env, k))),
+        );
+      case 'every':
+        return this.evalTerm(x.domain, env, (d) => {
+          if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
+          const failed = iterEntries(d, (key, val) => {
+            let ok = false;
+            const run = (): boolean =>
+              this.evalBody(x.body, 0, env, () => {
+                ok = true;
+                return true;
+              });
+            if (x.key) this.match(x.key, key, env, () => this.match(x.val, val, env, run));
+            else this.match(x.val, val, env, run);
+            return !ok;
+          });
+          return failed ? false : k();
+        });
+      case 'notbody': {
+        let found = false;
+        this.evalBody(x.body, 0, env, () => {
+          found = true;
+          return true;
+        });
+        return found ? false : k();
+      }
+      case 'or':
+        // `a or b` / `a and b` succeed at most once; their bindings stay inside.
+        return this.evalBody(x.lhs, 0, env, () => true) || this.evalBody(x.rhs, 0, env, () => true) ? k() : false;
+      case 'and':
+        return this.evalBody(x.lhs, 0, env, () => this.evalBody(x.rhs, 0, env, () => true)) ? k() : false;
+      case 'true':
+        return k();
+    }
+  }
+
+  private withExpr(e: E, env: Env, k: K): boolean {
+    // Evaluate every `with` value first (in the outer state).
+    const values: Value[] = [];
+    const collect = (i: number): boolean => {
+      if (i === e.with.length) return this.runWith(e, e.with, values, env, k);
+      const w = e.with[i] as W;
+      if (w.root === 'fn' && w.mockFn) {
+        values.push(null);
+        const r = collect(i + 1);
+        values.pop();
+        return r;
+      }
+      return this.evalTerm(w.value, env, (v) => {
+        values.push(v);
+        const r = collect(i + 1);
+        values.pop();
+        return r;
+      });
+    };
+    return collect(0);
+  }
+
+  private runWith(e: E, ws: readonly W[], values: readonly Value[], env: Env, k: K): boolean {
+    const saved = { input: this.input, data: this.data, cache: this.cache, funcCache: this.funcCache };
+    const savedFns = new Map(this.withFns);
+    const savedMasked = new Set(this.masked);
+    const apply = (): void => {
+      ws.forEach((w, i) => {
+        const v = values[i] as Value;
+        if (w.root === 'input') this.input = setPath(this.input, w.path, 0, v);
+        else if (w.root === 'data') {
+          this.data = setPath(this.data, w.path, 0, v);
+          const n = this.findNode(w.path);
+          if (n) this.masked.add(n);
+        } else this.withFns.set(w.fn, w.mockFn ? { mock: w.mockFn } : { value: v });
+      });
+      this.cache = new Map();
+      this.funcCache = new Map();
+    };
+    const restore = (): void => {
+      this.input = saved.input;
+      this.data = saved.data;
+      this.cache = saved.cache;
+      this.funcCache = saved.funcCache;
+      this.withFns.clear();
+      for (const [a, b] of savedFns) this.withFns.set(a, b);
+      this.masked.clear();
+      for (const n of savedMasked) this.masked.add(n);
+    };
+    let withState: { input: Value | undefined; data: Value; cache: Map<RuleNode, Value | undefined | typeof PENDING>; funcCache: Map<string, Value | undefined>; fns: Map<string, { value?: Value; mock?: string }>; masked: Set<RuleNode> } | undefined;
+    apply();
+    withState = { input: this.input, data: this.data, cache: this.cache, funcCache: this.funcCache, fns: new Map(this.withFns), masked: new Set(this.masked) };
+    const reapply = (): void => {
+      const s = withState as NonNullable<typeof withState>;
+      this.input = s.input;
+      this.data = s.data;
+      this.cache = s.cache;
+      this.funcCache = s.funcCache;
+      this.withFns.clear();
+      for (const [a, b] of s.fns) this.withFns.set(a, b);
+      this.masked.clear();
+      for (const n of s.masked) this.masked.add(n);
+    };
+    try {
+      return this.evalExprNoWith(e, env, () => {
+        restore();
+        try {
+          return k();
+        } finally {
+          reapply();
+        }
+      });
+    } finally {
+      restore();
+      withState = undefined;
+    }
+  }
+
+  // ----- terms -----
+
+  evalTerm(t: T, env: Env, k: KV): boolean {
+    switch (t.k) {
+      case 'val':
+        return k(t.v);
+      case 'var': {
+        const v = env.get(t.n);
+        return v === undefined ? false : k(v);
+      }
+      case 'input':
+        return this.input === undefined ? false : k(this.input);
+      case 'data':
+        return this.evalData(this.st.root, this.data, [], 0, env, k);
+      case 'ref':
+        return this.evalRef(t, env, k);
+      case 'arr': {
+        const out: Value[] = new Array<Value>(t.items.length);
+        const go = (i: number): boolean => {
+          if (i === t.items.length) return k(out.slice());
+          return this.evalTerm(t.items[i] as T, env, (v) => {
+            out[i] = v;
+            return go(i + 1);
+          });
+        };
+        return go(0);
+      }
+      case 'set': {
+        const out: Value[] = [];
+        const go = (i: number): boolean => {
+          if (i === t.items.length) return k(new RSet(out));
+          return this.evalTerm(t.items[i] as T, env, (v) => {
+            out.push(v);
+            const r = go(i + 1);
+            out.pop();
+            return r;
+          });
+        };
+        return go(0);
+      }
+      case 'obj': {
+        const out: [Value, Value][] = [];
+        const go = (i: number): boolean => {
+          if (i === t.items.length) return k(new RObject(out));
+          const [kt, vt] = t.items[i] as readonly [T, T];
+          return this.evalTerm(kt, env, (kv) =>
+            this.evalTerm(vt, env, (vv) => {
+              out.push([kv, vv]);
+              const r = go(i + 1);
+              out.pop();
+              return r;
+            }),
+          );
+        };
+        return go(0);
+      }
+      case 'call':
+        if (t.fn === 'walk' && t.args.length === 1) return this.evalTerm(t.args[0] as T, env, (v) => this.walk(v, [], k));
+        return this.evalArgs(t.args, 0, [], env, (args) => this.call(t.fn, args, t.loc, k));
+      case 'ac': {
+        const out: Value[] = [];
+        this.evalBody(t.body, 0, env, () => this.evalTerm(t.term, env, (v) => (out.push(v), false)));
+        return k(out);
+      }
+      case 'sc': {
+        const out = new RSet();
+        this.evalBody(t.body, 0, env, () => this.evalTerm(t.term, env, (v) => (out.add(v), false)));
+        return k(out);
+      }
+      case 'oc': {
+        const out = new RObject();
+        this.evalBody(t.body, 0, env, () =>
+          this.evalTerm(t.key, env, (kv) =>
+            this.evalTerm(t.value, env, (vv) => {
+              const prev = out.get(kv);
+              if (prev !== undefined && !equals(prev, vv)) throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', t.body[0]?.loc);
+              out.set(kv, vv);
+              return false;
+            }),
+          ),
+        );
+        return k(out);
+      }
+      case 'tpl': {
+        let s = '';
+        for (const p of t.parts) {
+          if (typeof p === 'string') {
+            s += p;
+            continue;
+          }
+          const vals: Value[] = [];
+          this.evalTerm(p, env, (v) => (vals.push(v), vals.length > 1));
+          if (vals.length > 1) throw new RegoEvalError('eval_conflict_error', 'template-strings must not produce multiple outputs', t.loc);
+          const v = vals[0];
+          s += v === undefined ? '<undefined>' : typeof v === 'string' ? v : formatValue(v);
+        }
+        return k(s);
+      }
+    }
+  }
+
+  private evalArgs(args: readonly T[], i: number, out: Value[], env: Env, k: (args: Value[]) => boolean): boolean {
+    if (i === 0 && args.some((a) => a.k === 'var' && !env.has(a.n))) {
+      // Vars bound by iteration in a later argument (`x == xs[x]`): evaluate those arguments first.
+      const order = [...args.keys()].sort((a, b) => Number(args[a]?.k === 'var') - Number(args[b]?.k === 'var'));
+      const go = (j: number): boolean => {
+        if (j === order.length) return k(out.slice());
+        const idx = order[j] as number;
+        return this.evalTerm(args[idx] as T, env, (v) => {
+          out[idx] = v;
+          return go(j + 1);
+        });
+      };
+      return go(0);
+    }
+    if (i === args.length) return k(out.slice());
+    return this.evalTerm(args[i] as T, env, (v) => {
+      out[i] = v;
+      return this.evalArgs(args, i + 1, out, env, k);
+    });
+  }
+
+  private evalRef(t: T & { k: 'ref' }, env: Env, k: KV): boolean {
+    const head = t.head;
+    if (head.k === 'data') return this.evalData(this.st.root, this.data, t.path, 0, env, k);
+    return this.evalTerm(head, env, (v) => this.walkValue(v, t.path, 0, env, k));
+  }
+
+  private walkValue(v: Value, path: readonly T[], i: number, env: Env, k: KV, fromData = false): boolean {
+    if (i === path.length) return k(v);
+    const p = path[i] as T;
+    if (p.k === 'var' && !env.has(p.n)) {
+      return iterEntries(v, (key, x) => {
+        env.set(p.n, key);
+        const r = this.walkValue(x, path, i + 1, env, k, fromData);
+        env.delete(p.n);
+        return r;
+      });
+    }
+    if (p.k === 'val') {
+      const x = fromData ? lookupData(v, p.v) : lookup(v, p.v);
+      return x === undefined ? false : this.walkValue(x, path, i + 1, env, k, fromData);
+    }
+    if (this.hasUnbound(p, env)) {
+      return iterEntries(v, (key, x) => this.match(p, key, env, () => this.walkValue(x, path, i + 1, env, k, fromData)));
+    }
+    return this.evalTerm(p, env, (key) => {
+      const x = fromData ? lookupData(v, key) : lookup(v, key);
+      return x === undefined ? false : this.walkValue(x, path, i + 1, env, k, fromData);
+    });
+  }
+
+  private findNode(path: readonly string[]): RuleNode | undefined {
+    const key = path.join('\u0000');
+    let n = this.nodeByPath.get(key);
+    if (n === undefined) {
+      let cur: RuleNode | undefined = this.st.root;
+      for (const p of path) cur = cur?.children.get(p);
+      n = cur ?? null;
+      this.nodeByPath.set(key, n);
+    }
+    return n ?? undefined;
+  }
+
+  private isRuleNode(n: RuleNode): boolean {
+    return n.rules.length > 0 || n.defaults.length > 0;
+  }
+
+  private evalData(node: RuleNode | undefined, base: Value | undefined, path: readonly T[], i: number, env: Env, k: KV): boolean {
+    if (node && this.masked.has(node)) node = undefined;
+    if (!node || !node.hasRules) return base === undefined ? false : this.walkValue(base, path, i, env, k, true);
+    if (this.isRuleNode(node) || i === path.length) {
+      const v = this.nodeValue(node, base);
+      return v === undefined ? false : this.walkValue(v, path, i, env, k);
+    }
+    const p = path[i] as T;
+    const step = (key0: Value): boolean => {
+      const key = isNumber(key0) && base instanceof RObject && base.get(key0) === undefined ? numberText(key0) : key0;
+      const child = typeof key === 'string' ? node.children.get(key) : undefined;
+      const b = lookup(base, key);
+      if (child) return this.evalData(child, b, path, i + 1, env, k);
+      return b === undefined ? false : this.walkValue(b, path, i + 1, env, k, true);
+    };
+    if (p.k === 'var' && !env.has(p.n)) {
+      const keys = new RSet(node.children.keys());
+      if (base instanceof RObject) for (const kk of base.entries()) keys.add(kk[0]);
+      return keys.sorted().some((key) => {
+        env.set(p.n, key);
+        const r = step(key);
+        env.delete(p.n);
+        return r;
+      });
+    }
+    return this.evalTerm(p, env, step);
+  }
+
+  /** The full value of a rule-tree node (merged with base data), cached per query. */
+  nodeValue(node: RuleNode, base: Value | undefined): Value | undefined {
+    const c = this.cache.get(node);
+    if (c === PENDING) throw new RegoEvalError('eval_recursion_error', `rule data.${node.path.join('.')} is recursive`);
+    if (c !== undefined || this.cache.has(node)) return c as Value | undefined;
+    this.cache.set(node, PENDING);
+    try {
+      const v = this.computeNode(node, base);
+      this.cache.set(node, v);
+      return v;
+    } catch (err) {
+      this.cache.delete(node);
+      throw err;
+    }
+  }
+
+  private computeNode(node: RuleNode, base: Value | undefined): Value | undefined {
+    let value: Value | undefined;
+    if (this.isRuleNode(node)) {
+      if (base !== undefined && !(base instanceof RObject)) return base;
+      value = this.ruleValue(node);
+      if (base !== undefined && value !== undefined) value = value instanceof RObject ? this.mergeValues(value, base, node) : base;
+    }
+    if (node.children.size === 0) {
+      if (value !== undefined) return value;
+      if (this.isRuleNode(node)) return undefined;
+      return node.funcs.length > 0 ? base : (base ?? new RObject());
+    }
+    if (value !== undefined && !(value instanceof RObject)) return value;
+    const o = value instanceof RObject ? value : base instanceof RObject ? base.clone() : new RObject();
+    for (const [name, child] of node.children) {
+      if (this.masked.has(child)) {
+        const b = lookup(base, name);
+        if (b !== undefined) o.set(name, b);
+        continue;
+      }
+      const cv = child.hasRules ? this.nodeValue(child, lookup(base, name)) : lookup(base, name);
+      if (cv === undefined) continue;
+      const prev = value !== undefined ? o.get(name) : undefined;
+      o.set(name, prev === undefined ? cv : this.mergeValues(prev, cv, child));
+    }
+    return o;
+  }
+
+  private mergeValues(a: Value, b: Value, node: RuleNode): Value {
+    if (a instanceof RObject && b instanceof RObject) {
+      const o = a.clone();
+      for (const [k, v] of b.entries()) {
+        const p = o.get(k);
+        o.set(k, p === undefined ? v : this.mergeValues(p, v, node));
+      }
+      return o;
+    }
+    if (a instanceof RSet && b instanceof RSet) {
+      const s = new RSet(a.values());
+      for (const v of b.values()) s.add(v);
+      return s;
+    }
+    if (equals(a, b)) return a;
+    throw new RegoEvalError('eval_conflict_error', `rule data.${node.path.join('.')} produced conflicting values`);
+  }
+
+  private ruleValue(node: RuleNode): Value | undefined {
+    let complete: Value | undefined;
+    let obj: RObject | undefined;
+    let set: RSet | undefined;
+    for (const rule of node.rules) {
+      if (rule.kind === 'set' && rule.rest.length > 0) {
+        obj ??= new RObject();
+        this.evalObjRule(rule, obj);
+      } else if (rule.kind === 'set') {
+        set ??= new RSet();
+        const s = set;
+        const env: Env = new Map();
+        this.evalBody(rule.body, 0, env, () => this.evalTerm(rule.key as T, env, (v) => (s.add(v), false)));
+      } else if (rule.kind === 'obj') {
+        obj ??= new RObject();
+        this.evalObjRule(rule, obj);
+      } else {
+        for (let br: CRule | undefined = rule; br; br = br.else) {
+          let found = false;
+          const b = br;
+          const env: Env = new Map();
+          const constant = b.value.k === 'val';
+          this.evalBody(b.body, 0, env, () =>
+            this.evalTerm(b.value, env, (v) => {
+              if (complete === undefined) complete = v;
+              else if (!equals(complete, v)) throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, b.loc);
+              found = true;
+              return constant;
+            }),
+          );
+          if (found) break;
+        }
+      }
+    }
+    if (complete !== undefined) return complete;
+    if (set) return set;
+    if (obj) return obj;
+    for (const d of node.defaults) {
+      let v: Value | undefined;
+      const env: Env = new Map();
+      this.evalTerm(d.value, env, (x) => ((v = x), true));
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  private evalObjRule(rule: CRule, obj: RObject): void {
+    const env: Env = new Map();
+    this.evalBody(rule.body, 0, env, () =>
+      this.evalArgs(rule.rest, 0, [], env, (keys) =>
+        this.evalTerm(rule.kind === 'set' ? (rule.key as T) : rule.value, env, (v) => {
+          let o = obj;
+          for (let i = 0; i < keys.length - 1; i++) {
+            const key = keys[i] as Value;
+            let next = o.get(key);
+            if (next === undefined) {
+              next = new RObject();
+              o.set(key, next);
+            } else if (!(next instanceof RObject)) throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, rule.loc);
+            o = next;
+          }
+          const last = keys[keys.length - 1] as Value;
+          const prev = o.get(last);
+          if (rule.kind === 'set') {
+            if (prev === undefined) o.set(last, new RSet([v]));
+            else if (prev instanceof RSet) prev.add(v);
+            else throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, rule.loc);
+            return false;
+          }
+          if (prev !== undefined && !equals(prev, v)) {
+            throw new RegoEvalError('eval_conflict_error', keys.length === 1 ? 'object keys must be unique' : `rule ${rule.path} produced conflicting values`, rule.loc);
+          }
+          o.set(last, v);
+          return false;
+        }),
+      ),
+    );
+  }
+
+  // ----- calls -----
+
+  private call(fn: string, args: Value[], loc: ErrorLocation, k: KV): boolean {
+    const w = this.withFns.get(fn);
+    if (w) {
+      if (w.value !== undefined) return k(w.value);
+      if (w.mock) {
+        // Inside the mock, the mocked name means the original again.
+        // Inside a mock no mock applies (it calls the originals).
+        const mock = w.mock;
+        const fns = new Map(this.withFns);
+        this.withFns.clear();
+        const saved = this.funcCache;
+        this.funcCache = new Map();
+        let out: Value | undefined;
+        try {
+          this.call(mock, args, loc, (v) => ((out = v), true));
+        } finally {
+          for (const [a, b] of fns) this.withFns.set(a, b);
+          this.funcCache = saved;
+        }
+        return out === undefined ? false : k(out);
+      }
+    }
+    if (fn.startsWith('data.')) return this.callFunction(fn, args, loc, k);
+    switch (fn) {
+      case 'print':
+      case 'internal.print': {
+        this.st.print(args.map((a) => (typeof a === 'string' ? a : formatValue(a))).join(' '));
+        return k(true);
+      }
+      case 'trace':
+        return k(true);
+      case 'internal.member_2':
+        return k(this.member(args[0] as Value, args[1] as Value, undefined));
+      case 'internal.member_3':
+        return k(this.member(args[1] as Value, args[2] as Value, args[0] as Value));
+    }
+    const def = this.st.builtins.get(fn);
+    if (!def) throw new RegoEvalError('eval_builtin_error', `unknown built-in function ${fn}`, loc);
+    let r: Value | undefined;
+    try {
+      r = def.fn(args, this.ctx(fn));
+    } catch (err) {
+      if (err instanceof RegoEvalError) throw err;
+      if (!this.st.strict) return false;
+      if (err instanceof BuiltinError) throw new RegoEvalError(err.code, err.message, loc);
+      throw new RegoEvalError('eval_builtin_error', `${fn}: ${err instanceof Error ? err.message : String(err)}`, loc);
+    }
+    return r === undefined ? false : k(r);
+  }
+
+  private ctx(name: string): BuiltinContext {
+    return { name, now: this.st.now, strict: this.st.strict, cache: this.ctxCache, print: this.st.print };
+  }
+
+  private member(x: Value, coll: Value, key: Value | undefined): boolean {
+    if (key === undefined) {
+      if (coll instanceof RSet) return coll.has(x);
+      return iterEntries(coll, (_k, v) => equals(v, x));
+    }
+    const v = lookup(coll, key);
+    return v !== undefined && equals(v, x);
+  }
+
+  private callFunction(path: string, args: Value[], loc: ErrorLocation, k: KV): boolean {
+    const node = this.findNode(path.split('.').slice(1));
+    if (!node || node.funcs.length === 0) {
+      // A call of a non-function rule value is not supported: undefined.
+      void loc;
+      return false;
+    }
+    const ck = path + '\u0000' + keyOf(args);
+    if (this.funcCache.has(ck)) {
+      const v = this.funcCache.get(ck);
+      return v === undefined ? false : k(v);
+    }
+    let result: Value | undefined;
+    for (const rule of node.funcs) {
+      if (rule.isDefault) continue;
+      for (let br: CRule | undefined = rule; br; br = br.else) {
+        const b = br;
+        let found = false;
+        const env: Env = new Map();
+        const params = rule.args;
+        const bindArgs = (i: number): boolean => {
+          if (i === params.length) {
+            return this.evalBody(b.body, 0, env, () =>
+              this.evalTerm(b.value, env, (v) => {
+                if (result === undefined) result = v;
+                else if (!equals(result, v)) throw new RegoEvalError('eval_conflict_error', `function ${path} produced conflicting values for the same inputs`, b.loc);
+                found = true;
+                return false;
+              }),
+            );
+          }
+          return this.match(params[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
+        };
+        bindArgs(0);
+        if (found) break;
+      }
+    }
+    if (result === undefined) {
+      const d = node.funcs.find((r) => r.isDefault);
+      if (d) {
+        const env: Env = new Map();
+        const bindArgs = (i: number): boolean =>
+          i === d.args.length ? this.evalTerm(d.value, env, (v) => ((result = v), true)) : this.match(d.args[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
+        bindArgs(0);
+      }
+    }
+    this.funcCache.set(ck, result);
+    return result === undefined ? false : k(result);
+  }
+
+  private walk(v: Value, path: Value[], k: KV): boolean {
+    if (k([path.slice(), v])) return true;
+    return iterEntries(v, (key, x) => {
+      path.push(key);
+      const r = this.walk(x, path, k);
+      path.pop();
+      return r;
+    });
+  }
+
+  // ----- unification -----
+
+  private hasUnbound(t: T, env: Env): boolean {
+    switch (t.k) {
+      case 'var':
+        return !env.has(t.n);
+      case 'arr':
+      case 'set':
+        return t.items.some((i) => this.hasUnbound(i, env));
+      case 'obj':
+        return t.items.some(([, v]) => this.hasUnbound(v, env));
+      default:
+        return false;
+    }
+  }
+
+  unify(a: T, b: T, env: Env, k: K): boolean {
+    if (a.k === 'arr' && b.k === 'arr') {
+      if (a.items.length !== b.items.length) return false;
+      const go = (i: number): boolean => (i === a.items.length ? k() : this.unify(a.items[i] as T, b.items[i] as T, env, () => go(i + 1)));
+      return go(0);
+    }
+    if (a.k === 'obj' && b.k === 'obj' && a.items.length === b.items.length && a.items.every(([kk]) => kk.k === 'val')) {
+      const bm = new Map<string, T>();
+      for (const [kk, vv] of b.items) if (kk.k === 'val') bm.set(keyOf(kk.v), vv);
+      if (bm.size === a.items.length) {
+        const go = (i: number): boolean => {
+          if (i === a.items.length) return k();
+          const [kk, av] = a.items[i] as readonly [T, T];
+          const bv = bm.get(keyOf((kk as { v: Value }).v));
+          return bv === undefined ? false : this.unify(av, bv, env, () => go(i + 1));
+        };
+        return go(0);
+      }
+    }
+    if (this.hasUnbound(a, env)) {
+      if (this.hasUnbound(b, env) && b.k !== 'var' && a.k !== 'var') return false;
+      if (b.k === 'var' && !env.has(b.n) && a.k === 'var') return false;
+      return this.evalTerm(b, env, (v) => this.match(a, v, env, k));
+    }
+    return this.evalTerm(a, env, (v) => this.match(b, v, env, k));
+  }
+
+  /** Matches a pattern term against a value, binding unbound vars. */
+  match(p: T, v: Value, env: Env, k: K): boolean {
+    switch (p.k) {
+      case 'val':
+        return equals(p.v, v) ? k() : false;
+      case 'var': {
+        const cur = env.get(p.n);
+        if (cur !== undefined) return equals(cur, v) ? k() : false;
+        env.set(p.n, v);
+        const r = k();
+        env.delete(p.n);
+        return r;
+      }
+      case 'arr': {
+        if (!Array.isArray(v) || v.length !== p.items.length) return false;
+        const go = (i: number): boolean => (i === p.items.length ? k() : this.match(p.items[i] as T, v[i] as Value, env, () => go(i + 1)));
+        return go(0);
+      }
+      case 'obj': {
+        if (!(v instanceof RObject) || v.size !== p.items.length) return false;
+        const go = (i: number): boolean => {
+          if (i === p.items.length) return k();
+          const [kt, vt] = p.items[i] as readonly [T, T];
+          return this.evalTerm(kt, env, (key) => {
+            const x = v.get(key);
+            return x === undefined ? false : this.match(vt, x, env, () => go(i + 1));
+          });
+        };
+        return go(0);
+      }
+      default:
+        return this.evalTerm(p, env, (pv) => (equals(pv, v) ? k() : false));
+    }
+  }
+
+  /** Compares values in OPA's order (exposed for the API layer). */
+  static compare(a: Value, b: Value): number {
+    return compare(a, b);
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { RObject, RSet, formatValue, parseNumber, sprintf, type Value } from '../src/index.js';
+
+describe('formatValue', () => {
+  it('prints OPA term text', () => {
+    expect(formatValue(new RObject([['a', [1, 'x']], [2, new RSet()]]))).toBe('{2: set(), "a": [1, "x"]}');
+    expect(formatValue(new RSet(['b', 'a']))).toBe('{"a", "b"}');
+    expect(formatValue('a"\n')).toBe('"a\\"\\n"');
+  });
+});
+
+describe('sprintf (Go fmt with OPA arguments)', () => {
+  const cases: [string, Value[], string][] = [
+    ['%v %v %v', ['a', 1, 1.5], 'a 1 1.5'],
+    ['%d', [42], '42'],
+    ['%5d|%-5d|%05d', [42, 42, -42], '   42|42   |-0042'],
+    ['%s', [[1, 'a']], '[1, "a"]'],
+    ['%q', ['hi'], '"hi"'],
+    ['%x %X', [255, 'hi'], 'ff 6869'],
+    ['%.2f %e %g', [3.14159, 1234.5, 0.000012], '3.14 1.234500e+03 1.2e-05'],
+    ['%v', [1e6 + 0.5], '1.0000005e+06'],
+    ['%d', ['s'], '%!d(string=s)'],
+    ['%d %d', [1], '1 %!d(MISSING)'],
+    ['%d', [1, 'x'], '1%!(EXTRA string=x)'],
+    ['%t', [true], '%!t(string=true)'],
+    ['100%%', [], '100%'],
+    ['%v', [parseNumber('12345678901234567890') as Value], '12345678901234567890'],
+    ['%.3s|%8.3f', ['abcdef', 2.5], 'abc|   2.500'],
+  ];
+  it.each(cases.map(([f, a, w], i) => [i, f, a, w] as const))('case %i: %s', (_i, f, args, want) => {
+    expect(sprintf(f, args)).toBe(want);
+  });
+});
