@@ -273,26 +273,31 @@ describe('a build overtaken by newer file events', () => {
     })();
     const loadsBefore = gated.loads.length;
     gated.hold();
-    // v2 (adds opa.stale) starts building and waits in the engine …
-    await writeFile(join(dir, 'stale.rego'), pkg('opa.stale'));
-    await expect.poll(() => gated.loads.length, { timeout: 5000 }).toBe(loadsBefore + 1);
-    const stale = gated.loads[loadsBefore];
-    expect(stale && declares(stale.set, 'opa.stale')).toBe(true);
-    // … when newer events arrive: v3 replaces stale.rego by latest.rego.
-    await rm(join(dir, 'stale.rego'));
-    await writeFile(join(dir, 'latest.rego'), pkg('opa.latest'));
-    await expect.poll(() => stale?.signal?.aborted, { timeout: 5000 }).toBe(true);
-    gated.release(); // the engine takes the stale set anyway
-    await expect.poll(() => pe.hasPolicy('opa.latest'), { timeout: 5000 }).toBe(true);
-    await sleep(300); // let any queued watcher reload run too
-    sampling = false;
-    await sampler;
-    expect(staleSeen).toBe(false);
-    expect(results.some((r) => r.ok && r.revision === stale?.set.revision)).toBe(false);
-    expect(pe.packages()).toEqual(['opa.a', 'opa.latest']);
-    // The engine ends on the latest set, not the stale one it took.
-    expect(gated.current()?.modules.map((m) => m.packageName)).toEqual(['opa.a', 'opa.latest']);
-    expect(log.info.some((m) => m.includes(`${stale?.set.revision.slice(0, 12)} discarded`))).toBe(true);
-    expect(log.errors).toEqual([]);
+    try {
+      // v2 (adds opa.stale) starts building and waits in the engine …
+      await writeFile(join(dir, 'stale.rego'), pkg('opa.stale'));
+      await expect.poll(() => gated.loads.length, { timeout: 5000 }).toBe(loadsBefore + 1);
+      const stale = gated.loads[loadsBefore];
+      expect(stale && declares(stale.set, 'opa.stale')).toBe(true);
+      // … when newer events arrive: v3 replaces stale.rego by latest.rego.
+      await rm(join(dir, 'stale.rego'));
+      await writeFile(join(dir, 'latest.rego'), pkg('opa.latest'));
+      await expect.poll(() => stale?.signal?.aborted, { timeout: 5000 }).toBe(true);
+      gated.release(); // the engine takes the stale set anyway
+      await expect.poll(() => pe.hasPolicy('opa.latest'), { timeout: 5000 }).toBe(true);
+      await sleep(300); // let any queued watcher reload run too
+      sampling = false;
+      await sampler;
+      expect(staleSeen).toBe(false);
+      expect(results.some((r) => r.ok && r.revision === stale?.set.revision)).toBe(false);
+      expect(pe.packages()).toEqual(['opa.a', 'opa.latest']);
+      // The engine ends on the latest set, not the stale one it took.
+      expect(gated.current()?.modules.map((m) => m.packageName)).toEqual(['opa.a', 'opa.latest']);
+      expect(log.info.some((m) => m.includes(`${stale?.set.revision.slice(0, 12)} discarded`))).toBe(true);
+      expect(log.errors).toEqual([]);
+    } finally {
+      gated.release(); // never leave a load hanging (close() waits for it)
+      sampling = false;
+    }
   });
 });
