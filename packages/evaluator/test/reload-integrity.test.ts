@@ -207,6 +207,17 @@ describe('a permanent removal', () => {
     if (result.ok) expect(log.info.some((m) => m.includes(`revision ${result.revision.slice(0, 12)} applied`))).toBe(true);
   });
 
+  it('does not keep close() waiting for the settle time', async () => {
+    const { dir, pe, log } = await watched({ 'authz.rego': AUTHZ_REGO, 'pipelines.rego': PIPELINES_REGO }, nativeEngine(), 10_000);
+    await rm(join(dir, 'authz.rego'));
+    await expect.poll(() => log.info.some((m) => m.includes('held until the sources have been stable for 10000 ms')), { timeout: 5000 }).toBe(true);
+    const closing = performance.now();
+    await pe.close();
+    expect(performance.now() - closing).toBeLessThan(1000);
+    expect(log.errors).toEqual([]);
+    expect(log.warnings.filter((w) => w.includes('removed'))).toEqual([]);
+  });
+
   it('refuses a reloadSettleMs that is not a number of at least 0', async () => {
     for (const bad of [-1, Number.NaN, '1000']) {
       await expect(
