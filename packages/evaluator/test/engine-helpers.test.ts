@@ -3,7 +3,7 @@ import { runOpa } from '@policy-engine/opa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergedData, v0CompatibleSource } from '../src/index.js';
+import { mergedData, v0CompatibleSource } from '../src/engine-kit.js';
 
 describe('v0CompatibleSource', () => {
   it('adds import rego.v1 to a v1 module on its package line, before a comment', () => {
