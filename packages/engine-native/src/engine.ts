@@ -23,6 +23,16 @@ export interface NativeEngineOptions {
   readonly print?: (message: string) => void;
 }
 
+/** Why `input` is not a JSON value (as the other engines see it: `JSON.stringify` fails), if it is not. */
+function jsonProblem(input: unknown): string | undefined {
+  try {
+    JSON.stringify(input);
+    return undefined;
+  } catch (err) {
+    return `input is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
 /**
  * Creates an engine that evaluates policies with the pure-TypeScript interpreter
  * (`@policy-engine/rego-eval`): no OPA binary, no worker threads. It runs synchronously on
@@ -78,6 +88,9 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
         });
         return Promise.resolve(value === undefined ? { defined: false } : { defined: true, value: toJSON(value) });
       } catch (err) {
+        // Input is converted lazily: a circular or non-JSON input shows up as some failure on the way.
+        const notJson = jsonProblem(input);
+        if (notJson !== undefined) return Promise.reject(new InvalidInput(packageName, [notJson]));
         if (err instanceof RegoEvalError) {
           if (err.code === 'eval_cancel_error' && deadline !== undefined) return Promise.reject(deadlineExceeded(deadline, startedAt));
           if (err.code === 'eval_input_error') return Promise.reject(new InvalidInput(packageName, [err.detail]));
