@@ -23,18 +23,19 @@ export interface StartedEngine {
  * refused with `EngineNotAvailableError` until it exists.
  */
 export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig): Promise<StartedEngine> {
+  // The one evaluation timeout (Armory's opa.timeoutSeconds): the facade hands it to every
+  // evaluation as a deadline, whichever engine runs it.
   const timeoutMs = config.timeoutSeconds * 1000;
   const url = settings.opaUrl ?? config.opaBaseUrl;
   const made = await createEngineByName(settings.engine, {
     wasm: () => ({
       opaPath: settings.opaPath ?? findOpa(),
-      timeoutMs,
       ...(settings.wasmWorkers !== undefined ? { workers: settings.wasmWorkers } : {}),
       ...(settings.wasmMaxQueue !== undefined ? { maxQueue: settings.wasmMaxQueue } : {}),
     }),
     // Every 5 s the engine checks that the OPA still holds the pushed policies and pushes them again
     // if not; a local OPA that went down is probed every 0.5 s.
-    opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), timeoutMs, integrityCheckIntervalMs: 5000 },
+    opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), integrityCheckIntervalMs: 5000 },
     // No OPA given: a local one, protected by a per-process token so that no other local process
     // can rewrite its policies, and restarted with backoff when it dies (the engine pushes the set again).
     startOpa: () =>

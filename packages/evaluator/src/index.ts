@@ -48,8 +48,6 @@ export {
 } from './input-guard.js';
 export { jsonErrorOffset, lineColAt } from './json-location.js';
 export { countingEngine, type CountingEngine } from './counting-engine.js';
-export { mergedData } from './data-tree.js';
-export { v0CompatibleSource, type CompatSource } from './rego-compat.js';
 export {
   decisionLogRecord,
   decisionLogSink,

@@ -46,7 +46,11 @@ export interface DecisionContext {
 export interface EvaluationOptions {
   /** Engine failure ⇒ allowed (with the error attached). Default false (fail-closed). Armory: `armory.policyEngine.failOpen`. */
   readonly failOpen?: boolean;
-  /** Evaluation timeout in milliseconds. Default 10 000. Armory: `armory.policyEngine.opa.timeoutSeconds` × 1000. */
+  /**
+   * Evaluation timeout in milliseconds. Default 10 000. Armory: `armory.policyEngine.opa.timeoutSeconds` × 1000.
+   * The one timeout: every engine evaluation gets it as `EngineEvaluateOptions.deadline`
+   * (engines have no evaluation timeout of their own); past it a decision fails with `EVALUATION_TIMEOUT`.
+   */
   readonly timeoutMs?: number;
   /** Save-time packages (`opa.pipelines`, `spinnaker.persistence.pipelines.before`) without a policy: allow (default) or deny. Other packages: missing ⇒ allowed. */
   readonly onMissingPolicy?: 'allow' | 'deny';

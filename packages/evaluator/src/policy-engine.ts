@@ -295,10 +295,12 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         }
       : { allowed: true, denies: [], message: null };
 
-  const runEngine = async (packageName: string, input: unknown, signal: AbortSignal | undefined): Promise<EngineResult> => {
+  const runEngine = async (packageName: string, input: unknown, signal: AbortSignal | undefined, deadline: number): Promise<EngineResult> => {
     if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
+    // The engine gets the deadline (it polls it or derives its own timeouts); this timer is the
+    // facade's backstop for an engine that does not stop by itself.
+    const timer = setTimeout(() => controller.abort(new EvaluationTimeout(timeoutMs)), Math.max(0, deadline - performance.now()));
     const onCallerAbort = (): void => controller.abort(new EvaluationCancelled('evaluation cancelled by the caller'));
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     const aborted = new Promise<never>((_, reject) => {
@@ -306,9 +308,13 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     });
     aborted.catch(() => undefined);
     try {
-      const running = engine.evaluate(packageName, input, { signal: controller.signal });
+      const running = engine.evaluate(packageName, input, { signal: controller.signal, deadline });
       running.catch(() => undefined);
       return await Promise.race([running, aborted]);
+    } catch (error) {
+      // One code for a timeout on every engine, whatever wording the engine chose.
+      if (error instanceof EvaluationTimeout) throw new EvaluationTimeout(timeoutMs, error.message);
+      throw error;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onCallerAbort);
@@ -317,6 +323,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
 
   const evaluate = async (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision> => {
     const startedAt = performance.now();
+    // One deadline for the whole decision (a parent-package check included), on the monotonic clock.
+    const deadline = startedAt + timeoutMs;
     const context: DecisionContext = { id: randomUUID(), time: new Date().toISOString(), input };
     const active = state; // read once: the whole decision uses one policy set
     // A module of this package, or of a parent package whose rule heads define it
@@ -366,11 +374,11 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
           logger.warn(invalid.message);
         }
       }
-      const result = await runEngine(packageName, input, opts?.signal);
+      const result = await runEngine(packageName, input, opts?.signal, deadline);
       if (!result.defined) {
         // A declared package is always defined (at least `{}`); a path a parent's rule defines may
         // legally be undefined, but only while the parent package itself is there.
-        const lost = holder === packageName || !(await runEngine(holder, input, opts?.signal)).defined;
+        const lost = holder === packageName || !(await runEngine(holder, input, opts?.signal, deadline)).defined;
         if (!lost) return finish(missingPolicy(packageName), false);
         const fault = new EngineUnavailable(
           `the ${engine.name} engine has no document for data.${packageName} although the loaded policy set (revision ${active.revision.slice(0, 12)}) declares package ${holder}: the engine lost the policies; loading them again`,

@@ -196,7 +196,8 @@ describe('engine failures', () => {
     expect(DEFAULT_TIMEOUT_MS).toBe(10_000);
     const engine = scriptedEngine(() => new Promise(() => undefined));
     const pe = await createPolicyEngine({ engine, policies: inlinePackages(PIPELINES), options: { logger: recordingLogger() } });
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The decision's deadline is on the performance.now() clock: fake it with the timers.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
       let decision: Decision | undefined;
       const pending = pe.evaluate(PIPELINES, {}).then((d) => (decision = d));
