@@ -41,6 +41,8 @@ export interface HotReloadResult {
   readonly versionsSeen: number;
   /** The version of the last decision: the last swap's when every reload arrived. */
   readonly lastVersionSeen: number;
+  /** After the load: ms from the last swap until the gate decided with the last version (-1: not within 30 s). */
+  readonly lastVersionAfterMs: number;
   /** `dev` (denied by every version) answered 2xx: a no-policy or wrong allow. Must be 0. */
   readonly deniedAllowed: number;
   /** Decisions whose modules came from different versions, or whose decision disagrees with its own version. Must be 0. */
@@ -106,7 +108,9 @@ export const RELOAD_KINDS: readonly LoadRequestKind[] = [
 const MARK = /^v(\d+): (\w+) denied \(a=v(\d+) c=v(\d+)\)$/;
 
 /** Checks every decision of a reload run (see {@link HotReloadResult} for what each count means). */
-export function checkReloadRecords(records: readonly LoadRecord[]): Omit<HotReloadResult, 'engine' | 'swaps' | 'requests' | 'achievedRatePerSecond' | 'p50LatencyMs' | 'p99LatencyMs' | 'maxLatencyMs'> {
+export function checkReloadRecords(
+  records: readonly LoadRecord[],
+): Omit<HotReloadResult, 'engine' | 'swaps' | 'requests' | 'achievedRatePerSecond' | 'p50LatencyMs' | 'p99LatencyMs' | 'maxLatencyMs' | 'lastVersionAfterMs'> {
   const examples: string[] = [];
   const note = (what: string, r: LoadRecord): void => {
     if (examples.length < 10) examples.push(`${what}: ${RELOAD_KINDS[r.kind]?.name ?? r.kind} → ${r.status} ${r.message ?? r.error ?? ''}`);
@@ -186,7 +190,7 @@ export async function runHotReload(engine: EngineChoice, options: HotReloadOptio
       if (e instanceof EngineNotAvailableError) {
         return {
           engine, skipped: e.message, swaps: 0, requests: 0, achievedRatePerSecond: 0, p50LatencyMs: 0, p99LatencyMs: 0, maxLatencyMs: 0,
-          versionsSeen: 0, lastVersionSeen: -1, deniedAllowed: 0, mixed: 0, unmarked: 0, wentBack: 0, allowedRefused: 0, noAnswer: 0, examples: [],
+          versionsSeen: 0, lastVersionSeen: -1, lastVersionAfterMs: -1, deniedAllowed: 0, mixed: 0, unmarked: 0, wentBack: 0, allowedRefused: 0, noAnswer: 0, examples: [],
         };
       }
       throw e;
@@ -204,11 +208,24 @@ export async function runHotReload(engine: EngineChoice, options: HotReloadOptio
         clientTimeoutMs: (options.timeoutSeconds ?? 2) * 1000 + 5000,
       });
       await sleep(leadMs + 300); // the load process needs ~300 ms to start
+      let lastSwapAt = Date.now();
       for (let n = 1; n <= swaps; n++) {
         writeVersion(dir, n);
+        lastSwapAt = Date.now();
         await sleep(swapIntervalMs);
       }
       const report = await load.report;
+      // Probe from here: when does the gate decide with the last version?
+      let lastVersionAfterMs = -1;
+      while (Date.now() - lastSwapAt < 30_000) {
+        const res = await fetch(`${gate.url}/applications`, { headers: { authorization: basic('dev') } });
+        const body = (await res.json()) as { message?: string };
+        if (MARK.exec(body.message ?? '')?.[1] === String(swaps)) {
+          lastVersionAfterMs = Date.now() - lastSwapAt;
+          break;
+        }
+        await sleep(50);
+      }
       const latencies = report.records.map((r) => r.latencyMs);
       return {
         engine,
@@ -219,6 +236,7 @@ export async function runHotReload(engine: EngineChoice, options: HotReloadOptio
         p99LatencyMs: Math.round(percentile(latencies, 99) * 10) / 10,
         maxLatencyMs: Math.round(Math.max(0, ...latencies)),
         ...checkReloadRecords(report.records),
+        lastVersionAfterMs,
       };
     } finally {
       await close();

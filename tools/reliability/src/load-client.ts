@@ -81,7 +81,8 @@ async function run(plan: LoadPlan): Promise<LoadReport> {
       const index = next++;
       if (index >= plan.maxRequests) return;
       const due = startedAt + index * interval;
-      if (due >= deadline) return;
+      // Bounded in time too: a gate that falls behind the rate does not stretch the run.
+      if (due >= deadline || now() >= deadline) return;
       const wait = due - now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       records.push(await one(index, c));
