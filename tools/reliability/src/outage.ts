@@ -26,6 +26,8 @@ export interface OutageEvent {
   readonly at: number;
   /** Epoch ms when OPA answered `GET /health` again (the wipe: when it was done). */
   readonly opaAnsweringAt: number;
+  /** Requests in flight between the fault and OPA answering again, or the 500 ms after the fault if that is longer (the fault was really under load). */
+  readonly requestsDuringFault: number;
   /** Allowed requests that were not 200 because of this fault. */
   readonly failedAllowed: number;
   /** ms from OPA answering to the end of the first 200 after the last failure (0: none failed). */
@@ -181,7 +183,8 @@ export async function runOpaOutage(options: OpaOutageOptions = {}): Promise<OpaO
       events: events.map((e, i) => {
         const to = events[i + 1]?.at ?? Number.POSITIVE_INFINITY;
         const { failed, recoveryMs } = recovery(records, allowedKinds, e.at, to, e.opaAnsweringAt);
-        return { ...e, failedAllowed: failed, recoveryMs: Number.isFinite(recoveryMs) ? Math.round(recoveryMs) : -1 };
+        const requestsDuringFault = records.filter((r) => r.start <= Math.max(e.opaAnsweringAt, e.at + 500) && r.start + r.latencyMs >= e.at).length;
+        return { ...e, requestsDuringFault, failedAllowed: failed, recoveryMs: Number.isFinite(recoveryMs) ? Math.round(recoveryMs) : -1 };
       }),
       opaPids: pids,
     };
