@@ -24,11 +24,9 @@ describe.each(ENGINE_NAMES)('hot reload under load on ENGINE=%s', (engine) => {
     if (result.skipped) ctx.skip(`engine not available: ${result.skipped}`);
     expect(result.wentBack).toBe(0);
   });
-  // Skipped on this branch, with reason: main's evaluator applies a torn read of the directory (a
-  // build that read a.rego before a swap and b.rego/c.rego after it), e.g. "v8: dev denied (a=v7
-  // c=v8)" on opa, "v3 (a=v2 c=v4)" on wasm. The `reload` branch (issue 9 hole 3: builds overtaken
-  // by newer file events are discarded) fixes it; remove `.skip` when it is merged.
-  it.skip('decides every request with one whole version, never a mixture (needs the reload branch: overtaken builds discarded)', (ctx) => {
+  // Main applied torn reads of the directory (a=v7 b=v8 c=v8 in one set) until the reload work
+  // (issue 9 hole 3: builds overtaken by newer file events are discarded) was merged.
+  it('decides every request with one whole version, never a mixture', (ctx) => {
     if (result.skipped) ctx.skip(`engine not available: ${result.skipped}`);
     expect(result.examples.filter((e) => e.startsWith('mixed'))).toEqual([]);
     expect(result.mixed).toBe(0);
