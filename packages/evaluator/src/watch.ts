@@ -1,7 +1,7 @@
 /**
- * Recursive directory watching with a debounce (fs.watch recursive works on Linux from Node 20).
+ * Recursive directory watching with a debounce, built from one watcher per directory (see tree-watch.ts: Node 20's recursive fs.watch loses renamed files on Linux).
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from './tree-watch.js';
 
 /** A running watcher. */
 export interface DirectoryWatcher {
