@@ -64,7 +64,12 @@ function opaTrees(): { trees: CaseTree[]; why?: string } {
   const mod = `github.com/open-policy-agent/opa@v${OPA_VERSION}`;
   const r = spawnSync('go', ['mod', 'download', '-json', mod], { encoding: 'utf8', timeout: 300_000 });
   if (r.error || r.status !== 0) return { trees: [], why: `OPA ${OPA_VERSION}'s trees are not in the Go module cache and 'go mod download ${mod}' failed: ${r.error?.message ?? r.stderr.trim().slice(0, 200)}` };
-  const dir = (JSON.parse(r.stdout) as { Dir?: string }).Dir;
+  let dir: string | undefined;
+  try {
+    dir = (JSON.parse(r.stdout) as { Dir?: string }).Dir;
+  } catch {
+    dir = undefined;
+  }
   const trees: CaseTree[] = ['v1', 'v0'].map((v) => ({ name: `opa-${OPA_VERSION}/${v}`, dir: join(dir ?? '', 'v1', 'test', 'cases', 'testdata', v), regoVersion: v as 'v0' | 'v1' }));
   return trees.every((t) => existsSync(t.dir)) ? { trees } : { trees: [], why: `'go mod download ${mod}' gave no v1/test/cases/testdata/{v1,v0} under ${dir}` };
 }

@@ -31,7 +31,8 @@ describe('tiers', () => {
   });
 
   const shared = sharedSuiteDir();
-  it.skipIf(shared === undefined || !existsSync(join(shared, 'MANIFEST.tsv')))('the shared manifest gives the v1 tree 1,353 core cases (skipped: no shared suite on this machine)', () => {
+  const absent = shared === undefined || !existsSync(join(shared, 'MANIFEST.tsv'));
+  it.skipIf(absent)(`the shared manifest gives the v1 tree 1,353 core cases${absent ? ' (skipped: no shared suite on this machine)' : ''}`, () => {
     const dir = shared as string;
     const tiers = loadTiers(join(dir, 'MANIFEST.tsv'));
     const cases = loadCases(join(dir, 'v1'));
