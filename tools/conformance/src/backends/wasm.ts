@@ -91,11 +91,13 @@ export function wasmBackend(options: WasmBackendOptions): ConformanceBackend {
         regoVersion: options.regoVersion,
         packageName: packageNameOf(source),
       }));
-      const engine = wasmEngine({ opaPath, cacheDir, workers: 1, spareWorkers: 0, timeoutMs: options.timeoutMs ?? 10_000 });
+      const engine = wasmEngine({ opaPath, cacheDir, workers: 1, spareWorkers: 0 });
       try {
         const data = c.data === undefined ? [] : [{ id: 'data.json', path: [], value: JSON.parse(toJSONText(c.data)) as unknown }];
         await engine.load({ modules, data, revision: `${c.file}#${c.index}` });
-        const r = await engine.evaluate(`${QUERY_PACKAGE}.results`, input.input === undefined ? undefined : JSON.parse(toJSONText(input.input)));
+        const r = await engine.evaluate(`${QUERY_PACKAGE}.results`, input.input === undefined ? undefined : JSON.parse(toJSONText(input.input)), {
+          deadline: performance.now() + (options.timeoutMs ?? 10_000),
+        });
         if (!r.defined) return { result: [] };
         const rows = fromPlain(r.value, 'wasm result');
         if (!Array.isArray(rows)) return { error: { code: 'conformance_runner', message: `results is not a set: ${toJSONText(rows).slice(0, 200)}` } };
