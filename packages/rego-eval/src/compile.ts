@@ -301,7 +301,13 @@ function lowerTerm(t: AstTerm, sc: Scope): T {
 function lowerTemplateExpr(e: AstExpr, sc: Scope): T {
   const x = e.terms;
   if (x.type === 'some' || x.type === 'every' || x.type === 'notbody' || x.type === 'logicaland' || x.type === 'logicalor') return { k: 'val', v: null };
-  return lowerTerm(x as AstTerm, sc);
+  const t = lowerTerm(x as AstTerm, sc);
+  if (e.with.length === 0) return t;
+  // `{a with input as x}`: the term's values under the modifiers, gathered as an array
+  // (the template takes its only element: none is <undefined>, several a conflict).
+  const v: T = { k: 'var', n: freshName(sc.ctx, 'tpl') };
+  const body: E[] = [{ x: { k: 'unify', a: v, b: t }, neg: false, with: e.with.map((w) => lowerWith(w, sc)), loc: loc(e.location) }];
+  return { k: 'ac', term: v, body, spread: true };
 }
 
 /** A nested scope: the outer locals are visible; new declarations shadow. */
@@ -880,8 +886,21 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
     else if (t.type === 'object') t.items.forEach(([, v]) => collect(v));
   };
   (r.head.args ?? []).forEach(collect);
-  const { body, scope } = lowerBody(r.body, top, [...argVars], true);
-  const args = (r.head.args ?? []).map((a) => lowerTerm(a, scope));
+  const lowered = lowerBody(r.body, top, [...argVars], true);
+  const scope = lowered.scope;
+  const body: E[] = [...lowered.body];
+  // A template-string argument is matched after the body (OPA rewrites it to a local that
+  // the body's last expression sets), so the vars it uses can come from the body.
+  const tplArg = (t: T): T => {
+    if (t.k === 'tpl') {
+      const v: T = { k: 'var', n: freshName(ctx, 'tpl') };
+      body.push({ x: { k: 'unify', a: v, b: t }, neg: false, with: [], loc: t.loc });
+      return v;
+    }
+    if (t.k === 'arr') return { k: 'arr', items: t.items.map(tplArg) };
+    return t;
+  };
+  const args = (r.head.args ?? []).map((a) => tplArg(lowerTerm(a, scope)));
   const boundArgs = new Set<string>();
   args.forEach((a) => outVars(a, boundArgs));
   const restT = rest.map((p) => lowerTerm(p, scope));

@@ -336,8 +336,9 @@ export class Evaluation {
             s += p;
             continue;
           }
-          const vals: Value[] = [];
+          let vals: Value[] = [];
           this.evalTerm(p, env, (v) => (vals.push(v), vals.length > 1));
+          if (p.k === 'ac' && p.spread) vals = [...((vals[0] as readonly Value[] | undefined) ?? [])];
           if (vals.length > 1) throw new RegoEvalError('eval_conflict_error', 'template-strings must not produce multiple outputs', t.loc);
           const v = vals[0];
           s += v === undefined ? '<undefined>' : typeof v === 'string' ? v : formatValue(v);

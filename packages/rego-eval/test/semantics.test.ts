@@ -54,6 +54,31 @@ const cases: readonly (QueryCase & {
     strict: true,
     want: 'error eval_type_error: json.marshal_with_options: operand 2 object contained unknown key "a\\"b"',
   },
+  {
+    name: "a template expression may carry with modifiers",
+    modules: [
+      'package test\n\na := input.a\n\np := x if {\n  x := $"foo {a with input as {"a": 42}}"\n}\n',
+    ],
+    query: "data.test.p = x",
+    want: '{"x":"foo 42"}',
+  },
+  {
+    name: "a template-string function argument is matched after the body",
+    modules: [
+      'package test\n\np := f("foo bar")\n\nf($"{x} {input.y}") := 42 if {\n    x = "foo"\n}\n',
+    ],
+    query: "data.test.p = x",
+    input: { y: "bar" },
+    want: '{"x":42}',
+  },
+  {
+    name: "time.now_ns can be replaced by a value through an indirect call",
+    modules: [
+      "package test\n\nf := 1\n\np if {\n\tq with time.now_ns as f\n}\n\nq if {\n\ttime.now_ns() == 1\n}\n",
+    ],
+    query: "data.test.p = x",
+    want: '{"x":true}',
+  },
 ];
 
 describe("semantics as OPA v1.22.3", () => {
