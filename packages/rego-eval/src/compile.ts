@@ -75,7 +75,12 @@ interface Ctx {
   readonly funcArity: ReadonlyMap<string, number>;
   readonly builtins: ReadonlyMap<string, BuiltinDef>;
   readonly unknownCalls: { name: string; loc: ErrorLocation }[];
+  /** Whether the module being lowered is Rego v1 (deprecated built-ins are refused). */
+  v1Module: boolean;
 }
+
+/** Built-ins Rego v1 modules may not call (OPA's `Deprecated: true`; queries still may). */
+const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set(['set_diff', 'net.cidr_overlap', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object', 're_match', 'all', 'any']);
 
 function freshName(ctx: Ctx, base: string): string {
   return `${base}$${++ctx.fresh}`;
@@ -317,9 +322,14 @@ function nested(sc: Scope): Scope {
 
 function noteCall(fn: string, nargs: number, _out: boolean, sc: Scope, l: ErrorLocation): void {
   if (fn.startsWith('data.')) return;
+  checkDeprecated(fn, sc, l);
   if (SPECIAL_CALLS.has(fn) || sc.ctx.builtins.has(fn)) return;
   sc.ctx.unknownCalls.push({ name: fn, loc: l });
   void nargs;
+}
+
+function checkDeprecated(fn: string, sc: Scope, l: ErrorLocation): void {
+  if (sc.ctx.v1Module && DEPRECATED_BUILTINS.has(fn)) sc.ctx.problems.add('rego_type_error', `deprecated built-in function calls in expression: ${fn}`, l);
 }
 
 function arityOf(fn: string, ctx: Ctx): number | undefined {
@@ -392,6 +402,7 @@ function lowerExpr(e: AstExpr, sc: Scope): E {
       if ((fn === 'eq' || fn === 'assign') && args.length === 2) return mk({ k: 'unify', a: args[0] as T, b: args[1] as T });
       const ar = arityOf(fn, sc.ctx);
       if (ar !== undefined && ar >= 0 && args.length === ar + 1) {
+        checkDeprecated(fn, sc, loc(x.location));
         return mk({ k: 'callout', fn, args: args.slice(0, -1), out: args[ar] as T });
       }
       noteCall(fn, args.length, false, sc, loc(x.location));
@@ -827,7 +838,7 @@ export function compileModules(
       }
     }
   }
-  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [] };
+  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [], v1Module: false };
   const root = newNode([]);
   let queryBody: Body | undefined;
   let queryVars: string[] | undefined;
@@ -851,6 +862,7 @@ export function compileModules(
       });
     }
     const isQuery = queryModule !== undefined && m === parsed[parsed.length - 1];
+    ctx.v1Module = !isQuery && m.regoVersion === 'v1';
     if (!isQuery) nodeAt(root, pkg);
     const top: Scope = { locals: new Map(), globals, ctx };
     for (const r of m.rules) {

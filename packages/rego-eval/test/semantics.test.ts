@@ -1,87 +1,106 @@
 // Semantics fixed against OPA v1.22.3: each case states the outcome `opa eval` gives (checked
 // here against the real binary too) and requires rego-eval to give the same.
-import { describe, expect, it } from "vitest";
-import { nativeOutcome, opaOutcome, type QueryCase } from "./opa-query.js";
+import { describe, expect, it } from 'vitest';
+import { nativeOutcome, opaOutcome, type QueryCase } from './opa-query.js';
 
-const cases: readonly (QueryCase & {
-  readonly name: string;
-  readonly want: string;
-})[] = [
+const cases: readonly (QueryCase & { readonly name: string; readonly want: string })[] = [
   {
-    name: "a ref-head rule may not inject keys into another rule value",
-    modules: [
-      'package test\n\np[q].r := v if {\n\tq := "q"\n\tv := {"s": {"t": 1}}\n}\n\np.q.r.s.u := 42\n',
-    ],
-    query: "data.test.p = x",
-    want: "error eval_conflict_error: object keys must be unique",
+    name: 'a ref-head rule may not inject keys into another rule value',
+    modules: ['package test\n\np[q].r := v if {\n\tq := "q"\n\tv := {"s": {"t": 1}}\n}\n\np.q.r.s.u := 42\n'],
+    query: 'data.test.p = x',
+    want: 'error eval_conflict_error: object keys must be unique',
   },
   {
-    name: "ref-head rules with different values under one key conflict",
+    name: 'ref-head rules with different values under one key conflict',
     modules: ['package test\n\np.q.r := 1\n\np.q[s] := 2 if s := "r"\n'],
-    query: "data.test.p.q = x",
-    want: "error eval_conflict_error: object keys must be unique",
+    query: 'data.test.p.q = x',
+    want: 'error eval_conflict_error: object keys must be unique',
   },
   {
-    name: "ref-head rules under distinct keys merge",
+    name: 'ref-head rules under distinct keys merge',
     modules: ['package test\n\np.q.r := 1\n\np[x].s := 2 if x := "q"\n'],
-    query: "data.test.p = x",
+    query: 'data.test.p = x',
     want: '{"x":{"q":{"r":1,"s":2}}}',
   },
   {
-    name: "json.unmarshal: a binary exponent past 1e5 is an error (undefined when not strict)",
+    name: 'json.unmarshal: a binary exponent past 1e5 is an error (undefined when not strict)',
     modules: [],
     query: 'x := json.unmarshal(`{"a": [1e40000]}`)',
-    want: "undefined",
+    want: 'undefined',
   },
   {
-    name: "json.unmarshal: the number-range error in strict mode",
+    name: 'json.unmarshal: the number-range error in strict mode',
     modules: [],
     query: 'x := json.unmarshal(`{"a": 0.0000000000001e-30100}`)',
     strict: true,
-    want: "error eval_builtin_error: json.unmarshal: invalid number: number too big",
+    want: 'error eval_builtin_error: json.unmarshal: invalid number: number too big',
   },
   {
-    name: "json.unmarshal: large exponents within the limit stay exact",
+    name: 'json.unmarshal: large exponents within the limit stay exact',
     modules: [],
     query: 'x := json.unmarshal(`{"a": 1e30000}`).a > 1e29999',
     want: '{"x":true}',
   },
   {
-    name: "json.marshal_with_options quotes an unknown key",
+    name: 'json.marshal_with_options quotes an unknown key',
     modules: [],
-    query:
-      'x := json.marshal_with_options([], {"indent": "  ", "a\\"b": true})',
+    query: 'x := json.marshal_with_options([], {"indent": "  ", "a\\"b": true})',
     strict: true,
     want: 'error eval_type_error: json.marshal_with_options: operand 2 object contained unknown key "a\\"b"',
   },
   {
-    name: "a template expression may carry with modifiers",
-    modules: [
-      'package test\n\na := input.a\n\np := x if {\n  x := $"foo {a with input as {"a": 42}}"\n}\n',
-    ],
-    query: "data.test.p = x",
+    name: 'a template expression may carry with modifiers',
+    modules: ['package test\n\na := input.a\n\np := x if {\n  x := $"foo {a with input as {"a": 42}}"\n}\n'],
+    query: 'data.test.p = x',
     want: '{"x":"foo 42"}',
   },
   {
-    name: "a template-string function argument is matched after the body",
-    modules: [
-      'package test\n\np := f("foo bar")\n\nf($"{x} {input.y}") := 42 if {\n    x = "foo"\n}\n',
-    ],
-    query: "data.test.p = x",
-    input: { y: "bar" },
+    name: 'a template-string function argument is matched after the body',
+    modules: ['package test\n\np := f("foo bar")\n\nf($"{x} {input.y}") := 42 if {\n    x = "foo"\n}\n'],
+    query: 'data.test.p = x',
+    input: {"y": "bar"},
     want: '{"x":42}',
   },
   {
-    name: "time.now_ns can be replaced by a value through an indirect call",
-    modules: [
-      "package test\n\nf := 1\n\np if {\n\tq with time.now_ns as f\n}\n\nq if {\n\ttime.now_ns() == 1\n}\n",
-    ],
-    query: "data.test.p = x",
+    name: 'time.now_ns can be replaced by a value through an indirect call',
+    modules: ['package test\n\nf := 1\n\np if {\n\tq with time.now_ns as f\n}\n\nq if {\n\ttime.now_ns() == 1\n}\n'],
+    query: 'data.test.p = x',
     want: '{"x":true}',
+  },
+  {
+    name: 'a Rego v1 module may not call a deprecated built-in',
+    modules: ['package t\n\np if any([true])\n'],
+    query: 'data.t.p = x',
+    want: 'error rego_type_error: deprecated built-in function calls in expression: any',
+  },
+  {
+    name: 'deprecated cast_* and set_diff in Rego v0 (output-argument form)',
+    modules: ['package t\n\np = [a, b, c] {\n  cast_array({2, 1}, a)\n  cast_set([1, 1], b)\n  set_diff({1, 2, 3}, {2}, c)\n}\n'],
+    query: 'data.t.p = x',
+    v0: true,
+    want: '{"x":[[1,2],[1],[1,3]]}',
+  },
+  {
+    name: 'cast_set type error in Rego v0, strict',
+    modules: ['package t\n\np = x {\n  cast_set(input.n, x)\n}\n'],
+    query: 'data.t.p = x',
+    input: {"n": 1},
+    strict: true,
+    v0: true,
+    want: 'error eval_type_error: cast_set: operand 1 must be one of {array, set} but got number',
+  },
+  {
+    name: 'cast_string type error in Rego v0, strict',
+    modules: ['package t\n\np = x {\n  cast_string(input.n, x)\n}\n'],
+    query: 'data.t.p = x',
+    input: {"n": 1},
+    strict: true,
+    v0: true,
+    want: 'error eval_type_error: cast_string: operand 1 must be string but got number',
   },
 ];
 
-describe("semantics as OPA v1.22.3", () => {
+describe('semantics as OPA v1.22.3', () => {
   for (const c of cases) {
     it(c.name, () => {
       expect(opaOutcome(c)).toBe(c.want);
