@@ -98,6 +98,19 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     v0: true,
     want: 'error eval_type_error: cast_string: operand 1 must be string but got number',
   },
+  {
+    name: 'json.patch replaces and tests the whole document (path "")',
+    modules: [],
+    query: 'x := [json.patch("foo", [{"op": "replace", "path": "", "value": "bar"}]), json.patch({"foo": 1}, [{"op": "test", "path": "", "value": {"foo": 1}}])]',
+    want: '{"x":["bar",{"foo":1}]}',
+  },
+  {
+    name: 'json.patch: the root removed twice',
+    modules: [],
+    query: 'x := json.patch({"a": 1}, [{"op": "remove", "path": ""}, {"op": "remove", "path": ""}])',
+    strict: true,
+    want: 'error eval_builtin_error: json.patch: deleted node encountered during delete operation',
+  },
 ];
 
 describe('semantics as OPA v1.22.3', () => {
