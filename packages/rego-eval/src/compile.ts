@@ -191,6 +191,7 @@ function usedVars(body: AstBody, into: Set<string>): void {
 }
 
 function lowerBody(body: AstBody, outer: Scope, extraDeclared: readonly string[] = [], topLevel = false): { body: Body; scope: Scope } {
+  checkRedeclared(body, extraDeclared, outer);
   const locals = new Map(outer.locals);
   const declared = [...extraDeclared, ...declaredIn(body)];
   const seenDecl = new Set<string>();
@@ -885,8 +886,90 @@ export function compileModules(
   for (const u of ctx.unknownCalls) {
     if (!u.name.startsWith('data.')) problems.add('rego_type_error', `undefined function ${u.name}`, u.loc);
   }
-  if (problems.list.length > 0) throw new RegoCompileError(problems.list);
+  if (problems.list.length > 0) throw new RegoCompileError(firstStage(problems.list));
   return queryBody ? { root, queryBody, queryVars: queryVars ?? [] } : { root };
+}
+
+/**
+ * OPA's compiler stops after the first stage that reports errors; this is the stage order of
+ * the problems found here (local-var rewriting, rule conflicts, undefined functions, safety,
+ * recursion, type checks, deprecated built-ins).
+ */
+function stageOf(p: CompileProblem): number {
+  if (p.code === 'rego_compile_error') return 0;
+  if (p.code === 'rego_type_error' && /^(conflicting rules|multiple default rules) /.test(p.message)) return 1;
+  if (p.code === 'rego_type_error' && p.message.startsWith('undefined function ')) return 2;
+  if (p.code === 'rego_unsafe_var_error') return 3;
+  if (p.code === 'rego_recursion_error') return 4;
+  if (p.code === 'rego_type_error' && p.message.startsWith('deprecated built-in function calls')) return 6;
+  return 5;
+}
+
+function firstStage(list: readonly CompileProblem[]): CompileProblem[] {
+  const first = Math.min(...list.map(stageOf));
+  return list.filter((p) => stageOf(p) === first);
+}
+
+/**
+ * OPA's `rewriteDeclaredVar` checks for one body level: a var declared with `:=` or `some`
+ * must not already occur at this level ("var x referenced above", "assigned above",
+ * "declared above"; a function's argument: "arg x redeclared"). Vars known from an enclosing
+ * body may be shadowed; nested bodies are checked on their own.
+ */
+function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): void {
+  const occ = new Map<string, 'seen' | 'assigned' | 'declared' | 'arg'>();
+  for (const a of args) occ.set(a, 'arg');
+  const pat = (t: AstTerm, out: string[]): void => {
+    if (t.type === 'var') out.push(t.name);
+    else if (t.type === 'array' || t.type === 'set') t.items.forEach((i) => pat(i, out));
+    else if (t.type === 'object') t.items.forEach(([, v]) => pat(v, out));
+  };
+  const see = (vars: Iterable<string>): void => {
+    for (const v of vars) {
+      if (v === '_' || occ.has(v) || outer.locals.has(v) || outer.globals.has(v) || v === 'input' || v === 'data') continue;
+      occ.set(v, 'seen');
+    }
+  };
+  const declare = (names: readonly string[], kind: 'assigned' | 'declared', e: AstExpr): void => {
+    for (const d of names) {
+      if (d === '_') continue;
+      const o = occ.get(d);
+      if (o !== undefined) {
+        const msg = o === 'arg' ? `arg ${d} redeclared` : `var ${d} ${o === 'seen' ? 'referenced' : o} above`;
+        outer.ctx.problems.add('rego_compile_error', msg, loc(e.location));
+        continue;
+      }
+      occ.set(d, kind);
+    }
+  };
+  const used = (t: AstTerm, e: AstExpr): Set<string> => {
+    const into = new Set<string>();
+    usedVars([{ ...e, terms: t, with: [] }], into);
+    return into;
+  };
+  for (const e of body) {
+    const x = e.terms;
+    if (x.type === 'some') {
+      for (const sym of x.symbols) {
+        if (sym.type === 'var') declare([sym.name], 'declared', e);
+        else if (sym.type === 'call') {
+          const coll = sym.args[sym.args.length - 1];
+          if (coll) see(used(coll, e));
+          const names: string[] = [];
+          sym.args.slice(0, -1).forEach((a) => pat(a, names));
+          declare(names, 'declared', e);
+        }
+      }
+    } else if (x.type === 'call' && x.operator.value.length === 1 && x.operator.value[0]?.type === 'var' && x.operator.value[0].name === 'assign' && x.args[0] && x.args[1]) {
+      see(used(x.args[1], e));
+      const names: string[] = [];
+      pat(x.args[0], names);
+      declare(names, 'assigned', e);
+    }
+    const all = new Set<string>();
+    usedVars([e], all);
+    see(all);
+  }
 }
 
 function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string): CRule {

@@ -111,6 +111,66 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     strict: true,
     want: 'error eval_builtin_error: json.patch: deleted node encountered during delete operation',
   },
+  {
+    name: 're-assigning a local is \'var x assigned above\'',
+    modules: ['package t\n\nq if { z := 1; z := 2 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: var z assigned above',
+  },
+  {
+    name: 'assigning a var used before is \'var x referenced above\'',
+    modules: ['package t\n\nq if { z = 1; z := 2 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: var z referenced above',
+  },
+  {
+    name: 'the right-hand side of := is seen before the declaration',
+    modules: ['package t\n\nq if { x := x + 1 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: var x referenced above',
+  },
+  {
+    name: 'assigning a var declared by some is \'declared above\'',
+    modules: ['package t\n\nq if { some z; z := 2 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: var z declared above',
+  },
+  {
+    name: 'some x in twice is \'declared above\'',
+    modules: ['package t\n\nq if { some x in [1]; some x in [2] }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: var x declared above',
+  },
+  {
+    name: 'a function argument may not be re-assigned',
+    modules: ['package t\n\nf(x) := 1 if { x := 1 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: arg x redeclared',
+  },
+  {
+    name: 'a comprehension may shadow an outer local',
+    modules: ['package t\n\nq := y if { x := 1; y := [x | x := 2] }\n'],
+    query: 'data.t = x',
+    want: '{"x":{"q":[2]}}',
+  },
+  {
+    name: 'an outer := after a comprehension that declared the same name',
+    modules: ['package t\n\nq := x if { y := [1 | x := 2]; x := 1 }\n'],
+    query: 'data.t = x',
+    want: '{"x":{"q":1}}',
+  },
+  {
+    name: 'the local-var stage fails before undefined functions and safety',
+    modules: ['package t\n\np := x if {\n  foo.bar(1, x)\n  y > 1\n}\n\nq if { z := 1; z := 2 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: var z assigned above',
+  },
+  {
+    name: 'an unknown built-in in output-argument form is an undefined function, not an unsafe var',
+    modules: ['package t\n\np := x if {\n  foo.bar(1, x)\n}\n'],
+    query: 'data.t = x',
+    want: 'error rego_type_error: undefined function foo.bar',
+  },
 ];
 
 describe('semantics as OPA v1.22.3', () => {
