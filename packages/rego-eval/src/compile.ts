@@ -3,7 +3,7 @@
  * lower to IR, order bodies for safety (OPA's reorderBodyForSafety), build the rule tree.
  */
 import { parse, type Body as AstBody, type Expr as AstExpr, type Module, type Rule, type Term as AstTerm } from '@policy-engine/rego-parser';
-import { RObject, RSet, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, formatValue, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
 import type { Body, E, T, W, X } from './ir.js';
@@ -360,6 +360,9 @@ function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
   }
   const name = callName(target.type === 'ref' ? target : { type: 'ref', value: [target], location: target.location }, sc);
   if (name.startsWith('data.') && !sc.ctx.funcArity.has(name)) return { root: 'data', path: name.split('.').slice(1), fn: '', value };
+  if (!name.startsWith('data.') && arityOf(name, sc.ctx) === undefined) {
+    sc.ctx.problems.add('rego_type_error', 'with keyword target must reference existing input, data, or a function', loc(target.location));
+  }
   return { root: 'fn', path: [], fn: name, value, ...(mockFn ? { mockFn } : {}) };
 }
 
@@ -897,7 +900,7 @@ export function compileModules(
  */
 function stageOf(p: CompileProblem): number {
   if (p.code === 'rego_compile_error') return 0;
-  if (p.code === 'rego_type_error' && /^(conflicting rules|multiple default rules) /.test(p.message)) return 1;
+  if (p.code === 'rego_type_error' && /^(conflicting rules|multiple default rules|rule \S+ conflicts with)/.test(p.message)) return 1;
   if (p.code === 'rego_type_error' && p.message.startsWith('undefined function ')) return 2;
   if (p.code === 'rego_unsafe_var_error') return 3;
   if (p.code === 'rego_recursion_error') return 4;
@@ -921,6 +924,7 @@ function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): 
   for (const a of args) occ.set(a, 'arg');
   const pat = (t: AstTerm, out: string[]): void => {
     if (t.type === 'var') out.push(t.name);
+    else if (t.type === 'ref' && t.value.length === 1 && t.value[0]?.type === 'var') out.push(t.value[0].name);
     else if (t.type === 'array' || t.type === 'set') t.items.forEach((i) => pat(i, out));
     else if (t.type === 'object') t.items.forEach(([, v]) => pat(v, out));
   };
@@ -933,6 +937,10 @@ function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): 
   const declare = (names: readonly string[], kind: 'assigned' | 'declared', e: AstExpr): void => {
     for (const d of names) {
       if (d === '_') continue;
+      if (kind === 'assigned' && (d === 'input' || d === 'data')) {
+        outer.ctx.problems.add('rego_compile_error', `variables must not shadow ${d} (use a different variable name)`, loc(e.location));
+        continue;
+      }
       const o = occ.get(d);
       if (o !== undefined) {
         const msg = o === 'arg' ? `arg ${d} redeclared` : `var ${d} ${o === 'seen' ? 'referenced' : o} above`;
@@ -974,6 +982,16 @@ function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): 
 
 function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string): CRule {
   const ctx = top.ctx;
+  const ruleName = (r.head.ref[0] as { name?: string } | undefined)?.name;
+  if (!r.else && (ruleName === 'input' || ruleName === 'data')) {
+    ctx.problems.add('rego_compile_error', `rules must not shadow ${ruleName} (use a different rule name)`, loc(r.location));
+  }
+  for (const a of r.head.args ?? []) {
+    const v = a.type === 'var' ? a.name : a.type === 'ref' && a.value.length === 1 && a.value[0]?.type === 'var' ? a.value[0].name : undefined;
+    if (!r.else && (v === 'input' || v === 'data')) {
+      ctx.problems.add('rego_compile_error', `args must not shadow ${v} (use a different variable name)`, loc(r.location));
+    }
+  }
   const argVars = new Set<string>();
   const collect = (t: AstTerm): void => {
     if (t.type === 'var') argVars.add(t.name);
@@ -1145,6 +1163,29 @@ function targets(root: RuleNode, path: readonly string[]): RuleNode[] {
 }
 
 /** Reports rule-kind conflicts, several defaults and recursion. */
+/** The rules in a node's subtree below it (OPA's `flattenChildren`), children in key order. */
+function subtreeRules(n: RuleNode): CRule[] {
+  const out: CRule[] = [];
+  const walk = (x: RuleNode): void => {
+    out.push(...x.rules, ...x.defaults, ...x.funcs);
+    [...x.children.keys()].sort().forEach((k) => walk(x.children.get(k) as RuleNode));
+  };
+  [...n.children.keys()].sort().forEach((k) => walk(n.children.get(k) as RuleNode));
+  return out;
+}
+
+/** A rule's ref as OPA prints it: `data.a.b[x]` (local var names without their renaming suffix). */
+function ruleRefText(r: CRule): string {
+  let s = r.path;
+  for (const t of r.rest) {
+    if (t.k === 'val' && typeof t.v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.v)) s += `.${t.v}`;
+    else if (t.k === 'val') s += `[${formatValue(t.v)}]`;
+    else if (t.k === 'var') s += `[${t.n.replace(/\$\d+$/, '')}]`;
+    else s += '[_]';
+  }
+  return s;
+}
+
 export function checkTree(root: RuleNode, problems: { add(code: string, message: string, location?: ErrorLocation): void }): void {
   const all: RuleNode[] = [];
   const walk = (x: RuleNode): void => {
@@ -1156,10 +1197,18 @@ export function checkTree(root: RuleNode, problems: { add(code: string, message:
     const name = ['data', ...n.path].join('.');
     const kinds = new Set(n.rules.map((r) => (r.kind === 'obj' || (r.kind === 'set' && r.rest.length > 0) ? 'obj' : r.kind)));
     if (n.funcs.length > 0 && n.rules.length > 0) kinds.add('func');
-    if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, n.rules[0]?.loc);
-    if (n.defaults.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, n.defaults[1]?.loc);
-    const fd = n.funcs.filter((f) => f.isDefault);
-    if (fd.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, fd[1]?.loc);
+    const first = (n.rules[0] ?? n.defaults[0] ?? n.funcs[0])?.loc;
+    // OPA's checkRuleConflicts: one error per node, the first that applies.
+    const ground = [...n.rules, ...n.defaults, ...n.funcs].some((r) => r.rest.length === 0);
+    const inside = ground ? subtreeRules(n) : [];
+    const defaults = [...n.defaults, ...n.funcs.filter((f) => f.isDefault)];
+    if (inside.length > 0) {
+      const at = (l: ErrorLocation): string => `${l.file}:${l.row}`;
+      problems.add('rego_type_error', `rule ${name} conflicts with:\n${inside.map((r) => `  rule ${ruleRefText(r)} at ${at(r.loc)}`).join('\n')}`, first);
+    } else if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, first);
+    else if (defaults.length > 1) {
+      problems.add('rego_type_error', `multiple default rules ${name} found at ${defaults.map((d) => `${d.loc.file}:${d.loc.row}`).join(', ')}`, defaults[0]?.loc);
+    }
   }
   const deps = new Map<RuleNode, RuleNode[]>();
   for (const n of all) {

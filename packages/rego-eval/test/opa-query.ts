@@ -77,7 +77,8 @@ export function opaOutcome(c: QueryCase): string {
     const errors = doc.get('errors') as readonly Value[] | undefined;
     if (errors && errors.length > 0) {
       const first = errors[0] as RObject;
-      return `error ${String(first.get('code'))}: ${String(first.get('message'))}`;
+      // Files are named as rego-eval's (`test-0.rego`), without OPA's temporary directory.
+      return `error ${String(first.get('code'))}: ${String(first.get('message')).replaceAll(`${dir}/`, '')}`;
     }
     const result = (doc.get('result') as readonly Value[] | undefined) ?? [];
     return bindingsText(result.map((r) => Object.fromEntries(((r as RObject).get('bindings') as RObject | undefined)?.entries() ?? [])));

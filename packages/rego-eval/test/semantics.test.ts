@@ -171,6 +171,48 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     query: 'data.t = x',
     want: 'error rego_type_error: undefined function foo.bar',
   },
+  {
+    name: 'a complete rule may not have rules inside its extent',
+    modules: ['package t\n\np := 1\n\np.q := 2\n'],
+    query: 'data.t = x',
+    want: 'error rego_type_error: rule data.t.p conflicts with:\n  rule data.t.p.q at test-0.rego:5',
+  },
+  {
+    name: 'several default rules are listed with their locations',
+    modules: ['package t\n\ndefault p := 1\n\ndefault p := 2\n'],
+    query: 'data.t = x',
+    want: 'error rego_type_error: multiple default rules data.t.p found at test-0.rego:3, test-0.rego:5',
+  },
+  {
+    name: 'a with target must be input, data or a function',
+    modules: ['package t\n\np := 1 if { true with foo.bar as 1 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_type_error: with keyword target must reference existing input, data, or a function',
+  },
+  {
+    name: 'a with target may be a rule of the package',
+    modules: ['package t\n\nq := 1\n\np := y if { y := q with q as 2 }\n'],
+    query: 'data.t = x',
+    want: '{"x":{"p":2,"q":1}}',
+  },
+  {
+    name: 'a rule may not be named input',
+    modules: ['package t\n\ninput := 1\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: rules must not shadow input (use a different rule name)',
+  },
+  {
+    name: 'a local may not be named data',
+    modules: ['package t\n\np := 1 if { data := 2 }\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: variables must not shadow data (use a different variable name)',
+  },
+  {
+    name: 'a function argument may not be named input',
+    modules: ['package t\n\nf(input) := 1\n'],
+    query: 'data.t = x',
+    want: 'error rego_compile_error: args must not shadow input (use a different variable name)',
+  },
 ];
 
 describe('semantics as OPA v1.22.3', () => {
