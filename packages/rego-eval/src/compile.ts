@@ -3,7 +3,7 @@
  * lower to IR, order bodies for safety (OPA's reorderBodyForSafety), build the rule tree.
  */
 import { parse, type Body as AstBody, type Expr as AstExpr, type Module, type Rule, type Term as AstTerm } from '@policy-engine/rego-parser';
-import { RObject, RSet, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, formatValue, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
 import type { Body, E, T, W, X } from './ir.js';
@@ -75,7 +75,12 @@ interface Ctx {
   readonly funcArity: ReadonlyMap<string, number>;
   readonly builtins: ReadonlyMap<string, BuiltinDef>;
   readonly unknownCalls: { name: string; loc: ErrorLocation }[];
+  /** Whether the module being lowered is Rego v1 (deprecated built-ins are refused). */
+  v1Module: boolean;
 }
+
+/** Built-ins Rego v1 modules may not call (OPA's `Deprecated: true`; queries still may). */
+const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set(['set_diff', 'net.cidr_overlap', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object', 're_match', 'all', 'any']);
 
 function freshName(ctx: Ctx, base: string): string {
   return `${base}$${++ctx.fresh}`;
@@ -186,6 +191,7 @@ function usedVars(body: AstBody, into: Set<string>): void {
 }
 
 function lowerBody(body: AstBody, outer: Scope, extraDeclared: readonly string[] = [], topLevel = false): { body: Body; scope: Scope } {
+  checkRedeclared(body, extraDeclared, outer);
   const locals = new Map(outer.locals);
   const declared = [...extraDeclared, ...declaredIn(body)];
   const seenDecl = new Set<string>();
@@ -301,7 +307,13 @@ function lowerTerm(t: AstTerm, sc: Scope): T {
 function lowerTemplateExpr(e: AstExpr, sc: Scope): T {
   const x = e.terms;
   if (x.type === 'some' || x.type === 'every' || x.type === 'notbody' || x.type === 'logicaland' || x.type === 'logicalor') return { k: 'val', v: null };
-  return lowerTerm(x as AstTerm, sc);
+  const t = lowerTerm(x as AstTerm, sc);
+  if (e.with.length === 0) return t;
+  // `{a with input as x}`: the term's values under the modifiers, gathered as an array
+  // (the template takes its only element: none is <undefined>, several a conflict).
+  const v: T = { k: 'var', n: freshName(sc.ctx, 'tpl') };
+  const body: E[] = [{ x: { k: 'unify', a: v, b: t }, neg: false, with: e.with.map((w) => lowerWith(w, sc)), loc: loc(e.location) }];
+  return { k: 'ac', term: v, body, spread: true };
 }
 
 /** A nested scope: the outer locals are visible; new declarations shadow. */
@@ -311,9 +323,14 @@ function nested(sc: Scope): Scope {
 
 function noteCall(fn: string, nargs: number, _out: boolean, sc: Scope, l: ErrorLocation): void {
   if (fn.startsWith('data.')) return;
+  checkDeprecated(fn, sc, l);
   if (SPECIAL_CALLS.has(fn) || sc.ctx.builtins.has(fn)) return;
   sc.ctx.unknownCalls.push({ name: fn, loc: l });
   void nargs;
+}
+
+function checkDeprecated(fn: string, sc: Scope, l: ErrorLocation): void {
+  if (sc.ctx.v1Module && DEPRECATED_BUILTINS.has(fn)) sc.ctx.problems.add('rego_type_error', `deprecated built-in function calls in expression: ${fn}`, l);
 }
 
 function arityOf(fn: string, ctx: Ctx): number | undefined {
@@ -343,6 +360,9 @@ function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
   }
   const name = callName(target.type === 'ref' ? target : { type: 'ref', value: [target], location: target.location }, sc);
   if (name.startsWith('data.') && !sc.ctx.funcArity.has(name)) return { root: 'data', path: name.split('.').slice(1), fn: '', value };
+  if (!name.startsWith('data.') && arityOf(name, sc.ctx) === undefined) {
+    sc.ctx.problems.add('rego_type_error', 'with keyword target must reference existing input, data, or a function', loc(target.location));
+  }
   return { root: 'fn', path: [], fn: name, value, ...(mockFn ? { mockFn } : {}) };
 }
 
@@ -386,6 +406,7 @@ function lowerExpr(e: AstExpr, sc: Scope): E {
       if ((fn === 'eq' || fn === 'assign') && args.length === 2) return mk({ k: 'unify', a: args[0] as T, b: args[1] as T });
       const ar = arityOf(fn, sc.ctx);
       if (ar !== undefined && ar >= 0 && args.length === ar + 1) {
+        checkDeprecated(fn, sc, loc(x.location));
         return mk({ k: 'callout', fn, args: args.slice(0, -1), out: args[ar] as T });
       }
       noteCall(fn, args.length, false, sc, loc(x.location));
@@ -821,7 +842,7 @@ export function compileModules(
       }
     }
   }
-  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [] };
+  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [], v1Module: false };
   const root = newNode([]);
   let queryBody: Body | undefined;
   let queryVars: string[] | undefined;
@@ -845,6 +866,7 @@ export function compileModules(
       });
     }
     const isQuery = queryModule !== undefined && m === parsed[parsed.length - 1];
+    ctx.v1Module = !isQuery && m.regoVersion === 'v1';
     if (!isQuery) nodeAt(root, pkg);
     const top: Scope = { locals: new Map(), globals, ctx };
     for (const r of m.rules) {
@@ -867,12 +889,109 @@ export function compileModules(
   for (const u of ctx.unknownCalls) {
     if (!u.name.startsWith('data.')) problems.add('rego_type_error', `undefined function ${u.name}`, u.loc);
   }
-  if (problems.list.length > 0) throw new RegoCompileError(problems.list);
+  if (problems.list.length > 0) throw new RegoCompileError(firstStage(problems.list));
   return queryBody ? { root, queryBody, queryVars: queryVars ?? [] } : { root };
+}
+
+/**
+ * OPA's compiler stops after the first stage that reports errors; this is the stage order of
+ * the problems found here (local-var rewriting, rule conflicts, undefined functions, safety,
+ * recursion, type checks, deprecated built-ins).
+ */
+function stageOf(p: CompileProblem): number {
+  if (p.code === 'rego_compile_error') return 0;
+  if (p.code === 'rego_type_error' && /^(conflicting rules|multiple default rules|rule \S+ conflicts with)/.test(p.message)) return 1;
+  if (p.code === 'rego_type_error' && p.message.startsWith('undefined function ')) return 2;
+  if (p.code === 'rego_unsafe_var_error') return 3;
+  if (p.code === 'rego_recursion_error') return 4;
+  if (p.code === 'rego_type_error' && p.message.startsWith('deprecated built-in function calls')) return 6;
+  return 5;
+}
+
+function firstStage(list: readonly CompileProblem[]): CompileProblem[] {
+  const first = Math.min(...list.map(stageOf));
+  return list.filter((p) => stageOf(p) === first);
+}
+
+/**
+ * OPA's `rewriteDeclaredVar` checks for one body level: a var declared with `:=` or `some`
+ * must not already occur at this level ("var x referenced above", "assigned above",
+ * "declared above"; a function's argument: "arg x redeclared"). Vars known from an enclosing
+ * body may be shadowed; nested bodies are checked on their own.
+ */
+function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): void {
+  const occ = new Map<string, 'seen' | 'assigned' | 'declared' | 'arg'>();
+  for (const a of args) occ.set(a, 'arg');
+  const pat = (t: AstTerm, out: string[]): void => {
+    if (t.type === 'var') out.push(t.name);
+    else if (t.type === 'ref' && t.value.length === 1 && t.value[0]?.type === 'var') out.push(t.value[0].name);
+    else if (t.type === 'array' || t.type === 'set') t.items.forEach((i) => pat(i, out));
+    else if (t.type === 'object') t.items.forEach(([, v]) => pat(v, out));
+  };
+  const see = (vars: Iterable<string>): void => {
+    for (const v of vars) {
+      if (v === '_' || occ.has(v) || outer.locals.has(v) || outer.globals.has(v) || v === 'input' || v === 'data') continue;
+      occ.set(v, 'seen');
+    }
+  };
+  const declare = (names: readonly string[], kind: 'assigned' | 'declared', e: AstExpr): void => {
+    for (const d of names) {
+      if (d === '_') continue;
+      if (kind === 'assigned' && (d === 'input' || d === 'data')) {
+        outer.ctx.problems.add('rego_compile_error', `variables must not shadow ${d} (use a different variable name)`, loc(e.location));
+        continue;
+      }
+      const o = occ.get(d);
+      if (o !== undefined) {
+        const msg = o === 'arg' ? `arg ${d} redeclared` : `var ${d} ${o === 'seen' ? 'referenced' : o} above`;
+        outer.ctx.problems.add('rego_compile_error', msg, loc(e.location));
+        continue;
+      }
+      occ.set(d, kind);
+    }
+  };
+  const used = (t: AstTerm, e: AstExpr): Set<string> => {
+    const into = new Set<string>();
+    usedVars([{ ...e, terms: t, with: [] }], into);
+    return into;
+  };
+  for (const e of body) {
+    const x = e.terms;
+    if (x.type === 'some') {
+      for (const sym of x.symbols) {
+        if (sym.type === 'var') declare([sym.name], 'declared', e);
+        else if (sym.type === 'call') {
+          const coll = sym.args[sym.args.length - 1];
+          if (coll) see(used(coll, e));
+          const names: string[] = [];
+          sym.args.slice(0, -1).forEach((a) => pat(a, names));
+          declare(names, 'declared', e);
+        }
+      }
+    } else if (x.type === 'call' && x.operator.value.length === 1 && x.operator.value[0]?.type === 'var' && x.operator.value[0].name === 'assign' && x.args[0] && x.args[1]) {
+      see(used(x.args[1], e));
+      const names: string[] = [];
+      pat(x.args[0], names);
+      declare(names, 'assigned', e);
+    }
+    const all = new Set<string>();
+    usedVars([e], all);
+    see(all);
+  }
 }
 
 function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string): CRule {
   const ctx = top.ctx;
+  const ruleName = (r.head.ref[0] as { name?: string } | undefined)?.name;
+  if (!r.else && (ruleName === 'input' || ruleName === 'data')) {
+    ctx.problems.add('rego_compile_error', `rules must not shadow ${ruleName} (use a different rule name)`, loc(r.location));
+  }
+  for (const a of r.head.args ?? []) {
+    const v = a.type === 'var' ? a.name : a.type === 'ref' && a.value.length === 1 && a.value[0]?.type === 'var' ? a.value[0].name : undefined;
+    if (!r.else && (v === 'input' || v === 'data')) {
+      ctx.problems.add('rego_compile_error', `args must not shadow ${v} (use a different variable name)`, loc(r.location));
+    }
+  }
   const argVars = new Set<string>();
   const collect = (t: AstTerm): void => {
     if (t.type === 'var') argVars.add(t.name);
@@ -880,8 +999,21 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
     else if (t.type === 'object') t.items.forEach(([, v]) => collect(v));
   };
   (r.head.args ?? []).forEach(collect);
-  const { body, scope } = lowerBody(r.body, top, [...argVars], true);
-  const args = (r.head.args ?? []).map((a) => lowerTerm(a, scope));
+  const lowered = lowerBody(r.body, top, [...argVars], true);
+  const scope = lowered.scope;
+  const body: E[] = [...lowered.body];
+  // A template-string argument is matched after the body (OPA rewrites it to a local that
+  // the body's last expression sets), so the vars it uses can come from the body.
+  const tplArg = (t: T): T => {
+    if (t.k === 'tpl') {
+      const v: T = { k: 'var', n: freshName(ctx, 'tpl') };
+      body.push({ x: { k: 'unify', a: v, b: t }, neg: false, with: [], loc: t.loc });
+      return v;
+    }
+    if (t.k === 'arr') return { k: 'arr', items: t.items.map(tplArg) };
+    return t;
+  };
+  const args = (r.head.args ?? []).map((a) => tplArg(lowerTerm(a, scope)));
   const boundArgs = new Set<string>();
   args.forEach((a) => outVars(a, boundArgs));
   const restT = rest.map((p) => lowerTerm(p, scope));
@@ -1031,6 +1163,29 @@ function targets(root: RuleNode, path: readonly string[]): RuleNode[] {
 }
 
 /** Reports rule-kind conflicts, several defaults and recursion. */
+/** The rules in a node's subtree below it (OPA's `flattenChildren`), children in key order. */
+function subtreeRules(n: RuleNode): CRule[] {
+  const out: CRule[] = [];
+  const walk = (x: RuleNode): void => {
+    out.push(...x.rules, ...x.defaults, ...x.funcs);
+    [...x.children.keys()].sort().forEach((k) => walk(x.children.get(k) as RuleNode));
+  };
+  [...n.children.keys()].sort().forEach((k) => walk(n.children.get(k) as RuleNode));
+  return out;
+}
+
+/** A rule's ref as OPA prints it: `data.a.b[x]` (local var names without their renaming suffix). */
+function ruleRefText(r: CRule): string {
+  let s = r.path;
+  for (const t of r.rest) {
+    if (t.k === 'val' && typeof t.v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.v)) s += `.${t.v}`;
+    else if (t.k === 'val') s += `[${formatValue(t.v)}]`;
+    else if (t.k === 'var') s += `[${t.n.replace(/\$\d+$/, '')}]`;
+    else s += '[_]';
+  }
+  return s;
+}
+
 export function checkTree(root: RuleNode, problems: { add(code: string, message: string, location?: ErrorLocation): void }): void {
   const all: RuleNode[] = [];
   const walk = (x: RuleNode): void => {
@@ -1042,10 +1197,18 @@ export function checkTree(root: RuleNode, problems: { add(code: string, message:
     const name = ['data', ...n.path].join('.');
     const kinds = new Set(n.rules.map((r) => (r.kind === 'obj' || (r.kind === 'set' && r.rest.length > 0) ? 'obj' : r.kind)));
     if (n.funcs.length > 0 && n.rules.length > 0) kinds.add('func');
-    if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, n.rules[0]?.loc);
-    if (n.defaults.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, n.defaults[1]?.loc);
-    const fd = n.funcs.filter((f) => f.isDefault);
-    if (fd.length > 1) problems.add('rego_type_error', `multiple default rules ${name} found`, fd[1]?.loc);
+    const first = (n.rules[0] ?? n.defaults[0] ?? n.funcs[0])?.loc;
+    // OPA's checkRuleConflicts: one error per node, the first that applies.
+    const ground = [...n.rules, ...n.defaults, ...n.funcs].some((r) => r.rest.length === 0);
+    const inside = ground ? subtreeRules(n) : [];
+    const defaults = [...n.defaults, ...n.funcs.filter((f) => f.isDefault)];
+    if (inside.length > 0) {
+      const at = (l: ErrorLocation): string => `${l.file}:${l.row}`;
+      problems.add('rego_type_error', `rule ${name} conflicts with:\n${inside.map((r) => `  rule ${ruleRefText(r)} at ${at(r.loc)}`).join('\n')}`, first);
+    } else if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, first);
+    else if (defaults.length > 1) {
+      problems.add('rego_type_error', `multiple default rules ${name} found at ${defaults.map((d) => `${d.loc.file}:${d.loc.row}`).join(', ')}`, defaults[0]?.loc);
+    }
   }
   const deps = new Map<RuleNode, RuleNode[]>();
   for (const n of all) {

@@ -81,6 +81,8 @@ export class Evaluation {
   private steps = 0;
   private readonly ctxCache = new Map<string, unknown>();
   private readonly nodeByPath = new Map<string, RuleNode | null>();
+  /** Objects that are one rule's value (a complete rule's, or a ref-head rule's leaf): other rules may not inject keys into them. */
+  private readonly ruleValues = new WeakSet<RObject>();
 
   constructor(private readonly st: EvalState) {
     this.input = st.input;
@@ -334,8 +336,9 @@ export class Evaluation {
             s += p;
             continue;
           }
-          const vals: Value[] = [];
+          let vals: Value[] = [];
           this.evalTerm(p, env, (v) => (vals.push(v), vals.length > 1));
+          if (p.k === 'ac' && p.spread) vals = [...((vals[0] as readonly Value[] | undefined) ?? [])];
           if (vals.length > 1) throw new RegoEvalError('eval_conflict_error', 'template-strings must not produce multiple outputs', t.loc);
           const v = vals[0];
           s += v === undefined ? '<undefined>' : typeof v === 'string' ? v : formatValue(v);
@@ -479,9 +482,36 @@ export class Evaluation {
       const cv = child.hasRules ? this.nodeValue(child, lookup(base, name)) : lookup(base, name);
       if (cv === undefined) continue;
       const prev = value !== undefined ? o.get(name) : undefined;
-      o.set(name, prev === undefined ? cv : this.mergeValues(prev, cv, child));
+      o.set(name, prev === undefined ? cv : this.mergeRuleDocs(prev, cv, child));
     }
     return o;
+  }
+
+  /**
+   * Merges what a node's ref-head rules produced under a key with a child node's value, as
+   * OPA's `evalVirtualPartial.reduce` does: a rule's value is not extended by another rule
+   * (paths that are prefixes of each other collide), and differing leaves conflict, both with
+   * "object keys must be unique".
+   */
+  private mergeRuleDocs(a: Value, b: Value, node: RuleNode): Value {
+    const conflict = (): never => {
+      throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', node.rules[0]?.loc ?? node.defaults[0]?.loc);
+    };
+    if (a instanceof RObject && b instanceof RObject) {
+      if (this.ruleValues.has(a) || this.ruleValues.has(b)) conflict();
+      const o = a.clone();
+      for (const [k, v] of b.entries()) {
+        const p = o.get(k);
+        o.set(k, p === undefined ? v : this.mergeRuleDocs(p, v, node));
+      }
+      return o;
+    }
+    if (a instanceof RSet && b instanceof RSet) {
+      const s = new RSet(a.values());
+      for (const v of b.values()) s.add(v);
+      return s;
+    }
+    return equals(a, b) ? a : conflict();
   }
 
   private mergeValues(a: Value, b: Value, node: RuleNode): Value {
@@ -536,7 +566,10 @@ export class Evaluation {
         }
       }
     }
-    if (complete !== undefined) return complete;
+    if (complete !== undefined) {
+      if (complete instanceof RObject) this.ruleValues.add(complete);
+      return complete;
+    }
     if (set) return set;
     if (obj) return obj;
     for (const d of node.defaults) {
@@ -574,6 +607,7 @@ export class Evaluation {
           if (prev !== undefined && !equals(prev, v)) {
             throw new RegoEvalError('eval_conflict_error', keys.length === 1 ? 'object keys must be unique' : `rule ${rule.path} produced conflicting values`, rule.loc);
           }
+          if (v instanceof RObject) this.ruleValues.add(v);
           o.set(last, v);
           return false;
         }),

@@ -1,6 +1,9 @@
-/** OPA's conversions (`topdown/casts.go`): `to_number`, with Go's `strconv.ParseFloat` rules and errors. */
-import { goQuote, isNumber, parseNumber, fromFloat, type Value } from '@policy-engine/rego-value';
-import type { BuiltinDef } from './registry.js';
+/**
+ * OPA's conversions (`topdown/casts.go`): `to_number`, with Go's `strconv.ParseFloat` rules and
+ * errors, and the deprecated `cast_*` checks (Rego v0 modules only; v1 modules refuse them).
+ */
+import { RObject, RSet, goQuote, isNumber, parseNumber, fromFloat, type Value } from '@policy-engine/rego-value';
+import { typeError, type BuiltinDef } from './registry.js';
 import { fail, typeErrorOf } from './util.js';
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -54,4 +57,37 @@ export const builtins: BuiltinDef[] = [
       throw typeErrorOf('to_number', 1, x, 'null', 'boolean', 'number', 'string');
     },
   },
+  {
+    name: 'cast_array',
+    arity: 1,
+    fn: ([v]) => {
+      if (Array.isArray(v)) return v as Value;
+      if (v instanceof RSet) return v.sorted();
+      throw typeErrorOf('cast_array', 1, v as Value, 'array', 'set');
+    },
+  },
+  {
+    name: 'cast_set',
+    arity: 1,
+    fn: ([v]) => {
+      if (Array.isArray(v)) return new RSet(v as readonly Value[]);
+      if (v instanceof RSet) return v;
+      throw typeErrorOf('cast_set', 1, v as Value, 'array', 'set');
+    },
+  },
+  cast('cast_string', 'string', (v) => typeof v === 'string'),
+  cast('cast_boolean', 'boolean', (v) => typeof v === 'boolean'),
+  cast('cast_null', 'null', (v) => v === null),
+  cast('cast_object', 'object', (v) => v instanceof RObject),
 ];
+
+function cast(name: string, want: string, ok: (v: Value) => boolean): BuiltinDef {
+  return {
+    name,
+    arity: 1,
+    fn: ([v]) => {
+      if (ok(v as Value)) return v as Value;
+      throw typeError(name, 1, want, v as Value);
+    },
+  };
+}

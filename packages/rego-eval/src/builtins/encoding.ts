@@ -328,7 +328,7 @@ export const builtins: BuiltinDef[] = [
             explicit = val;
             break;
           default:
-            throw operandError(name, 2, `object contained unknown key ${k}`);
+            throw operandError(name, 2, `object contained unknown key ${goQuote(k)}`);
         }
       });
       const pretty = explicit ?? implicit;

@@ -121,12 +121,38 @@ function quoteChar(s: string, i: number): string {
 
 const MAX_DEPTH = 10000;
 
+/** OPA's `ast.maxNumberExp`: the limit on a number's binary exponent. */
+const MAX_NUMBER_EXP = 1e5;
+
+/**
+ * Whether a JSON number's binary exponent is past ±{@link MAX_NUMBER_EXP} (OPA's
+ * `ast.NumberChecked`, which makes `json.unmarshal` fail with "invalid number: number too big").
+ * Only exponent forms can be out of range.
+ */
+function numberOutOfRange(t: string): boolean {
+  const e = t.search(/[eE]/);
+  if (e < 0) return false;
+  const [int = '', frac = ''] = t.slice(0, e).replace(/^-/, '').split('.');
+  const all = int + frac;
+  const first = all.search(/[1-9]/);
+  if (first < 0) return false; // zero
+  const exp = Number(t.slice(e + 1));
+  // log10 |v| = (int.length - first - 1) + log10(d.ddd…) + exp
+  const lead = Number(`${all[first]}.${all.slice(first + 1, first + 16)}0`);
+  const log10 = int.length - first - 1 + Math.log10(lead) + exp;
+  if (!Number.isFinite(log10)) return true;
+  // |v| = mant·2^bexp with 0.5 <= mant < 1: bexp = floor(log2 |v|) + 1.
+  const bexp = Math.floor(log10 * Math.LOG2E * Math.LN10) + 1;
+  return bexp > MAX_NUMBER_EXP || bexp < -MAX_NUMBER_EXP;
+}
+
 /**
  * Decodes one JSON document as OPA's `util.UnmarshalJSON` does (a `json.Decoder` with
  * `UseNumber`, then a check for trailing tokens). Numbers stay exact. Throws `GoJSONError`.
  */
 export function goUnmarshal(text: string): Value {
   let i = 0;
+  let tooBig = false;
   const n = text.length;
   const bad = (ctx: string): never => {
     throw new GoJSONError(`invalid character ${quoteChar(text, i)} ${ctx}`);
@@ -210,7 +236,9 @@ export function goUnmarshal(text: string): Value {
       if (!/[0-9]/.test(text[i] as string)) bad('in exponent of numeric literal');
       while (i < n && /[0-9]/.test(text[i] as string)) i++;
     }
-    return parseNumber(text.slice(start, i)) as Value;
+    const t = text.slice(start, i);
+    if (!tooBig && numberOutOfRange(t)) tooBig = true;
+    return parseNumber(t) as Value;
   };
   const value = (depth: number, ctx: string): Value => {
     ws();
@@ -298,6 +326,7 @@ export function goUnmarshal(text: string): Value {
     }
     bad('looking for beginning of value');
   }
+  if (tooBig) throw new GoJSONError('invalid number: number too big');
   return v;
 }
 

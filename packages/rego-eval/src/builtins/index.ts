@@ -16,6 +16,7 @@ import { builtins as operators } from './operators.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
+import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
 
 /** Every built-in shipped with the interpreter. */
@@ -32,6 +33,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...objects,
   ...sets,
   ...strings,
+  ...time,
   ...types,
 ];
 

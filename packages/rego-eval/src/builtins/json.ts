@@ -211,23 +211,34 @@ function deleteChild(node: Value, key: Value): Value {
   throw new PatchError(`expected composite type, found value: ${formatValue(node)}`);
 }
 
-function insertAt(doc: Value, path: readonly Value[], value: Value): Value {
+// The document is `undefined` once its root was removed (OPA's edit tree with a nil value).
+
+function insertAt(doc: Value | undefined, path: readonly Value[], value: Value): Value {
   if (path.length === 0) return value;
-  return modifyAt(doc, path.slice(0, -1), 0, (p) => insertChild(p, path[path.length - 1] as Value, value));
+  return modifyAt(rooted(doc), path.slice(0, -1), 0, (p) => insertChild(p, path[path.length - 1] as Value, value));
 }
 
-function deleteAt(doc: Value, path: readonly Value[]): Value {
-  if (path.length === 0) throw new PatchError('deleted node encountered during delete operation');
-  return modifyAt(doc, path.slice(0, -1), 0, (p) => deleteChild(p, path[path.length - 1] as Value));
+function deleteAt(doc: Value | undefined, path: readonly Value[]): Value | undefined {
+  if (path.length === 0) {
+    if (doc === undefined) throw new PatchError('deleted node encountered during delete operation');
+    return undefined;
+  }
+  return modifyAt(rooted(doc), path.slice(0, -1), 0, (p) => deleteChild(p, path[path.length - 1] as Value));
 }
 
-function renderAt(doc: Value, path: readonly Value[]): Value {
-  let node = doc;
+function renderAt(doc: Value | undefined, path: readonly Value[]): Value {
+  let node = rooted(doc);
   for (const k of path) node = child(node, k);
   return node;
 }
 
-function applyPatch(doc: Value, ops: readonly Value[]): Value {
+function rooted(doc: Value | undefined): Value {
+  if (doc === undefined) throw new PatchError('deleted node encountered during delete operation');
+  return doc;
+}
+
+function applyPatch(source: Value, ops: readonly Value[]): Value | undefined {
+  let doc: Value | undefined = source;
   for (const op of ops) {
     if (!(op instanceof RObject)) throw new PatchError('must be an array of JSON-Patch objects, but at least one element is not an object');
     const pathV = op.get('path');
@@ -270,10 +281,10 @@ function applyPatch(doc: Value, ops: readonly Value[]): Value {
         break;
       }
       case 'test': {
-        const chunk = renderAt(doc, path);
+        const chunk = path.length === 0 && doc === undefined ? undefined : renderAt(doc, path);
         const v = value();
-        if (!equals(chunk, v)) {
-          throw new PatchError(`value from EditTree != patch value.\n\nExpected: ${formatValue(v)}\n\nFound: ${formatValue(chunk)}`);
+        if (chunk === undefined || !equals(chunk, v)) {
+          throw new PatchError(`value from EditTree != patch value.\n\nExpected: ${formatValue(v)}\n\nFound: ${chunk === undefined ? '<nil>' : formatValue(chunk)}`);
         }
         break;
       }

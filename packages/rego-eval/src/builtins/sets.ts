@@ -1,5 +1,6 @@
 /**
- * OPA's set built-ins (`topdown/sets.go`): `intersection` and `union` of a set of sets. The
+ * OPA's set built-ins (`topdown/sets.go`): `intersection` and `union` of a set of sets, and the
+ * deprecated `set_diff`. The
  * operators `&`, `|` and `-` are the evaluator's (`operators.ts`).
  */
 import { RSet, type Value } from '@policy-engine/rego-value';
@@ -15,6 +16,16 @@ function setsOf(name: string, args: readonly Value[]): RSet[] {
 
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
+  {
+    // Deprecated (Rego v0 modules only): `a - b`.
+    name: 'set_diff',
+    arity: 2,
+    fn: (args) => {
+      const a = argSet('set_diff', args, 0);
+      const b = argSet('set_diff', args, 1);
+      return new RSet([...a.values()].filter((v) => !b.has(v)));
+    },
+  },
   {
     name: 'intersection',
     arity: 1,
