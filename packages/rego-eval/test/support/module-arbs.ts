@@ -35,21 +35,22 @@ const term = (depth: number, ctx: Ctx): fc.Arbitrary<string> => {
   const leaves: fc.Arbitrary<string>[] = [
     scalar,
     fc.constantFrom('input', 'input.a', 'input.b[0]', 'input.xs', 'data.p.a', 'data.p.s', 'data.p.o', 'data.p', 'data.base', 'data.p.o.k1', 'a', 'b', 's', 'o["k"]'),
-    // A variable: bound ones mostly; unbound ones make the safety check speak.
-    fc.constantFrom(...(ctx.bound.length > 0 ? ctx.bound : ['x']), 'w'),
   ];
-  if (depth <= 0) return fc.oneof(...leaves);
+  // A variable: bound ones; rarely an unbound one, so the safety check speaks too.
+  if (ctx.bound.length > 0) leaves.push(fc.constantFrom(...ctx.bound));
+  const vars_ = fc.oneof({ weight: 30, arbitrary: fc.oneof(...leaves) }, { weight: 1, arbitrary: fc.constant('w') });
+  if (depth <= 0) return vars_;
   const sub = term(depth - 1, ctx);
   const inner = { bound: [...ctx.bound, 'q'] };
   return fc.oneof(
-    { weight: 6, arbitrary: fc.oneof(...leaves) },
+    { weight: 6, arbitrary: vars_ },
     { weight: 1, arbitrary: fc.array(sub, { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`) },
     { weight: 1, arbitrary: fc.array(sub, { minLength: 1, maxLength: 3 }).map((xs) => `{${xs.join(', ')}}`) },
     { weight: 1, arbitrary: fc.array(fc.tuple(sub, sub), { maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${k}: ${v}`).join(', ')}}`) },
     { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...builtins), fc.array(sub, { minLength: 3, maxLength: 3 })).map(([[name, n], args]) => `${name}(${args.slice(0, n).join(', ')})`) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...funcNames), sub, sub, fc.boolean()).map(([f, x, y, two]) => (two ? `${f}(${x}, ${y})` : `${f}(${x})`)) },
     { weight: 1, arbitrary: fc.tuple(sub, fc.constantFrom('+', '-', '*', '/', '%', '|', '&'), sub).map(([l, op, r]) => `(${l} ${op} ${r})`) },
-    { weight: 1, arbitrary: fc.tuple(sub, sub).map(([x, y]) => `${x}[${y}]`) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('input', 'input.a', 'data.p', 'data.base', 'o', ...ctx.bound), sub).map(([x, y]) => `${x}[${y}]`) },
     { weight: 1, arbitrary: fc.tuple(sub, term(depth - 1, inner)).map(([coll, e]) => `[${e} | some q in ${coll}]`) },
     { weight: 1, arbitrary: fc.tuple(sub, term(depth - 1, inner)).map(([coll, e]) => `{${e} | some q in ${coll}}`) },
     { weight: 1, arbitrary: fc.tuple(sub, term(depth - 1, inner)).map(([coll, e]) => `{q: ${e} | some q in ${coll}}`) },
@@ -74,23 +75,27 @@ const literal = (depth: number, ctx: Ctx): fc.Arbitrary<{ text: string; binds: s
   return fc.oneof(...options);
 };
 
-const body = (depth: number, args: readonly string[]): fc.Arbitrary<string> =>
+const bodyWith = (depth: number, args: readonly string[]): fc.Arbitrary<{ text: string; bound: string[] }> =>
   fc.array(fc.nat(), { minLength: 1, maxLength: 4 }).chain((seeds) => {
     // Each literal sees the variables bound by the ones before it.
     let acc: fc.Arbitrary<{ lits: string[]; bound: string[] }> = fc.constant({ lits: [], bound: [...args] });
     for (let i = 0; i < seeds.length; i++) {
       acc = acc.chain(({ lits, bound }) => literal(depth, { bound }).map((l) => ({ lits: [...lits, l.text], bound: [...bound, ...l.binds] })));
     }
-    return acc.map(({ lits }) => lits.join('\n\t'));
+    return acc.map(({ lits, bound }) => ({ text: lits.join('\n\t'), bound }));
   });
+const body = (depth: number, args: readonly string[]): fc.Arbitrary<string> => bodyWith(depth, args).map((b) => b.text);
+/** A rule whose head may use the variables its body binds. */
+const headed = (depth: number, args: readonly string[], make: (head: string, b: string) => string): fc.Arbitrary<string> =>
+  bodyWith(depth, args).chain((b) => term(1, { bound: b.bound }).map((h) => make(h, b.text)));
 
 const rule: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.constantFrom(...ruleNames), term(2, { bound: [] }), body(2, [])).map(([n, v, b]) => `${n} := ${v} if {\n\t${b}\n}`),
+  fc.constantFrom(...ruleNames).chain((n) => headed(2, [], (v, b) => `${n} := ${v} if {\n\t${b}\n}`)),
   fc.tuple(fc.constantFrom(...ruleNames), body(2, [])).map(([n, b]) => `${n} if {\n\t${b}\n}`),
   fc.tuple(fc.constantFrom(...ruleNames), scalar).map(([n, v]) => `default ${n} := ${v}`),
-  fc.tuple(fc.constantFrom(...ruleNames), term(1, { bound: ['x'] }), body(2, [])).map(([n, v, b]) => `${n} contains ${v} if {\n\t${b}\n}`),
+  fc.constantFrom(...ruleNames).chain((n) => headed(2, [], (v, b) => `${n} contains ${v} if {\n\t${b}\n}`)),
   fc.tuple(fc.constantFrom(...ruleNames), term(1, { bound: [] }), term(1, { bound: [] }), body(2, [])).map(([n, k, v, b]) => `${n}[${k}] := ${v} if {\n\t${b}\n}`),
-  fc.tuple(fc.constantFrom(...funcNames), term(2, { bound: ['x'] }), body(2, ['x'])).map(([n, v, b]) => `${n}(x) := ${v} if {\n\t${b}\n}`),
+  fc.constantFrom(...funcNames).chain((n) => headed(2, ['x'], (v, b) => `${n}(x) := ${v} if {\n\t${b}\n}`)),
   fc.tuple(fc.constantFrom(...funcNames), term(2, { bound: ['x', 'y'] }), body(1, ['x', 'y'])).map(([n, v, b]) => `${n}(x, y) := ${v} if {\n\t${b}\n}`),
   fc.tuple(fc.constantFrom(...ruleNames), term(1, { bound: [] }), body(1, []), term(1, { bound: [] }), body(1, [])).map(([n, v1, b1, v2, b2]) => `${n} := ${v1} if {\n\t${b1}\n} else := ${v2} if {\n\t${b2}\n}`),
   fc.tuple(fc.constantFrom(...ruleNames), term(2, { bound: [] })).map(([n, v]) => `${n} := ${v}`),
