@@ -34,11 +34,15 @@ interface Ctx {
 const term = (depth: number, ctx: Ctx): fc.Arbitrary<string> => {
   const leaves: fc.Arbitrary<string>[] = [
     scalar,
-    fc.constantFrom('input', 'input.a', 'input.b[0]', 'input.xs', 'data.p.a', 'data.p.s', 'data.p.o', 'data.p', 'data.base', 'data.p.o.k1', 'a', 'b', 's', 'o["k"]'),
+    // Fixed rules (ba, bs, bo, bf, bg) always exist; the generated ones (a, b, c, s, o, f, g) may not, or may recurse.
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('input', 'input.a', 'input.b[0]', 'input.xs', 'data.base', 'ba', 'bs', 'bo', 'bo.k1', 'data.p.ba', 'data.p.bo["k1"]') },
+      { weight: 1, arbitrary: fc.constantFrom('data.p.a', 'data.p.s', 'data.p.o', 'data.p', 'data.p.o.k1', 'a', 'b', 's', 'o["k"]') },
+    ),
   ];
   // A variable: bound ones; rarely an unbound one, so the safety check speaks too.
   if (ctx.bound.length > 0) leaves.push(fc.constantFrom(...ctx.bound));
-  const vars_ = fc.oneof({ weight: 30, arbitrary: fc.oneof(...leaves) }, { weight: 1, arbitrary: fc.constant('w') });
+  const vars_ = fc.oneof({ weight: 400, arbitrary: fc.oneof(...leaves) }, { weight: 1, arbitrary: fc.constant('w') });
   if (depth <= 0) return vars_;
   const sub = term(depth - 1, ctx);
   const inner = { bound: [...ctx.bound, 'q'] };
@@ -49,6 +53,7 @@ const term = (depth: number, ctx: Ctx): fc.Arbitrary<string> => {
     { weight: 1, arbitrary: fc.array(fc.tuple(sub, sub), { maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${k}: ${v}`).join(', ')}}`) },
     { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...builtins), fc.array(sub, { minLength: 3, maxLength: 3 })).map(([[name, n], args]) => `${name}(${args.slice(0, n).join(', ')})`) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...funcNames), sub, sub, fc.boolean()).map(([f, x, y, two]) => (two ? `${f}(${x}, ${y})` : `${f}(${x})`)) },
+    { weight: 1, arbitrary: fc.tuple(sub, sub, fc.boolean()).map(([x, y, two]) => (two ? `bg(${x}, ${y})` : `bf(${x})`)) },
     { weight: 1, arbitrary: fc.tuple(sub, fc.constantFrom('+', '-', '*', '/', '%', '|', '&'), sub).map(([l, op, r]) => `(${l} ${op} ${r})`) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('input', 'input.a', 'data.p', 'data.base', 'o', ...ctx.bound), sub).map(([x, y]) => `${x}[${y}]`) },
     { weight: 1, arbitrary: fc.tuple(sub, term(depth - 1, inner)).map(([coll, e]) => `[${e} | some q in ${coll}]`) },
@@ -101,8 +106,10 @@ const rule: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom(...ruleNames), term(2, { bound: [] })).map(([n, v]) => `${n} := ${v}`),
 );
 
-/** A Rego v1 module of 1–6 generated rules in `package p`. */
-export const generatedModule: fc.Arbitrary<string> = fc.array(rule, { minLength: 1, maxLength: 6 }).map((rules) => `package p\n\n${rules.join('\n\n')}\n`);
+/** A Rego v1 module in `package p`: a few fixed rules and functions, then 1–6 generated rules. */
+const fixedRules = ['ba := input.a', 'bs contains x if some x in input.xs', 'bo[k] := v if some k, v in data.base', 'bf(x) := [x]', 'bg(x, y) := x if x == y', 'bg(x, y) := y if x != y'].join('\n');
+/** Generated modules (see fixedRules). */
+export const generatedModule: fc.Arbitrary<string> = fc.array(rule, { minLength: 1, maxLength: 6 }).map((rules) => `package p\n\n${fixedRules}\n\n${rules.join('\n\n')}\n`);
 
 /** An input document for the generated modules. */
 export const generatedInput: fc.Arbitrary<unknown> = fc.oneof(
