@@ -143,8 +143,11 @@ const targeted: readonly [readonly (string | number)[], fc.Arbitrary<Json>][] = 
 
 /** Every path to a value inside `v` (objects and arrays), root excluded. */
 export function pathsOf(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), pathsOf(x, [...prefix, i], out)));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push([...prefix, k]), pathsOf(x, [...prefix, k], out));
+  const entries: [string | number, Json][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : v !== null && typeof v === 'object' ? Object.entries(v) : [];
+  for (const [k, x] of entries) {
+    out.push([...prefix, k]);
+    pathsOf(x, [...prefix, k], out);
+  }
   return out;
 }
 
@@ -218,7 +221,7 @@ export function variations(packages: readonly string[], fixtures: ReadonlyMap<st
       );
       const mutation = fc.oneof({ weight: 3, arbitrary: aimed }, { weight: 1, arbitrary: generic });
       return fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mutations): Variation => {
-        let input = structuredClone(base);
+        let input: Json = structuredClone(base);
         for (const m of mutations) input = apply(input, m);
         return { packageName: pkg, fixture, mutations, input: JSON.parse(JSON.stringify(input)) as Json };
       });
