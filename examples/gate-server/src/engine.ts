@@ -23,18 +23,19 @@ export interface StartedEngine {
  * refused with `EngineNotAvailableError` until it exists.
  */
 export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig): Promise<StartedEngine> {
+  // The one evaluation timeout (Armory's opa.timeoutSeconds): the facade hands it to every
+  // evaluation as a deadline, whichever engine runs it.
   const timeoutMs = config.timeoutSeconds * 1000;
   const url = settings.opaUrl ?? config.opaBaseUrl;
   const made = await createEngineByName(settings.engine, {
     wasm: () => ({
       opaPath: settings.opaPath ?? findOpa(),
-      timeoutMs,
       ...(settings.wasmWorkers !== undefined ? { workers: settings.wasmWorkers } : {}),
       ...(settings.wasmMaxQueue !== undefined ? { maxQueue: settings.wasmMaxQueue } : {}),
     }),
     // Every 5 s the engine checks that the OPA still holds the pushed policies and pushes them again
     // if not; a local OPA that went down is probed every 0.5 s.
-    opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), timeoutMs, integrityCheckIntervalMs: 5000 },
+    opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), integrityCheckIntervalMs: 5000 },
     // No OPA given: a local one, protected by a per-process token so that no other local process
     // can rewrite its policies, and restarted with backoff when it dies (the engine pushes the set again).
     startOpa: () =>
@@ -47,6 +48,16 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;
   let policyEngine: PolicyEngine;
+  // Reload events (applied revisions, held removals, discarded builds) go to stdout, warnings and
+  // errors to stderr. The initial load's info line is left out: the startup line says what loaded.
+  let started = false;
+  const logger = {
+    info: (message: string) => {
+      if (started) console.log(`gate-server: ${message}`);
+    },
+    warn: (message: string) => console.warn(`gate-server: ${message}`),
+    error: (message: string) => console.error(`gate-server: ${message}`),
+  };
   try {
     policyEngine = await createPolicyEngine({
       engine: made.engine,
@@ -54,9 +65,11 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
       options: {
         failOpen: config.failOpen,
         timeoutMs,
+        logger,
         ...(sink ? { onDecision: sink } : {}),
       },
     });
+    started = true;
   } catch (e) {
     await made.close();
     await sink?.close();

@@ -1,25 +1,20 @@
 /** The Engine contract on the native interpreter. */
 import {
-  ConfigurationError,
   EngineUnavailable,
-  EvaluationCancelled,
   EvaluationError,
-  EvaluationTimeout,
   InvalidInput,
   PolicyCompileError,
-  mergedData,
   type Engine,
   type EngineEvaluateOptions,
   type EngineResult,
   type PolicySet,
 } from '@policy-engine/evaluator';
+import { abortError, deadlineExceeded, deadlinePassed, mergedData } from '@policy-engine/evaluator/engine-kit';
 import { RegoCompileError, RegoEvalError, compile, type BuiltinDef, type PreparedPolicySet } from '@policy-engine/rego-eval';
 import { toJSON } from '@policy-engine/rego-value';
 
 /** Options of {@link nativeEngine}. */
 export interface NativeEngineOptions {
-  /** Time bound of one evaluation, ms (default 10 000); polled by the interpreter on the main thread. */
-  readonly timeoutMs?: number;
   /** Built-in errors abort the evaluation (EVALUATION_ERROR) instead of making the call undefined. */
   readonly strictBuiltinErrors?: boolean;
   /** User-defined built-ins, available to every policy. */
@@ -28,13 +23,24 @@ export interface NativeEngineOptions {
   readonly print?: (message: string) => void;
 }
 
+/** Why `input` is not a JSON value (as the other engines see it: `JSON.stringify` fails), if it is not. */
+function jsonProblem(input: unknown): string | undefined {
+  try {
+    JSON.stringify(input);
+    return undefined;
+  } catch (err) {
+    return `input is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
 /**
  * Creates an engine that evaluates policies with the pure-TypeScript interpreter
- * (`@policy-engine/rego-eval`): no OPA binary, no worker threads.
+ * (`@policy-engine/rego-eval`): no OPA binary, no worker threads. It runs synchronously on
+ * the caller's thread and honours `EngineEvaluateOptions.deadline` by polling it in the
+ * interpreter (rego-eval's `deadline`), failing with `EvaluationTimeout` past it; a signal is
+ * checked before the evaluation starts.
  */
 export function nativeEngine(options: NativeEngineOptions = {}): Engine {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!(timeoutMs > 0)) throw new ConfigurationError('nativeEngine timeoutMs must be positive');
   let prepared: PreparedPolicySet | undefined;
   let closed = false;
 
@@ -67,20 +73,26 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
     },
     evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
       if (closed) return Promise.reject(new EngineUnavailable('the native engine is closed'));
-      if (evalOptions?.signal?.aborted) return Promise.reject(new EvaluationCancelled('evaluation cancelled before it started'));
+      const startedAt = performance.now();
+      if (evalOptions?.signal?.aborted) return Promise.reject(abortError(evalOptions.signal));
+      const deadline = evalOptions?.deadline;
+      if (deadline !== undefined && deadlinePassed(deadline, startedAt)) return Promise.reject(deadlineExceeded(deadline, startedAt));
       const p = prepared;
       if (!p) return Promise.resolve({ defined: false });
       try {
         const value = p.evaluate(`data.${packageName}`, {
           input,
-          deadline: performance.now() + timeoutMs,
+          ...(deadline !== undefined ? { deadline } : {}),
           strictBuiltinErrors: options.strictBuiltinErrors ?? false,
           ...(options.print ? { print: options.print } : {}),
         });
         return Promise.resolve(value === undefined ? { defined: false } : { defined: true, value: toJSON(value) });
       } catch (err) {
+        // Input is converted lazily: a circular or non-JSON input shows up as some failure on the way.
+        const notJson = jsonProblem(input);
+        if (notJson !== undefined) return Promise.reject(new InvalidInput(packageName, [notJson]));
         if (err instanceof RegoEvalError) {
-          if (err.code === 'eval_cancel_error') return Promise.reject(new EvaluationTimeout(timeoutMs));
+          if (err.code === 'eval_cancel_error' && deadline !== undefined) return Promise.reject(deadlineExceeded(deadline, startedAt));
           if (err.code === 'eval_input_error') return Promise.reject(new InvalidInput(packageName, [err.detail]));
           const loc = err.location && err.location.row > 0 ? { file: err.location.file, line: err.location.row, col: err.location.col } : undefined;
           return Promise.reject(new EvaluationError(`${err.code}: ${err.detail}`, loc, { cause: err }));

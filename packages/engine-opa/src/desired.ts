@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mergedData, v0CompatibleSource, type PolicySet } from '@policy-engine/evaluator';
+import type { PolicySet } from '@policy-engine/evaluator';
+import { mergedData, v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 
 /** Prefix of every policy id this engine pushes; others on the server are left alone. */
 export const POLICY_ID_PREFIX = 'policy-engine-';
@@ -7,7 +8,7 @@ export const POLICY_ID_PREFIX = 'policy-engine-';
 /** What one OPA server should hold for a policy set. */
 export interface DesiredState {
   readonly revision: string;
-  /** policy id → source text (v1 modules carry `import rego.v1`, see v0CompatibleSource in @policy-engine/evaluator). */
+  /** policy id → source text (v1 modules carry `import rego.v1`, see v0CompatibleSource in @policy-engine/evaluator/engine-kit). */
   readonly modules: ReadonlyMap<string, string>;
   /** policy id → module id (the file name errors are reported against). */
   readonly files: ReadonlyMap<string, string>;

@@ -11,6 +11,7 @@ import {
   type Logger,
   type PolicySet,
 } from '@policy-engine/evaluator';
+import { deadlineExceeded, remainingMs } from '@policy-engine/evaluator/engine-kit';
 import { rejectUnauthorized } from './auth.js';
 import { desiredState, type DesiredState } from './desired.js';
 import { ConnectionFailed, request } from './http.js';
@@ -31,8 +32,6 @@ export interface OpaEngineOptions {
    * the policies (bundles, sidecar); `load()` only remembers the set.
    */
   readonly manageServer?: boolean;
-  /** Per-request timeout for evaluations, ms (default 10 000, Armory's `opa.timeoutSeconds` × 1000). */
-  readonly timeoutMs?: number;
   /** Per-request timeout while loading policies, ms (default 30 000). */
   readonly loadTimeoutMs?: number;
   /** Extra headers on every request, e.g. `{ authorization: 'Bearer …' }` for `--authentication=token`. */
@@ -81,18 +80,17 @@ interface Server {
   readonly pushed: PushedState;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-
 /**
  * Creates an engine that evaluates on real OPA servers over the REST API:
- * `POST /v1/data/<package path>` with `{"input": …}`.
+ * `POST /v1/data/<package path>` with `{"input": …}`. An evaluation's HTTP request is bounded
+ * by `EngineEvaluateOptions.deadline` (what is left of it when the request starts; OPA stops
+ * evaluating when the request goes away) and fails with `EvaluationTimeout` past it.
  */
 export function opaEngine(options: OpaEngineOptions): OpaEngine {
   const urls = [...(options.urls ?? []), ...(options.baseUrl ? [options.baseUrl] : [])];
   if (urls.length === 0) throw new ConfigurationError('opaEngine needs baseUrl or urls');
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const loadTimeoutMs = options.loadTimeoutMs ?? 30_000;
-  if (!(timeoutMs > 0) || !(loadTimeoutMs > 0)) throw new ConfigurationError('opaEngine timeouts must be positive');
+  if (!(loadTimeoutMs > 0)) throw new ConfigurationError('opaEngine loadTimeoutMs must be positive');
   const manage = options.manageServer ?? true;
   const headers = { accept: 'application/json', ...(options.headers ?? {}) };
   const interval = options.healthCheckIntervalMs ?? 2000;
@@ -122,7 +120,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
   const probe = async (s: Server): Promise<boolean> => {
     s.checkedAt = Date.now();
     try {
-      const res = await request(`${s.url}/health`, { method: 'GET', headers, timeoutMs: Math.min(timeoutMs, 2000) });
+      const res = await request(`${s.url}/health`, { method: 'GET', headers, timeoutMs: 2000 });
       s.up = res.status === 200;
       if (!s.up) s.lastError = `GET /health answered ${res.status}`;
     } catch (err) {
@@ -163,7 +161,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
    * port, or modules deleted or replaced by someone else, show up here.
    */
   const verify = async (s: Server, set: DesiredState): Promise<string | undefined> => {
-    const held = await listOwnedModules({ baseUrl: s.url, headers, timeoutMs: Math.min(timeoutMs, 5000) });
+    const held = await listOwnedModules({ baseUrl: s.url, headers, timeoutMs: 5000 });
     const missing = [...set.modules.keys()].filter((id) => !held.has(id));
     const changed = [...set.modules].filter(([id, src]) => held.has(id) && held.get(id) !== src).map(([id]) => id);
     const extra = [...held.keys()].filter((id) => !set.modules.has(id));
@@ -280,6 +278,14 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
 
     async evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
       ensureOpen();
+      const startedAt = performance.now();
+      const deadline = evalOptions?.deadline;
+      const timeLeft = (): number => {
+        const left = remainingMs(deadline);
+        if (left <= 0 && deadline !== undefined) throw deadlineExceeded(deadline, startedAt, `OPA did not answer data.${packageName} within ${Math.round(deadline - startedAt)} ms`);
+        return left;
+      };
+      timeLeft();
       return lock.read(async () => {
         // No input key when there is no input (as opa-wasm without input): `input` is then undefined in Rego.
         let body: string;
@@ -295,7 +301,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
               method: 'POST',
               body,
               headers,
-              timeoutMs,
+              timeoutMs: timeLeft(),
               ...(evalOptions?.signal ? { signal: evalOptions.signal } : {}),
             });
           let res;

@@ -26,6 +26,7 @@ export interface RequestOptions {
   readonly body?: string;
   readonly contentType?: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Time bound of the exchange, ms; `Infinity` = none (an evaluation without a deadline). */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
 }
@@ -39,10 +40,13 @@ export async function request(url: string, options: RequestOptions): Promise<Htt
   if (options.signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, options.timeoutMs);
+  // setTimeout overflows past 2^31-1 ms (and fires at once): no timer for an unbounded request.
+  const timer = Number.isFinite(options.timeoutMs)
+    ? setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, options.timeoutMs)
+    : undefined;
   const onAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -60,7 +64,10 @@ export async function request(url: string, options: RequestOptions): Promise<Htt
     }
     return { status: res.status, body, text };
   } catch (err) {
-    if (timedOut) throw new EvaluationTimeout(options.timeoutMs, `OPA did not answer ${url} within ${options.timeoutMs} ms`);
+    if (timedOut) {
+      const ms = Math.round(options.timeoutMs);
+      throw new EvaluationTimeout(ms, `OPA did not answer ${url} within ${ms} ms`);
+    }
     if (options.signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new ConnectionFailed(`${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, cause?.code === 'ECONNREFUSED', {

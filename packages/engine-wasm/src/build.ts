@@ -7,10 +7,10 @@ import { x as extractTar } from 'tar';
 import {
   ConfigurationError,
   PolicyCompileError,
-  v0CompatibleSource,
   type PolicyModule,
   type PolicyProblem,
 } from '@policy-engine/evaluator';
+import { v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 
 /** Reported after every real `opa build` (not for cache hits). */
 export interface BuildInfo {

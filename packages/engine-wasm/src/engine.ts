@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ConfigurationError,
   EngineUnavailable,
+  EvaluationCancelled,
   EvaluationError,
   InvalidInput,
   UnsupportedFeature,
@@ -11,12 +12,18 @@ import {
   type EngineResult,
   type PolicyModule,
   type PolicySet,
-  mergedData,
 } from '@policy-engine/evaluator';
+import { deadlineExceeded, deadlinePassed, mergedData } from '@policy-engine/evaluator/engine-kit';
 import { checkModules, compileWasm, type BuildInfo } from './build.js';
 import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan } from './document.js';
 import { lookup } from './data.js';
 import { WorkerPool } from './pool.js';
+
+/** The error of a load whose signal was aborted: the reason when it is one of ours, else a cancellation. */
+function cancelledLoad(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof EvaluationCancelled ? reason : new EvaluationCancelled('policy load cancelled by the caller');
+}
 
 /** Options of {@link wasmEngine}. */
 export interface WasmEngineOptions {
@@ -24,12 +31,6 @@ export interface WasmEngineOptions {
   readonly opaPath?: string;
   /** Where compiled wasm is cached by content hash (default `<os tmp>/policy-engine-wasm-cache`). */
   readonly cacheDir?: string;
-  /**
-   * Time bound of one evaluation, ms (default 10 000), counted from the call: time spent waiting
-   * for a worker counts. A queued evaluation fails at its deadline; a running one has its worker
-   * terminated and replaced.
-   */
-  readonly timeoutMs?: number;
   /** Time bound of one `opa build`, ms (default 120 000). */
   readonly buildTimeoutMs?: number;
   /** Worker threads evaluating in parallel (default min(2, CPUs)). */
@@ -98,10 +99,8 @@ function unsupported(missing: readonly string[], modules: readonly PolicyModule[
 export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   const opaPath = options.opaPath ?? process.env['OPA_BIN'] ?? 'opa';
   const cacheDir = options.cacheDir ?? join(tmpdir(), 'policy-engine-wasm-cache');
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const workers = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
   const maxMemoryPages = options.maxMemoryPages ?? 16_384;
-  if (!(timeoutMs > 0)) throw new ConfigurationError('wasmEngine timeoutMs must be positive');
   const maxQueue = options.maxQueue ?? 1024;
   const spareWorkers = options.spareWorkers ?? workers;
   const slowAfterMs = options.slowAfterMs ?? 100;
@@ -114,7 +113,8 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   let builds = 0;
   let loading: Promise<void> = Promise.resolve();
 
-  const doLoad = async (set: PolicySet): Promise<void> => {
+  const doLoad = async (set: PolicySet, signal: AbortSignal | undefined): Promise<void> => {
+    if (signal?.aborted) throw cancelledLoad(signal);
     const plan = planDocuments(set.modules);
     const data = mergedData(set);
     const buildOptions = {
@@ -149,6 +149,11 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       await pool?.close();
       throw new EngineUnavailable('the wasm engine is closed');
     }
+    if (signal?.aborted) {
+      // The caller gave up on this set while it compiled (a newer one replaces it): keep the old one.
+      await pool?.close();
+      throw cancelledLoad(signal);
+    }
     const old = current;
     current = { pool, plan, data };
     // Evaluations already on the old pool finish there (they see the old set); then it goes.
@@ -161,15 +166,18 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       return builds;
     },
 
-    load(policies: PolicySet): Promise<void> {
+    load(policies: PolicySet, loadOptions?: EngineEvaluateOptions): Promise<void> {
       if (closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
-      const next = loading.then(() => doLoad(policies));
+      const next = loading.then(() => doLoad(policies, loadOptions?.signal));
       loading = next.catch(() => undefined);
       return next;
     },
 
     async evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
       if (closed) throw new EngineUnavailable('the wasm engine is closed');
+      const startedAt = performance.now();
+      const deadline = evalOptions?.deadline;
+      if (deadline !== undefined && deadlinePassed(deadline, startedAt)) throw deadlineExceeded(deadline, startedAt);
       const loaded = current;
       // JSON text, as OPA would receive it (also what the worker writes into wasm memory).
       let inputJson: string | undefined;
@@ -188,7 +196,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       let resultSets: unknown[][] = [];
       if (wanted.length > 0) {
         if (!loaded.pool) throw new EngineUnavailable('the wasm engine has no compiled policy for its entrypoints');
-        resultSets = await loaded.pool.evaluate(wanted.map(entrypointName), inputJson, timeoutMs, evalOptions?.signal);
+        resultSets = await loaded.pool.evaluate(wanted.map(entrypointName), inputJson, { ...(evalOptions ?? {}), startedAt });
       }
       if (query.kind === 'inside') {
         const value = fromResultSet(resultSets[0]);

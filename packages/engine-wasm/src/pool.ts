@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { EngineUnavailable, EvaluationCancelled, EvaluationError, EvaluationTimeout, PolicyEngineError } from '@policy-engine/evaluator';
+import { EngineUnavailable, EvaluationCancelled, EvaluationError, type EngineEvaluateOptions } from '@policy-engine/evaluator';
+import { abortError, deadlineExceeded, remainingMs } from '@policy-engine/evaluator/engine-kit';
 import { EngineOverloaded } from './errors.js';
 
 /** What a worker reports once its policy is loaded. */
@@ -61,10 +62,7 @@ const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8A
 const WORKER_URL = new URL('../src/worker/eval-worker.mjs', import.meta.url);
 
 /** Why a job ended early: a PolicyEngineError the caller aborted with (e.g. the evaluator's EvaluationTimeout), else EvaluationCancelled. */
-function abortReason(signal: AbortSignal): PolicyEngineError {
-  const reason: unknown = signal.reason;
-  return reason instanceof PolicyEngineError ? reason : new EvaluationCancelled('evaluation cancelled by the caller');
-}
+const abortReason = abortError;
 
 /**
  * A fixed set of worker threads, each holding the same compiled policy, and a bounded FIFO
@@ -236,8 +234,18 @@ export class WorkerPool {
     this.notifyIdle();
   }
 
-  /** Evaluates entrypoints for an input given as JSON text; one result set (`[]` or `[{result}]`) per entrypoint. */
-  evaluate(entrypoints: readonly string[], input: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown[][]> {
+  /**
+   * Evaluates entrypoints for an input given as JSON text; one result set (`[]` or `[{result}]`)
+   * per entrypoint. Bounded by `options.deadline` (queueing included; `startedAt` is when the
+   * engine was asked, for the timeout's message) and `options.signal`.
+   */
+  evaluate(
+    entrypoints: readonly string[],
+    input: string | undefined,
+    options: EngineEvaluateOptions & { readonly startedAt?: number } = {},
+  ): Promise<unknown[][]> {
+    const { signal, deadline } = options;
+    const startedAt = options.startedAt ?? performance.now();
     if (this.closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<unknown[][]>((resolve, reject) => {
@@ -263,8 +271,8 @@ export class WorkerPool {
           this.replace(slot, err);
         }
       };
-      // One deadline from now: time in the queue counts, so nothing waits past its own timeout.
-      const timer = setTimeout(() => abort(new EvaluationTimeout(timeoutMs)), timeoutMs);
+      // One deadline: time in the queue counts, so nothing waits past its own deadline.
+      const timer = deadline === undefined ? undefined : setTimeout(() => abort(deadlineExceeded(deadline, startedAt)), remainingMs(deadline));
       const onAbort = (): void => abort(signal ? abortReason(signal) : new EvaluationCancelled('evaluation cancelled by the caller'));
       signal?.addEventListener('abort', onAbort, { once: true });
       job.cleanup = () => {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, createPolicyEngine, EngineUnavailable, EvaluationTimeout } from '@policy-engine/evaluator';
+import { ConfigurationError, createPolicyEngine, EngineUnavailable, EvaluationTimeout, type EngineEvaluateOptions } from '@policy-engine/evaluator';
 import { findOpa } from '@policy-engine/opa';
 import { EngineOverloaded, wasmEngine, type WasmEngineOptions } from '../src/index.js';
 import { mod, policySet } from './helpers.js';
@@ -27,10 +27,19 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-async function loaded(options: WasmEngineOptions) {
+/**
+ * A loaded engine whose evaluations get a deadline `timeoutMs` from their call, as the facade
+ * sets it (the engine has no timeout of its own).
+ */
+async function loaded(options: WasmEngineOptions, timeoutMs: number) {
   const engine = wasmEngine({ opaPath: findOpa(), cacheDir, ...options });
   await engine.load(set);
-  return engine;
+  return {
+    name: engine.name,
+    evaluate: (packageName: string, input: unknown, opts?: EngineEvaluateOptions) =>
+      engine.evaluate(packageName, input, { deadline: performance.now() + timeoutMs, ...opts }),
+    close: () => engine.close(),
+  };
 }
 
 /** Starts a slow evaluation that must end with the timeout error; resolves when it has. */
@@ -44,7 +53,7 @@ function slowCall(engine: Awaited<ReturnType<typeof loaded>>): Promise<unknown> 
 describe('wasm engine under slow evaluations', () => {
   it('a plain request answers within its timeout while two slow ones hold both workers', async () => {
     const timeoutMs = 2500;
-    const engine = await loaded({ workers: 2, timeoutMs });
+    const engine = await loaded({ workers: 2 }, timeoutMs);
     const slowOnes = [slowCall(engine), slowCall(engine)];
     await new Promise((r) => setTimeout(r, 50));
     const started = performance.now();
@@ -61,7 +70,7 @@ describe('wasm engine under slow evaluations', () => {
 
   it('time spent waiting for a worker counts toward the timeout: a queued evaluation fails at its deadline', async () => {
     const timeoutMs = 800;
-    const engine = await loaded({ workers: 1, spareWorkers: 0, timeoutMs });
+    const engine = await loaded({ workers: 1, spareWorkers: 0 }, timeoutMs);
     const slowOne = slowCall(engine);
     const started = performance.now();
     // Asked with the slow one: its deadline comes while the only worker is still being replaced.
@@ -75,7 +84,7 @@ describe('wasm engine under slow evaluations', () => {
   });
 
   it("a queued evaluation whose caller gives up leaves the queue at once, failing with the caller's reason", async () => {
-    const engine = await loaded({ workers: 1, spareWorkers: 0, timeoutMs: 10_000 });
+    const engine = await loaded({ workers: 1, spareWorkers: 0 }, 10_000);
     const slowOne = slowCall(engine);
     const controller = new AbortController();
     const reason = new EvaluationTimeout(200);
@@ -91,7 +100,7 @@ describe('wasm engine under slow evaluations', () => {
   });
 
   it('a full queue answers ENGINE_OVERLOADED at once, and a Decision says so (denied)', async () => {
-    const engine = await loaded({ workers: 1, spareWorkers: 0, maxQueue: 2, timeoutMs: 1500 });
+    const engine = await loaded({ workers: 1, spareWorkers: 0, maxQueue: 2 }, 1500);
     const running = slowCall(engine);
     const waiting = [slowCall(engine), slowCall(engine)];
     let settledFirst: string | undefined;

@@ -44,8 +44,22 @@ export type EngineResult =
 
 /** Options for one evaluation. */
 export interface EngineEvaluateOptions {
-  /** Aborted when the caller gives up (timeout or cancellation). Engines must stop promptly. */
+  /**
+   * Aborted when the caller gives up (cancellation, or the facade's timeout). Engines must stop
+   * promptly; the abort reason is a `PolicyEngineError` when the facade aborts.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * When the evaluation must have stopped: a monotonic time in milliseconds on the
+   * `performance.now()` clock of this process (not a wall-clock `Date.now()`). The facade
+   * (`createPolicyEngine`) sets it on every evaluation from its one timeout (`timeoutMs`,
+   * Armory's `opa.timeoutSeconds`); there is no per-engine evaluation timeout. Every engine
+   * honours it: a synchronous in-process engine polls it, an asynchronous one derives its
+   * request or worker timeout from it (`remainingMs` in `@policy-engine/evaluator/engine-kit`).
+   * Past it, the engine fails with `EvaluationTimeout` (`EVALUATION_TIMEOUT`). Absent: no time
+   * bound other than `signal`.
+   */
+  readonly deadline?: number;
 }
 
 /** Whether an engine can decide right now (see `Engine.readiness`). */

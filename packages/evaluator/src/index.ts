@@ -48,8 +48,6 @@ export {
 } from './input-guard.js';
 export { jsonErrorOffset, lineColAt } from './json-location.js';
 export { countingEngine, type CountingEngine } from './counting-engine.js';
-export { mergedData } from './data-tree.js';
-export { v0CompatibleSource, type CompatSource } from './rego-compat.js';
 export {
   decisionLogRecord,
   decisionLogSink,
@@ -74,5 +72,5 @@ export type {
   RegoVersionSource,
   ReloadResult,
 } from './options.js';
-export { DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
+export { DEFAULT_RELOAD_SETTLE_MS, DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
 export { POLICY_LABEL } from './sources/configmap.js';

@@ -14,12 +14,11 @@ import {
   EvaluationError,
   PolicyCompileError,
   createPolicyEngine,
-  mergedData,
-  v0CompatibleSource,
   type Engine,
   type EngineResult,
   type PolicySet,
 } from '@policy-engine/evaluator';
+import { mergedData, v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 import { findOpa } from '@policy-engine/opa';
 import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
 import { recordingLogger } from './support/scripted-engine.js';

@@ -3,7 +3,8 @@ import { runOpa } from '@policy-engine/opa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergedData, v0CompatibleSource } from '../src/index.js';
+import { EvaluationCancelled, EvaluationTimeout } from '../src/index.js';
+import { abortError, deadlineExceeded, deadlinePassed, evaluationSignal, mergedData, remainingMs, v0CompatibleSource } from '../src/engine-kit.js';
 
 describe('v0CompatibleSource', () => {
   it('adds import rego.v1 to a v1 module on its package line, before a comment', () => {
@@ -46,5 +47,52 @@ describe('mergedData', () => {
       ],
     });
     expect(data).toEqual({ x: { a: 1, b: 2, c: 3 }, y: { z: true }, list: [2] });
+  });
+});
+
+describe('engine-kit deadline helpers', () => {
+  it('remainingMs and deadlinePassed read a performance.now() deadline', () => {
+    expect(remainingMs(undefined)).toBe(Number.POSITIVE_INFINITY);
+    expect(remainingMs(1_000, 400)).toBe(600);
+    expect(remainingMs(1_000, 1_500)).toBe(0);
+    expect(deadlinePassed(undefined)).toBe(false);
+    expect(deadlinePassed(1_000, 999)).toBe(false);
+    expect(deadlinePassed(1_000, 1_000)).toBe(true);
+  });
+
+  it('deadlineExceeded is the one timeout error, with the time the evaluation had', () => {
+    const error = deadlineExceeded(1_250, 1_000);
+    expect(error).toBeInstanceOf(EvaluationTimeout);
+    expect(error).toMatchObject({ code: 'EVALUATION_TIMEOUT', timeoutMs: 250, message: 'evaluation did not finish within 250 ms' });
+  });
+
+  it('abortError keeps a typed reason and types any other', () => {
+    const timeout = new EvaluationTimeout(5);
+    const typed = new AbortController();
+    typed.abort(timeout);
+    expect(abortError(typed.signal)).toBe(timeout);
+    const plain = new AbortController();
+    plain.abort();
+    expect(abortError(plain.signal)).toBeInstanceOf(EvaluationCancelled);
+  });
+
+  it('evaluationSignal aborts at the deadline with EvaluationTimeout, or with the caller’s reason', async () => {
+    const timed = evaluationSignal({ deadline: performance.now() + 30 });
+    await new Promise((resolve) => timed.signal.addEventListener('abort', resolve, { once: true }));
+    expect(timed.signal.reason).toBeInstanceOf(EvaluationTimeout);
+    timed.dispose();
+
+    const caller = new AbortController();
+    const cancelled = evaluationSignal({ signal: caller.signal, deadline: performance.now() + 60_000 });
+    caller.abort();
+    expect(cancelled.signal.aborted).toBe(true);
+    expect(cancelled.signal.reason).toBeInstanceOf(EvaluationCancelled);
+    cancelled.dispose();
+
+    const past = evaluationSignal({ deadline: performance.now() - 1 });
+    expect(past.signal.reason).toBeInstanceOf(EvaluationTimeout);
+    const open = evaluationSignal(undefined);
+    expect(open.signal.aborted).toBe(false);
+    open.dispose();
   });
 });

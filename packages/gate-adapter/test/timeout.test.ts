@@ -17,8 +17,8 @@ const bob = toGateUser({ username: 'bob', roles: ['dev'] });
 
 let server: OpaServer | undefined;
 const backends: { name: string; make: () => Engine }[] = [
-  { name: 'opa', make: () => opaEngine({ baseUrl: `${server?.url ?? ''}/v1/data`, timeoutMs: 30_000 }) },
-  { name: 'wasm', make: () => wasmEngine({ opaPath: findOpa(), timeoutMs: 30_000 }) },
+  { name: 'opa', make: () => opaEngine({ baseUrl: `${server?.url ?? ''}/v1/data` }) },
+  { name: 'wasm', make: () => wasmEngine({ opaPath: findOpa() }) },
 ];
 
 beforeAll(async () => {

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicySources, mergedData } from '@policy-engine/evaluator';
+import { loadPolicySources } from '@policy-engine/evaluator';
+import { mergedData } from '@policy-engine/evaluator/engine-kit';
 import { evaluateAll, type BrowserQuery } from '../src/browser-entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -217,7 +217,7 @@ describe('failure modes through the evaluator, with a real OPA', () => {
     const policies: PolicySource = { kind: 'files', paths: [slow], regoVersion: 'v1' };
     const engines = [
       await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies, options: { timeoutMs: 200 } }),
-      await createPolicyEngine({ engine: wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache'), timeoutMs: 200 }), policies, options: { timeoutMs: 200 } }),
+      await createPolicyEngine({ engine: wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache') }), policies, options: { timeoutMs: 200 } }),
     ];
     try {
       for (const pe of engines) {

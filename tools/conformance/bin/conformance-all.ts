@@ -45,7 +45,7 @@ for (const engine of engines) {
       const s = await runCases(loadCases(tree.dir), {
         backend,
         skips,
-        concurrency: engine === 'opa' ? 3 : 1,
+        concurrency: engine === 'opa' ? 3 : engine === 'wasm' ? 2 : 1,
         ...(tty ? { onProgress: (p) => p.done % 20 === 0 && process.stderr.write(`\r\x1b[K${engine} ${tree.name} ${p.done}/${p.total}`) } : {}),
       });
       if (tty) process.stderr.write('\r\x1b[K');

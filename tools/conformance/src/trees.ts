@@ -13,12 +13,20 @@ export interface CaseTree {
 }
 
 /**
+ * The shared suite's directory (`$OPA_CONFORMANCE_DIR`, else `<repo>/../shared/opa-conformance`,
+ * else `/work/shared/opa-conformance`), holding `v1/`, `MANIFEST.tsv`, …; `undefined` when absent.
+ */
+export function sharedSuiteDir(): string | undefined {
+  return process.env['OPA_CONFORMANCE_DIR'] ?? [resolve(repoRoot, '..', 'shared', 'opa-conformance'), '/work/shared/opa-conformance'].find((d) => existsSync(d));
+}
+
+/**
  * The shared suite (`<repo>/../shared/opa-conformance/{v1,newer-v1,v0-sample}`, or
  * `$OPA_CONFORMANCE_DIR`) and OPA v1.22.3's own trees (`v1/test/cases/testdata/{v1,v0}` in
  * the Go module cache: what `npm run opa` recorded, else `$GOMODCACHE` or `~/go/pkg/mod`). Only trees that exist are returned.
  */
 export function caseTrees(): CaseTree[] {
-  const shared = process.env['OPA_CONFORMANCE_DIR'] ?? [resolve(repoRoot, '..', 'shared', 'opa-conformance'), '/work/shared/opa-conformance'].find((d) => existsSync(d));
+  const shared = sharedSuiteDir();
   const out: CaseTree[] = [];
   if (shared) {
     out.push({ name: 'shared/v1', dir: join(shared, 'v1'), regoVersion: 'v1' });

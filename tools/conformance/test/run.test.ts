@@ -49,7 +49,7 @@ describe('skip lists', () => {
     expect(at('v1/dir/f.yaml', 1)).toBeUndefined();
   });
   it('the committed skip lists parse and give every entry a reason', () => {
-    for (const engine of ['opa', 'native']) {
+    for (const engine of ['opa', 'native', 'wasm']) {
       const entries = loadSkipList(engine);
       expect(entries.length).toBeGreaterThan(40);
       for (const e of entries) expect(e.reason).not.toBe('');

@@ -29,7 +29,7 @@ export const engineKinds: readonly EngineKind[] = [
     async create(options) {
       const server: OpaServer = await startOpaServer({ v0Compatible: true });
       const engine = await createPolicyEngine({
-        engine: opaEngine({ baseUrl: `${server.url}/v1/data`, timeoutMs: 3000 }),
+        engine: opaEngine({ baseUrl: `${server.url}/v1/data` }),
         policies,
         options: { timeoutMs: 3000, ...options },
       });
@@ -47,7 +47,7 @@ export const engineKinds: readonly EngineKind[] = [
     name: 'wasm',
     async create(options) {
       const engine = await createPolicyEngine({
-        engine: wasmEngine({ opaPath: findOpa(), timeoutMs: 3000 }),
+        engine: wasmEngine({ opaPath: findOpa() }),
         policies,
         options: { timeoutMs: 3000, ...options },
       });

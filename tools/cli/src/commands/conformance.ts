@@ -58,7 +58,7 @@ export const registerConformance: RegisterCommand = (program: Command) => {
     .addOption(new Option('--engine <engine>', 'engine under test').choices([...ENGINES]).default('native'))
     .addOption(new Option('--rego-version <v>', 'Rego version of every module (default: per DIR)').choices(['v0', 'v1']))
     .addOption(new Option('--format <f>', 'output format').choices(['json', 'pretty']).default('pretty'))
-    .option('--concurrency <n>', 'cases in flight at once (default 2 for opa, else 1)', positiveInt)
+    .option('--concurrency <n>', 'cases in flight at once (default 1 for native, else 2)', positiveInt)
     .option('--filter <text>', 'only cases whose file or note contains this text')
     .addHelpText('after', helpText)
     .action(async (dirs: string[], opts: ConformanceOptions, cmd: Command) => {
@@ -85,7 +85,7 @@ export const registerConformance: RegisterCommand = (program: Command) => {
           const summary = await runCases(cases, {
             backend,
             skips,
-            concurrency: opts.concurrency ?? (opts.engine === 'opa' ? 2 : 1),
+            concurrency: opts.concurrency ?? (opts.engine === 'native' ? 1 : 2),
             ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
             ...(tty
               ? {

@@ -90,14 +90,14 @@ export function formatPretty(d: Decision): string {
 }
 
 /** The engine for `opts`, from the one engine factory; `--opa-url` given without `--engine` means opa. */
-async function makeEngine(opts: EvalOptions, timeoutMs: number | undefined): Promise<NamedEngine> {
+async function makeEngine(opts: EvalOptions): Promise<NamedEngine> {
   const urls = opts.opaUrl ?? [];
   if (urls.length > 0 && opts.engine !== 'opa') throw new CliError(`--opa-url only applies to --engine opa (not ${opts.engine})`);
-  const timeout = timeoutMs ? { timeoutMs } : {};
   try {
+    // No timeout here: the facade's one `timeoutMs` reaches every engine as a deadline.
     return await createEngineByName(opts.engine, {
-      wasm: () => ({ opaPath: findOpa(), ...timeout }),
-      opa: { ...(urls.length > 0 ? { urls } : {}), ...timeout },
+      wasm: () => ({ opaPath: findOpa() }),
+      opa: { ...(urls.length > 0 ? { urls } : {}) },
       // Token-protected: no other local process can rewrite the policies of this run's OPA.
       startOpa: () => startOpaServer({ v0Compatible: true, protect: true }),
     });
@@ -113,7 +113,7 @@ async function evaluate(opts: EvalOptions): Promise<{ decision: Decision; warnin
   if (policies.length === 0) throw new CliError('--policy is required (a .rego file, a directory or a bundle)');
   const input = unwrapInput(readJson(opts.input));
   const sources = policySources(policies, opts.data ?? [], opts.regoVersion);
-  const made = await makeEngine(opts, opts.timeoutMs);
+  const made = await makeEngine(opts);
   try {
     const pe = await createPolicyEngine({
       engine: made.engine,

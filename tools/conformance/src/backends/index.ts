@@ -2,8 +2,9 @@
 import type { BackendOptions, ConformanceBackend } from '../backend.js';
 import { nativeBackend } from './native.js';
 import { opaBackend } from './opa.js';
+import { wasmBackend } from './wasm.js';
 
-/** The engines the runner knows. `wasm` is not wired yet. */
+/** The engines the runner knows. */
 export const ENGINES = ['native', 'wasm', 'opa'] as const;
 
 /** An engine name. */
@@ -16,9 +17,7 @@ export async function createBackend(engine: EngineName, options: BackendOptions)
       return opaBackend(options);
     case 'native':
       return nativeBackend(options);
-    case 'wasm': {
-      const { BackendUnavailableError } = await import('./native.js');
-      throw new BackendUnavailableError('the wasm engine is not wired into the conformance runner yet');
-    }
+    case 'wasm':
+      return wasmBackend(options);
   }
 }
