@@ -12,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, loadPolicySources, mergedData, v0CompatibleSource, type Engine, type PolicySet } from '@policy-engine/evaluator';
+import { canonicalJson, loadPolicySources, type Engine, type PolicySet } from '@policy-engine/evaluator';
+import { mergedData, v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { nativeEngine } from '../src/index.js';
 import { variations, type Json, type Variation } from './support/variations.js';
@@ -36,7 +37,7 @@ const fixtures = new Map<string, { packageName: string; input: Json }>();
 beforeAll(async () => {
   policySet = (await loadPolicySources({ kind: 'directory', path: EXAMPLE_POLICIES, regoVersion: 'auto' })).policySet;
   packages = [...new Set(policySet.modules.map((m) => m.packageName))].sort();
-  native = nativeEngine({ timeoutMs: 10_000 });
+  native = nativeEngine();
   await native.load(policySet);
   opa = await startOpaServer({ v0Compatible: true });
   for (const m of policySet.modules) {
