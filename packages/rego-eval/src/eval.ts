@@ -98,7 +98,12 @@ export class Evaluation {
   // ----- bodies and expressions -----
 
   evalBody(body: Body, i: number, env: Env, k: K): boolean {
-    if (i === body.length) return k();
+    if (i === body.length) {
+      // Every solution counts as a step: an iteration whose elements all reach the end of the
+      // body (e.g. `some q in numbers.range(1, 1e6)` as a comprehension's last literal) is polled too.
+      this.tick();
+      return k();
+    }
     return this.evalExpr(body[i] as E, env, () => this.evalBody(body, i + 1, env, k));
   }
 
@@ -668,7 +673,7 @@ export class Evaluation {
   }
 
   private ctx(name: string): BuiltinContext {
-    return { name, now: this.st.now, strict: this.st.strict, cache: this.ctxCache, print: this.st.print };
+    return { name, now: this.st.now, strict: this.st.strict, cache: this.ctxCache, print: this.st.print, deadline: this.st.deadline };
   }
 
   private member(x: Value, coll: Value, key: Value | undefined): boolean {

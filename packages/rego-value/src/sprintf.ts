@@ -14,7 +14,8 @@ type GoArg =
 
 function toGoArg(v: Value): GoArg {
   if (isNumber(v)) {
-    if (isInteger(v)) {
+    // A JS double past 1e21 reaches OPA as JSON text with an exponent (`1e+21`), which OPA formats as a float.
+    if (isInteger(v) && !(typeof v === 'number' && Math.abs(v) >= 1e21)) {
       const b = toBigInt(v) as bigint;
       return { t: 'int', v: b, big: b > 9223372036854775807n || b < -9223372036854775808n };
     }
@@ -37,7 +38,13 @@ interface Spec {
 }
 
 function typeLabel(a: GoArg): string {
-  return a.t === 'int' ? (a.big ? '*big.Int' : 'int') : a.t;
+  // OPA v1 passes integers to fmt as int64 (util.Atoi64), larger ones as *big.Int.
+  return a.t === 'int' ? (a.big ? '*big.Int' : 'int64') : a.t;
+}
+
+/** The rune Go's `%c`/`%q` print for an integer: U+FFFD for negatives, surrogates and values past U+10FFFF. */
+function goRune(v: bigint): number {
+  return v < 0n || v > 0x10ffffn || (v >= 0xd800n && v <= 0xdfffn) ? 0xfffd : Number(v);
 }
 
 function pad(s: string, sp: Spec, numeric: boolean): string {
@@ -87,11 +94,15 @@ function fmtInt(v: bigint, verb: string, sp: Spec): string | undefined {
       if (sp.sharp) prefix = '0X';
       break;
     case 'c':
-      return pad(String.fromCodePoint(Number(v)), sp, false);
-    case 'q':
-      return pad("'" + goQuote(String.fromCodePoint(Number(v))).slice(1, -1).replace(/\\"/g, '"') + "'", sp, false);
+      return pad(String.fromCodePoint(goRune(v)), sp, false);
+    case 'q': {
+      const r = goRune(v);
+      const quoted = r === 0x27 ? "\\'" : goQuote(String.fromCodePoint(r)).slice(1, -1).replace(/\\"/g, '"');
+      return pad("'" + quoted + "'", sp, false);
+    }
     case 'U':
-      return pad('U+' + m.toString(16).toUpperCase().padStart(4, '0'), sp, false);
+      // Go formats the value as a uint64: a negative one wraps around.
+      return pad('U+' + (neg ? (1n << 64n) + v : v).toString(16).toUpperCase().padStart(4, '0'), sp, false);
     default:
       return undefined;
   }

@@ -26,6 +26,13 @@ describe('sprintf (Go fmt with OPA arguments)', () => {
     ['100%%', [], '100%'],
     ['%v', [parseNumber('12345678901234567890') as Value], '12345678901234567890'],
     ['%.3s|%8.3f', ['abcdef', 2.5], 'abc|   2.500'],
+    // Checked against OPA v1.22.3 (found by engine-native's differential test).
+    ['%s', [421568], '%!s(int64=421568)'],
+    ['%q %c %U', [-31753, -31753, -31753], "'\uFFFD' \uFFFD U+FFFFFFFFFFFF83F7"],
+    ['%q %c %U', [55296, 55296, 55296], "'\uFFFD' \uFFFD U+D800"],
+    ['%q %c', [1114112, 1114112], "'\uFFFD' \uFFFD"],
+    ['%q %q', [10, 39], "'\\n' '\\''"],
+    ['%d %s', [1e21, 1e21], '%!d(float64=1e+21) %!s(float64=1e+21)'],
   ];
   it.each(cases.map(([f, a, w], i) => [i, f, a, w] as const))('case %i: %s', (_i, f, args, want) => {
     expect(sprintf(f, args)).toBe(want);

@@ -6,7 +6,8 @@
  */
 import { fromBigInt, isNumber, type RNumber, type Value } from '@policy-engine/rego-value';
 import { goAdd, goFloat, goFloatToNumber, goIsInt, goSub, goTrunc, type GoFloat } from './gofloat.js';
-import { argString, typeError, type BuiltinDef } from './registry.js';
+import { RegoEvalError } from '../errors.js';
+import { argString, typeError, type BuiltinContext, type BuiltinDef } from './registry.js';
 import { bigIntOperand, fail, intOperand } from './util.js';
 
 const HALF = goFloat(0.5, 53);
@@ -30,14 +31,20 @@ function unary(name: string, op: (x: GoFloat) => RNumber): BuiltinDef {
 }
 
 
-function range(name: string, args: readonly Value[], step: bigint | undefined): Value {
+function range(name: string, args: readonly Value[], step: bigint | undefined, ctx: BuiltinContext): Value {
   const x = bigIntOperand(name, args[0] as Value, 1);
   const y = bigIntOperand(name, args[1] as Value, 2);
   const s = step ?? bigIntOperand(name, args[2] as Value, 3);
   if (s <= 0n) throw fail(name, `${name}: step must be a positive integer`);
   const out: Value[] = [];
-  if (x <= y) for (let i = x; i <= y; i += s) out.push(fromBigInt(i));
-  else for (let i = x; i >= y; i -= s) out.push(fromBigInt(i));
+  const up = x <= y;
+  // OPA checks for cancellation while generating; a huge range stops at the query's deadline.
+  for (let i = x; up ? i <= y : i >= y; i = up ? i + s : i - s) {
+    if ((out.length & 4095) === 4095 && ctx.deadline !== undefined && performance.now() > ctx.deadline) {
+      throw new RegoEvalError('eval_cancel_error', `${name}: timed out before generating all numbers in range`);
+    }
+    out.push(fromBigInt(i));
+  }
   return out;
 }
 
@@ -55,8 +62,8 @@ export const builtins: BuiltinDef[] = [
     if (i >= 0n || goIsInt(x)) return fromBigInt(i);
     return fromBigInt(i - 1n);
   }),
-  { name: 'numbers.range', arity: 2, fn: (args) => range('numbers.range', args, 1n) },
-  { name: 'numbers.range_step', arity: 3, fn: (args) => range('numbers.range_step', args, undefined) },
+  { name: 'numbers.range', arity: 2, fn: (args, ctx) => range('numbers.range', args, 1n, ctx) },
+  { name: 'numbers.range_step', arity: 3, fn: (args, ctx) => range('numbers.range_step', args, undefined, ctx) },
   {
     name: 'rand.intn',
     arity: 2,

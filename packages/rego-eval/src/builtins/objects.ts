@@ -110,13 +110,17 @@ export const builtins: BuiltinDef[] = [
       const obj = argObject('object.get', args, 0);
       const path = args[1] as Value;
       const dflt = args[2] as Value;
-      if (!Array.isArray(path)) return obj.get(path) ?? dflt;
+      // A key holding null is found: only a missing key gives the default (`??` would also replace null).
+      if (!Array.isArray(path)) {
+        const v = obj.get(path);
+        return v === undefined ? dflt : v;
+      }
       let cur: Value | undefined = obj;
       for (const k of path as readonly Value[]) {
         cur = getIn(cur, k);
         if (cur === undefined) break;
       }
-      return cur ?? dflt;
+      return cur === undefined ? dflt : cur;
     },
   },
   {

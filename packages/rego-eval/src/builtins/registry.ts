@@ -19,6 +19,8 @@ export interface BuiltinContext {
   readonly cache: Map<string, unknown>;
   /** The print hook (`print`). */
   print(message: string): void;
+  /** The query's deadline (`performance.now()` time), for built-ins that loop long (e.g. `numbers.range`). */
+  readonly deadline?: number | undefined;
 }
 
 /** One built-in function. */
