@@ -6,7 +6,7 @@ import { DEFAULT_POLICY_DIR, DEFAULT_USERS_FILE, parseUsers, settingsFromEnv } f
 describe('settingsFromEnv', () => {
   it('has the documented defaults', () => {
     const s = settingsFromEnv({}, '/somewhere');
-    expect(s).toMatchObject({ port: 8084, engine: 'wasm', regoVersion: 'auto', policyDir: DEFAULT_POLICY_DIR, usersFile: DEFAULT_USERS_FILE, watchPolicies: true });
+    expect(s).toMatchObject({ port: 8084, engine: 'native', regoVersion: 'auto', policyDir: DEFAULT_POLICY_DIR, usersFile: DEFAULT_USERS_FILE, watchPolicies: true });
     expect(DEFAULT_POLICY_DIR).toMatch(/examples\/policies$/);
     expect(s.opaUrl).toBeUndefined();
     expect(s.decisionLog).toBeUndefined();
