@@ -62,6 +62,16 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;
   let policyEngine: PolicyEngine;
+  // Reload events (applied revisions, held removals, discarded builds) go to stdout, warnings and
+  // errors to stderr. The initial load's info line is left out: the startup line says what loaded.
+  let started = false;
+  const logger = {
+    info: (message: string) => {
+      if (started) console.log(`gate-server: ${message}`);
+    },
+    warn: (message: string) => console.warn(`gate-server: ${message}`),
+    error: (message: string) => console.error(`gate-server: ${message}`),
+  };
   try {
     policyEngine = await createPolicyEngine({
       engine: made.engine,
@@ -69,9 +79,11 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
       options: {
         failOpen: config.failOpen,
         timeoutMs,
+        logger,
         ...(sink ? { onDecision: sink } : {}),
       },
     });
+    started = true;
   } catch (e) {
     await made.close();
     await sink?.close();

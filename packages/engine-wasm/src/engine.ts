@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ConfigurationError,
   EngineUnavailable,
+  EvaluationCancelled,
   EvaluationError,
   InvalidInput,
   UnsupportedFeature,
@@ -17,6 +18,12 @@ import { checkModules, compileWasm, type BuildInfo } from './build.js';
 import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan } from './document.js';
 import { lookup } from './data.js';
 import { WorkerPool } from './pool.js';
+
+/** The error of a load whose signal was aborted: the reason when it is one of ours, else a cancellation. */
+function cancelledLoad(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof EvaluationCancelled ? reason : new EvaluationCancelled('policy load cancelled by the caller');
+}
 
 /** Options of {@link wasmEngine}. */
 export interface WasmEngineOptions {
@@ -114,7 +121,8 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   let builds = 0;
   let loading: Promise<void> = Promise.resolve();
 
-  const doLoad = async (set: PolicySet): Promise<void> => {
+  const doLoad = async (set: PolicySet, signal: AbortSignal | undefined): Promise<void> => {
+    if (signal?.aborted) throw cancelledLoad(signal);
     const plan = planDocuments(set.modules);
     const data = mergedData(set);
     const buildOptions = {
@@ -149,6 +157,11 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       await pool?.close();
       throw new EngineUnavailable('the wasm engine is closed');
     }
+    if (signal?.aborted) {
+      // The caller gave up on this set while it compiled (a newer one replaces it): keep the old one.
+      await pool?.close();
+      throw cancelledLoad(signal);
+    }
     const old = current;
     current = { pool, plan, data };
     // Evaluations already on the old pool finish there (they see the old set); then it goes.
@@ -161,9 +174,9 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       return builds;
     },
 
-    load(policies: PolicySet): Promise<void> {
+    load(policies: PolicySet, loadOptions?: EngineEvaluateOptions): Promise<void> {
       if (closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
-      const next = loading.then(() => doLoad(policies));
+      const next = loading.then(() => doLoad(policies, loadOptions?.signal));
       loading = next.catch(() => undefined);
       return next;
     },

@@ -83,6 +83,24 @@ describe('wasmEngine', () => {
     await engine.close();
   });
 
+  it('a load whose signal is aborted while it compiles keeps the old set (EvaluationCancelled)', async () => {
+    const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
+    await engine.load(policySet([v1Authz], data));
+    const replaced = mod('policies/authz.rego', 'v1', 'package spinnaker.http.authz\n\nallow := true\n');
+    const controller = new AbortController();
+    const loading = engine.load(policySet([replaced], data), { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort(new EvaluationCancelled('overtaken by a newer set'));
+    const err = await loading;
+    expect(err).toBeInstanceOf(EvaluationCancelled);
+    expect((err as Error).message).toBe('overtaken by a newer set');
+    // The old set still decides: bob is no admin.
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'bob' })).toEqual({ defined: true, value: { allow: false } });
+    // The same set without an abort loads.
+    await engine.load(policySet([replaced], data), { signal: new AbortController().signal });
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'bob' })).toEqual({ defined: true, value: { allow: true } });
+    await engine.close();
+  });
+
   it("reports type errors in OPA's words with have/want, the module file and line:col", async () => {
     const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
     const typed = mod('policies/types.rego', 'v1', 'package types\n\nx := count(1)\n\ny if {\n  "a" + 1\n}\n');

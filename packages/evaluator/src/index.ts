@@ -74,5 +74,5 @@ export type {
   RegoVersionSource,
   ReloadResult,
 } from './options.js';
-export { DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
+export { DEFAULT_RELOAD_SETTLE_MS, DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
 export { POLICY_LABEL } from './sources/configmap.js';

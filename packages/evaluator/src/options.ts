@@ -57,11 +57,23 @@ export interface EvaluationOptions {
    * any engine sees them (always checked, like lone UTF-16 surrogates). Default 2000.
    */
   readonly maxInputDepth?: number;
+  /**
+   * Hot reload: a reload whose new set lacks a package the active set has is held until the
+   * sources have had no file event (of a watched directory) for this many milliseconds, then
+   * the sources are read again and the result applied, with a `logger.warn` naming the removed
+   * packages. A file moved away and back within this time is never seen as removed. Reloads that
+   * only add or change packages apply at once. Without watched sources there are no file events,
+   * so `reload()` applies removals at once. `0` turns the hold off. Default 1000.
+   */
+  readonly reloadSettleMs?: number;
   /** Packages using the allow/message convention. Default: `spinnaker.http.authz`, `spinnaker.ui.entitlements.isFeatureEnabled`. */
   readonly allowPackages?: readonly string[];
   /** Called once per decision (e.g. {@link decisionLogSink}). Exceptions are logged, never propagated. */
   readonly onDecision?: (decision: Decision, context: DecisionContext) => void;
-  /** Where warnings and reload errors go. Default: console.warn / console.error, no info. */
+  /**
+   * Where warnings and reload errors go; `info` (when given) also gets the revision of every
+   * applied reload and every held or discarded build. Default: console.warn / console.error, no info.
+   */
   readonly logger?: Logger;
 }
 

@@ -16,15 +16,26 @@ import {
   InvalidInput,
   PolicyEngineError,
 } from './errors.js';
-import { loadPolicySources, sourceList } from './load.js';
+import { loadPolicySources, sourceList, type LoadedPolicies } from './load.js';
 import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineHealth, PolicyEngineOptions, ReloadResult } from './options.js';
 import { DEFAULT_MAX_INPUT_DEPTH, checkJsonValue } from './input-guard.js';
 import { packageIndex, type PackageIndex } from './package-index.js';
 import { checkInput } from './validate.js';
-import { watchDirectory, type DirectoryWatcher } from './watch.js';
+import { WATCH_DEBOUNCE_MS, watchDirectory, type DirectoryWatcher } from './watch.js';
 
 /** Default evaluation timeout: Armory's `opa.timeoutSeconds` default of 10 s. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Default `reloadSettleMs`: a reload that would drop a loaded package waits until the sources
+ * have had no file event for this long (a file moved away and back is not a removal).
+ */
+export const DEFAULT_RELOAD_SETTLE_MS = 1000;
+
+const shortRevision = (revision: string): string => revision.slice(0, 12);
+const plural = (names: readonly string[]): string => `${names.length === 1 ? 'package' : 'packages'} ${names.join(', ')}`;
+const describeSet = (active: ActiveState): string =>
+  `${active.modules.length} ${active.modules.length === 1 ? 'module' : 'modules'}, ${active.index.packages.length === 0 ? 'no packages' : plural(active.index.packages)}`;
 
 /** The default logger: warnings and errors to the console, no info. */
 export const quietConsoleLogger: Logger = {
@@ -80,42 +91,135 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const onMissingPolicy = settings.onMissingPolicy ?? 'allow';
   const validateMode = settings.validateInput ?? 'off';
   const maxInputDepth = settings.maxInputDepth ?? DEFAULT_MAX_INPUT_DEPTH;
+  const reloadSettleMs: unknown = settings.reloadSettleMs ?? DEFAULT_RELOAD_SETTLE_MS;
   const configProblem =
     checkSettings(timeoutMs, onMissingPolicy, validateMode, failOpen) ??
-    (Number.isInteger(maxInputDepth) && maxInputDepth > 0 ? undefined : `maxInputDepth must be a positive integer, got ${JSON.stringify(maxInputDepth)}`);
+    (Number.isInteger(maxInputDepth) && maxInputDepth > 0 ? undefined : `maxInputDepth must be a positive integer, got ${JSON.stringify(maxInputDepth)}`) ??
+    (typeof reloadSettleMs === 'number' && Number.isFinite(reloadSettleMs) && reloadSettleMs >= 0
+      ? undefined
+      : `reloadSettleMs must be a number of milliseconds of at least 0, got ${JSON.stringify(reloadSettleMs)}`);
   if (configProblem !== undefined) {
     await engine.close().catch(() => undefined); // handed over: do not leak it
     throw new ConfigurationError(configProblem);
   }
+  const settleMs = reloadSettleMs as number;
 
   const listeners = new Set<(result: ReloadResult) => void>();
   const watchers: DirectoryWatcher[] = [];
   let closed = false;
 
   let warnedEmpty = false;
-  /** Reads the sources and loads them; `current` given and unchanged ⇒ no engine load. */
-  const build = async (current?: ActiveState): Promise<ActiveState> => {
-    const loaded = await loadPolicySources(options.policies, options.data);
-    if (current !== undefined && loaded.policySet.revision === current.revision) return current;
-    await engine.load(loaded.policySet);
-    const index = packageIndex(loaded.policySet.modules);
-    const packageList = index.packages;
-    if (packageList.length === 0 && !warnedEmpty) {
+  const activate = (loaded: LoadedPolicies, index: PackageIndex): ActiveState => {
+    if (index.packages.length === 0 && !warnedEmpty) {
       // Legal (Armory: no policy ⇒ allowed), but usually a wrong path or an empty mount: say so once.
       logger.warn('the policy sources hold no Rego module: every package is decided by the no-policy rule');
     }
-    warnedEmpty = packageList.length === 0;
+    warnedEmpty = index.packages.length === 0;
     return { revision: loaded.policySet.revision, index, modules: loaded.modules, policySet: loaded.policySet };
   };
 
   let state: ActiveState;
   try {
-    state = await build();
+    const loaded = await loadPolicySources(options.policies, options.data);
+    await engine.load(loaded.policySet);
+    state = activate(loaded, packageIndex(loaded.policySet.modules));
   } catch (error) {
     // The engine was handed over: do not leak its processes or workers when the first load fails.
     await engine.close().catch(() => undefined);
     throw asPolicyEngineError(error);
   }
+  logger.info?.(`policy set revision ${shortRevision(state.revision)} loaded into the ${engine.name} engine (${describeSet(state)})`);
+  /** The set the engine holds; differs from `state` only after a discarded build whose load had completed. */
+  let engineRevision = state.revision;
+
+  /*
+   * Reload integrity (issue 9, hole 3). Every file event of a watched source bumps `generation`
+   * at once (before the debounce). A build records the generation it started at; if a newer
+   * event arrived before the build finished, the build is discarded (its engine load aborted,
+   * the index never swapped) and the sources are read again once they are quiet: the latest
+   * state is always the one applied. A build that would drop a package of the active set waits
+   * until no file event has arrived for `reloadSettleMs`, then reads the sources again.
+   */
+  let generation = 0;
+  let lastEventAt = Number.NEGATIVE_INFINITY;
+  let loadController: AbortController | undefined;
+  const wakeOnClose = new Set<() => void>();
+  const onFileEvent = (): void => {
+    generation++;
+    lastEventAt = performance.now();
+    loadController?.abort(new EvaluationCancelled('policy load overtaken by newer file events'));
+  };
+  /** Resolves once no file event has arrived for `ms`, or at once when the facade closes. */
+  const quietFor = async (ms: number): Promise<void> => {
+    for (;;) {
+      const left = lastEventAt + ms - performance.now();
+      if (left <= 0 || closed) return;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          wakeOnClose.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        wakeOnClose.add(done);
+      });
+    }
+  };
+
+  /** One reload, retried until a build is not overtaken by file events. */
+  const runReload = async (onlyIfChanged: boolean): Promise<ReloadResult> => {
+    for (;;) {
+      if (closed) throw new EngineUnavailable('policy engine is closed');
+      const startedAt = generation;
+      const overtaken = (): boolean => generation !== startedAt;
+      const discard = async (revision: string, when: string): Promise<void> => {
+        logger.info?.(`policy build of revision ${shortRevision(revision)} discarded ${when}: newer file events arrived; reading the sources again`);
+        await quietFor(WATCH_DEBOUNCE_MS);
+      };
+      const loaded = await loadPolicySources(options.policies, options.data);
+      const revision = loaded.policySet.revision;
+      if (overtaken()) {
+        await discard(revision, 'before loading');
+        continue;
+      }
+      if (onlyIfChanged && revision === state.revision && engineRevision === state.revision) return { ok: true, revision };
+      const index = packageIndex(loaded.policySet.modules);
+      const removed = state.index.packages.filter((name) => !index.packages.includes(name));
+      if (removed.length > 0 && performance.now() - lastEventAt < settleMs) {
+        logger.info?.(
+          `policy reload to revision ${shortRevision(revision)} would remove ${plural(removed)}: held until the sources have been stable for ${settleMs} ms`,
+        );
+        await quietFor(settleMs);
+        continue; // stable now (or closed): read the sources again
+      }
+      const controller = new AbortController();
+      loadController = controller;
+      try {
+        await engine.load(loaded.policySet, { signal: controller.signal });
+      } catch (error) {
+        // A load that fails (aborted included) leaves the engine's set as it was.
+        if (!overtaken() || closed) throw error;
+        await discard(revision, 'while loading');
+        continue;
+      } finally {
+        if (loadController === controller) loadController = undefined;
+      }
+      engineRevision = revision;
+      if (overtaken()) {
+        // The engine took the stale set before it saw the abort: the next pass loads the latest.
+        await discard(revision, 'after loading');
+        continue;
+      }
+      state = activate(loaded, index);
+      if (removed.length > 0) {
+        logger.warn(
+          `policy reload removed ${plural(removed)} (the sources were stable for ${settleMs} ms); revision ${shortRevision(revision)} is active`,
+        );
+      }
+      logger.info?.(`policy set revision ${shortRevision(revision)} applied to the ${engine.name} engine (${describeSet(state)})`);
+      return { ok: true, revision };
+    }
+  };
 
   // Reloads run one at a time; the index is swapped only after the engine accepted the set.
   let queue: Promise<unknown> = Promise.resolve();
@@ -123,13 +227,10 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const run = async (): Promise<ReloadResult> => {
       let result: ReloadResult;
       try {
-        if (closed) throw new EngineUnavailable('policy engine is closed');
-        const next = await build(onlyIfChanged ? state : undefined);
-        state = next;
-        result = { ok: true, revision: next.revision };
+        result = await runReload(onlyIfChanged);
       } catch (error) {
         const typed = asPolicyEngineError(error);
-        logger.error(`policy reload failed, keeping revision ${state.revision.slice(0, 12)}: ${typed.message}`);
+        if (!closed) logger.error(`policy reload failed, keeping revision ${shortRevision(state.revision)}: ${typed.message}`);
         result = { ok: false, error: typed };
       }
       for (const listener of listeners) {
@@ -161,6 +262,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       if (closed || state.revision !== active.revision) return; // a newer set was loaded meanwhile
       try {
         await engine.load(active.policySet);
+        engineRevision = active.revision;
         logger.warn(`policy set ${active.revision.slice(0, 12)} loaded into the ${engine.name} engine again after it lost it`);
       } catch (error) {
         logger.error(`loading policy set ${active.revision.slice(0, 12)} into the ${engine.name} engine again failed: ${asPolicyEngineError(error).message}`);
@@ -175,7 +277,11 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     if (source.kind === 'directory' && source.watch === true) {
       watchers.push(
         // File events that leave the policy set unchanged (editor temp files, touch) do not reload the engine.
-        watchDirectory(source.path, () => void reload(true), (error) => logger.error(`watching ${source.path} failed: ${error.message}`)),
+        watchDirectory(source.path, {
+          onEvent: onFileEvent,
+          onChange: () => void reload(true),
+          onError: (error) => logger.error(`watching ${source.path} failed: ${error.message}`),
+        }),
       );
     }
   }
@@ -316,6 +422,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       if (closed) return;
       closed = true;
       for (const watcher of watchers) watcher.close();
+      for (const wake of [...wakeOnClose]) wake();
       await queue.catch(() => undefined);
       await engine.close();
     },
