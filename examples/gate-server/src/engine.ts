@@ -1,7 +1,6 @@
 import { createPolicyEngine, decisionLogSink, type PolicyEngine } from '@policy-engine/evaluator';
 import { createEngineByName, type LocalOpa } from '@policy-engine/engines';
 import type { GateAuthzConfig } from '@policy-engine/gate-adapter';
-import { findOpa, startOpaServer } from '@policy-engine/opa';
 import type { GateServerSettings } from './settings.js';
 
 /** A policy engine plus what was started for it. */
@@ -15,21 +14,36 @@ export interface StartedEngine {
   close(): Promise<void>;
 }
 
+/** tools/opa, loaded only when the engine chosen needs OPA (`native` never imports, locates or starts it). */
+const opaTools = () => import('@policy-engine/opa');
+
 /**
  * Creates the policy engine the server evaluates with, loading `settings.policyDir`. The
- * engine comes from the one factory (`@policy-engine/engines`): `ENGINE=opa` without an
- * address starts a local OPA (v0-compatible, so Armory-era v0 modules load; token-protected and
- * restarted when it dies); `native` is
- * refused with `EngineNotAvailableError` until it exists.
+ * engine comes from the one factory (`@policy-engine/engines`, default `native`: in-process, no
+ * OPA). `ENGINE=wasm` locates (or installs) `opa` for its builds; `ENGINE=opa` without an address
+ * starts a local OPA (v0-compatible, so Armory-era v0 modules load; token-protected and restarted
+ * when it dies). OPA is looked for only then, with tools/opa's `ensureOpa`.
+ * @throws OpaNotFoundError (code `OPA_NOT_FOUND`) when wasm/opa is chosen and OPA cannot be had.
  */
 export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig): Promise<StartedEngine> {
   // The one evaluation timeout (Armory's opa.timeoutSeconds): the facade hands it to every
   // evaluation as a deadline, whichever engine runs it.
   const timeoutMs = config.timeoutSeconds * 1000;
+  const requireOpa = async (): Promise<string> => {
+    const { OpaNotFoundError, ensureOpa } = await opaTools();
+    try {
+      return await ensureOpa({ onLog: (line) => console.error(`gate-server: ${line}`) });
+    } catch (e) {
+      if (e instanceof OpaNotFoundError) {
+        throw new OpaNotFoundError(`ENGINE=${settings.engine} needs OPA: ${e.message} ENGINE=native (the default) needs no OPA.`);
+      }
+      throw e;
+    }
+  };
   const url = settings.opaUrl ?? config.opaBaseUrl;
   const made = await createEngineByName(settings.engine, {
-    wasm: () => ({
-      opaPath: settings.opaPath ?? findOpa(),
+    wasm: async () => ({
+      opaPath: settings.opaPath ?? (await requireOpa()),
       ...(settings.wasmWorkers !== undefined ? { workers: settings.wasmWorkers } : {}),
       ...(settings.wasmMaxQueue !== undefined ? { maxQueue: settings.wasmMaxQueue } : {}),
     }),
@@ -38,12 +52,12 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
     opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), integrityCheckIntervalMs: 5000 },
     // No OPA given: a local one, protected by a per-process token so that no other local process
     // can rewrite its policies, and restarted with backoff when it dies (the engine pushes the set again).
-    startOpa: () =>
-      startOpaServer({
+    startOpa: async () =>
+      (await opaTools()).startOpaServer({
         v0Compatible: true,
         protect: true,
         restart: { initialDelayMs: 500, maxDelayMs: 10_000, onEvent: (message) => console.error(`gate-server: ${message}`) },
-        ...(settings.opaPath ? { opaBin: settings.opaPath } : {}),
+        opaBin: settings.opaPath ?? (await requireOpa()),
       }),
   });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;

@@ -4,6 +4,10 @@ import { PolicyEngineError } from '@policy-engine/evaluator';
 import { startGateServer } from './server.js';
 import { settingsFromEnv } from './settings.js';
 
+function hasCode(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+}
+
 async function main(): Promise<void> {
   const settings = settingsFromEnv();
   const gate = await startGateServer(settings);
@@ -26,7 +30,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  const code = e instanceof PolicyEngineError ? ` [${e.code}]` : '';
+  // Typed errors carry a code: the evaluator's (PolicyEngineError) and tools/opa's (OPA_NOT_FOUND).
+  const code = e instanceof PolicyEngineError || hasCode(e) ? ` [${e.code}]` : '';
   console.error(`gate-server: cannot start${code}: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -18,7 +18,7 @@ export interface GateServerSettings {
   readonly engine: EngineChoice;
   /** OPA to use with `engine: 'opa'`; without it a local OPA is started. */
   readonly opaUrl?: string;
-  /** The `opa` binary (wasm builds, local OPA); default `$OPA_BIN` or the repo's OPA. */
+  /** The `opa` binary (wasm builds, local OPA); default: tools/opa's `ensureOpa()`, only for those engines. */
   readonly opaPath?: string;
   /** Append one JSON line per decision to this file. */
   readonly decisionLog?: string;
@@ -63,7 +63,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
   const portText = nonEmpty(env['PORT']);
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`PORT must be a port number, got "${portText}"`);
-  // Unset ⇒ the factory's DEFAULT_ENGINE (wasm), the default of the CLI too.
+  // Unset ⇒ the factory's DEFAULT_ENGINE (native), the default of the CLI and the Orca runner too.
   let engine: EngineName;
   try {
     engine = parseEngineName(env['ENGINE']);

@@ -94,15 +94,23 @@ describe('src/main.ts as a process', () => {
     }
   }, 90_000);
 
-  it('refuses ENGINE=native with a clear startup error', async () => {
-    const run = startMain({ ENGINE: 'native' });
-    expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: engine "native": the native Rego interpreter is not available yet');
-  }, 60_000);
+  it('without ENGINE serves on the default engine, native', async () => {
+    const run = startMain({});
+    try {
+      await waitFor(() => /listening on http:\/\/\S+/.test(run.output()), 60_000);
+      expect(run.output()).toMatch(/engine=native policies=/);
+      const url = /listening on (http:\/\/\S+)/.exec(run.output())?.[1] ?? '';
+      expect((await rawRequest(url, '/applications', { auth: 'dev:dev' })).status).toBe(200);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('refuses an unknown ENGINE', async () => {
     const run = startMain({ ENGINE: 'v8' });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: ENGINE: unknown engine "v8": expected one of wasm, opa, native');
+    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: ENGINE: unknown engine "v8": expected one of native, wasm, opa');
   }, 60_000);
 });

@@ -22,7 +22,7 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PORT: '0', WATCH_POLICIES: 'false', GATE_CONFIG: fixture('gate-local.yml'), ...extra };
 }
 
-describe.each(['wasm', 'opa'])('gate-server on ENGINE=%s', (engineName) => {
+describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName) => {
   let gate: RunningGate;
   let decisionLog: string;
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { DEFAULT_POLICY_DIR, DEFAULT_USERS_FILE, parseUsers, settingsFromEnv } f
 describe('settingsFromEnv', () => {
   it('has the documented defaults', () => {
     const s = settingsFromEnv({}, '/somewhere');
-    expect(s).toMatchObject({ port: 8084, engine: 'wasm', regoVersion: 'auto', policyDir: DEFAULT_POLICY_DIR, usersFile: DEFAULT_USERS_FILE, watchPolicies: true });
+    expect(s).toMatchObject({ port: 8084, engine: 'native', regoVersion: 'auto', policyDir: DEFAULT_POLICY_DIR, usersFile: DEFAULT_USERS_FILE, watchPolicies: true });
     expect(DEFAULT_POLICY_DIR).toMatch(/examples\/policies$/);
     expect(s.opaUrl).toBeUndefined();
     expect(s.decisionLog).toBeUndefined();
@@ -49,7 +49,7 @@ describe('settingsFromEnv', () => {
 
   it('rejects an unknown ENGINE with the engine factory\'s one error', () => {
     expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow(EngineNotAvailableError);
-    expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow('ENGINE: unknown engine "v8": expected one of wasm, opa, native');
+    expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow('ENGINE: unknown engine "v8": expected one of native, wasm, opa');
     expect(settingsFromEnv({}).engine).toBe(DEFAULT_ENGINE);
   });
 

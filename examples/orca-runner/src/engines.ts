@@ -1,12 +1,12 @@
 /**
  * Builds the policy engine for a run through the one engine factory (`@policy-engine/engines`):
- * the embedded wasm engine (the default), a real OPA server started for the run, or `native`
- * (not available yet).
+ * the native interpreter (the default, no OPA), the embedded wasm engine, or a real OPA server
+ * started for the run. OPA is located (or installed) only for wasm and opa.
  */
 import { fileURLToPath } from 'node:url';
 import { createPolicyEngine, type Engine, type PolicyEngine } from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, ENGINE_NAMES, createEngineByName, type EngineName } from '@policy-engine/engines';
-import { findOpa, startOpaServer } from '@policy-engine/opa';
+import { ensureOpa, startOpaServer } from '@policy-engine/opa';
 
 export { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName };
 
@@ -19,7 +19,7 @@ export interface OpenPolicyEngineOptions {
   readonly engine?: EngineName;
   /** Directory of `.rego` modules and data files (read with `regoVersion: 'auto'`). */
   readonly policyDir: string;
-  /** The `opa` binary (wasm: to compile policies; opa: to run the server). Default: `findOpa()`. */
+  /** The `opa` binary (wasm: to compile policies; opa: to run the server). Default: tools/opa's `ensureOpa()`, only for those engines. */
   readonly opaPath?: string;
   /** Wraps the engine before it is used (e.g. to count calls in a test). */
   readonly wrapEngine?: (engine: Engine) => Engine;
@@ -35,14 +35,14 @@ export interface RunnerPolicyEngine {
 /**
  * Creates the policy engine. For `opa` a real OPA server (`--v0-compatible`, loopback, free
  * port) is started and stopped again by `close()`.
- * @throws EngineNotAvailableError for `native`; PolicySourceError / PolicyCompileError for bad policies.
+ * @throws OpaNotFoundError (tools/opa) when wasm/opa is chosen and OPA cannot be had; PolicySourceError / PolicyCompileError for bad policies.
  */
 export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promise<RunnerPolicyEngine> {
   const wrap = options.wrapEngine ?? ((e: Engine) => e);
   const made = await createEngineByName(options.engine ?? DEFAULT_ENGINE, {
-    wasm: () => ({ opaPath: options.opaPath ?? findOpa() }),
+    wasm: async () => ({ opaPath: options.opaPath ?? (await ensureOpa()) }),
     // Token-protected: no other local process can rewrite the policies of this run's OPA.
-    startOpa: () => startOpaServer({ v0Compatible: true, protect: true, ...(options.opaPath ? { opaBin: options.opaPath } : {}) }),
+    startOpa: async () => startOpaServer({ v0Compatible: true, protect: true, opaBin: options.opaPath ?? (await ensureOpa()) }),
   });
   try {
     const policyEngine = await createPolicyEngine({

@@ -10,7 +10,7 @@ import { formatExecutionLog, type LogFormat } from './format.js';
 export interface RunPipelineExampleOptions {
   /** Default {@link DEFAULT_POLICY_DIR} (examples/policies). */
   readonly policyDir?: string;
-  /** Default `DEFAULT_ENGINE` of `@policy-engine/engines` (wasm, embedded). */
+  /** Default `DEFAULT_ENGINE` of `@policy-engine/engines` (native: in-process, no OPA). */
   readonly engine?: EngineName;
   /** The user starting the pipeline: a name, or a full user (default `anonymous`). */
   readonly user?: User | string;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '@policy-engine/evaluator';
 import { EngineNotAvailableError } from '@policy-engine/engines';
 import { InvalidPipelineConfig } from '@policy-engine/orca-adapter';
-import { SAMPLE_PIPELINES_DIR, runPipelineExample, type EngineName } from '@policy-engine/orca-runner';
+import { DEFAULT_ENGINE, SAMPLE_PIPELINES_DIR, runPipelineExample, type EngineName } from '@policy-engine/orca-runner';
 
 const sample = (name: string): unknown => JSON.parse(readFileSync(join(SAMPLE_PIPELINES_DIR, `${name}.json`), 'utf8'));
 
@@ -88,7 +88,7 @@ it('every shipped sample pipeline has an expectation here', () => {
   expect(readdirSync(SAMPLE_PIPELINES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort()).toEqual(Object.keys(expectations).sort());
 });
 
-describe.each(['wasm', 'opa'] as const)('sample pipelines on the %s engine', (engine: EngineName) => {
+describe.each(['native', 'wasm', 'opa'] as const)('sample pipelines on the %s engine', (engine: EngineName) => {
   it.each(Object.keys(expectations))('%s', async (name) => {
     const want = expectations[name]!;
     const run = await runPipelineExample(sample(name), { engine, user: 'alice' });
@@ -113,7 +113,8 @@ describe('runPipelineExample', () => {
     const run = await runPipelineExample(sample('stopped-at-deployment-operation'), { format: 'json' });
     const doc = JSON.parse(run.output) as { status: string; engine: string; stops: { messages: string[] }[]; stages: { refId: string; status: string }[] };
     expect(doc.status).toBe('TERMINAL');
-    expect(doc.engine).toBe('wasm');
+    expect(doc.engine).toBe(DEFAULT_ENGINE);
+    expect(DEFAULT_ENGINE).toBe('native');
     expect(doc.stops.map((s) => s.messages)).toEqual([['container hostname uses the mutable tag :latest (nginx:latest)']]);
     expect(doc.stages.map((s) => s.status)).toEqual(['TERMINAL', 'NOT_STARTED']);
   });
@@ -142,8 +143,8 @@ describe('runPipelineExample', () => {
     expect(counts.get('spinnaker.execution.stages.before.deployManifest')).toBe(9);
   });
 
-  it('engine native is not available yet', async () => {
-    await expect(runPipelineExample(sample('passes'), { engine: 'native' })).rejects.toBeInstanceOf(EngineNotAvailableError);
+  it('an unknown engine is a typed error', async () => {
+    await expect(runPipelineExample(sample('passes'), { engine: 'lua' as EngineName })).rejects.toBeInstanceOf(EngineNotAvailableError);
   });
 
   it('an invalid pipeline is a typed error', async () => {

@@ -1,18 +1,23 @@
 import { PolicyEngineError, type Engine } from '@policy-engine/evaluator';
 import { opaEngine, type OpaEngineOptions } from '@policy-engine/engine-opa';
 import { wasmEngine, type WasmEngineOptions } from '@policy-engine/engine-wasm';
+import { nativeEngine, type NativeEngineOptions } from '@policy-engine/engine-native';
 
 /**
  * Every engine name the factory knows, in the order tools list them. Adding an engine means:
  * its name here, its options in {@link EngineByNameOptions}, one `case` in {@link createEngineByName}.
  */
-export const ENGINE_NAMES = ['wasm', 'opa', 'native'] as const;
+export const ENGINE_NAMES = ['native', 'wasm', 'opa'] as const;
 
 /** One of {@link ENGINE_NAMES}. */
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-/** The engine `eval`, `run-pipeline` and the gate use when none is chosen: the embedded wasm engine. */
-export const DEFAULT_ENGINE: EngineName = 'wasm';
+/**
+ * The engine `eval`, `run-pipeline`, the gate and the Orca runner use when none is chosen: the
+ * native interpreter (in-process, pure TypeScript, needs no `opa` binary). The one default: every
+ * tool takes it from here.
+ */
+export const DEFAULT_ENGINE: EngineName = 'native';
 
 /** The one error for an engine that cannot be had: an unknown name, or a known engine that is not available (yet, or not configured). */
 export class EngineNotAvailableError extends PolicyEngineError {
@@ -55,8 +60,11 @@ export interface LocalOpa {
   stop(): Promise<void>;
 }
 
-/** Options, or a function computing them: called only when that engine is the one chosen (e.g. to locate `opa` lazily). */
-export type EngineOptionsOf<T> = T | (() => T);
+/**
+ * Options, or a function computing them (synchronously or not): called only when that engine is
+ * the one chosen (e.g. to locate or install `opa` lazily, so that other engines never need it).
+ */
+export type EngineOptionsOf<T> = T | (() => T | Promise<T>);
 
 /** Options of {@link createEngineByName}: per engine, passed through to that engine's factory. */
 export interface EngineByNameOptions {
@@ -69,7 +77,8 @@ export interface EngineByNameOptions {
    * itself: tools and examples pass tools/opa's `startOpaServer`, with `--v0-compatible`).
    */
   readonly startOpa?: () => Promise<LocalOpa>;
-  // engine-native: `readonly native?: NativeEngineOptions;` goes here when packages/engine-native lands.
+  /** Options of `nativeEngine` (engine-native), e.g. `strictBuiltinErrors`, `builtins`. */
+  readonly native?: EngineOptionsOf<NativeEngineOptions>;
 }
 
 /** An engine made by {@link createEngineByName}, with what was started for it. */
@@ -85,8 +94,8 @@ export interface NamedEngine {
   close(): Promise<void>;
 }
 
-function resolve<T extends object>(options: EngineOptionsOf<T> | undefined): T | undefined {
-  return typeof options === 'function' ? options() : options;
+async function resolve<T extends object>(options: EngineOptionsOf<T> | undefined): Promise<T | undefined> {
+  return typeof options === 'function' ? await options() : options;
 }
 
 function named(name: EngineName, engine: Engine, description: string, localOpa?: LocalOpa): NamedEngine {
@@ -112,20 +121,22 @@ function named(name: EngineName, engine: Engine, description: string, localOpa?:
 }
 
 /**
- * The one place an engine is chosen by name (`--engine`, `ENGINE=`): `wasm` (embedded,
- * OPA-compiled wasm), `opa` (a real OPA server: the given address, or one from `startOpa`),
- * `native` (not available yet). Empty/undefined ⇒ {@link DEFAULT_ENGINE}.
- * @throws EngineNotAvailableError for an unknown name, `native`, or `opa` with neither an address nor `startOpa`.
+ * The one place an engine is chosen by name (`--engine`, `ENGINE=`): `native` (the pure-TypeScript
+ * interpreter, in-process; the default), `wasm` (embedded, OPA-compiled wasm), `opa` (a real OPA
+ * server: the given address, or one from `startOpa`). Empty/undefined ⇒ {@link DEFAULT_ENGINE}.
+ * Only the chosen engine's options are computed, so `native` never locates or starts `opa`.
+ * @throws EngineNotAvailableError for an unknown name, or `opa` with neither an address nor `startOpa`;
+ *   whatever the chosen engine's option function throws (e.g. tools/opa's `OpaNotFoundError`).
  */
 export async function createEngineByName(name: string | undefined, options: EngineByNameOptions = {}): Promise<NamedEngine> {
   const engineName = parseEngineName(name);
   switch (engineName) {
     case 'wasm': {
-      const wasm = resolve(options.wasm) ?? {};
+      const wasm = (await resolve(options.wasm)) ?? {};
       return named('wasm', wasmEngine(wasm), wasm.workers !== undefined ? `wasm (${wasm.workers} workers)` : 'wasm');
     }
     case 'opa': {
-      const opa = resolve(options.opa) ?? {};
+      const opa = (await resolve(options.opa)) ?? {};
       const urls = [...(opa.urls ?? []), ...(opa.baseUrl ? [opa.baseUrl] : [])];
       if (urls.length > 0) return named('opa', opaEngine(opa), `opa ${urls.join(',')}`);
       if (!options.startOpa) {
@@ -140,12 +151,9 @@ export async function createEngineByName(name: string | undefined, options: Engi
         throw error;
       }
     }
-    case 'native':
-      // engine-native: `return named('native', nativeEngine(options.native ?? {}), 'native');` once packages/engine-native exists.
-      throw new EngineNotAvailableError(
-        name ?? engineName,
-        'unavailable',
-        'engine "native": the native Rego interpreter is not available yet; use wasm (embedded, the default) or opa',
-      );
+    case 'native': {
+      const native = (await resolve(options.native)) ?? {};
+      return named('native', nativeEngine(native), 'native');
+    }
   }
 }

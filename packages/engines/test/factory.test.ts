@@ -30,9 +30,9 @@ async function failure(p: Promise<unknown>): Promise<EngineNotAvailableError> {
 }
 
 describe('engine names', () => {
-  it('has one default, the embedded wasm engine, and reads names case-insensitively', () => {
-    expect(DEFAULT_ENGINE).toBe('wasm');
-    expect(ENGINE_NAMES).toEqual(['wasm', 'opa', 'native']);
+  it('has one default, the native interpreter, and reads names case-insensitively', () => {
+    expect(DEFAULT_ENGINE).toBe('native');
+    expect(ENGINE_NAMES).toEqual(['native', 'wasm', 'opa']);
     expect(parseEngineName(undefined)).toBe(DEFAULT_ENGINE);
     expect(parseEngineName('  ')).toBe(DEFAULT_ENGINE);
     expect(parseEngineName(' OPA ')).toBe('opa');
@@ -42,7 +42,7 @@ describe('engine names', () => {
 
   it('refuses an unknown name with the one error type, listing the known names', () => {
     expect(() => parseEngineName('v8')).toThrow(EngineNotAvailableError);
-    expect(() => parseEngineName('v8')).toThrow('unknown engine "v8": expected one of wasm, opa, native');
+    expect(() => parseEngineName('v8')).toThrow('unknown engine "v8": expected one of native, wasm, opa');
   });
 });
 
@@ -52,22 +52,45 @@ describe('createEngineByName', () => {
     for (const m of made.splice(0)) await m.close();
   });
 
-  it('refuses native (not available yet), unknown names, and opa without a server or a way to start one', async () => {
-    const native = await failure(createEngineByName('native'));
-    expect(native).toMatchObject({ code: 'ENGINE_NOT_AVAILABLE', reason: 'unavailable', engineName: 'native' });
-    expect(native.message).toContain('the native Rego interpreter is not available yet');
-    expect(await failure(createEngineByName('lua'))).toMatchObject({ reason: 'unknown', engineName: 'lua' });
+  it('refuses unknown names, and opa without a server or a way to start one', async () => {
+    expect(await failure(createEngineByName('lua'))).toMatchObject({ code: 'ENGINE_NOT_AVAILABLE', reason: 'unknown', engineName: 'lua' });
     expect((await failure(createEngineByName('opa'))).message).toContain('needs an OPA server address');
   });
 
-  it('makes the default engine and a started OPA decide the same way; close() stops the started OPA', async () => {
-    const wasm = await createEngineByName(undefined, { wasm: { opaPath: findOpa() } });
+  it('makes the native engine by default, computing neither wasm nor opa options', async () => {
+    const never = (what: string) => () => {
+      throw new Error(`${what} must not be computed for native`);
+    };
+    const chosen = await createEngineByName(undefined, {
+      native: () => Promise.resolve({ strictBuiltinErrors: true }),
+      wasm: never('wasm'),
+      opa: never('opa'),
+      startOpa: () => Promise.reject(new Error('must not start')),
+    });
+    made.push(chosen);
+    expect(chosen).toMatchObject({ name: 'native', description: 'native' });
+    expect(chosen.engine.name).toBe('native');
+    expect(chosen.localOpa).toBeUndefined();
+  });
+
+  it('awaits an async options function and passes its error through (e.g. OPA not found)', async () => {
+    const notFound = new Error('no opa');
+    await expect(createEngineByName('wasm', { wasm: () => Promise.reject(notFound) })).rejects.toBe(notFound);
+    const wasm = await createEngineByName('wasm', { wasm: () => Promise.resolve({ opaPath: findOpa(), workers: 1 }) });
+    made.push(wasm);
+    expect(wasm.description).toBe('wasm (1 workers)');
+  });
+
+  it('makes the default engine, wasm and a started OPA decide the same way; close() stops the started OPA', async () => {
+    const native = await createEngineByName(undefined);
+    const wasm = await createEngineByName('wasm', { wasm: { opaPath: findOpa() } });
     const opa = await createEngineByName('opa', { startOpa });
-    made.push(wasm, opa);
+    made.push(native, wasm, opa);
+    expect(native).toMatchObject({ name: 'native', description: 'native' });
     expect(wasm).toMatchObject({ name: 'wasm', description: 'wasm' });
     expect(opa.name).toBe('opa');
     expect(opa.description).toMatch(/^opa http:\/\/127\.0\.0\.1:\d+ \(started, pid \d+\)$/);
-    for (const m of [wasm, opa]) {
+    for (const m of [native, wasm, opa]) {
       const pe = await createPolicyEngine({ engine: m.engine, policies });
       expect(await pe.evaluate('t', { x: 1 }), m.name).toMatchObject({ allowed: false, denies: ['no'], engine: m.engine.name });
       expect(await pe.evaluate('t', { x: 2 }), m.name).toMatchObject({ allowed: true });

@@ -1,6 +1,7 @@
 // The same policies must give the same decisions on every engine: the example policy set
-// on a real OPA server (engine-opa) and on OPA-compiled wasm (engine-wasm), both through
-// the evaluator's createPolicyEngine, plus failure modes with a real server.
+// on a real OPA server (engine-opa), on OPA-compiled wasm (engine-wasm) and on the native
+// interpreter (engine-native), through the evaluator's createPolicyEngine and through
+// `policy-engine eval` itself, plus failure modes with a real server.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { nativeEngine } from '@policy-engine/engine-native';
 import { findOpa, repoRoot, startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { ENGINE_NAMES } from '@policy-engine/engines';
+import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
 
 const EXAMPLES = join(repoRoot, 'examples', 'policies');
 const FIXTURES = join(repoRoot, '..', 'shared', 'spec', 'fixtures');
@@ -138,6 +141,53 @@ describe('example policies decide the same on opa and wasm', () => {
     }
     expect(diffs).toEqual([]);
     expect(compared).toBe(fixtureFiles.length * packages.length);
+  });
+});
+
+describe('`policy-engine eval` gives the same Decision on native, wasm and opa for every case of examples/policy-cases.json', () => {
+  let server: OpaServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    // Its own OPA (the eval runs push and remove their policies), given to `--engine opa` as --opa-url.
+    server = await startOpaServer({ v0Compatible: true });
+    dir = await mkdtemp(join(tmpdir(), 'cross-engine-eval-'));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function evalCli(engine: string, pkg: string, inputFile: string): Promise<{ code: number; decision: Decision; err: string }> {
+    let out = '';
+    let err = '';
+    const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t) };
+    const argv = ['eval', '--engine', engine, '--policy', EXAMPLES, '--package', pkg, '--input', inputFile, '--format', 'json'];
+    if (engine === 'opa') argv.push('--opa-url', server.url);
+    const code = await runProgram(buildProgram(commands, io), argv, io);
+    return { code, decision: JSON.parse(out) as Decision, err };
+  }
+
+  it('covers every engine of the factory', () => {
+    expect([...ENGINE_NAMES].sort()).toEqual(['native', 'opa', 'wasm']);
+  });
+
+  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
+    const input = fixtureInput(c.fixture);
+    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
+    const file = join(dir, `case-${i}.json`);
+    await writeFile(file, JSON.stringify({ input }));
+    const runs = [];
+    for (const engine of ENGINE_NAMES) runs.push({ engine, ...(await evalCli(engine, c.package, file)) });
+    const [opa] = runs.filter((r) => r.engine === 'opa');
+    for (const r of runs) {
+      expect(r.decision.engine, r.engine).toBe(r.engine);
+      expect(r.decision.error, r.engine).toBeUndefined();
+      expect(r.code, `${r.engine} exit code`).toBe(r.decision.allowed ? 0 : 1);
+      expect(essence(r.decision), r.engine).toEqual(essence(opa!.decision));
+      expect(r.decision, r.engine).toMatchObject(c.expect);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // Issue 16's reproduction, as a user types it: a v0 policy whose helper function reads a
-// package rule decides the same on `--engine wasm` as on `--engine opa` (wasm used to fail
+// package rule decides the same on `--engine native` and `--engine wasm` as on `--engine opa` (wasm used to fail
 // with a bare `POLICY_COMPILE_ERROR: opa build failed`).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -33,8 +33,9 @@ function evalCli(engine: string, input: string): Promise<{ code: number; out: st
 }
 
 describe('policy-engine eval: a helper function over a package rule', () => {
-  it('denies with x on wasm as on opa, and allows when the helper holds', async () => {
-    for (const engine of ['wasm', 'opa']) {
+  // Six CLI processes (each starting tsx; opa also starts an OPA server): generous on a loaded machine.
+  it('denies with x on native and wasm as on opa, and allows when the helper holds', { timeout: 120_000 }, async () => {
+    for (const engine of ['native', 'wasm', 'opa']) {
       const denied = await evalCli(engine, 'deny.json');
       expect({ engine, code: denied.code, err: denied.err }).toEqual({ engine, code: 1, err: '' });
       expect(JSON.parse(denied.out)).toMatchObject({ allowed: false, denies: ['x'], engine });

@@ -83,7 +83,7 @@ describe('policy-engine eval', () => {
   });
 
   it('defaults to the engine factory\'s DEFAULT_ENGINE, as run-pipeline and the gate do', async () => {
-    expect(DEFAULT_ENGINE).toBe('wasm');
+    expect(DEFAULT_ENGINE).toBe('native');
     const r = await run(['eval', '--policy', join(policies, 'pipelines.rego'), '--package', 'opa.pipelines', '--input', allowInput, '--format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ engine: DEFAULT_ENGINE, allowed: true, policyFound: true });
@@ -177,10 +177,9 @@ describe('policy-engine eval', () => {
   });
 
   it('usage errors exit 2', async () => {
-    expect((await run(['eval', '--engine', 'native', '--policy', policies, '--package', 'x', '--input', allowInput])).err).toContain(
-      'error: engine "native": the native Rego interpreter is not available yet',
-    );
-    expect((await run(['eval', '--engine', 'native', '--policy', policies, '--package', 'x', '--input', allowInput])).code).toBe(2);
+    const unknown = await run(['eval', '--engine', 'lua', '--policy', policies, '--package', 'x', '--input', allowInput]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("error: option '--engine <engine>' argument 'lua' is invalid. Allowed choices are native, wasm, opa.");
     expect((await run(['eval', '--policy', policies, '--package', 'x', '--input', allowInput, '--format', 'yaml'])).code).toBe(2);
     expect((await run(['eval', '--policy', policies, '--input', allowInput])).code).toBe(2);
     expect((await run(['eval', '--package', 'x', '--input', allowInput])).code).toBe(2);

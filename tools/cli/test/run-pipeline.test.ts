@@ -74,7 +74,7 @@ describe('policy-engine run-pipeline (embedded wasm engine, examples/policies)',
 });
 
 describe('policy-engine run-pipeline with a parent-package policy (ref-head rules)', () => {
-  it.each(['wasm', 'opa'])('a package spinnaker.execution module stops the deploy stage on the %s engine', async (engine) => {
+  it.each(['native', 'wasm', 'opa'])('a package spinnaker.execution module stops the deploy stage on the %s engine', async (engine) => {
     const policies = join(dir, `parent-policies-${engine}`);
     await mkdir(policies, { recursive: true });
     await writeFile(
@@ -131,11 +131,10 @@ describe('policy-engine run-pipeline as a process', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('pipeline SUCCEEDED');
   });
 
-  it('exit 2: --engine native is not available yet', async () => {
-    const r = await cli(['run-pipeline', sample('passes'), '--engine', 'native']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error: engine "native": the native Rego interpreter is not available yet');
-    expect(r.stdout).toBe('');
+  it('runs on the default engine, native, without --engine', async () => {
+    const r = await cli(['run-pipeline', sample('passes'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'SUCCEEDED', engine: 'native' });
   });
 
   it('exit 2: malformed JSON names file:line:col', async () => {

@@ -2,9 +2,11 @@
 // Makes OPA available for the test suite and the tools, with nothing done by hand:
 //   1. $OPA_BIN, if set;
 //   2. else an `opa` on PATH that reports the pinned version;
-//   3. else <repo>/.tools/bin/opa, installed with `go install` when missing.
+//   3. else <tools>/bin/opa, installed with `go install` when missing.
+// <tools> is $POLICY_ENGINE_TOOLS_DIR when set, else <repo>/.tools.
 // It also makes sure OPA's own source (the Rego conformance corpus) is in the Go module
-// cache, and records what it found in <repo>/.tools/opa.json for the library to read.
+// cache, and records what it found in <tools>/opa.json for the library to read.
+// The library's ensureOpa() runs this script when it finds no OPA.
 // Plain JavaScript on purpose: it runs before anything is built.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 const OPA_VERSION = '1.22.3';
 const MODULE = `github.com/open-policy-agent/opa@v${OPA_VERSION}`;
 const repoRoot = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const toolsDir = join(repoRoot, '.tools');
+const toolsDir = process.env.POLICY_ENGINE_TOOLS_DIR?.trim()
+  ? resolve(process.env.POLICY_ENGINE_TOOLS_DIR.trim())
+  : join(repoRoot, '.tools');
 const localBin = join(toolsDir, 'bin', process.platform === 'win32' ? 'opa.exe' : 'opa');
 const quiet = process.argv.includes('--quiet');
 const log = (msg) => { if (!quiet) console.error(`[ensure-opa] ${msg}`); };
@@ -87,7 +91,7 @@ if (hasGo()) {
   try {
     const out = execFileSync('go', ['mod', 'download', '-json', MODULE], {
       encoding: 'utf8',
-      cwd: toolsDir.replace(/\.tools$/, '') /* outside any go.mod */,
+      cwd: repoRoot /* outside any go.mod */,
       env: { ...process.env, GOFLAGS: '' },
     });
     sourceDir = JSON.parse(out).Dir ?? null;

@@ -10,6 +10,15 @@ export const OPA_VERSION = '1.22.3';
 /** Absolute path of the repository checkout this package lives in. */
 export const repoRoot: string = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 
+/**
+ * Directory holding the project's tools (`bin/opa`, `opa.json`): `$POLICY_ENGINE_TOOLS_DIR` when
+ * set, else `<repo>/.tools`. Read on every call, so a change of the variable takes effect.
+ */
+export function toolsDir(): string {
+  const fromEnv = process.env['POLICY_ENGINE_TOOLS_DIR'];
+  return fromEnv && fromEnv.trim() !== '' ? resolve(fromEnv.trim()) : join(repoRoot, '.tools');
+}
+
 interface OpaRecord {
   readonly version: string;
   readonly bin: string;
@@ -17,7 +26,7 @@ interface OpaRecord {
 }
 
 function readRecord(): OpaRecord | undefined {
-  const file = join(repoRoot, '.tools', 'opa.json');
+  const file = join(toolsDir(), 'opa.json');
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as OpaRecord;
@@ -35,7 +44,8 @@ function onPath(name: string): string | undefined {
 
 /**
  * Path of the `opa` binary to use: `$OPA_BIN`, else what `npm run opa` recorded in
- * `.tools/opa.json`, else `.tools/bin/opa`, else `opa` on PATH.
+ * `<toolsDir>/opa.json`, else `<toolsDir>/bin/opa`, else `opa` on PATH ({@link toolsDir}).
+ * Finds only; {@link ensureOpa} also installs.
  * @throws OpaNotFoundError when none exists.
  */
 export function findOpa(): string {
@@ -43,13 +53,13 @@ export function findOpa(): string {
   if (fromEnv) return resolve(fromEnv);
   const record = readRecord();
   if (record && existsSync(record.bin)) return record.bin;
-  const local = join(repoRoot, '.tools', 'bin', 'opa');
+  const local = join(toolsDir(), 'bin', process.platform === 'win32' ? 'opa.exe' : 'opa');
   if (existsSync(local)) return local;
   const pathOpa = onPath('opa');
   if (pathOpa) return pathOpa;
   throw new OpaNotFoundError(
-    `No opa binary found. Run 'npm run opa' (installs OPA ${OPA_VERSION} with Go into .tools/bin), ` +
-      `or set OPA_BIN to an opa ${OPA_VERSION} binary.`,
+    `No opa binary found (not $OPA_BIN, not in ${toolsDir()}, not on PATH). Run 'npm run opa' ` +
+      `(installs OPA ${OPA_VERSION} with Go into ${join(toolsDir(), 'bin')}), or set OPA_BIN to an opa ${OPA_VERSION} binary.`,
   );
 }
 

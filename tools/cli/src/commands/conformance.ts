@@ -13,6 +13,7 @@ import {
   type ConformanceSummary,
   type EngineName,
 } from '@policy-engine/conformance';
+import { DEFAULT_ENGINE } from '@policy-engine/engines';
 import { CliError, ExitCode } from '../exit.js';
 import { setExit, type RegisterCommand } from '../program.js';
 
@@ -55,7 +56,7 @@ export const registerConformance: RegisterCommand = (program: Command) => {
     .command('conformance')
     .description("Run OPA's YAML Rego conformance cases on an engine and print a summary. Exit 0 all passed, 1 failures, 2 errors.")
     .argument('<dirs...>', 'directories (or files) of OPA YAML test cases')
-    .addOption(new Option('--engine <engine>', 'engine under test').choices([...ENGINES]).default('native'))
+    .addOption(new Option('--engine <engine>', 'engine under test').choices([...ENGINES]).default(DEFAULT_ENGINE))
     .addOption(new Option('--rego-version <v>', 'Rego version of every module (default: per DIR)').choices(['v0', 'v1']))
     .addOption(new Option('--format <f>', 'output format').choices(['json', 'pretty']).default('pretty'))
     .option('--concurrency <n>', 'cases in flight at once (default 1 for native, else 2)', positiveInt)

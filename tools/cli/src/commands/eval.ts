@@ -9,7 +9,7 @@ import {
 } from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, ENGINE_NAMES, EngineNotAvailableError, createEngineByName, type EngineName, type NamedEngine } from '@policy-engine/engines';
 import { inputCodecFor } from '@policy-engine/inputs';
-import { findOpa, startOpaServer } from '@policy-engine/opa';
+import { OpaNotFoundError, ensureOpa, startOpaServer } from '@policy-engine/opa';
 import { CliError, ExitCode } from '../exit.js';
 import { readJson, unwrapInput } from '../io.js';
 import { setExit, type RegisterCommand } from '../program.js';
@@ -96,13 +96,15 @@ async function makeEngine(opts: EvalOptions): Promise<NamedEngine> {
   try {
     // No timeout here: the facade's one `timeoutMs` reaches every engine as a deadline.
     return await createEngineByName(opts.engine, {
-      wasm: () => ({ opaPath: findOpa() }),
+      // OPA is located (or installed) only for the engines that need it.
+      wasm: async () => ({ opaPath: await ensureOpa() }),
       opa: { ...(urls.length > 0 ? { urls } : {}) },
       // Token-protected: no other local process can rewrite the policies of this run's OPA.
-      startOpa: () => startOpaServer({ v0Compatible: true, protect: true }),
+      startOpa: async () => startOpaServer({ v0Compatible: true, protect: true, opaBin: await ensureOpa() }),
     });
   } catch (err) {
     if (err instanceof EngineNotAvailableError) throw new CliError(err.message);
+    if (err instanceof OpaNotFoundError) throw new CliError(`${err.code}: --engine ${opts.engine} needs OPA: ${err.message} --engine native needs none.`);
     throw err;
   }
 }
@@ -139,7 +141,7 @@ async function evaluate(opts: EvalOptions): Promise<{ decision: Decision; warnin
 export const registerEval: RegisterCommand = (program) => {
   program
     .command('eval')
-    .description('Evaluate a policy package for one input document on the opa or wasm engine and print the Decision. Exit 0 allowed, 1 denied, 2 error.')
+    .description('Evaluate a policy package for one input document on an engine (native, wasm or opa) and print the Decision. Exit 0 allowed, 1 denied, 2 error.')
     .addOption(new Option('--engine <engine>', 'evaluation engine (the same default as run-pipeline and the gate)').choices(ENGINE_NAMES).default(DEFAULT_ENGINE))
     .option('--opa-url <url...>', 'OPA server(s) to use instead of starting one (with /v1 or /v1/data or neither; several = failover); implies --engine opa')
     .option('--policy <path...>', 'policy files or directories (.rego, data .json/.yaml, bundle .tar.gz); repeatable')

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PolicyEngineError } from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '@policy-engine/engines';
+import { OpaNotFoundError } from '@policy-engine/opa';
 import { runPipelineExample, DEFAULT_POLICY_DIR } from '@policy-engine/orca-runner';
 import { CliError, ExitCode } from '../exit.js';
 import { readJson } from '../io.js';
@@ -32,7 +33,7 @@ export const registerRunPipeline: RegisterCommand = (program: Command) => {
     .description('Run a pipeline configuration (JSON as Spinnaker saves it) with simulated tasks under the Orca policy hooks; print the execution log.')
     .argument('<pipeline>', 'pipeline configuration JSON file (- for stdin)')
     .option('--policy <dir>', 'policy directory (.rego + data files, Rego v0/v1 auto-detected)', DEFAULT_POLICY_DIR)
-    .addOption(new Option('--engine <engine>', 'evaluation engine').choices(ENGINE_NAMES).default(DEFAULT_ENGINE))
+    .addOption(new Option('--engine <engine>', 'evaluation engine (the same default as eval and the gate)').choices(ENGINE_NAMES).default(DEFAULT_ENGINE))
     .option('--user <name>', 'user who starts the pipeline (default anonymous)')
     .option('--role <name>', 'a role of the user (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
@@ -55,6 +56,7 @@ export const registerRunPipeline: RegisterCommand = (program: Command) => {
         setExit(cmd, run.exitCode === 0 ? ExitCode.Ok : ExitCode.Failed);
       } catch (err) {
         if (err instanceof PolicyEngineError) throw new CliError(err.message);
+        if (err instanceof OpaNotFoundError) throw new CliError(`${err.code}: --engine ${opts.engine} needs OPA: ${err.message} --engine native needs none.`);
         throw err;
       }
     });
