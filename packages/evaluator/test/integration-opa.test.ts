@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 describe('createPolicyEngine + engine-opa + real OPA', () => {
-  it('decides every example case as OPA does (directory source, regoVersion auto)', async () => {
+  // 48 cases over REST: seconds on a quiet machine, far longer on a loaded CI box.
+  it('decides every example case as OPA does (directory source, regoVersion auto)', { timeout: 120_000 }, async () => {
     const pe = await createPolicyEngine({
       engine: opaEngine({ baseUrl: `${server.url}/v1/data` }),
       policies: { kind: 'directory', path: EXAMPLE_POLICIES, regoVersion: 'auto' },

@@ -93,12 +93,15 @@ describe.each(Object.keys(engines))('a policy file moved away and back (%s engin
       expect((await pe.evaluate(AUTHZ, { user: 'admin' })).allowed).toBe(true); // the policy really decides
       let running = true;
       let total = 0;
+      let moved = false;
+      let duringMove = 0;
       let wronglyAllowed = 0;
       const failed: string[] = [];
       const requests = (async () => {
         while (running) {
           const decision = await pe.evaluate(AUTHZ, { user: 'mallory' });
           total++;
+          if (moved) duringMove++;
           if (decision.allowed) wronglyAllowed++;
           if (decision.error) failed.push(decision.error.code);
           await sleep(2);
@@ -107,6 +110,7 @@ describe.each(Object.keys(engines))('a policy file moved away and back (%s engin
       await sleep(200);
       // What the issue did: mv authz.rego authz.rego~; sleep 0.4; mv authz.rego~ authz.rego
       await rename(join(dir, 'authz.rego'), join(dir, 'authz.rego~'));
+      moved = true;
       await sleep(400);
       await rename(join(dir, 'authz.rego~'), join(dir, 'authz.rego'));
       // Long enough for today's code to apply the stale set and then the restored one on every engine
@@ -114,7 +118,8 @@ describe.each(Object.keys(engines))('a policy file moved away and back (%s engin
       await sleep(name === 'wasm' ? 8000 : 3000);
       running = false;
       await requests;
-      expect(total).toBeGreaterThan(100);
+      // Requests really ran through the window (how many depends on the machine's load).
+      expect(duringMove, `${total} requests in all`).toBeGreaterThanOrEqual(10);
       expect({ wronglyAllowed, failed: failed.length }).toEqual({ wronglyAllowed: 0, failed: 0 });
       expect(recorded.sets.filter((set) => !declares(set, AUTHZ))).toHaveLength(0);
       expect(log.warnings.filter((w) => w.includes('removed'))).toEqual([]);

@@ -30,7 +30,8 @@ describe('format', () => {
     expect(format(parse(cases[0]!).module!)).toContain('x := (1 + 2) * 3 - (4 - 5)');
   });
 
-  it('round-trips every corpus module (both versions)', () => {
+  // Thousands of modules formatted and re-parsed: ~10 s alone, several times that on a loaded machine.
+  it('round-trips every corpus module (both versions)', { timeout: 180_000 }, () => {
     const base = uniqueCorpusModules();
     const failures: string[] = [];
     let n = 0;
