@@ -86,7 +86,7 @@ describe('fuzzing compile and evaluate', () => {
     // The grammar must reach evaluation, not only the compiler's error paths.
     expect((counts.get('value') ?? 0) + (counts.get('undefined') ?? 0)).toBeGreaterThan(RUNS / 20);
     expect([...counts.keys()].some((k) => k.startsWith('eval-error'))).toBe(true);
-  }, Math.max(60_000, RUNS * 40));
+  }, Math.max(300_000, RUNS * 200)); // ~15 s alone; a loaded 2-core machine runs it several times slower
 
   const runaways: [string, string][] = [
     ['a huge comprehension over numbers.range', 'n := count([x | some x in numbers.range(1, 100000000)])'],
