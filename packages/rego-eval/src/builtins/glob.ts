@@ -7,10 +7,10 @@
  * <byte offset>: <reason>` texts); the parsed pattern is matched as an anchored RE2 expression
  * (re2js, linear time). Compiled patterns are kept in a bounded cache.
  */
-import { typeName, type Value } from "@policy-engine/rego-value";
-import { argString, type BuiltinDef } from "./registry.js";
-import { compileRegex, type CompiledRegex } from "./regex.js";
-import { elementError, fail, operandError } from "./util.js";
+import { typeName, type Value } from '@policy-engine/rego-value';
+import { argString, type BuiltinDef } from './registry.js';
+import { compileRegex, type CompiledRegex } from './regex.js';
+import { elementError, fail, operandError } from './util.js';
 
 // ---- the library's lexer (syntax/lexer.go) ----
 
@@ -38,8 +38,8 @@ interface Token {
 }
 
 const EOF_RUNE = -1;
-const TEXT_BREAKERS = ["?", "*", "[", "{"];
-const TERMS_BREAKERS = [...TEXT_BREAKERS, "}", ","];
+const TEXT_BREAKERS = ['?', '*', '[', '{'];
+const TERMS_BREAKERS = [...TEXT_BREAKERS, '}', ','];
 
 class Lexer {
   private readonly runes: readonly string[];
@@ -79,9 +79,7 @@ class Lexer {
   }
 
   private peek(): string | typeof EOF_RUNE {
-    return this.pos >= this.runes.length
-      ? EOF_RUNE
-      : (this.runes[this.pos] as string);
+    return this.pos >= this.runes.length ? EOF_RUNE : (this.runes[this.pos] as string);
   }
 
   private read(): string | typeof EOF_RUNE {
@@ -100,7 +98,7 @@ class Lexer {
 
   private unread(): void {
     if (this.hasRune) {
-      this.err = "could not unread rune";
+      this.err = 'could not unread rune';
       return;
     }
     this.pos -= this.lastRuneSize;
@@ -109,24 +107,23 @@ class Lexer {
 
   private fetchItem(): void {
     const r = this.read();
-    if (r === EOF_RUNE) this.tokens.push({ type: T.EOF, data: "" });
-    else if (r === "{") {
+    if (r === EOF_RUNE) this.tokens.push({ type: T.EOF, data: '' });
+    else if (r === '{') {
       this.termsLevel++;
       this.tokens.push({ type: T.TermsOpen, data: r });
-    } else if (r === "," && this.termsLevel > 0)
-      this.tokens.push({ type: T.TermSeparator, data: r });
-    else if (r === "}" && this.termsLevel > 0) {
+    } else if (r === ',' && this.termsLevel > 0) this.tokens.push({ type: T.TermSeparator, data: r });
+    else if (r === '}' && this.termsLevel > 0) {
       this.tokens.push({ type: T.TermsClose, data: r });
       this.termsLevel--;
-    } else if (r === "[") {
+    } else if (r === '[') {
       this.tokens.push({ type: T.RangeOpen, data: r });
       this.fetchRange();
-    } else if (r === "?") this.tokens.push({ type: T.Single, data: r });
-    else if (r === "*") {
-      if (this.read() === "*") this.tokens.push({ type: T.Super, data: "**" });
+    } else if (r === '?') this.tokens.push({ type: T.Single, data: r });
+    else if (r === '*') {
+      if (this.read() === '*') this.tokens.push({ type: T.Super, data: '**' });
       else {
         this.unread();
-        this.tokens.push({ type: T.Any, data: "*" });
+        this.tokens.push({ type: T.Any, data: '*' });
       }
     } else {
       this.unread();
@@ -141,11 +138,11 @@ class Lexer {
     for (;;) {
       const r = this.read();
       if (r === EOF_RUNE) {
-        this.err = "unexpected end of input";
+        this.err = 'unexpected end of input';
         return;
       }
       if (wantClose) {
-        if (r !== "]") this.err = "expected close range character";
+        if (r !== ']') this.err = 'expected close range character';
         else this.tokens.push({ type: T.RangeClose, data: r });
         return;
       }
@@ -154,37 +151,34 @@ class Lexer {
         wantClose = true;
         continue;
       }
-      if (!seenNot && r === "!") {
+      if (!seenNot && r === '!') {
         this.tokens.push({ type: T.Not, data: r });
         seenNot = true;
         continue;
       }
-      if (this.peek() === "-") {
+      if (this.peek() === '-') {
         this.pos += 1;
-        this.tokens.push(
-          { type: T.RangeLo, data: r },
-          { type: T.RangeBetween, data: "-" },
-        );
+        this.tokens.push({ type: T.RangeLo, data: r }, { type: T.RangeBetween, data: '-' });
         wantHi = true;
         continue;
       }
       this.unread();
-      this.fetchText(["]"]);
+      this.fetchText([']']);
       wantClose = true;
     }
   }
 
   private fetchText(breakers: readonly string[]): void {
-    let data = "";
+    let data = '';
     let escaped = false;
     for (;;) {
       const r = this.read();
       if (r === EOF_RUNE) {
-        if (escaped) this.err = "trailing backslash";
+        if (escaped) this.err = 'trailing backslash';
         break;
       }
       if (!escaped) {
-        if (r === "\\") {
+        if (r === '\\') {
           escaped = true;
           continue;
         }
@@ -203,24 +197,24 @@ class Lexer {
 // ---- the library's parser (parse.go), to an AST ----
 
 type Node =
-  | { readonly k: "text"; readonly s: string }
-  | { readonly k: "single" }
-  | { readonly k: "any" }
-  | { readonly k: "super" }
-  | { readonly k: "void" }
+  | { readonly k: 'text'; readonly s: string }
+  | { readonly k: 'single' }
+  | { readonly k: 'any' }
+  | { readonly k: 'super' }
+  | { readonly k: 'void' }
   | {
-      readonly k: "range";
+      readonly k: 'range';
       readonly lo: number;
       readonly hi: number;
       readonly not: boolean;
     }
   | {
-      readonly k: "set";
+      readonly k: 'set';
       readonly chars: readonly string[];
       readonly not: boolean;
     }
-  | { readonly k: "multi"; readonly items: readonly Node[] }
-  | { readonly k: "alt"; readonly items: readonly Node[] };
+  | { readonly k: 'multi'; readonly items: readonly Node[] }
+  | { readonly k: 'alt'; readonly items: readonly Node[] };
 
 class GlobSyntaxError extends Error {
   constructor(offset: number, reason: string) {
@@ -237,7 +231,7 @@ function parseRange(lex: Lexer): Node {
     const t = lex.next();
     switch (t.type) {
       case T.EOF:
-        throw new GlobSyntaxError(lex.offset(), "unclosed `[`");
+        throw new GlobSyntaxError(lex.offset(), 'unclosed `[`');
       case T.Error:
         throw new GlobSyntaxError(lex.offset(), t.data);
       case T.Not:
@@ -248,21 +242,16 @@ function parseRange(lex: Lexer): Node {
         break;
       case T.RangeHi:
         hi = t.data.codePointAt(0) as number;
-        if (hi < lo)
-          throw new GlobSyntaxError(
-            lex.offset(),
-            "range hi character is less than lo",
-          );
+        if (hi < lo) throw new GlobSyntaxError(lex.offset(), 'range hi character is less than lo');
         break;
       case T.Text:
         chars = Array.from(t.data);
         break;
       case T.RangeClose: {
         const isRange = lo >= 0 && hi >= 0;
-        if ((chars !== undefined) === isRange)
-          throw new GlobSyntaxError(lex.offset(), "could not parse range");
-        if (isRange) return { k: "range", lo, hi, not };
-        return { k: "set", chars: chars as string[], not };
+        if ((chars !== undefined) === isRange) throw new GlobSyntaxError(lex.offset(), 'could not parse range');
+        if (isRange) return { k: 'range', lo, hi, not };
+        return { k: 'set', chars: chars as string[], not };
       }
       default:
         break;
@@ -284,36 +273,32 @@ function parseGlob(source: string): Node {
       case T.Error:
         throw new GlobSyntaxError(lex.offset(), t.data);
       case T.Single:
-        stack.push({ k: "single" });
+        stack.push({ k: 'single' });
         break;
       case T.Text:
-        stack.push({ k: "text", s: t.data });
+        stack.push({ k: 'text', s: t.data });
         break;
       case T.RangeOpen:
         stack.push(parseRange(lex));
         break;
       case T.Any:
-        stack.push({ k: "any" });
+        stack.push({ k: 'any' });
         break;
       case T.Super:
-        stack.push({ k: "super" });
+        stack.push({ k: 'super' });
         break;
       case T.TermsOpen:
-        operators.push(
-          { kind: OP_TERMS, index: stack.length },
-          { kind: OP_LIST, index: stack.length },
-        );
+        operators.push({ kind: OP_TERMS, index: stack.length }, { kind: OP_LIST, index: stack.length });
         break;
       case T.TermSeparator: {
         const x = operators[operators.length - 1];
-        if (x === undefined)
-          throw new GlobSyntaxError(lex.offset(), "unexpected `,`");
+        if (x === undefined) throw new GlobSyntaxError(lex.offset(), 'unexpected `,`');
         if (x.kind === OP_LIST) operators.pop();
         const i = x.index;
-        if (i === stack.length) stack.push({ k: "void" });
+        if (i === stack.length) stack.push({ k: 'void' });
         else
           stack.splice(i, stack.length - i, {
-            k: "multi",
+            k: 'multi',
             items: stack.slice(i),
           });
         operators.push({ kind: OP_LIST, index: stack.length });
@@ -322,11 +307,9 @@ function parseGlob(source: string): Node {
       case T.TermsClose:
         for (;;) {
           const x = operators.pop();
-          if (x === undefined)
-            throw new GlobSyntaxError(lex.offset(), "unexpected `}`");
+          if (x === undefined) throw new GlobSyntaxError(lex.offset(), 'unexpected `}`');
           const items = stack.slice(x.index);
-          const m: Node =
-            x.kind === OP_TERMS ? { k: "alt", items } : { k: "multi", items };
+          const m: Node = x.kind === OP_TERMS ? { k: 'alt', items } : { k: 'multi', items };
           stack.splice(x.index, stack.length - x.index, m);
           if (x.kind === OP_TERMS) break;
         }
@@ -335,9 +318,8 @@ function parseGlob(source: string): Node {
         throw new GlobSyntaxError(lex.offset(), `unexpected token ${t.data}`);
     }
   }
-  if (operators.length !== 0)
-    throw new GlobSyntaxError(lex.offset(), "unclosed `{`");
-  return { k: "multi", items: stack };
+  if (operators.length !== 0) throw new GlobSyntaxError(lex.offset(), 'unclosed `{`');
+  return { k: 'multi', items: stack };
 }
 
 // ---- to RE2 ----
@@ -347,48 +329,42 @@ function lit(cp: number): string {
 }
 
 function text(s: string): string {
-  return Array.from(s, (c) => lit(c.codePointAt(0) as number)).join("");
+  return Array.from(s, (c) => lit(c.codePointAt(0) as number)).join('');
 }
 
 function toRegex(n: Node, notSep: string): string {
   switch (n.k) {
-    case "text":
+    case 'text':
       return text(n.s);
-    case "single":
+    case 'single':
       return notSep;
-    case "any":
+    case 'any':
       return `${notSep}*`;
-    case "super":
-      return ".*";
-    case "void":
-      return "";
-    case "range":
-      return `[${n.not ? "^" : ""}${lit(n.lo)}-${lit(n.hi)}]`;
-    case "set":
-      return `[${n.not ? "^" : ""}${n.chars.map((c) => lit(c.codePointAt(0) as number)).join("")}]`;
-    case "multi":
-      return n.items.map((x) => toRegex(x, notSep)).join("");
-    case "alt":
-      return `(?:${n.items.map((x) => toRegex(x, notSep)).join("|")})`;
+    case 'super':
+      return '.*';
+    case 'void':
+      return '';
+    case 'range':
+      return `[${n.not ? '^' : ''}${lit(n.lo)}-${lit(n.hi)}]`;
+    case 'set':
+      return `[${n.not ? '^' : ''}${n.chars.map((c) => lit(c.codePointAt(0) as number)).join('')}]`;
+    case 'multi':
+      return n.items.map((x) => toRegex(x, notSep)).join('');
+    case 'alt':
+      return `(?:${n.items.map((x) => toRegex(x, notSep)).join('|')})`;
   }
 }
 
 const CACHE_MAX = 100;
 const cache = new Map<string, CompiledRegex | GlobSyntaxError>();
 
-function compileGlob(
-  pattern: string,
-  delimiters: readonly string[],
-): CompiledRegex {
-  const id = `${pattern}-${delimiters.join("")}`;
+function compileGlob(pattern: string, delimiters: readonly string[]): CompiledRegex {
+  const id = `${pattern}-${delimiters.join('')}`;
   let hit = cache.get(id);
   if (hit === undefined) {
     try {
       const ast = parseGlob(pattern);
-      const notSep =
-        delimiters.length === 0
-          ? "."
-          : `[^${delimiters.map((d) => lit(d.codePointAt(0) as number)).join("")}]`;
+      const notSep = delimiters.length === 0 ? '.' : `[^${delimiters.map((d) => lit(d.codePointAt(0) as number)).join('')}]`;
       hit = compileRegex(`(?s)^${toRegex(ast, notSep)}$`);
     } catch (e) {
       if (!(e instanceof GlobSyntaxError)) throw e;
@@ -406,48 +382,41 @@ function compileGlob(
 
 function delimitersOf(v: Value): string[] {
   if (v === null) return [];
-  if (!Array.isArray(v))
-    throw operandError(
-      "glob.match",
-      2,
-      `must be one of {array, null} but got ${typeName(v)}`,
-    );
+  if (!Array.isArray(v)) throw operandError('glob.match', 2, `must be one of {array, null} but got ${typeName(v)}`);
   const out: string[] = [];
   for (const d of v as readonly Value[]) {
-    if (typeof d !== "string")
-      throw elementError("glob.match", 2, v, d, "string");
-    if (Array.from(d).length !== 1)
-      throw elementError("glob.match", 2, v, d, "rune");
+    if (typeof d !== 'string') throw elementError('glob.match', 2, v, d, 'string');
+    if (Array.from(d).length !== 1) throw elementError('glob.match', 2, v, d, 'rune');
     out.push(d);
   }
-  return out.length === 0 ? ["."] : out;
+  return out.length === 0 ? ['.'] : out;
 }
 
 /** gobwas/glob's `QuoteMeta`: a backslash before each of `*?\[]{}`. */
 function quoteMeta(s: string): string {
-  return s.replace(/[*?\\[\]{}]/g, "\\$&");
+  return s.replace(/[*?\\[\]{}]/g, '\\$&');
 }
 
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
   {
-    name: "glob.match",
+    name: 'glob.match',
     arity: 3,
     fn: (args) => {
-      const pattern = argString("glob.match", args, 0);
+      const pattern = argString('glob.match', args, 0);
       const delimiters = delimitersOf(args[1] as Value);
-      const match = argString("glob.match", args, 2);
+      const match = argString('glob.match', args, 2);
       try {
         return compileGlob(pattern, delimiters).re.match(match);
       } catch (e) {
-        if (e instanceof GlobSyntaxError) throw fail("glob.match", e.message);
+        if (e instanceof GlobSyntaxError) throw fail('glob.match', e.message);
         throw e;
       }
     },
   },
   {
-    name: "glob.quote_meta",
+    name: 'glob.quote_meta',
     arity: 1,
-    fn: (args) => quoteMeta(argString("glob.quote_meta", args, 0)),
+    fn: (args) => quoteMeta(argString('glob.quote_meta', args, 0)),
   },
 ];

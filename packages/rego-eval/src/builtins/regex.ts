@@ -8,10 +8,10 @@
  * including its heuristics and error texts. Compiled patterns are kept in a bounded cache.
  * The deprecated `re_match` (Rego v0 only) is `regex.match`.
  */
-import { RE2JS } from "re2js";
-import { goQuote, type Value } from "@policy-engine/rego-value";
-import { argString, type BuiltinDef } from "./registry.js";
-import { fail, intOperand } from "./util.js";
+import { RE2JS } from 're2js';
+import { goQuote, type Value } from '@policy-engine/rego-value';
+import { argString, type BuiltinDef } from './registry.js';
+import { fail, intOperand } from './util.js';
 
 /** The part of re2js's Go-like `RE2` object this file uses (re2js types it loosely). */
 interface GoRegexp {
@@ -30,19 +30,20 @@ const CACHE_MAX = 100;
 const cache = new Map<string, CompiledRegex | Error>();
 
 /**
- * Renames every named group `(?P<x>` / `(?<x>` to `(?P<gN>` (N counting named groups), so that
+ * Renames every validly named group `(?P<x>` / `(?<x>` to `(?P<gN>` (N counting them), so that
  * re2js, which refuses a name used twice, compiles what Go accepts. Escapes, `\Q…\E` and
- * character classes are copied as they are. Returns the new pattern and the original names.
+ * character classes are copied as they are. Returns the new pattern, the original names and openers.
  */
-function renameGroups(p: string): { pattern: string; names: string[] } {
-  let out = "";
+function renameGroups(p: string): { pattern: string; names: string[]; openers: string[] } {
+  let out = '';
   const names: string[] = [];
+  const openers: string[] = [];
   let i = 0;
   while (i < p.length) {
     const c = p[i] as string;
-    if (c === "\\") {
-      if (p[i + 1] === "Q") {
-        const e = p.indexOf("\\E", i + 2);
+    if (c === '\\') {
+      if (p[i + 1] === 'Q') {
+        const e = p.indexOf('\\E', i + 2);
         const stop = e < 0 ? p.length : e + 2;
         out += p.slice(i, stop);
         i = stop;
@@ -52,14 +53,14 @@ function renameGroups(p: string): { pattern: string; names: string[] } {
       }
       continue;
     }
-    if (c === "[") {
+    if (c === '[') {
       let j = i + 1;
-      if (p[j] === "^") j++;
-      if (p[j] === "]") j++;
-      while (j < p.length && p[j] !== "]") {
-        if (p[j] === "\\") j += 2;
-        else if (p.startsWith("[:", j)) {
-          const e = p.indexOf(":]", j + 2);
+      if (p[j] === '^') j++;
+      if (p[j] === ']') j++;
+      while (j < p.length && p[j] !== ']') {
+        if (p[j] === '\\') j += 2;
+        else if (p.startsWith('[:', j)) {
+          const e = p.indexOf(':]', j + 2);
           j = e < 0 ? j + 1 : e + 2;
         } else j++;
       }
@@ -67,15 +68,13 @@ function renameGroups(p: string): { pattern: string; names: string[] } {
       i = j + 1;
       continue;
     }
-    const named = p.startsWith("(?P<", i)
-      ? 4
-      : p.startsWith("(?<", i) && p[i + 3] !== "=" && p[i + 3] !== "!"
-        ? 3
-        : 0;
+    const named = p.startsWith('(?P<', i) ? 4 : p.startsWith('(?<', i) && p[i + 3] !== '=' && p[i + 3] !== '!' ? 3 : 0;
     if (named > 0) {
-      const close = p.indexOf(">", i + named);
-      if (close >= 0) {
+      const close = p.indexOf('>', i + named);
+      // Only valid names (Go's isValidCaptureName); re2js reports the others as Go does.
+      if (close >= 0 && /^[A-Za-z0-9_]+$/.test(p.slice(i + named, close))) {
         names.push(p.slice(i + named, close));
+        openers.push(p.slice(i, close + 1));
         out += `(?P<g${names.length}>`;
         i = close + 1;
         continue;
@@ -84,7 +83,7 @@ function renameGroups(p: string): { pattern: string; names: string[] } {
     out += c;
     i++;
   }
-  return { pattern: out, names };
+  return { pattern: out, names, openers };
 }
 
 function compileUncached(pattern: string): CompiledRegex {
@@ -93,19 +92,19 @@ function compileUncached(pattern: string): CompiledRegex {
   try {
     compiled = RE2JS.compile(pattern);
   } catch (e) {
-    if (
-      !(e instanceof Error) ||
-      !e.message.includes("duplicate capture group name")
-    )
-      throw e;
+    if (!(e instanceof Error) || !e.message.includes('duplicate capture group name')) throw e;
     const renamed = renameGroups(pattern);
-    compiled = RE2JS.compile(renamed.pattern);
+    try {
+      compiled = RE2JS.compile(renamed.pattern);
+    } catch (e2) {
+      // Another error: Go's text quotes the pattern as written, so the renamed openers go back.
+      const message = e2 instanceof Error ? e2.message : String(e2);
+      throw new Error(message.replace(/\(\?P<g(\d+)>/g, (text, n: string) => renamed.openers[Number(n) - 1] ?? text));
+    }
     original = renamed.names;
   }
   const names = new Map<string, number[]>();
-  for (const [n, index] of Object.entries(compiled.namedGroups()).sort(
-    (a, b) => a[1] - b[1],
-  )) {
+  for (const [n, index] of Object.entries(compiled.namedGroups()).sort((a, b) => a[1] - b[1])) {
     const name = original ? (original[Number(n.slice(1)) - 1] as string) : n;
     names.set(name, [...(names.get(name) ?? []), index]);
   }
@@ -150,7 +149,7 @@ function findAll(re: CompiledRegex, s: string, n: number): number[][] {
 
 /** Go's `Regexp.Split(s, -1)`. */
 function split(re: CompiledRegex, pattern: string, s: string): string[] {
-  if (pattern.length > 0 && s.length === 0) return [""];
+  if (pattern.length > 0 && s.length === 0) return [''];
   const out: string[] = [];
   let beg = 0;
   let end = 0;
@@ -168,12 +167,10 @@ function isNameChar(c: string): boolean {
 }
 
 /** Go's `regexp.extract`: a `$name` / `${name}` reference at the start of `str`. */
-function extract(
-  str: string,
-): { name: string; num: number; rest: string } | undefined {
+function extract(str: string): { name: string; num: number; rest: string } | undefined {
   let s = str;
-  if (s === "") return undefined;
-  const brace = s[0] === "{";
+  if (s === '') return undefined;
+  const brace = s[0] === '{';
   if (brace) s = s.slice(1);
   let i = 0;
   while (i < s.length) {
@@ -184,7 +181,7 @@ function extract(
   if (i === 0) return undefined;
   const name = s.slice(0, i);
   if (brace) {
-    if (i >= s.length || s[i] !== "}") return undefined;
+    if (i >= s.length || s[i] !== '}') return undefined;
     i++;
   }
   let num = 0;
@@ -196,49 +193,41 @@ function extract(
     }
     num = num * 10 + d;
   }
-  if (name[0] === "0" && name.length > 1) num = -1;
+  if (name[0] === '0' && name.length > 1) num = -1;
   return { name, num, rest: s.slice(i) };
 }
 
 /** Go's `Regexp.expand`: the template with `$n`, `${n}`, `$name`, `${name}`, `$$` filled in. */
-function expand(
-  re: CompiledRegex,
-  template: string,
-  src: string,
-  m: readonly number[],
-): string {
-  let out = "";
+function expand(re: CompiledRegex, template: string, src: string, m: readonly number[]): string {
+  let out = '';
   let t = template;
   for (;;) {
-    const at = t.indexOf("$");
+    const at = t.indexOf('$');
     if (at < 0) break;
     out += t.slice(0, at);
     t = t.slice(at + 1);
-    if (t.startsWith("$")) {
-      out += "$";
+    if (t.startsWith('$')) {
+      out += '$';
       t = t.slice(1);
       continue;
     }
     const ref = extract(t);
     if (!ref) {
-      out += "$";
+      out += '$';
       continue;
     }
     t = ref.rest;
     // A number is that group; a name is the first group of that name that matched.
     const groups = ref.num >= 0 ? [ref.num] : (re.names.get(ref.name) ?? []);
-    const group = groups.find(
-      (g) => 2 * g + 1 < m.length && (m[2 * g] as number) >= 0,
-    );
-    if (group !== undefined)
-      out += src.slice(m[2 * group] as number, m[2 * group + 1] as number);
+    const group = groups.find((g) => 2 * g + 1 < m.length && (m[2 * g] as number) >= 0);
+    if (group !== undefined) out += src.slice(m[2 * group] as number, m[2 * group + 1] as number);
   }
   return out + t;
 }
 
 /** Go's `ReplaceAllString`. */
 function replaceAll(re: CompiledRegex, src: string, template: string): string {
-  let out = "";
+  let out = '';
   let last = 0;
   for (const m of findAll(re, src, -1)) {
     out += src.slice(last, m[0] as number) + expand(re, template, src, m);
@@ -249,7 +238,7 @@ function replaceAll(re: CompiledRegex, src: string, template: string): string {
 
 /** Go's `regexp.QuoteMeta`. */
 function quoteMeta(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 
 /** OPA's `delimiterIndices` (byte-wise; the delimiters are single bytes). */
@@ -273,7 +262,7 @@ function delimiterIndices(s: string, start: string, end: string): number[] {
 /** OPA's `generateRegexTemplate`: `^` + quoted text and `(pattern)` groups + `$`. */
 function templateRegex(tpl: string, start: string, end: string): string {
   const idxs = delimiterIndices(tpl, start, end);
-  let pattern = "^";
+  let pattern = '^';
   let last = 0;
   for (let i = 0; i < idxs.length; i += 2) {
     const raw = tpl.slice(last, idxs[i]);
@@ -282,7 +271,7 @@ function templateRegex(tpl: string, start: string, end: string): string {
     pattern += `${quoteMeta(raw)}(${patt})`;
     compileRegex(`^${patt}$`);
   }
-  return pattern + quoteMeta(tpl.slice(last)) + "$";
+  return pattern + quoteMeta(tpl.slice(last)) + '$';
 }
 
 const utf8 = new TextEncoder();
@@ -330,72 +319,43 @@ function tokenMatch(x: GToken, y: GToken): boolean {
 }
 
 /** Go's `fmt.Errorf` for the library's messages: `%s`/`%w` take the arguments in turn. */
-function goErrorf(
-  format: string,
-  args: readonly string[],
-  errorArg: string,
-): string {
+function goErrorf(format: string, args: readonly string[], errorArg: string): string {
   let n = 0;
   // The strings are Go `string`s, the last argument is an `error` (`*errors.errorString`).
   const all = [...args, errorArg];
   const out = format.replace(/%([%a-zA-Z])/g, (_text, verb: string) => {
-    if (verb === "%") return "%";
+    if (verb === '%') return '%';
     if (n >= all.length) return `%!${verb}(MISSING)`;
     const isError = n === args.length;
     const a = all[n++] as string;
-    if (verb === "s" || verb === "v" || (verb === "w" && isError)) return a;
-    if (verb === "q") return goQuote(a);
+    if (verb === 's' || verb === 'v' || (verb === 'w' && isError)) return a;
+    if (verb === 'q') return goQuote(a);
     return isError ? `&{%!${verb}(string=${a})}` : `%!${verb}(string=${a})`;
   });
   if (n >= all.length) return out;
-  const extra = all
-    .slice(n)
-    .map((a, i) =>
-      n + i === args.length ? `*errors.errorString=&{${a}}` : `string=${a}`,
-    );
-  return `${out}%!(EXTRA ${extra.join(", ")})`;
+  const extra = all.slice(n).map((a, i) => (n + i === args.length ? `*errors.errorString=&{${a}}` : `string=${a}`));
+  return `${out}%!(EXTRA ${extra.join(', ')})`;
 }
 
-const INVALID = "the input provided is invalid";
+const INVALID = 'the input provided is invalid';
 
-function inputError(
-  input: readonly number[],
-  index: number,
-  message: string,
-  ...args: string[]
-): GlobInputError {
-  return new GlobInputError(
-    goErrorf(
-      `input:${String.fromCodePoint(...input)}, pos:${index}, ${message}`,
-      args,
-      INVALID,
-    ),
-  );
+function inputError(input: readonly number[], index: number, message: string, ...args: string[]): GlobInputError {
+  return new GlobInputError(goErrorf(`input:${String.fromCodePoint(...input)}, pos:${index}, ${message}`, args, INVALID));
 }
 
-const END = Symbol("end");
-type NextRune =
-  | { readonly index: number; readonly r: number; readonly escaped: boolean }
-  | typeof END;
+const END = Symbol('end');
+type NextRune = { readonly index: number; readonly r: number; readonly escaped: boolean } | typeof END;
 
 function nextRune(index: number, input: readonly number[]): NextRune {
   if (index >= input.length) return END;
   if (input[index] === 0x5c) {
-    if (index < input.length - 1)
-      return { index: index + 2, r: input[index + 1] as number, escaped: true };
-    throw inputError(
-      input,
-      index,
-      "input ends with a \\ (escape) character: %w",
-    );
+    if (index < input.length - 1) return { index: index + 2, r: input[index + 1] as number, escaped: true };
+    throw inputError(input, index, 'input ends with a \\ (escape) character: %w');
   }
   return { index: index + 1, r: input[index] as number, escaped: false };
 }
 
-function nextTokenSet(
-  start: number,
-  input: readonly number[],
-): { index: number; token: GToken } {
+function nextTokenSet(start: number, input: readonly number[]): { index: number; token: GToken } {
   const runes: number[] = [];
   let prev = 0;
   let prevExists = false;
@@ -406,41 +366,15 @@ function nextTokenSet(
     let r = n.r;
     if (!n.escaped) {
       if (r === 0x2d) {
-        if (!prevExists)
-          throw inputError(
-            input,
-            index,
-            "range character '-' must be preceded by a Unicode character: %w",
-          );
-        if (index >= input.length - 1)
-          throw inputError(
-            input,
-            index,
-            "range character '-' must be followed by a Unicode character: %w",
-          );
+        if (!prevExists) throw inputError(input, index, "range character '-' must be preceded by a Unicode character: %w");
+        if (index >= input.length - 1) throw inputError(input, index, "range character '-' must be followed by a Unicode character: %w");
         const hi = nextRune(index, input);
-        if (hi === END)
-          throw inputError(
-            input,
-            index,
-            "range character '-' must be followed by a Unicode character: %w",
-          );
+        if (hi === END) throw inputError(input, index, "range character '-' must be followed by a Unicode character: %w");
         index = hi.index;
         r = hi.r;
-        if (!hi.escaped && (r === 0x5d || r === 0x2d))
-          throw inputError(
-            input,
-            index,
-            "range character '-' cannot be followed by a special symbol: %w",
-          );
+        if (!hi.escaped && (r === 0x5d || r === 0x2d)) throw inputError(input, index, "range character '-' cannot be followed by a special symbol: %w");
         if (r < prev) {
-          throw inputError(
-            input,
-            index,
-            "range is out of order: '%s' comes before '%s' in Unicode: %w",
-            String.fromCodePoint(r),
-            String.fromCodePoint(prev),
-          );
+          throw inputError(input, index, "range is out of order: '%s' comes before '%s' in Unicode: %w", String.fromCodePoint(r), String.fromCodePoint(prev));
         }
         for (let x = prev; x <= r; x++) runes.push(x);
         prevExists = false;
@@ -458,8 +392,7 @@ function nextTokenSet(
     }
     if (complete) break;
   }
-  if (!complete)
-    throw inputError(input, index, "found [ without matching ]: %w");
+  if (!complete) throw inputError(input, index, 'found [ without matching ]: %w');
   return {
     index,
     token: { type: TT_SET, flag: FLAG_NONE, runes: new Set(runes) },
@@ -479,17 +412,10 @@ function tokenize(input: readonly number[]): GToken[] {
     index = n.index;
     let token: GToken;
     if (!n.escaped && n.r === 0x2e) token = { type: TT_DOT, flag: FLAG_NONE };
-    else if (!n.escaped && n.r === 0x5d)
-      throw inputError(input, index, "set-close ']' with no preceding '[': %w");
-    else if (!n.escaped && n.r === 0x5b)
-      ({ index, token } = nextTokenSet(index, input));
+    else if (!n.escaped && n.r === 0x5d) throw inputError(input, index, "set-close ']' with no preceding '[': %w");
+    else if (!n.escaped && n.r === 0x5b) ({ index, token } = nextTokenSet(index, input));
     else if (!n.escaped && flagOf(n.r) !== undefined) {
-      throw inputError(
-        input,
-        index,
-        "flag '%s' must be preceded by a non-flag: %w",
-        String.fromCodePoint(n.r),
-      );
+      throw inputError(input, index, "flag '%s' must be preceded by a non-flag: %w", String.fromCodePoint(n.r));
     } else token = { type: TT_CHAR, flag: FLAG_NONE, rune: n.r };
     const f = nextRune(index, input);
     if (f !== END && !f.escaped && flagOf(f.r) !== undefined) {
@@ -506,15 +432,8 @@ function simplify(tokens: GToken[]): GToken[] {
   let latest = tokens[0] as GToken;
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as GToken;
-    if (
-      t.flag !== FLAG_NONE &&
-      latest.flag !== FLAG_NONE &&
-      tokenEqual(t, latest)
-    ) {
-      (simple[simple.length - 1] as GToken).flag =
-        t.flag === FLAG_PLUS || latest.flag === FLAG_PLUS
-          ? FLAG_PLUS
-          : FLAG_STAR;
+    if (t.flag !== FLAG_NONE && latest.flag !== FLAG_NONE && tokenEqual(t, latest)) {
+      (simple[simple.length - 1] as GToken).flag = t.flag === FLAG_PLUS || latest.flag === FLAG_PLUS ? FLAG_PLUS : FLAG_STAR;
       continue;
     }
     latest = t;
@@ -527,34 +446,15 @@ function newGlob(s: string): GToken[] {
   return simplify(tokenize(Array.from(s, (c) => c.codePointAt(0) as number)));
 }
 
-function trimGlobs(
-  g1: GToken[],
-  g2: GToken[],
-): [GToken[], GToken[]] | undefined {
+function trimGlobs(g1: GToken[], g2: GToken[]): [GToken[], GToken[]] | undefined {
   let l = 0;
-  for (
-    ;
-    l < g1.length &&
-    l < g2.length &&
-    (g1[l] as GToken).flag === FLAG_NONE &&
-    (g2[l] as GToken).flag === FLAG_NONE;
-    l++
-  ) {
+  for (; l < g1.length && l < g2.length && (g1[l] as GToken).flag === FLAG_NONE && (g2[l] as GToken).flag === FLAG_NONE; l++) {
     if (!tokenMatch(g1[l] as GToken, g2[l] as GToken)) return undefined;
   }
   if (l > 0) l--;
   let r1 = g1.length - 1;
   let r2 = g2.length - 1;
-  for (
-    ;
-    r1 >= 0 &&
-    r1 >= l &&
-    r2 >= 0 &&
-    r2 >= l &&
-    (g1[r1] as GToken).flag === FLAG_NONE &&
-    (g2[r2] as GToken).flag === FLAG_NONE;
-    r1--, r2--
-  ) {
+  for (; r1 >= 0 && r1 >= l && r2 >= 0 && r2 >= l && (g1[r1] as GToken).flag === FLAG_NONE && (g2[r2] as GToken).flag === FLAG_NONE; r1--, r2--) {
     if (!tokenMatch(g1[r1] as GToken, g2[r2] as GToken)) return undefined;
   }
   if (r1 < g1.length - 1) {
@@ -564,10 +464,7 @@ function trimGlobs(
   return [g1.slice(l, r1 + 1), g2.slice(l, r2 + 1)];
 }
 
-function intersectNormal(
-  g1: readonly GToken[],
-  g2: readonly GToken[],
-): boolean {
+function intersectNormal(g1: readonly GToken[], g2: readonly GToken[]): boolean {
   let i = 0;
   let j = 0;
   for (; i < g1.length && j < g2.length; i++, j++) {
@@ -582,37 +479,24 @@ function intersectNormal(
   return i === g1.length && j === g2.length;
 }
 
-function intersectSpecial(
-  g1: readonly GToken[],
-  g2: readonly GToken[],
-): boolean {
+function intersectSpecial(g1: readonly GToken[], g2: readonly GToken[]): boolean {
   const a = g1[0] as GToken;
-  if (a.flag !== FLAG_NONE)
-    return a.flag === FLAG_PLUS ? intersectPlus(g1, g2) : intersectStar(g1, g2);
+  if (a.flag !== FLAG_NONE) return a.flag === FLAG_PLUS ? intersectPlus(g1, g2) : intersectStar(g1, g2);
   const b = g2[0] as GToken;
   if (b.flag === FLAG_PLUS) return intersectPlus(g2, g1);
   if (b.flag === FLAG_STAR) return intersectStar(g2, g1);
   return false;
 }
 
-function intersectPlus(
-  plussed: readonly GToken[],
-  other: readonly GToken[],
-): boolean {
+function intersectPlus(plussed: readonly GToken[], other: readonly GToken[]): boolean {
   // Callers always pass a non-empty `other` (Go indexes other[0] unchecked).
   if (other.length === 0) return false;
   if (!tokenMatch(plussed[0] as GToken, other[0] as GToken)) return false;
   if (intersectStar(plussed, other.slice(1))) return true;
-  return (
-    (other[0] as GToken).flag !== FLAG_NONE &&
-    intersectNormal(plussed.slice(1), other)
-  );
+  return (other[0] as GToken).flag !== FLAG_NONE && intersectNormal(plussed.slice(1), other);
 }
 
-function intersectStar(
-  starred: readonly GToken[],
-  other: readonly GToken[],
-): boolean {
+function intersectStar(starred: readonly GToken[], other: readonly GToken[]): boolean {
   const star = starred[0] as GToken;
   const next = starred.length > 1 ? (starred[1] as GToken) : undefined;
   for (let i = 0; i < other.length; i++) {
@@ -650,13 +534,13 @@ function regexMatch(name: string): BuiltinDef {
 
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
-  regexMatch("regex.match"),
-  regexMatch("re_match"),
+  regexMatch('regex.match'),
+  regexMatch('re_match'),
   {
-    name: "regex.is_valid",
+    name: 'regex.is_valid',
     arity: 1,
     fn: ([p]) => {
-      if (typeof p !== "string") return false;
+      if (typeof p !== 'string') return false;
       try {
         compileRegex(p);
         return true;
@@ -666,31 +550,29 @@ export const builtins: BuiltinDef[] = [
     },
   },
   {
-    name: "regex.split",
+    name: 'regex.split',
     arity: 2,
     fn: (args) => {
-      const pattern = argString("regex.split", args, 0);
-      const s = argString("regex.split", args, 1);
-      return split(regexOf("regex.split", pattern), pattern, s);
+      const pattern = argString('regex.split', args, 0);
+      const s = argString('regex.split', args, 1);
+      return split(regexOf('regex.split', pattern), pattern, s);
     },
   },
   {
-    name: "regex.find_n",
+    name: 'regex.find_n',
     arity: 3,
     fn: (args) => {
-      const pattern = argString("regex.find_n", args, 0);
-      const s = argString("regex.find_n", args, 1);
-      const n = intOperand("regex.find_n", args[2] as Value, 3);
-      return findAll(regexOf("regex.find_n", pattern), s, n).map((m) =>
-        s.slice(m[0], m[1]),
-      );
+      const pattern = argString('regex.find_n', args, 0);
+      const s = argString('regex.find_n', args, 1);
+      const n = intOperand('regex.find_n', args[2] as Value, 3);
+      return findAll(regexOf('regex.find_n', pattern), s, n).map((m) => s.slice(m[0], m[1]));
     },
   },
   {
-    name: "regex.find_all_string_submatch_n",
+    name: 'regex.find_all_string_submatch_n',
     arity: 3,
     fn: (args) => {
-      const name = "regex.find_all_string_submatch_n";
+      const name = 'regex.find_all_string_submatch_n';
       const pattern = argString(name, args, 0);
       const s = argString(name, args, 1);
       const n = intOperand(name, args[2] as Value, 3);
@@ -698,42 +580,34 @@ export const builtins: BuiltinDef[] = [
         const groups: string[] = [];
         for (let g = 0; 2 * g + 1 < m.length; g++) {
           const a = m[2 * g] as number;
-          groups.push(a >= 0 ? s.slice(a, m[2 * g + 1]) : "");
+          groups.push(a >= 0 ? s.slice(a, m[2 * g + 1]) : '');
         }
         return groups;
       });
     },
   },
   {
-    name: "regex.replace",
+    name: 'regex.replace',
     arity: 3,
     fn: (args) => {
-      const base = argString("regex.replace", args, 0);
-      const pattern = argString("regex.replace", args, 1);
-      const value = argString("regex.replace", args, 2);
-      return replaceAll(regexOf("regex.replace", pattern), base, value);
+      const base = argString('regex.replace', args, 0);
+      const pattern = argString('regex.replace', args, 1);
+      const value = argString('regex.replace', args, 2);
+      return replaceAll(regexOf('regex.replace', pattern), base, value);
     },
   },
   {
-    name: "regex.template_match",
+    name: 'regex.template_match',
     arity: 4,
     fn: (args) => {
-      const name = "regex.template_match";
+      const name = 'regex.template_match';
       const pattern = argString(name, args, 0);
       const match = argString(name, args, 1);
       const start = argString(name, args, 2);
       const end = argString(name, args, 3);
       const startLen = utf8.encode(start).length;
-      if (startLen !== 1)
-        throw fail(
-          name,
-          `start delimiter has to be exactly one character long but is ${startLen} long`,
-        );
-      if (utf8.encode(end).length !== 1)
-        throw fail(
-          name,
-          `end delimiter has to be exactly one character long but is ${startLen} long`,
-        );
+      if (startLen !== 1) throw fail(name, `start delimiter has to be exactly one character long but is ${startLen} long`);
+      if (utf8.encode(end).length !== 1) throw fail(name, `end delimiter has to be exactly one character long but is ${startLen} long`);
       let re: CompiledRegex;
       try {
         re = compileRegex(templateRegex(pattern, start, end));
@@ -744,16 +618,15 @@ export const builtins: BuiltinDef[] = [
     },
   },
   {
-    name: "regex.globs_match",
+    name: 'regex.globs_match',
     arity: 2,
     fn: (args) => {
-      const a = argString("regex.globs_match", args, 0);
-      const b = argString("regex.globs_match", args, 1);
+      const a = argString('regex.globs_match', args, 0);
+      const b = argString('regex.globs_match', args, 1);
       try {
         return globsIntersect(a, b);
       } catch (e) {
-        if (e instanceof GlobInputError)
-          throw fail("regex.globs_match", e.message);
+        if (e instanceof GlobInputError) throw fail('regex.globs_match', e.message);
         throw e;
       }
     },
