@@ -273,8 +273,19 @@ describe('regex built-ins agree with OPA (RE2 via re2js)', () => {
         ['abc', '(?P<x>a)?(?P<x>b)', '[${x}]'],
         ['a(b)c', '(?P<x>\\()[(?P<y>]', '$x$y'],
       ]),
-      ...calls('regex.is_valid', [['(?P<n>a)(?<n>b)'], ['[(?P<n>](?P<n>a)'], ['\\Q(?P<n>\\E(?P<n>a)(?P<n>b)'], ['(?P<n>a)(?P<n>b)(?P<x-y>c)'], ['(?P<n>a)(?P<n>b)(?P<>c)'], ['(?<n>a)(?P<n>b)(c']]),
-      ...calls('regex.match', [['(?P<n>a)(?P<n>b)(?P<x-y>c)', 'a'], ['(?<n>a)(?P<n>b)(c', 'a'], ['(?<n>a)(?<n>[b)', 'a']]),
+      ...calls('regex.is_valid', [
+        ['(?P<n>a)(?<n>b)'],
+        ['[(?P<n>](?P<n>a)'],
+        ['\\Q(?P<n>\\E(?P<n>a)(?P<n>b)'],
+        ['(?P<n>a)(?P<n>b)(?P<x-y>c)'],
+        ['(?P<n>a)(?P<n>b)(?P<>c)'],
+        ['(?<n>a)(?P<n>b)(c'],
+      ]),
+      ...calls('regex.match', [
+        ['(?P<n>a)(?P<n>b)(?P<x-y>c)', 'a'],
+        ['(?<n>a)(?P<n>b)(c', 'a'],
+        ['(?<n>a)(?<n>[b)', 'a'],
+      ]),
       ...calls('regex.split', [
         ['', ''],
         ['a', ''],
