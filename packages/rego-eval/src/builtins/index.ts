@@ -8,11 +8,13 @@ import { builtins as arrays } from './arrays.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
 import { builtins as encoding } from './encoding.js';
+import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
+import { builtins as regex } from './regex.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
@@ -27,10 +29,12 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...bits,
   ...casts,
   ...encoding,
+  ...glob,
   ...graph,
   ...json,
   ...numbers,
   ...objects,
+  ...regex,
   ...sets,
   ...strings,
   ...time,
