@@ -7,6 +7,7 @@ import { builtins as aggregates } from './aggregates.js';
 import { builtins as arrays } from './arrays.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
+import { builtins as crypto } from './crypto.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
@@ -26,6 +27,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...arrays,
   ...bits,
   ...casts,
+  ...crypto,
   ...encoding,
   ...graph,
   ...json,
