@@ -11,6 +11,7 @@ import { builtins as crypto } from './crypto.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
+import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
@@ -31,6 +32,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...encoding,
   ...graph,
   ...json,
+  ...net,
   ...numbers,
   ...objects,
   ...sets,
