@@ -20,6 +20,7 @@ import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
+import { builtins as uuid } from './uuid.js';
 
 /** Every built-in shipped with the interpreter. */
 export const coreBuiltins: readonly BuiltinDef[] = [
@@ -39,6 +40,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...strings,
   ...time,
   ...types,
+  ...uuid,
 ];
 
 /** The default table by name. */
