@@ -337,27 +337,24 @@ function cidrContains(name: string, a: Value, b: Value): boolean {
 
 const MATCH_ELEMENT = 'element must be string or non-empty array';
 
-/** OPA's `evalNetCIDRContainsMatchesOperand`: each (cidr, index) of an operand. */
-function matchOperand(name: string, pos: number, x: Value): [Value, Value][] {
+/** OPA's `evalNetCIDRContainsMatchesOperand`: each (cidr, index) of an operand, an element error when it is reached. */
+function* matchOperand(name: string, pos: number, x: Value): Generator<[Value, Value]> {
   const cidrOf = (e: Value): Value => {
     if (typeof e === 'string') return e;
     if (Array.isArray(e) && e.length > 0) return e[0] as Value;
     throw fail(name, `operand ${pos}: ${MATCH_ELEMENT}`);
   };
-  if (typeof x === 'string') return [[x, x]];
-  if (Array.isArray(x)) return (x as readonly Value[]).map((e, i) => [cidrOf(e), i]);
-  if (x instanceof RSet) return x.sorted().map((e) => [cidrOf(e), e]);
-  if (x instanceof RObject) return [...x.entries()].map(([k, v]) => [cidrOf(v), k]);
-  return [];
+  if (typeof x === 'string') yield [x, x];
+  else if (Array.isArray(x)) for (let i = 0; i < x.length; i++) yield [cidrOf(x[i] as Value), i];
+  else if (x instanceof RSet) for (const e of x.sorted()) yield [cidrOf(e), e];
+  else if (x instanceof RObject) for (const [k, v] of x.sortedEntries()) yield [cidrOf(v), k];
 }
 
+/** OPA's `builtinNetCIDRContainsMatches`: operand 2 is walked again for each element of operand 1, as in Go. */
 function cidrContainsMatches(name: string, args: readonly Value[]): Value {
   const result = new RSet();
-  const left = matchOperand(name, 1, args[0] as Value);
-  let right: [Value, Value][] | undefined;
-  for (const [c1, i1] of left) {
-    right ??= matchOperand(name, 2, args[1] as Value);
-    for (const [c2, i2] of right) if (cidrContains(name, c1, c2)) result.add([i1, i2]);
+  for (const [c1, i1] of matchOperand(name, 1, args[0] as Value)) {
+    for (const [c2, i2] of matchOperand(name, 2, args[1] as Value)) if (cidrContains(name, c1, c2)) result.add([i1, i2]);
   }
   return result;
 }

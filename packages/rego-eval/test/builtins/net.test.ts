@@ -111,7 +111,15 @@ describe('net.cidr_* built-ins agree with OPA', () => {
       ['1.2.3.0/24', [[]]],
       [[[1]], '1.2.3.4'],
       [1, '1.2.3.4'],
+      [['1.2.3.0/24', [[]]], ['1.2.3.4', 'bad']],
+      [['bad', '1.2.3.0/24'], [[]]],
     ];
     expect((await disagreements(calls('net.cidr_contains_matches', args))).join('\n')).toBe('');
+  });
+
+  it('net.cidr_overlap (Rego v0) is net.cidr_contains under its own name', async () => {
+    const pairs = sample(fc.tuple(cidr, fc.oneof(cidr, addr)), 30, 60).map(([a, b]): Value[] => [a, b]);
+    const args = [...pairs, ['1.2.3.0/24', 'x'], [1, '1.2.3.4']];
+    expect((await disagreements(calls('net.cidr_overlap', args), { v0: true })).join('\n')).toBe('');
   });
 });
