@@ -147,6 +147,39 @@ export function queryEscape(s: string): string {
 
 class EscapeError extends Error {}
 
+/** Length of the valid UTF-8 sequence at `i` (Go's `utf8.DecodeRune` rules), or 0 when the byte starts none. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i] as number;
+  if (c < 0x80) return 1;
+  const cont = (j: number, lo = 0x80, hi = 0xbf): boolean => i + j < b.length && (b[i + j] as number) >= lo && (b[i + j] as number) <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const ok1 = c === 0xe0 ? cont(1, 0xa0) : c === 0xed ? cont(1, 0x80, 0x9f) : cont(1);
+    return ok1 && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const ok1 = c === 0xf0 ? cont(1, 0x90) : c === 0xf4 ? cont(1, 0x80, 0x8f) : cont(1);
+    return ok1 && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** Go's `strconv.Quote` of raw bytes: invalid UTF-8 bytes become `\xNN`. */
+function goQuoteBytes(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; ) {
+    const n = utf8SequenceLength(b, i);
+    if (n === 0) {
+      out += '\\x' + (b[i] as number).toString(16).padStart(2, '0');
+      i++;
+    } else {
+      out += goQuote(fromUtf8(b.subarray(i, i + n))).slice(1, -1);
+      i += n;
+    }
+  }
+  return `"${out}"`;
+}
+
 /** Go's `url.QueryUnescape`. */
 function queryUnescape(s: string): string {
   const src = utf8(s);
@@ -155,8 +188,7 @@ function queryUnescape(s: string): string {
     const c = src[i] as number;
     if (c === 0x25) {
       if (i + 2 >= src.length || hexValue(src[i + 1] as number) < 0 || hexValue(src[i + 2] as number) < 0) {
-        const rest = fromUtf8(src.slice(i, Math.min(src.length, i + 3)));
-        throw new EscapeError(`invalid URL escape ${goQuote(rest)}`);
+        throw new EscapeError(`invalid URL escape ${goQuoteBytes(src.subarray(i, Math.min(src.length, i + 3)))}`);
       }
       out.push(hexValue(src[i + 1] as number) * 16 + hexValue(src[i + 2] as number));
       i += 3;
@@ -269,7 +301,8 @@ export const builtins: BuiltinDef[] = [
       for (const part of q.split('&')) {
         if (part === '') continue;
         if (part.includes(';')) {
-          first ??= 'invalid semicolon separator in query';
+          // Go's parseQuery: a semicolon error replaces any earlier error; escape errors keep the first.
+          first = 'invalid semicolon separator in query';
           continue;
         }
         const eq = part.indexOf('=');

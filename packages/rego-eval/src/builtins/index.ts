@@ -7,10 +7,12 @@ import { builtins as aggregates } from './aggregates.js';
 import { builtins as arrays } from './arrays.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
+import { builtins as crypto } from './crypto.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
+import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
@@ -20,6 +22,7 @@ import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
+import { builtins as uuid } from './uuid.js';
 
 /** Every built-in shipped with the interpreter. */
 export const coreBuiltins: readonly BuiltinDef[] = [
@@ -28,10 +31,12 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...arrays,
   ...bits,
   ...casts,
+  ...crypto,
   ...encoding,
   ...glob,
   ...graph,
   ...json,
+  ...net,
   ...numbers,
   ...objects,
   ...regex,
@@ -39,6 +44,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...strings,
   ...time,
   ...types,
+  ...uuid,
 ];
 
 /** The default table by name. */
