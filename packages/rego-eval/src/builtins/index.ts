@@ -14,10 +14,12 @@ import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
+import { builtins as semver } from './semver.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
+import { builtins as units } from './units.js';
 
 /** Every built-in shipped with the interpreter. */
 export const coreBuiltins: readonly BuiltinDef[] = [
@@ -35,6 +37,8 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...strings,
   ...time,
   ...types,
+  ...semver,
+  ...units,
 ];
 
 /** The default table by name. */
