@@ -7,9 +7,9 @@
  * `Intl.DateTimeFormat` (no Node API). `time.now_ns` is the evaluation's `now`, fixed for the
  * whole query.
  *
- * Known approximation: the `MST` layout element prints the zone abbreviation `Intl` knows
- * (`EST`, `CET`, `UTC`, …); where `Intl` only has a `GMT+1`-style name, the numeric form
- * tzdata uses for zones without letters (`+01`, `+0530`) is printed instead.
+ * The `MST` layout element prints tzdata's abbreviation from a generated table
+ * (`zone-abbreviations.ts`, 1970–2100), else tzdata's numeric form (`+04`, `+0530`); before
+ * 1970 Go may print historic letters (`LMT`, `PMT`) where this prints the numeric form.
  */
 import {
   fromBigInt,
@@ -21,6 +21,7 @@ import {
 import type { BuiltinDef } from "./registry.js";
 import { argString, typeError } from "./registry.js";
 import { fail, intOperand } from "./util.js";
+import { ZONE_ABBREVIATIONS } from "./zone-abbreviations.js";
 
 // ---------------------------------------------------------------------------
 // Calendar arithmetic (proleptic Gregorian, days since 1970-01-01).
@@ -114,31 +115,23 @@ function offsetAt(zone: Zone, unix: number): number {
   return local - unix;
 }
 
-const abbreviations = new Map<string, Intl.DateTimeFormat>();
-/** The zone abbreviation at a Unix second (`MST` layout element). */
-function abbreviation(zone: Zone, unix: number, offset: number): string {
+/** The zone abbreviation at an offset (`MST` layout element): tzdata's letters, else its numeric form. */
+function abbreviation(zone: Zone, offset: number): string {
   if (zone.kind === "utc") return "UTC";
-  for (const locale of ["en-US", "en-GB"]) {
-    const key = locale + " " + zone.name;
-    let f = abbreviations.get(key);
-    if (!f) {
-      f = new Intl.DateTimeFormat(locale, {
-        timeZone: zone.name,
-        timeZoneName: "short",
-      });
-      abbreviations.set(key, f);
-    }
-    const name =
-      f
-        .formatToParts(new Date(unix * 1000))
-        .find((p) => p.type === "timeZoneName")?.value ?? "";
-    if (/^[A-Z]{3,5}$/.test(name)) return name;
-  }
+  const table =
+    ZONE_ABBREVIATIONS[zone.name] ??
+    ZONE_ABBREVIATIONS[canonicalName(zone.name)];
+  const letters = table?.[String(offset)];
+  if (letters !== undefined) return letters;
   const sign = offset < 0 ? "-" : "+";
   const a = Math.abs(offset);
   const hh = String(Math.floor(a / 3600)).padStart(2, "0");
   const mm = Math.floor((a % 3600) / 60);
   return sign + hh + (mm === 0 ? "" : String(mm).padStart(2, "0"));
+}
+
+function canonicalName(name: string): string {
+  return formatter(name).resolvedOptions().timeZone;
 }
 
 const zoneCache = new Map<string, Zone | string>();
@@ -534,7 +527,7 @@ function format(t: Time, layout: string): string {
         out += f.hour >= 12 ? "pm" : "am";
         break;
       case Std.TZ: {
-        out += abbreviation(t.zone, f.unix, f.offset);
+        out += abbreviation(t.zone, f.offset);
         break;
       }
       case Std.FracSecond0:

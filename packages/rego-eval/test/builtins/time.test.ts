@@ -51,7 +51,6 @@ const layouts = [
   "15:04",
   "Jan 2 06 3:4:5 -07",
 ];
-/** Layouts without `MST`, whose abbreviation Intl only approximates outside the Americas and UTC. */
 const layout = fc.constantFrom(...layouts);
 
 describe("time built-ins agree with OPA", () => {
