@@ -18,11 +18,13 @@ import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
 import { builtins as regex } from './regex.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
+import { builtins as semver } from './semver.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
 import { builtins as uuid } from './uuid.js';
+import { builtins as units } from './units.js';
 
 /** Every built-in shipped with the interpreter. */
 export const coreBuiltins: readonly BuiltinDef[] = [
@@ -45,6 +47,8 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...time,
   ...types,
   ...uuid,
+  ...semver,
+  ...units,
 ];
 
 /** The default table by name. */
