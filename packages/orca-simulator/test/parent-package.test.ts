@@ -9,7 +9,8 @@ import { countingEngine, createPolicyEngine, type Engine } from '@policy-engine/
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, startOpaServer } from '@policy-engine/opa';
-import { createOrcaInterceptor, runPipeline, type PipelineConfig } from '@policy-engine/orca-adapter';
+import { createOrcaInterceptor, type PipelineConfig } from '@policy-engine/orca-adapter';
+import { runPipeline } from '@policy-engine/orca-simulator';
 
 const source =
   'package spinnaker.execution\n\nstages.before.deployManifest.deny contains msg if {\n  input.stage.context.account == "prod"\n  msg := "parent package: no deploys to prod"\n}\n';

@@ -13,12 +13,11 @@ import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot, startOpaServer } from '@policy-engine/opa';
 import {
   createOrcaInterceptor,
-  runPipeline,
   type PipelineConfig,
-  type PipelineRunResult,
   type StageConfig,
   type User,
 } from '@policy-engine/orca-adapter';
+import { runPipeline, type PipelineRunResult } from '@policy-engine/orca-simulator';
 import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator';
 
 const examplePolicies = join(repoRoot, 'examples', 'policies');
