@@ -18,7 +18,7 @@ import {
   type User,
 } from '@policy-engine/orca-adapter';
 import { runPipeline, type PipelineRunResult } from '@policy-engine/orca-simulator';
-import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator';
+import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator/testing';
 
 const examplePolicies = join(repoRoot, 'examples', 'policies');
 

@@ -5,7 +5,8 @@
  * and a package no rule reaches is still skipped without an engine call.
  */
 import { describe, expect, it } from 'vitest';
-import { countingEngine, createPolicyEngine, type Engine } from '@policy-engine/evaluator';
+import { createPolicyEngine, type Engine } from '@policy-engine/evaluator';
+import { countingEngine } from '@policy-engine/evaluator/testing';
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, startOpaServer } from '@policy-engine/opa';
