@@ -1,7 +1,8 @@
 /**
  * Renders a run's execution log: stage -> task -> decision -> status, with denial messages.
  */
-import type { ExecutionEvent, HookResult, PipelineRunResult } from '@policy-engine/orca-adapter';
+import type { HookResult } from '@policy-engine/orca-adapter';
+import type { ExecutionEvent, PipelineRunResult } from '@policy-engine/orca-simulator';
 
 /** Output formats of `run-pipeline`. */
 export type LogFormat = 'pretty' | 'json';

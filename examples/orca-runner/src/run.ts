@@ -1,7 +1,8 @@
 /**
  * The example runner: one call does what `policy-engine run-pipeline` does.
  */
-import { createOrcaInterceptor, runPipeline, type PipelineConfig, type PipelineRunResult, type User } from '@policy-engine/orca-adapter';
+import { createOrcaInterceptor, type PipelineConfig, type User } from '@policy-engine/orca-adapter';
+import { runPipeline, type PipelineRunResult } from '@policy-engine/orca-simulator';
 import type { Engine } from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, DEFAULT_POLICY_DIR, openPolicyEngine, type EngineName } from './engines.js';
 import { formatExecutionLog, type LogFormat } from './format.js';

@@ -1,12 +1,16 @@
 /**
  * Armory's decision conventions: how a package's document becomes allowed/denies/message.
+ * The package names come from the inputs-* packages, the one place they are spelled.
  */
+import { HTTP_AUTHZ } from '@policy-engine/inputs-http-authz';
+import { OPA_PIPELINES, PERSISTENCE_PIPELINES_BEFORE } from '@policy-engine/inputs-pipelines';
+import { UI_ENTITLEMENTS_IS_FEATURE_ENABLED } from '@policy-engine/inputs-ui-entitlements';
 
 /** Packages that use the `allow` + `message` convention unless configured otherwise. */
-export const DEFAULT_ALLOW_PACKAGES: readonly string[] = ['spinnaker.http.authz', 'spinnaker.ui.entitlements.isFeatureEnabled'];
+export const DEFAULT_ALLOW_PACKAGES: readonly string[] = [HTTP_AUTHZ, UI_ENTITLEMENTS_IS_FEATURE_ENABLED];
 
 /** Save-time validation packages (Front50); only these honour `onMissingPolicy: 'deny'`. */
-export const SAVE_TIME_PACKAGES: readonly string[] = ['opa.pipelines', 'spinnaker.persistence.pipelines.before'];
+export const SAVE_TIME_PACKAGES: readonly string[] = [OPA_PIPELINES, PERSISTENCE_PIPELINES_BEFORE];
 
 /** The verdict part of a Decision. */
 export interface Verdict {

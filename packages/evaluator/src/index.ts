@@ -47,7 +47,6 @@ export {
   type JsonShapeProblem,
 } from './input-guard.js';
 export { jsonErrorOffset, lineColAt } from './json-location.js';
-export { countingEngine, type CountingEngine } from './counting-engine.js';
 export {
   decisionLogRecord,
   decisionLogSink,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countingEngine, createPolicyEngine, type Engine, type EngineResult } from '../src/index.js';
+import { createPolicyEngine, type Engine, type EngineResult } from '../src/index.js';
+import { countingEngine } from '../src/testing.js';
 
 describe('countingEngine', () => {
   it('counts evaluate calls per package and forwards everything', async () => {

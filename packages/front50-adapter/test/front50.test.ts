@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, InvalidInput, countingEngine, createPolicyEngine, type PolicyEngine } from '@policy-engine/evaluator';
+import { ConfigurationError, InvalidInput, createPolicyEngine, type PolicyEngine } from '@policy-engine/evaluator';
+import { countingEngine } from '@policy-engine/evaluator/testing';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot } from '@policy-engine/opa';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
-import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator';
+import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator/testing';
 
 const policiesDir = join(repoRoot, 'examples', 'policies');
 const fixturePipeline = (

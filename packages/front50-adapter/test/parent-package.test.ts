@@ -4,7 +4,8 @@
  * is evaluated, not skipped as "no policy".
  */
 import { describe, expect, it } from 'vitest';
-import { countingEngine, createPolicyEngine } from '@policy-engine/evaluator';
+import { createPolicyEngine } from '@policy-engine/evaluator';
+import { countingEngine } from '@policy-engine/evaluator/testing';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa } from '@policy-engine/opa';
 import { createFront50Validator } from '@policy-engine/front50-adapter';

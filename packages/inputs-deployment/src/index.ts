@@ -15,6 +15,8 @@ export {
   CleanupArtifactsTaskInput,
   DEPLOYMENT_TASKS_BEFORE_PREFIX,
   DEPLOYMENT_TASKS_LEGACY_PREFIX,
+  deploymentBeforePackage,
+  legacyDeploymentPackage,
   DOCUMENTED_DEPLOYMENT_TASKS,
   DeleteManifestTaskInput,
   DeployManifestTaskInput,

@@ -14,6 +14,16 @@ export const DEPLOYMENT_TASKS_BEFORE_PREFIX = 'spinnaker.deployment.tasks.before
 /** Package prefix used by the pre-plugin extension (`spinnaker.deployment.tasks.<task>`). */
 export const DEPLOYMENT_TASKS_LEGACY_PREFIX = 'spinnaker.deployment.tasks.';
 
+/** `spinnaker.deployment.tasks.before.<operationType>`: before a deployment operation is carried out. */
+export function deploymentBeforePackage(operationType: string): string {
+  return DEPLOYMENT_TASKS_BEFORE_PREFIX + operationType;
+}
+
+/** Legacy (extension) deployment hook: `spinnaker.deployment.tasks.<operationType>`. */
+export function legacyDeploymentPackage(operationType: string): string {
+  return DEPLOYMENT_TASKS_LEGACY_PREFIX + operationType;
+}
+
 /** Generic deployment-task input: `input.deploy` only (task types without a page). */
 export const DeploymentTaskInput = openObject('DeploymentTaskInput', { deploy: DeployDescription }, {});
 /** The TypeScript type of {@link DeploymentTaskInput}. */

@@ -10,7 +10,10 @@ export {
   StageBeforeInput,
   TASK_BEFORE_PREFIX,
   buildGenericStageBeforeInput,
+  legacyTaskBeforePackage,
+  stageAfterPackage,
   stageBeforeInputOf,
+  stageBeforePackage,
   type StageBeforeInputType,
 } from './stage-before.js';
 export {

@@ -21,6 +21,21 @@ export const STAGES_AFTER_PREFIX = 'spinnaker.execution.stages.after.';
 /** Legacy usage-guide prefix for the same hook (`spinnaker.execution.task.before.<task>`). */
 export const TASK_BEFORE_PREFIX = 'spinnaker.execution.task.before.';
 
+/** `spinnaker.execution.stages.before.<stageType>`: before each task of a stage of that type. */
+export function stageBeforePackage(stageType: string): string {
+  return STAGES_BEFORE_PREFIX + stageType;
+}
+
+/** `spinnaker.execution.stages.after.<stageType>`: right after a stage of that type ran. */
+export function stageAfterPackage(stageType: string): string {
+  return STAGES_AFTER_PREFIX + stageType;
+}
+
+/** Legacy (usage guide) task hook: `spinnaker.execution.task.before.<taskName>`. */
+export function legacyTaskBeforePackage(taskName: string): string {
+  return TASK_BEFORE_PREFIX + taskName;
+}
+
 /** The io-ts type of a stage-hook input whose `stage.context` codec is `C`. */
 export type StageBeforeInputType<C extends t.Mixed> = OpenObjectType<
   { pipeline: typeof Execution; stage: StageExecutionType<C> },

@@ -1,6 +1,7 @@
 /**
- * @policy-engine/orca-adapter — Orca-like execution model, input builders, the interceptor
- * (pipeline, stage-task, after-stage and deployment-operation hooks) and a pipeline runner.
+ * @policy-engine/orca-adapter — Orca-like execution model, input builders and the interceptor
+ * (pipeline, stage-task, after-stage and deployment-operation hooks): what a real Orca
+ * integration needs. The pipeline runner and simulated executors are `@policy-engine/orca-simulator`.
  * @packageDocumentation
  */
 export type {
@@ -54,27 +55,3 @@ export {
   type PackageCheck,
   type PolicyDecider,
 } from './interceptor.js';
-export type {
-  DeploymentOperation,
-  StageExecutor,
-  StageExecutors,
-  TaskContext,
-  TaskDefinition,
-  TaskOutcome,
-} from './executors.js';
-export {
-  deleteManifestDescription,
-  deployManifestDescription,
-  genericExecutor,
-  scaleManifestDescription,
-  simulatedExecutors,
-  undoRolloutManifestDescription,
-} from './simulated.js';
-export {
-  runPipeline,
-  type ExecutionEvent,
-  type PipelineRunResult,
-  type RunPipelineOptions,
-  type StageRef,
-  type StopReport,
-} from './runner.js';

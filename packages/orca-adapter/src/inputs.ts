@@ -3,6 +3,7 @@
  * (key sets as in /work/shared/spec/fixtures; times are epoch milliseconds, contexts keep
  * their literal dotted keys).
  */
+import type { DeploymentTaskInput } from '@policy-engine/inputs-deployment';
 import type { JsonObject, PipelineExecution, StageExecution, TaskExecution, Trigger, User } from './model.js';
 
 /** How `input.pipeline.stages[]` is emitted in stage inputs: full stage objects (default) or stage ids. */
@@ -165,6 +166,6 @@ export function stageInput(
 }
 
 /** Input of `spinnaker.deployment.tasks.before.<type>`: `{ deploy: <operation description> }`. */
-export function deploymentInput(description: JsonObject): JsonObject {
+export function deploymentInput(description: JsonObject): DeploymentTaskInput {
   return { deploy: structuredClone(description) };
 }

@@ -43,6 +43,8 @@ function layer(name: string): number {
   if (folder.endsWith('-adapter')) return 4;
   // The engine factory sits in the engines/adapters layer; it alone may import the engines beside it.
   if (folder === 'engines') return 4;
+  // The Orca simulator (runner, simulated executors) drives the orca-adapter interceptor.
+  if (folder === 'orca-simulator') return 5;
   throw new Error(`no layer assigned to ${entry.dir}: add it to this test and to ARCHITECTURE.md`);
 }
 

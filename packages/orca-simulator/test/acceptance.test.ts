@@ -13,13 +13,12 @@ import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot, startOpaServer } from '@policy-engine/opa';
 import {
   createOrcaInterceptor,
-  runPipeline,
   type PipelineConfig,
-  type PipelineRunResult,
   type StageConfig,
   type User,
 } from '@policy-engine/orca-adapter';
-import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator';
+import { runPipeline, type PipelineRunResult } from '@policy-engine/orca-simulator';
+import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator/testing';
 
 const examplePolicies = join(repoRoot, 'examples', 'policies');
 

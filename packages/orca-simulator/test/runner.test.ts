@@ -3,11 +3,10 @@ import { createPolicyEngine } from '@policy-engine/evaluator';
 import {
   InvalidPipelineConfig,
   createOrcaInterceptor,
-  runPipeline,
-  type ExecutionEvent,
   type PipelineConfig,
   type StageExecution,
 } from '@policy-engine/orca-adapter';
+import { runPipeline, type ExecutionEvent } from '@policy-engine/orca-simulator';
 import { at, fixtureInput, keys } from './support/fixtures.js';
 import { declaring, scriptedEngine, type DenyScript } from './support/scripted-engine.js';
 

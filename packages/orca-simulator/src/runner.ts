@@ -17,11 +17,11 @@
  *   shows them in the execution details.
  * - The execution ends SUCCEEDED, or TERMINAL when any stage is TERMINAL.
  */
-import { createExecution, toUser, type CreateExecutionOptions } from './execution.js';
+import { createExecution, toUser, type CreateExecutionOptions } from '@policy-engine/orca-adapter';
 import { genericExecutor, simulatedExecutors } from './simulated.js';
 import type { StageExecutor, StageExecutors } from './executors.js';
-import type { HookName, HookResult, OrcaInterceptor } from './interceptor.js';
-import type { ExecutionStatus, PipelineConfig, PipelineExecution, StageExecution, TaskExecution, User } from './model.js';
+import type { HookName, HookResult, OrcaInterceptor } from '@policy-engine/orca-adapter';
+import type { ExecutionStatus, PipelineConfig, PipelineExecution, StageExecution, TaskExecution, User } from '@policy-engine/orca-adapter';
 
 /** Identifies a stage in the log. */
 export interface StageRef {

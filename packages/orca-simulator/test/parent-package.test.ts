@@ -5,11 +5,13 @@
  * and a package no rule reaches is still skipped without an engine call.
  */
 import { describe, expect, it } from 'vitest';
-import { countingEngine, createPolicyEngine, type Engine } from '@policy-engine/evaluator';
+import { createPolicyEngine, type Engine } from '@policy-engine/evaluator';
+import { countingEngine } from '@policy-engine/evaluator/testing';
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, startOpaServer } from '@policy-engine/opa';
-import { createOrcaInterceptor, runPipeline, type PipelineConfig } from '@policy-engine/orca-adapter';
+import { createOrcaInterceptor, type PipelineConfig } from '@policy-engine/orca-adapter';
+import { runPipeline } from '@policy-engine/orca-simulator';
 
 const source =
   'package spinnaker.execution\n\nstages.before.deployManifest.deny contains msg if {\n  input.stage.context.account == "prod"\n  msg := "parent package: no deploys to prod"\n}\n';

@@ -3,7 +3,7 @@
  * task returns context/outputs to merge and, when it would call Clouddriver, the deployment
  * operations it submits (checked by the `beforeDeploymentOperation` hook first).
  */
-import type { JsonObject, PipelineExecution, StageExecution, TaskExecution, User } from './model.js';
+import type { JsonObject, PipelineExecution, StageExecution, TaskExecution, User } from '@policy-engine/orca-adapter';
 
 /** A deployment operation as a task would send it to Clouddriver. */
 export interface DeploymentOperation {

@@ -7,7 +7,8 @@ import { createPolicyEngine } from '@policy-engine/evaluator';
 import { toInputErrors } from '@policy-engine/inputs-common';
 import { deploymentTaskInputCodec } from '@policy-engine/inputs-deployment';
 import { PipelinesBeforeInput, stageBeforeInputCodec } from '@policy-engine/inputs-execution';
-import { createOrcaInterceptor, runPipeline, type PipelineConfig } from '@policy-engine/orca-adapter';
+import { createOrcaInterceptor, type PipelineConfig } from '@policy-engine/orca-adapter';
+import { runPipeline } from '@policy-engine/orca-simulator';
 import { declaring, scriptedEngine } from './support/scripted-engine.js';
 
 const stageTypes = ['deployManifest', 'scaleManifest', 'deleteManifest', 'undoRolloutManifest', 'bake', 'bakeManifest', 'manualJudgment', 'wait', 'evaluateArtifacts', 'webhook'];

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DeploymentOperation, StageExecutor, TaskContext, TaskDefinition, TaskOutcome } from './executors.js';
-import type { JsonObject } from './model.js';
+import type { JsonObject } from '@policy-engine/orca-adapter';
 
 const ORCA = 'com.netflix.spinnaker.orca';
 
