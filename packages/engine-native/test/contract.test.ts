@@ -11,7 +11,5 @@ runEngineContract('native', () => nativeEngine(), {
       "rego-eval's compiler accepts `y := f` for a function f; OPA refuses it (rego_type_error: function … used as reference, not called)",
     'a signal aborted during a runaway evaluation stops it with EVALUATION_CANCELLED':
       'the native engine evaluates synchronously on the caller’s thread, so an abort cannot be observed until it returns; the signal is checked before it starts and the deadline (polled) bounds it, ending with EVALUATION_TIMEOUT',
-    'an input holding a BigInt (not a JSON value) fails with INVALID_INPUT':
-      'rego-value reads a BigInt as an exact Rego number, so native evaluates it; the JSON engines cannot send it',
   },
 });

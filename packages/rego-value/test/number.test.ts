@@ -44,3 +44,14 @@ describe('lazy objects', () => {
     expect(() => toJSONText(fromJSON({ a: { b: { c: 1 } } }, 0, { lazy: true, maxDepth: 1 }))).toThrow('nested deeper');
   });
 });
+
+describe('bigints', () => {
+  it('read as exact integers by default, and are refused with refuseBigInts (eager and lazy)', async () => {
+    const { fromJSON, toJSONText, ValueConversionError } = await import('../src/index.js');
+    expect(toJSONText(fromJSON({ n: 12345678901234567890n }))).toBe('{"n":12345678901234567890}');
+    expect(() => fromJSON({ n: [1n] }, 0, { refuseBigInts: true })).toThrow(ValueConversionError);
+    expect(() => fromJSON(new Set([1n]), 0, { refuseBigInts: true })).toThrow('not a JSON value');
+    const lazy = fromJSON({ ok: 1, n: 1n }, 0, { lazy: true, refuseBigInts: true });
+    expect(() => toJSONText(lazy)).toThrow(ValueConversionError);
+  });
+});
