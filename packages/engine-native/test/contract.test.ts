@@ -9,7 +9,5 @@ runEngineContract('native', () => nativeEngine(), {
   expectedFailures: {
     "integers past 2^53 and decimals keep OPA's arithmetic":
       'rego-eval adds decimals in binary floating point (0.1 + 0.2 = 0.30000000000000004); OPA uses exact decimals (0.3, and 0.1 + 0.2 == 0.3 holds)',
-    "a function used as a reference (v1, OPA's type error)":
-      "rego-eval's compiler accepts `y := f` for a function f; OPA refuses it (rego_type_error: function … used as reference, not called)",
   },
 });
