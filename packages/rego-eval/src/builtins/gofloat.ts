@@ -86,6 +86,15 @@ export function goMul(x: GoFloat, y: GoFloat, prec: number): GoFloat {
   return fromSigned(signed(x) * signed(y), x.e + y.e, prec);
 }
 
+/** `x / y` rounded to `prec` bits (Go's `Float.Quo`); `y` must not be zero. */
+export function goQuo(x: GoFloat, y: GoFloat, prec: number): GoFloat {
+  if (x.m === 0n) return { neg: false, m: 0n, e: 0, prec };
+  // Enough quotient bits for the rounding (prec + 2), the remainder kept as a sticky bit.
+  const s = Math.max(0, prec + 2 + bitLen(y.m) - bitLen(x.m));
+  const num = x.m << BigInt(s);
+  return roundBits(x.neg !== y.neg, num / y.m, x.e - y.e - s, num % y.m !== 0n, prec);
+}
+
 /** The integer part (truncated toward zero), as Go's `Float.Int`. */
 export function goTrunc(x: GoFloat): bigint {
   const v = x.e >= 0 ? x.m << BigInt(x.e) : x.m >> BigInt(-x.e);
