@@ -1,5 +1,5 @@
 /** Conversion between Rego values and JSON (values, and text keeping big numbers exact). */
-import { BigNum, fromBigInt, fromFloat, numberText, parseNumber, toFloat } from './number.js';
+import { BigNum, fromBigInt, fromInputNumber, numberText, parseNumber, toFloat } from './number.js';
 import { RObject, RSet, type Value } from './value.js';
 
 /** Thrown when a JS value or JSON text cannot become a Rego value. */
@@ -35,7 +35,7 @@ export function fromJSON(x: unknown, depth = 0, options?: FromJSONOptions): Valu
   if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
   if (typeof x === 'number') {
     if (!Number.isFinite(x)) throw new ValueConversionError(`not a JSON number: ${x}`);
-    return fromFloat(x);
+    return fromInputNumber(x);
   }
   if (typeof x === 'bigint') {
     if (options?.refuseBigInts) throw new ValueConversionError(`not a JSON value: the bigint ${x}n`);

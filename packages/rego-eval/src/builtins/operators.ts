@@ -2,13 +2,21 @@
  * Operators the evaluator itself needs: comparison (`==` `!=` `<` `<=` `>` `>=`), arithmetic
  * (`+` `-` `*` `/` `%`, with `-` also set difference) and set `&` / `|`.
  */
-import { RSet, compare, equals, fromBigInt, isInteger, isNumber, isZero, rem, toBigInt, type RNumber, type Value } from '@policy-engine/rego-value';
+import { BigNum, RSet, compare, numberText, equals, fromBigInt, isInteger, isNumber, isZero, rem, toBigInt, type RNumber, type Value } from '@policy-engine/rego-value';
 import { goAdd, goFloat, goFloatToNumber, goMul, goQuo, goSub } from './gofloat.js';
 import { BuiltinError, typeError, type BuiltinDef } from './registry.js';
 
 /** Go's int32 window, where OPA computes in int64 (a product of two fits). */
 function smallInt(n: RNumber): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 ? n : undefined;
+}
+
+/** OPA's `IntToNumber`: every digit, kept as the number's text where ours would differ (`1e+600`). */
+function intNumber(i: bigint): RNumber {
+  const n = fromBigInt(i);
+  if (typeof n === 'number') return n;
+  const text = i.toString();
+  return numberText(n) === text ? n : new BigNum(n.mant, n.exp, text);
 }
 
 const noNegZero = (n: number): number => (n === 0 ? 0 : n);
@@ -35,7 +43,7 @@ export function opaArith(op: '+' | '-' | '*' | '/', a: RNumber, b: RNumber): RNu
   } else if (op !== '/') {
     const xi = toBigInt(a);
     const yi = toBigInt(b);
-    if (xi !== undefined && yi !== undefined) return fromBigInt(op === '+' ? xi + yi : op === '-' ? xi - yi : xi * yi);
+    if (xi !== undefined && yi !== undefined) return intNumber(op === '+' ? xi + yi : op === '-' ? xi - yi : xi * yi);
   }
   if (op === '/' && isZero(b)) throw new BuiltinError('div: divide by zero');
   const fa = goFloat(a);

@@ -53,3 +53,16 @@ describe('arithmetic agrees with OPA (+ - * / %)', () => {
     expect((await disagreements(cases)).join('\n')).toBe('');
   }, 120_000);
 });
+
+describe('results keep OPA’s text (json.Number of big.Float.Text)', () => {
+  it('term text of arithmetic results agrees with OPA', async () => {
+    const { nativeOutcome, opaOutcome } = await import('../opa-query.js');
+    const c = {
+      modules: [],
+      query: 'x := sprintf("%v", [[1e-7 + 0, 1234567.5 + 0, 0.1 + 0.2, 1 / 3, 2 * 0.5, 1e300 * 1e300, -0.00001 * 1, 100000.5 * 1]])',
+    };
+    const ours = nativeOutcome(c);
+    expect(ours).toBe(opaOutcome(c));
+    expect(ours).toContain('1e-07');
+  });
+});
