@@ -82,6 +82,7 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
       try {
         const value = p.evaluate(`data.${packageName}`, {
           input,
+          jsonInput: true,
           ...(deadline !== undefined ? { deadline } : {}),
           strictBuiltinErrors: options.strictBuiltinErrors ?? false,
           ...(options.print ? { print: options.print } : {}),

@@ -1,17 +1,8 @@
-// The engine contract suite (tools/engine-contract) on the native interpreter.
+// The engine contract suite (tools/engine-contract) on the native interpreter: no expected failures.
 import { runEngineContract } from '@policy-engine/engine-contract';
 import { nativeEngine } from '../src/index.js';
 
 runEngineContract('native', () => nativeEngine(), {
-  // Each runs as `it.fails`: the suite fails when native starts passing one, so remove it then.
-  expectedFailures: {
-    "integers past 2^53 and decimals keep OPA's arithmetic":
-      'rego-eval adds decimals in binary floating point (0.1 + 0.2 = 0.30000000000000004); OPA uses exact decimals (0.3, and 0.1 + 0.2 == 0.3 holds)',
-    "a function used as a reference (v1, OPA's type error)":
-      "rego-eval's compiler accepts `y := f` for a function f; OPA refuses it (rego_type_error: function … used as reference, not called)",
-    'a signal aborted during a runaway evaluation stops it with EVALUATION_CANCELLED':
-      'the native engine evaluates synchronously on the caller’s thread, so an abort cannot be observed until it returns; the signal is checked before it starts and the deadline (polled) bounds it, ending with EVALUATION_TIMEOUT',
-    'an input holding a BigInt (not a JSON value) fails with INVALID_INPUT':
-      'rego-value reads a BigInt as an exact Rego number, so native evaluates it; the JSON engines cannot send it',
-  },
+  // Native evaluates on the caller's thread: the signal is checked before a run, the deadline bounds it.
+  synchronous: true,
 });

@@ -886,6 +886,7 @@ export function compileModules(
     }
   }
   if (!queryModule) checkTree(root, problems);
+  checkFunctionRefs(root, problems, queryModule ? (queryBody ?? []) : undefined);
   for (const u of ctx.unknownCalls) {
     if (!u.name.startsWith('data.')) problems.add('rego_type_error', `undefined function ${u.name}`, u.loc);
   }
@@ -1240,4 +1241,136 @@ export function checkTree(root: RuleNode, problems: { add(code: string, message:
     state.set(n, 2);
   };
   for (const n of all) if (!state.has(n)) visit(n);
+}
+
+/**
+ * OPA's type checker refuses a function used as a value (`y := f`, `some x in f`, `[data.p.f]`):
+ * `rego_type_error: function data.p.f used as reference, not called`. Calls and `with` values
+ * (mock functions) are not references. Checks the rules of the tree, or only `query` when given.
+ */
+function checkFunctionRefs(root: RuleNode, problems: { add(code: string, message: string, location?: ErrorLocation): void }, query?: Body): void {
+  const seen = new Set<string>();
+  const ref = (t: T & { k: 'ref' }): void => {
+    if (t.head.k !== 'data') return;
+    let node: RuleNode | undefined = root;
+    for (let i = 0; i < t.path.length; i++) {
+      const p = t.path[i] as T;
+      if (p.k !== 'val' || typeof p.v !== 'string') return;
+      node = node.children.get(p.v);
+      if (node === undefined) return;
+      if (node.funcs.length > 0) {
+        // The rest of the ref, less a trailing variable (OPA drops its `__localN__`).
+        const rest = t.path.slice(i + 1);
+        const last = rest[rest.length - 1];
+        const shown = last !== undefined && last.k === 'var' && last.n.includes('$') ? rest.slice(0, -1) : rest;
+        const text = ['data', ...node.path].join('.') + shown.map((x) => (x.k === 'val' && typeof x.v === 'string' ? `.${x.v}` : formatRefPart(x))).join('');
+        const key = `${t.loc.file}:${t.loc.row}:${t.loc.col}:${text}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          problems.add('rego_type_error', `function ${text} used as reference, not called`, t.loc);
+        }
+        return;
+      }
+    }
+  };
+  const term = (t: T): void => {
+    switch (t.k) {
+      case 'ref':
+        ref(t);
+        term(t.head);
+        t.path.forEach(term);
+        return;
+      case 'arr':
+      case 'set':
+        t.items.forEach(term);
+        return;
+      case 'obj':
+        for (const [k, v] of t.items) {
+          term(k);
+          term(v);
+        }
+        return;
+      case 'call':
+        t.args.forEach(term);
+        return;
+      case 'ac':
+      case 'sc':
+        term(t.term);
+        body(t.body);
+        return;
+      case 'oc':
+        term(t.key);
+        term(t.value);
+        body(t.body);
+        return;
+      case 'tpl':
+        for (const p of t.parts) if (typeof p !== 'string') term(p);
+        return;
+      default:
+        return;
+    }
+  };
+  const expr = (x: X): void => {
+    switch (x.k) {
+      case 'unify':
+        term(x.a);
+        term(x.b);
+        return;
+      case 'term':
+        term(x.t);
+        return;
+      case 'callout':
+        x.args.forEach(term);
+        term(x.out);
+        return;
+      case 'somein':
+        if (x.key) term(x.key);
+        term(x.val);
+        term(x.coll);
+        return;
+      case 'every':
+        if (x.key) term(x.key);
+        term(x.val);
+        term(x.domain);
+        body(x.body);
+        return;
+      case 'notbody':
+        body(x.body);
+        return;
+      case 'or':
+      case 'and':
+        body(x.lhs);
+        body(x.rhs);
+        return;
+      default:
+        return;
+    }
+  };
+  const body = (b: Body): void => {
+    for (const e of b) expr(e.x);
+  };
+  const rule = (r: CRule | undefined): void => {
+    for (let x = r; x !== undefined; x = x.else) {
+      x.rest.forEach(term);
+      if (x.key) term(x.key);
+      term(x.value);
+      x.args.forEach(term);
+      body(x.body);
+    }
+  };
+  if (query) {
+    body(query);
+    return;
+  }
+  const node = (n: RuleNode): void => {
+    n.rules.forEach(rule);
+    n.defaults.forEach(rule);
+    n.funcs.forEach(rule);
+    n.children.forEach(node);
+  };
+  node(root);
+}
+
+function formatRefPart(t: T): string {
+  return t.k === 'val' ? `[${formatValue(t.v)}]` : `[${t.k === 'var' ? t.n.replace(/\$\d+$/, '') : '_'}]`;
 }

@@ -31,6 +31,8 @@ export interface EvalOptions {
   readonly print?: (msg: string) => void;
   /** User-defined built-ins. */
   readonly builtins?: readonly BuiltinDef[];
+  /** The input must be a JSON value: a bigint in it fails with `eval_input_error` when read (default: read as an exact integer). */
+  readonly jsonInput?: boolean;
 }
 
 /** A compiled policy set, ready to evaluate many times. */
@@ -77,7 +79,7 @@ class Prepared implements PreparedPolicySet {
     let input: Value | undefined;
     if (options.input !== undefined) {
       try {
-        input = fromJSON(options.input, 0, { lazy: true, maxDepth: MAX_INPUT_DEPTH });
+        input = fromJSON(options.input, 0, { lazy: true, maxDepth: MAX_INPUT_DEPTH, ...(options.jsonInput ? { refuseBigInts: true } : {}) });
       } catch (err) {
         throw inputError(err);
       }

@@ -27,6 +27,8 @@ export {
   fromBigInt,
   fromFloat,
   parseNumber,
+  fromInputNumber,
+  canonicalNumber,
   toDecimal,
   compareNumbers,
   numbersEqual,

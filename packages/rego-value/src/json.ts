@@ -1,5 +1,5 @@
 /** Conversion between Rego values and JSON (values, and text keeping big numbers exact). */
-import { BigNum, fromBigInt, fromFloat, numberText, parseNumber, toFloat } from './number.js';
+import { BigNum, fromBigInt, fromInputNumber, numberText, parseNumber, toFloat } from './number.js';
 import { RObject, RSet, type Value } from './value.js';
 
 /** Thrown when a JS value or JSON text cannot become a Rego value. */
@@ -18,6 +18,11 @@ export interface FromJSONOptions {
   readonly lazy?: boolean;
   /** Maximum nesting depth (default 10 000); deeper values throw `ValueConversionError`. */
   readonly maxDepth?: number;
+  /**
+   * Refuse bigints (throw `ValueConversionError`), as `JSON.stringify` does: for callers whose
+   * contract is JSON values only. By default a bigint reads as an exact integer.
+   */
+  readonly refuseBigInts?: boolean;
 }
 
 /**
@@ -30,9 +35,12 @@ export function fromJSON(x: unknown, depth = 0, options?: FromJSONOptions): Valu
   if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
   if (typeof x === 'number') {
     if (!Number.isFinite(x)) throw new ValueConversionError(`not a JSON number: ${x}`);
-    return fromFloat(x);
+    return fromInputNumber(x);
   }
-  if (typeof x === 'bigint') return fromBigInt(x);
+  if (typeof x === 'bigint') {
+    if (options?.refuseBigInts) throw new ValueConversionError(`not a JSON value: the bigint ${x}n`);
+    return fromBigInt(x);
+  }
   if (typeof x !== 'object') throw new ValueConversionError(`cannot convert a ${typeof x} to a Rego value`);
   if (x instanceof RObject || x instanceof RSet || x instanceof BigNum) return x;
   if (Array.isArray(x)) {
@@ -42,21 +50,21 @@ export function fromJSON(x: unknown, depth = 0, options?: FromJSONOptions): Valu
   }
   if (x instanceof Set) {
     const s = new RSet();
-    for (const v of x) s.add(fromJSON(v, depth + 1));
+    for (const v of x) s.add(fromJSON(v, depth + 1, options));
     return s;
   }
   if (x instanceof Map) {
     const o = new RObject();
-    for (const [k, v] of x) if (v !== undefined) o.set(fromJSON(k, depth + 1), fromJSON(v, depth + 1));
+    for (const [k, v] of x) if (v !== undefined) o.set(fromJSON(k, depth + 1, options), fromJSON(v, depth + 1, options));
     return o;
   }
   const rec = x as Record<string, unknown>;
-  if (typeof (rec as { toJSON?: unknown }).toJSON === 'function') return fromJSON((rec as { toJSON: () => unknown }).toJSON(), depth + 1);
+  if (typeof (rec as { toJSON?: unknown }).toJSON === 'function') return fromJSON((rec as { toJSON: () => unknown }).toJSON(), depth + 1, options);
   if (options?.lazy) return RObject.lazy(rec, (v) => fromJSON(v, depth + 1, options));
   const o = new RObject();
   for (const k of Object.keys(rec)) {
     const v = rec[k];
-    if (v !== undefined) o.set(k, fromJSON(v, depth + 1));
+    if (v !== undefined) o.set(k, fromJSON(v, depth + 1, options));
   }
   return o;
 }

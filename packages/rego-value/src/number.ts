@@ -11,14 +11,20 @@ export class BigNum {
   readonly mant: bigint;
   /** Power of ten. */
   readonly exp: number;
-  /** Use `makeNumber` — a BigNum is only built for values a JS number cannot hold exactly. */
-  constructor(mant: bigint, exp: number) {
+  /**
+   * The number's text as it was sent, when OPA would keep a text other than the canonical one
+   * (a JSON input number in exponent form: `1e+21`, `1e-7`); see {@link fromInputNumber}.
+   */
+  readonly text: string | undefined;
+  /** Use `makeNumber` — a BigNum is only built for values a JS number cannot hold exactly (or to keep a text). */
+  constructor(mant: bigint, exp: number, text?: string) {
     this.mant = mant;
     this.exp = exp;
+    this.text = text;
   }
-  /** Decimal text, e.g. `12345678901234567890` or `1e400`. */
+  /** Decimal text, e.g. `12345678901234567890` or `1e400` (the kept text when there is one). */
   toString(): string {
-    return decimalText(this.mant, this.exp);
+    return this.text ?? decimalText(this.mant, this.exp);
   }
 }
 
@@ -105,6 +111,26 @@ export function fromFloat(n: number): RNumber {
   return makeNumber(m, e);
 }
 
+/**
+ * The number of a JS number read as JSON input. OPA keeps a JSON number's text, and a JS
+ * number reaches it as `JSON.stringify` writes it: in exponent form for |n| ≥ 1e21 and
+ * |n| < 1e-6 (`1e+21`, `1e-7`). Such a number keeps that text (a `BigNum` with `text`), so
+ * `sprintf("%v", [x])` shows `1e+21` and `%d` treats it as a float, as OPA does; its value,
+ * equality, order and hash are those of `fromFloat(n)`.
+ */
+export function fromInputNumber(n: number): RNumber {
+  const c = fromFloat(n);
+  const text = String(n);
+  if (!text.includes('e')) return c;
+  const [m, e] = toDecimal(c);
+  return new BigNum(m, e, text);
+}
+
+/** The canonical number of any number (a kept text dropped). */
+export function canonicalNumber(n: RNumber): RNumber {
+  return typeof n === 'number' || n.text === undefined ? n : makeNumber(n.mant, n.exp);
+}
+
 /** Parses a JSON/Rego number literal exactly; undefined when the text is not a number. */
 export function parseNumber(text: string): RNumber | undefined {
   if (text.length <= 15 && /^-?\d+$/.test(text)) return Number(text) || 0;
@@ -142,9 +168,11 @@ export function compareNumbers(a: RNumber, b: RNumber): number {
   return cmpDecimal(toDecimal(a), toDecimal(b));
 }
 
-/** Numeric equality (canonical forms make this structural). */
+/** Numeric equality (canonical forms make this structural; a number with a kept text is compared by value). */
 export function numbersEqual(a: RNumber, b: RNumber): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (typeof a === 'number') return (b as BigNum).text !== undefined && a === canonicalNumber(b);
+  if (typeof b === 'number') return a.text !== undefined && b === canonicalNumber(a);
   return a.mant === b.mant && a.exp === b.exp;
 }
 
@@ -178,7 +206,7 @@ export function numberText(n: RNumber): string {
     const [m, e] = decimalOf(n);
     return decimalText(m, e);
   }
-  return decimalText(n.mant, n.exp);
+  return n.text ?? decimalText(n.mant, n.exp);
 }
 
 function exactOp(a: RNumber, b: RNumber, op: 'add' | 'sub' | 'mul'): RNumber {

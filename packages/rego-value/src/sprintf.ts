@@ -4,7 +4,7 @@
  * passed as its term text (so `%v` of `[1]` is `[1]`, and `%d` of a set is a `%!d(string=…)`).
  */
 import { goQuote, formatValue } from './format.js';
-import { isInteger, toBigInt, toFloat, numberText } from './number.js';
+import { BigNum, isInteger, toBigInt, toFloat, numberText } from './number.js';
 import { isNumber, type Value } from './value.js';
 
 type GoArg =
@@ -15,7 +15,9 @@ type GoArg =
 function toGoArg(v: Value): GoArg {
   if (isNumber(v)) {
     // A JS double past 1e21 reaches OPA as JSON text with an exponent (`1e+21`), which OPA formats as a float.
-    if (isInteger(v) && !(typeof v === 'number' && Math.abs(v) >= 1e21)) {
+    // So does a number whose kept text is not an integer's (`1e+21` from input).
+    const floatText = v instanceof BigNum && v.text !== undefined && !/^-?\d+$/.test(v.text);
+    if (isInteger(v) && !floatText && !(typeof v === 'number' && Math.abs(v) >= 1e21)) {
       const b = toBigInt(v) as bigint;
       return { t: 'int', v: b, big: b > 9223372036854775807n || b < -9223372036854775808n };
     }

@@ -2,7 +2,7 @@
  * Rego values: `null`, booleans, numbers (`number` or exact `BigNum`), strings, arrays
  * (plain JS arrays), objects (`RObject`, keys of any type) and sets (`RSet`).
  */
-import { BigNum, compareNumbers, numberText, type RNumber } from './number.js';
+import { BigNum, canonicalNumber, compareNumbers, numberText, numbersEqual, type RNumber } from './number.js';
 
 /** A Rego value. */
 export type Value = null | boolean | number | BigNum | string | readonly Value[] | RObject | RSet;
@@ -134,8 +134,8 @@ export function compare(a: Value, b: Value): number {
 export function equals(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a === 'string' || typeof b === 'string' || typeof a === 'boolean' || a === null || b === null) return false;
-  if (typeof a === 'number' || typeof b === 'number') return false; // canonical numbers: a number never equals a BigNum
-  if (a instanceof BigNum) return b instanceof BigNum && a.mant === b.mant && a.exp === b.exp;
+  if (typeof a === 'number' || a instanceof BigNum) return (typeof b === 'number' || b instanceof BigNum) && numbersEqual(a, b);
+  if (typeof b === 'number') return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!equals(a[i] as Value, b[i] as Value)) return false;
@@ -168,7 +168,7 @@ export function keyOf(v: Value): string {
     case 'string':
       return JSON.stringify(v);
   }
-  if (v instanceof BigNum) return '#' + numberText(v);
+  if (v instanceof BigNum) return v.text === undefined ? '#' + numberText(v) : keyOf(canonicalNumber(v));
   if (Array.isArray(v)) {
     let s = '[';
     for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + keyOf(v[i] as Value);

@@ -44,3 +44,33 @@ describe('lazy objects', () => {
     expect(() => toJSONText(fromJSON({ a: { b: { c: 1 } } }, 0, { lazy: true, maxDepth: 1 }))).toThrow('nested deeper');
   });
 });
+
+describe('bigints', () => {
+  it('read as exact integers by default, and are refused with refuseBigInts (eager and lazy)', async () => {
+    const { fromJSON, toJSONText, ValueConversionError } = await import('../src/index.js');
+    expect(toJSONText(fromJSON({ n: 12345678901234567890n }))).toBe('{"n":12345678901234567890}');
+    expect(() => fromJSON({ n: [1n] }, 0, { refuseBigInts: true })).toThrow(ValueConversionError);
+    expect(() => fromJSON(new Set([1n]), 0, { refuseBigInts: true })).toThrow('not a JSON value');
+    const lazy = fromJSON({ ok: 1, n: 1n }, 0, { lazy: true, refuseBigInts: true });
+    expect(() => toJSONText(lazy)).toThrow(ValueConversionError);
+  });
+});
+
+describe('input numbers keep their JSON text (as OPA keeps json.Number text)', () => {
+  it('exponent forms keep their text; value, equality, order and hash are unchanged', async () => {
+    const { fromJSON, formatValue, sprintf, equals, compare, keyOf, parseNumber, RSet } = await import('../src/index.js');
+    const v = fromJSON([1e21, 1e-7, 0.5, 12]) as Value[];
+    expect(formatValue(v)).toBe('[1e+21, 1e-7, 0.5, 12]');
+    expect(sprintf('%d', [v[0] as Value])).toBe('%!d(float64=1e+21)');
+    expect(sprintf('%v', [[v[1] as Value]])).toBe('[1e-7]');
+    const lit = parseNumber('1000000000000000000000') as Value;
+    expect(equals(v[0] as Value, lit)).toBe(true);
+    expect(equals(v[1] as Value, 1e-7)).toBe(true);
+    expect(equals(1e-7, v[1] as Value)).toBe(true);
+    expect(equals(v[1] as Value, 2e-7)).toBe(false);
+    expect(compare(v[1] as Value, 1e-7)).toBe(0);
+    expect(keyOf(v[1] as Value)).toBe(keyOf(1e-7));
+    expect(new RSet([v[1] as Value, 1e-7]).size).toBe(1);
+    expect(sprintf('%d', [lit])).toBe('1000000000000000000000');
+  });
+});

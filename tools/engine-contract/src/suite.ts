@@ -31,6 +31,14 @@ export interface EngineContractOptions {
   readonly expectedFailures?: Readonly<Record<string, string>>;
   /** Extra time an engine may take past a deadline before it must have failed (default 3 000 ms). */
   readonly deadlineSlackMs?: number;
+  /**
+   * The engine evaluates synchronously on the caller's thread (a capability, not a failure): a
+   * signal aborted during its run cannot be observed until it returns. The case "a signal aborted
+   * during a runaway evaluation" is then replaced by what such an engine guarantees: a signal
+   * aborted before the call is refused before any work, and the deadline alone bounds a runaway
+   * (a signal that is not aborted changes nothing).
+   */
+  readonly synchronous?: boolean;
 }
 
 const EXAMPLE_POLICIES = join(repoRoot, 'examples', 'policies');
@@ -269,17 +277,39 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
         expect((run.error as PolicyEngineError).code).toBe('EVALUATION_CANCELLED');
       });
 
-      test('a signal aborted during a runaway evaluation stops it with EVALUATION_CANCELLED', async () => {
-        const engine = await fresh();
-        await engine.load(await policySet([RUNAWAY]));
-        const controller = new AbortController();
-        setTimeout(() => controller.abort(), 100);
-        // The deadline only keeps a failing engine from hanging the suite.
-        const run = await settle(() => engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 100 + slack }));
-        expect(run.error).toBeInstanceOf(PolicyEngineError);
-        expect((run.error as PolicyEngineError).code).toBe('EVALUATION_CANCELLED');
-        expect(run.ms).toBeLessThan(100 + slack);
-      }, 60_000);
+      if (!options.synchronous) {
+        test('a signal aborted during a runaway evaluation stops it with EVALUATION_CANCELLED', async () => {
+          const engine = await fresh();
+          await engine.load(await policySet([RUNAWAY]));
+          const controller = new AbortController();
+          setTimeout(() => controller.abort(), 100);
+          // The deadline only keeps a failing engine from hanging the suite.
+          const run = await settle(() => engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 100 + slack }));
+          expect(run.error).toBeInstanceOf(PolicyEngineError);
+          expect((run.error as PolicyEngineError).code).toBe('EVALUATION_CANCELLED');
+          expect(run.ms).toBeLessThan(100 + slack);
+        }, 60_000);
+      } else {
+        test('a synchronous engine: an aborted signal is refused before the run, and the deadline bounds a runaway', async () => {
+          const engine = await fresh();
+          await engine.load(await policySet([RUNAWAY]));
+          // Aborted before the call: refused at once, no evaluation started.
+          const controller = new AbortController();
+          controller.abort();
+          const refused = await settle(() => engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 10_000 }));
+          expect(refused.error).toBeInstanceOf(PolicyEngineError);
+          expect((refused.error as PolicyEngineError).code).toBe('EVALUATION_CANCELLED');
+          expect(refused.ms).toBeLessThan(100);
+          // A live signal with a deadline: the deadline stops the runaway, within its bound.
+          const budget = 200;
+          const live = new AbortController();
+          const run = await settle(() => engine.evaluate('contract.runaway', {}, { signal: live.signal, deadline: performance.now() + budget }));
+          expect(run.error).toBeInstanceOf(PolicyEngineError);
+          expect((run.error as PolicyEngineError).code).toBe('EVALUATION_TIMEOUT');
+          expect(run.ms).toBeGreaterThanOrEqual(budget - 5);
+          expect(run.ms).toBeLessThan(budget + slack);
+        }, 60_000);
+      }
     });
 
     it('lists as expected failures only tests of the suite', () => {

@@ -6,7 +6,7 @@
  * of non-integers go through it, so `sum([0.1, 0.2])` is `0.3` while `product([0.1, 3])` is
  * `0.30000000000000004`.
  */
-import { makeNumber, toDecimal, type RNumber } from '@policy-engine/rego-value';
+import { BigNum, makeNumber, numberText, toDecimal, type RNumber } from '@policy-engine/rego-value';
 
 /** A binary float `(neg ? -1 : 1) × m × 2^e` with `m < 2^prec`. */
 export interface GoFloat {
@@ -84,6 +84,15 @@ export function goSub(x: GoFloat, y: GoFloat, prec: number): GoFloat {
 /** `x × y` rounded to `prec` bits. */
 export function goMul(x: GoFloat, y: GoFloat, prec: number): GoFloat {
   return fromSigned(signed(x) * signed(y), x.e + y.e, prec);
+}
+
+/** `x / y` rounded to `prec` bits (Go's `Float.Quo`); `y` must not be zero. */
+export function goQuo(x: GoFloat, y: GoFloat, prec: number): GoFloat {
+  if (x.m === 0n) return { neg: false, m: 0n, e: 0, prec };
+  // Enough quotient bits for the rounding (prec + 2), the remainder kept as a sticky bit.
+  const s = Math.max(0, prec + 2 + bitLen(y.m) - bitLen(x.m));
+  const num = x.m << BigInt(s);
+  return roundBits(x.neg !== y.neg, num / y.m, x.e - y.e - s, num % y.m !== 0n, prec);
 }
 
 /** The integer part (truncated toward zero), as Go's `Float.Int`. */
@@ -184,10 +193,33 @@ function shortest(x: GoFloat): Decimal {
   return d;
 }
 
-/** The Rego number OPA makes of a float (`FloatToNumber`: its shortest decimal text). */
+/** Go's `Float.Text(format, -1)` of the shortest decimal `d` ('f' for integers, else 'g'). */
+function goText(neg: boolean, d: Decimal, isInt: boolean): string {
+  const sign = neg ? '-' : '';
+  const digits = d.mant;
+  if (isInt) return sign + (d.exp <= 0 ? '0' : digits + '0'.repeat(Math.max(0, d.exp - digits.length)));
+  const exp10 = d.exp - 1;
+  if (exp10 < -4 || exp10 >= 6) {
+    const e = Math.abs(exp10);
+    return `${sign}${digits[0] ?? '0'}${digits.length > 1 ? '.' + digits.slice(1) : ''}e${exp10 < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+  }
+  if (d.exp <= 0) return `${sign}0.${'0'.repeat(-d.exp)}${digits}`;
+  if (d.exp >= digits.length) return sign + digits + '0'.repeat(d.exp - digits.length);
+  return `${sign}${digits.slice(0, d.exp)}.${digits.slice(d.exp)}`;
+}
+
+/**
+ * The Rego number OPA makes of a float (`FloatToNumber`: its shortest decimal text, `%f` for
+ * integers, else `%g`). The number keeps Go's text where it differs from the canonical one
+ * (`1e-07`, `1.2345675e+06`), as OPA's `json.Number` does.
+ */
 export function goFloatToNumber(x: GoFloat): RNumber {
   const d = shortest(x);
   if (d.mant === '') return 0;
   const digits = BigInt(d.mant);
-  return makeNumber(x.neg ? -digits : digits, d.exp - d.mant.length);
+  const n = makeNumber(x.neg ? -digits : digits, d.exp - d.mant.length);
+  const text = goText(x.neg, d, goIsInt(x));
+  if (text === numberText(n)) return n;
+  const [m, e] = toDecimal(n);
+  return new BigNum(m, e, text);
 }
