@@ -42,7 +42,11 @@ export interface VarTerm {
   readonly name: string;
   readonly location: Location;
 }
-/** A reference `head.a[b]...`; dotted parts are string terms with `dot: true`. */
+/**
+ * A reference `head.a[b]...`: `value[0]` is the head (a var, or a call/collection term),
+ * then one term per part. A dotted part `.a` and a bracketed string `["a"]` are the same
+ * `string` term (as in OPA, the AST does not record which was written).
+ */
 export interface RefTerm {
   readonly type: 'ref';
   readonly value: readonly Term[];
@@ -219,7 +223,12 @@ export interface Comment {
 /** A rule (or one `else` branch). */
 export interface Rule {
   readonly type: 'rule';
-  /** `head.name` in OPA terms when set (`p`, `f`, `r` for `r[k]`), else the head ref text (`a.b[x].c`). */
+  /**
+   * OPA's `head.name` when the head has one — the rule's single var for `p`, `p := v`,
+   * `f(x)`, `p[k]` and `p contains k` (v0 `p[k] { … }` too) — else the text of the whole
+   * head ref as `refText` prints it (`a.b.c`, `a.b[x]`, `a["c-d"]`). `else` branches
+   * carry the name of the rule they belong to.
+   */
   readonly name: string;
   readonly kind: RuleKind;
   readonly default: boolean;
@@ -227,7 +236,10 @@ export interface Rule {
   readonly body: Body;
   /** The body was not written (implicit `true`). */
   readonly generatedBody: boolean;
-  /** Written as `if expr` without braces. */
+  /**
+   * `true` when the body was written in braces (`if { … }`, v0 `p { … }`) or not written at
+   * all; `false` when written as `if expr` without braces.
+   */
   readonly bodyBraces: boolean;
   readonly else?: Rule;
   readonly annotations?: readonly Annotation[];
@@ -246,5 +258,5 @@ export interface Module {
   readonly location: Location;
 }
 
-/** Any AST node with a location. */
+/** Any AST node with a location (`location.end` is the offset just past its text). */
 export type Node = Term | Expr | SomeDecl | Every | NotBody | LogicalExpr | With | Package | Import | Head | Rule | Module | Annotation | Comment;

@@ -8,7 +8,7 @@ import { parseModule, type ParseOptions, type ParseResult } from './parser/modul
 
 /** The AST node types (Module, Rule, Term, …). */
 export type * from './ast.js';
-/** A source position: file, line, col, offset. */
+/** A source span: file, line, col, offset and end offset. */
 export type { Location } from './location.js';
 /** Parse errors: the typed error class, its formatter and types. */
 export { RegoParseError, formatParseError, type ParseError, type ParseErrorCode } from './errors.js';
@@ -37,3 +37,23 @@ export function packageName(module: Module): string {
 export { format, formatRule } from './format/format.js';
 /** OPA's v1 compile-time check for deprecated built-ins. */
 export { DEPRECATED_BUILTINS, checkRegoV1 } from './check/v1.js';
+/** Line table: offset ↔ line/column by binary search. */
+export { LineTable } from './lines.js';
+/** AST walking after OPA's `visit.go`. */
+export {
+  children,
+  isTerm,
+  walk,
+  walkBeforeAndAfter,
+  walkBodies,
+  walkCalls,
+  walkClosures,
+  walkExprs,
+  walkRefs,
+  walkRules,
+  walkTerms,
+  walkVars,
+  walkWiths,
+  type Closure,
+  type Visitor,
+} from './walk.js';

@@ -32,7 +32,7 @@ describe('parse: package and rules', () => {
     const m = parse('package x\n\nn := 1.000000000000000000001e400 if input.a[0].b\n', { file: 'n.rego' }).module!;
     const r = m.rules[0]!;
     expect(r.head.value).toMatchObject({ type: 'number', value: '1.000000000000000000001e400' });
-    expect(r.location).toEqual({ file: 'n.rego', line: 3, col: 1, offset: 11 });
+    expect(r.location).toEqual({ file: "n.rego", line: 3, col: 1, offset: 11, end: 59 });
     const walk = (x: unknown): void => {
       if (Array.isArray(x)) x.forEach(walk);
       else if (x && typeof x === 'object') {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CliError } from './exit.js';
 import { jsonErrorOffset, lineColAt } from '@policy-engine/evaluator';
 
@@ -48,4 +49,27 @@ export function unwrapInput(doc: unknown): unknown {
     if (keys.length === 1 && keys[0] === 'input') return (doc as { input: unknown }).input;
   }
   return doc;
+}
+
+/** Expands directories into their `.rego` files (recursively, sorted); files and `-` are kept as given. */
+export function regoFiles(args: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.rego')) out.push(p);
+    }
+  };
+  for (const a of args) {
+    let isDir = false;
+    try {
+      isDir = a !== '-' && statSync(a).isDirectory();
+    } catch {
+      isDir = false; // readText reports the missing file
+    }
+    if (isDir) walk(a);
+    else out.push(a);
+  }
+  return out;
 }

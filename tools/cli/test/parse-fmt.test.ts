@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,4 +98,38 @@ describe('policy-engine fmt', () => {
     expect(r.code).toBe(2);
     expect(await readFile(join(dir, 'bad.rego'), 'utf8')).toBe(bad);
   });
+});
+
+describe('policy-engine fmt --check, --rego-version auto, directories (real CLI process)', () => {
+  it('--check lists files that would change and exits 1; 0 once formatted; writes nothing', async () => {
+    const d = join(dir, 'check');
+    await mkdir(join(d, 'sub'), { recursive: true });
+    const ugly = 'package a\np   :=   1\n';
+    await writeFile(join(d, 'ugly.rego'), ugly);
+    await writeFile(join(d, 'sub', 'v0.rego'), 'package b\np[x] { x := 1 }\n');
+    await writeFile(join(d, 'notes.txt'), 'not rego');
+    const r = await cli(['fmt', '--check', '--rego-version', 'auto', d]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([join(d, 'sub', 'v0.rego'), join(d, 'ugly.rego')]);
+    expect(await readFile(join(d, 'ugly.rego'), 'utf8')).toBe(ugly);
+    const w = await inProcess(['fmt', '--write', '--rego-version', 'auto', d]);
+    expect(w.code).toBe(0);
+    const again = await inProcess(['fmt', '--check', '--rego-version', 'auto', d]);
+    expect(again).toMatchObject({ code: 0, stdout: '' });
+    expect(await readFile(join(d, 'ugly.rego'), 'utf8')).toBe('package a\n\np := 1\n');
+  }, 180_000);
+
+  it('v0-only syntax needs v0 or auto', async () => {
+    const f = join(dir, 'only-v0.rego');
+    await writeFile(f, 'package c\nq[x] { x := 2 }\n');
+    expect((await inProcess(['parse', '--rego-version', 'v1', f])).code).toBe(2);
+    const auto = await cli(['parse', '--rego-version', 'auto', '--format', 'pretty', f]);
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toContain('(rego v0)');
+    const bad = await inProcess(['fmt', '--rego-version', 'v3', f]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--rego-version must be v0, v1 or auto, got "v3"');
+    expect((await inProcess(['fmt', '--check', '--write', f])).code).toBe(2);
+  }, 180_000);
 });

@@ -69,7 +69,8 @@ export function collectAnnotations(
       else if (node?.kind === 'import') scope = 'import';
       else scope = '';
     }
-    const a: Annotation = { type: 'annotation', text, ...(scope ? { scope } : {}), location: first.location };
+    const last = lines[lines.length - 1] ?? first;
+    const a: Annotation = { type: 'annotation', text, ...(scope ? { scope } : {}), location: { ...first.location, end: last.location.end } };
     all.push(a);
     const have = node ? ` (have ${node.kind})` : '';
     if (scope === 'rule' || scope === 'document') {

@@ -3,6 +3,7 @@ import type { ParseError } from '../errors.js';
 import { caretExcerpt } from '../errors.js';
 import { lex } from '../lexer/lexer.js';
 import type { Location } from '../location.js';
+import { assignEnds } from './ends.js';
 import { parseQuery } from './expressions.js';
 import { applySpecialImport, parseImport, parsePackage } from './imports.js';
 import { ruleFromBody } from './body-rules.js';
@@ -176,7 +177,7 @@ function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rul
 /** Parses one Rego module. Never throws: problems are returned as `errors`. */
 export function parseModule(source: string, options: ParseOptions = {}): ParseResult {
   if (typeof source !== 'string') {
-    const location = { file: options.file ?? '', line: 1, col: 1, offset: 0 };
+    const location = { file: options.file ?? '', line: 1, col: 1, offset: 0, end: 0 };
     return { module: undefined, errors: [{ code: 'rego_parse_error', message: `source must be a string, got ${source === null ? 'null' : typeof source}`, location, excerpt: '' }] };
   }
   if (options.regoVersion === 'auto') {
@@ -204,7 +205,7 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     errors.push({ code: 'rego_parse_error', message, location: loc, excerpt: caretExcerpt(source, loc.offset) });
   };
   if (stmts.length === 0 && parserErrors.length === 0) {
-    err({ file, line: 1, col: 1, offset: 0 }, 'empty module');
+    err({ file, line: 1, col: 1, offset: 0, end: 0 }, 'empty module');
   }
   let pkg: Package | undefined;
   const first = stmts[0];
@@ -264,7 +265,7 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
   const commentNodes: Comment[] = comments.map((c) => ({
     type: 'comment',
     text: c.text,
-    location: { file, line: c.line, col: c.col, offset: c.offset },
+    location: { file, line: c.line, col: c.col, offset: c.offset, end: c.offset + 1 + c.text.length },
   }));
   const annotated = collectAnnotations(commentNodes, [
     ...(pkg ? [{ kind: 'package' as const, location: pkg.location }] : []),
@@ -287,6 +288,7 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     comments: commentNodes,
     location: pkg.location,
   };
+  assignEnds(module, tokens, p.lines);
   return { module, errors: [] };
 }
 

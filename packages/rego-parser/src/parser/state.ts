@@ -2,6 +2,7 @@ import { caretExcerpt, type ParseError } from '../errors.js';
 import type { Location } from '../location.js';
 import type { Term } from '../ast.js';
 import type { Token } from '../lexer/tokens.js';
+import { LineTable } from '../lines.js';
 
 /** Keywords of both Rego versions that are always reserved by the scanner. */
 export const BASE_KEYWORDS: ReadonlySet<string> = new Set([
@@ -52,13 +53,17 @@ export class ParserState {
   notBodies = false;
   depth = 0;
   termCache = new Map<number, { term: Term; after: Snapshot; errors: ParseError[] }>();
+  /** Line starts of `src`, built once. */
+  readonly lines: LineTable;
 
   constructor(
     readonly toks: readonly Token[],
     readonly src: string,
     readonly file: string,
     readonly regoVersion: 'v0' | 'v1',
-  ) {}
+  ) {
+    this.lines = new LineTable(src);
+  }
 
   /** The current token. */
   get t(): Token {
@@ -91,19 +96,13 @@ export class ParserState {
       const off = prev ? prev.end : 0;
       return this.locAt(off);
     }
-    return { file: this.file, line: t.line, col: t.col, offset: t.offset };
+    return { file: this.file, line: t.line, col: t.col, offset: t.offset, end: t.end };
   }
 
+  /** Location of a 0-based offset (an empty span there), through the line table. */
   locAt(offset: number): Location {
-    let line = 1;
-    let start = 0;
-    for (let k = 0; k < offset && k < this.src.length; k++) {
-      if (this.src.charCodeAt(k) === 10) {
-        line++;
-        start = k + 1;
-      }
-    }
-    return { file: this.file, line, col: offset - start + 1, offset };
+    const { line, col } = this.lines.position(offset);
+    return { file: this.file, line, col, offset, end: offset };
   }
 
   /** Moves to the next token; with `skipws` false, stops on whitespace first. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatParseError, parse, type Module } from '@policy-engine/rego-parser';
 import { CliError, ExitCode } from '../exit.js';
-import { readText } from '../io.js';
+import { readText, regoFiles } from '../io.js';
 import { setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine parse`. */
@@ -21,8 +21,8 @@ Example:
 `;
 
 /** Checks the `--rego-version` option. */
-export function regoVersionOption(v: string): 'v0' | 'v1' {
-  if (v !== 'v0' && v !== 'v1') throw new CliError(`--rego-version must be v0 or v1, got "${v}"`);
+export function regoVersionOption(v: string): 'v0' | 'v1' | 'auto' {
+  if (v !== 'v0' && v !== 'v1' && v !== 'auto') throw new CliError(`--rego-version must be v0, v1 or auto, got "${v}"`);
   return v;
 }
 
@@ -38,8 +38,8 @@ export const registerParse: RegisterCommand = (program: Command) => {
   program
     .command('parse')
     .description('Parse Rego files and print their AST as JSON (or their errors with file:line:col). Exit 0 ok, 2 errors.')
-    .argument('<files...>', 'Rego files, or - for standard input')
-    .option('--rego-version <v>', 'Rego syntax version: v0 or v1', 'v1')
+    .argument('<files...>', 'Rego files or directories (their .rego files, recursively), or - for standard input')
+    .option('--rego-version <v>', 'Rego syntax version: v0, v1 or auto (v1 when it parses as v1, else v0)', 'v1')
     .option('--format <f>', 'output format: json or pretty', 'json')
     .addHelpText('after', helpText)
     .action((files: string[], opts: ParseCommandOptions, cmd: Command) => {
@@ -49,7 +49,7 @@ export const registerParse: RegisterCommand = (program: Command) => {
       if (opts.format !== 'json' && opts.format !== 'pretty') throw new CliError(`--format must be json or pretty, got "${opts.format}"`);
       let failed = false;
       const parsed: { file: string; module: Module }[] = [];
-      for (const file of files) {
+      for (const file of regoFiles(files)) {
         const name = file === '-' ? '<stdin>' : file;
         const r = parse(readText(file), { regoVersion, file: name });
         if (!r.module) {
