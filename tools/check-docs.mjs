@@ -17,10 +17,14 @@ const projects = ['packages', 'tools', 'examples'].flatMap((group) =>
     : [],
 );
 
-const base = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.base.json'), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: () => {},
-});
+const base = ts.getParsedCommandLineOfConfigFile(
+  join(root, 'tsconfig.base.json'),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: () => {},
+  },
+);
 /** The source files of a project's public entries: src/index.ts and its package.json subpath exports. */
 function entryFiles(dir) {
   const files = [join(dir, 'src', 'index.ts')];
@@ -36,10 +40,7 @@ function entryFiles(dir) {
   return files;
 }
 
-const program = ts.createProgram(
-  projects.flatMap(entryFiles),
-  { ...base.options, noEmit: true },
-);
+const program = ts.createProgram(projects.flatMap(entryFiles), { ...base.options, noEmit: true });
 const checker = program.getTypeChecker();
 
 const problems = [];

@@ -24,7 +24,10 @@ const FIXTURES = join(repoRoot, '..', 'shared', 'spec', 'fixtures');
 const cases = (JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as { cases: Case[] }).cases;
 
 function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let cur = doc as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) cur = cur[part] as Record<string, unknown>;
   cur[parts[parts.length - 1] as string] = value;
@@ -82,7 +85,9 @@ try {
     }
     const o = results.get(`opa/${concurrency}`)!;
     const w = results.get(`wasm/${concurrency}`)!;
-    console.log(`ratio wasm / opa (concurrency ${concurrency}): throughput ${(w.perSecond / o.perSecond).toFixed(2)}x, p50 latency ${(w.p50 / o.p50).toFixed(2)}x`);
+    console.log(
+      `ratio wasm / opa (concurrency ${concurrency}): throughput ${(w.perSecond / o.perSecond).toFixed(2)}x, p50 latency ${(w.p50 / o.p50).toFixed(2)}x`,
+    );
   }
   console.log(`opa server process: separate (not in rss above)`);
 } finally {

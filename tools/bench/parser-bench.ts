@@ -48,5 +48,7 @@ const opaMBs = mb / (opaBest / 1000);
 
 console.log(`corpus: ${modules.length} modules, ${mb.toFixed(2)} MB (best of ${ROUNDS})`);
 console.log(`rego-parser parse : ${best.toFixed(0).padStart(6)} ms  ${oursMBs.toFixed(2).padStart(7)} MB/s`);
-console.log(`opa ${opaVersion(opa) ?? '?'} check   : ${opaBest.toFixed(0).padStart(6)} ms  ${opaMBs.toFixed(2).padStart(7)} MB/s  (2 processes: start + parse + compile)`);
+console.log(
+  `opa ${opaVersion(opa) ?? '?'} check   : ${opaBest.toFixed(0).padStart(6)} ms  ${opaMBs.toFixed(2).padStart(7)} MB/s  (2 processes: start + parse + compile)`,
+);
 console.log(`ratio rego-parser / opa check: ${(oursMBs / opaMBs).toFixed(2)}x`);

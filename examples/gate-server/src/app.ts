@@ -100,7 +100,12 @@ export function createGateApp(options: GateAppOptions): express.Express {
     store.tasks.push(task);
     // createApplication is the one job whose effect the example keeps: reads then show the app.
     for (const job of jobs) {
-      if (isRecord(job) && job['type'] === 'createApplication' && isRecord(job['application']) && typeof job['application']['name'] === 'string') {
+      if (
+        isRecord(job) &&
+        job['type'] === 'createApplication' &&
+        isRecord(job['application']) &&
+        typeof job['application']['name'] === 'string'
+      ) {
         const a = job['application'];
         const name = a['name'] as string;
         store.applications.set(name, {
@@ -140,7 +145,12 @@ export function createGateApp(options: GateAppOptions): express.Express {
         return;
       }
       const app = pipeline['application'];
-      const saved = { ...pipeline, id: typeof pipeline['id'] === 'string' ? pipeline['id'] : newTaskId(), lastModifiedBy: currentUser(req), updateTs: String(Date.now()) };
+      const saved = {
+        ...pipeline,
+        id: typeof pipeline['id'] === 'string' ? pipeline['id'] : newTaskId(),
+        lastModifiedBy: currentUser(req),
+        updateTs: String(Date.now()),
+      };
       const forApp = store.pipelines.get(app) ?? new Map<string, Record<string, unknown>>();
       forApp.set(pipeline['name'], saved);
       store.pipelines.set(app, forApp);
@@ -159,7 +169,9 @@ export function createGateApp(options: GateAppOptions): express.Express {
   });
   app.use((err: unknown, _req: Request, res: Response, _next: (e?: unknown) => void) => {
     const status = isRecord(err) && typeof err['status'] === 'number' ? err['status'] : 500;
-    res.status(status).json({ error: status === 500 ? 'InternalServerError' : 'BadRequest', message: err instanceof Error ? err.message : String(err) });
+    res
+      .status(status)
+      .json({ error: status === 500 ? 'InternalServerError' : 'BadRequest', message: err instanceof Error ? err.message : String(err) });
   });
   return app;
 }

@@ -76,12 +76,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
     throw new ConfigurationError(`REGO_VERSION must be one of ${REGO_VERSIONS.join(', ')}, got "${env['REGO_VERSION']}"`);
   }
   const watch = nonEmpty(env['WATCH_POLICIES'])?.toLowerCase();
-  if (watch !== undefined && watch !== 'true' && watch !== 'false') throw new ConfigurationError(`WATCH_POLICIES must be true or false, got "${watch}"`);
+  if (watch !== undefined && watch !== 'true' && watch !== 'false')
+    throw new ConfigurationError(`WATCH_POLICIES must be true or false, got "${watch}"`);
   const count = (name: string, min: number, max: number): number | undefined => {
     const text = nonEmpty(env[name]);
     if (text === undefined) return undefined;
     const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
     return n;
   };
   const wasmWorkers = count('WASM_WORKERS', 1, 64);

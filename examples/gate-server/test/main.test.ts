@@ -15,7 +15,11 @@ interface Started {
 
 /** Starts `src/main.ts` directly, or (`command` given) e.g. `npm start` from the repository root. */
 function startMain(extraEnv: Record<string, string>, command?: { cmd: string; args: string[]; cwd: string }): Started {
-  const cmd = command ?? { cmd: process.execPath, args: ['--conditions=@policy-engine/source', '--import', 'tsx', 'src/main.ts'], cwd: PKG_DIR };
+  const cmd = command ?? {
+    cmd: process.execPath,
+    args: ['--conditions=@policy-engine/source', '--import', 'tsx', 'src/main.ts'],
+    cwd: PKG_DIR,
+  };
   const child = spawn(cmd.cmd, cmd.args, {
     cwd: cmd.cwd,
     env: { ...process.env, PORT: '0', WATCH_POLICIES: 'false', ...extraEnv },
@@ -111,6 +115,8 @@ describe('src/main.ts as a process', () => {
   it('refuses an unknown ENGINE', async () => {
     const run = startMain({ ENGINE: 'v8' });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('gate-server: cannot start [ENGINE_NOT_AVAILABLE]: ENGINE: unknown engine "v8": expected one of native, wasm, opa');
+    expect(run.output()).toContain(
+      'gate-server: cannot start [ENGINE_NOT_AVAILABLE]: ENGINE: unknown engine "v8": expected one of native, wasm, opa',
+    );
   }, 60_000);
 });

@@ -57,7 +57,12 @@ function npmStart(extra: Record<string, string>): Run {
     WATCH_POLICIES: 'false',
     ...extra,
   };
-  const child = spawn(join(binDir, 'npm'), ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(join(binDir, 'npm'), ['start', '--silent'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
@@ -115,15 +120,21 @@ describe('npm start with Node alone', () => {
     expect(run.output()).not.toMatch(/ensure-opa|opa build/);
   }, 90_000);
 
-  it.each(['wasm', 'opa'])('ENGINE=%s fails at startup with the typed OPA-not-found error, no hang', async (engine) => {
-    const run = npmStart({ ENGINE: engine });
-    const code = await within(run.exited, 60_000, `ENGINE=${engine} startup`);
-    expect(code).not.toBe(0);
-    const out = run.output();
-    expect(out).toContain(`gate-server: cannot start [OPA_NOT_FOUND]: ENGINE=${engine} needs OPA: OPA 1.22.3 is not available and could not be installed`);
-    expect(out).toContain('set OPA_BIN');
-    expect(out).toContain('ENGINE=native (the default) needs no OPA');
-    expect(out).not.toContain('listening on');
-    expect(readdirSync(toolsDir)).toEqual([]);
-  }, 90_000);
+  it.each(['wasm', 'opa'])(
+    'ENGINE=%s fails at startup with the typed OPA-not-found error, no hang',
+    async (engine) => {
+      const run = npmStart({ ENGINE: engine });
+      const code = await within(run.exited, 60_000, `ENGINE=${engine} startup`);
+      expect(code).not.toBe(0);
+      const out = run.output();
+      expect(out).toContain(
+        `gate-server: cannot start [OPA_NOT_FOUND]: ENGINE=${engine} needs OPA: OPA 1.22.3 is not available and could not be installed`,
+      );
+      expect(out).toContain('set OPA_BIN');
+      expect(out).toContain('ENGINE=native (the default) needs no OPA');
+      expect(out).not.toContain('listening on');
+      expect(readdirSync(toolsDir)).toEqual([]);
+    },
+    90_000,
+  );
 });

@@ -80,7 +80,10 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
       message: 'createApplication requires the app-admins role',
     });
     expect((await postJson(gate.url, '/tasks', create, APPADMIN)).status).toBe(200);
-    expect((await rawRequest(gate.url, '/applications/newapp', { auth: DEV })).json()).toMatchObject({ name: 'newapp', createdBy: 'appadmin' });
+    expect((await rawRequest(gate.url, '/applications/newapp', { auth: DEV })).json()).toMatchObject({
+      name: 'newapp',
+      createdBy: 'appadmin',
+    });
 
     const del = await rawRequest(gate.url, '/applications/demo', { method: 'DELETE', auth: LEAD });
     expect(del.json()).toEqual({ error: 'Forbidden', message: 'only administrators may delete applications' });
@@ -117,13 +120,18 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
   it('refuses hostile input itself (400/413) before any policy is asked, identically on every engine', async () => {
     const decisions = async () => {
       await new Promise((r) => setTimeout(r, 100));
-      return readFileSync(decisionLog, 'utf8').split('\n').filter((l) => l !== '').length;
+      return readFileSync(decisionLog, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '').length;
     };
     const tasks = gate.store.tasks.length;
     const before = await decisions();
     const deep = await postJson(gate.url, '/tasks', `{"job":[{"type":"wait"}],"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, DEPLOYER);
     expect(deep.status).toBe(400);
-    expect(deep.json()).toEqual({ error: 'BadRequest', message: 'request body nests arrays/objects deeper than 1000 levels (offset 1028)' });
+    expect(deep.json()).toEqual({
+      error: 'BadRequest',
+      message: 'request body nests arrays/objects deeper than 1000 levels (offset 1028)',
+    });
     const lone = await postJson(gate.url, '/tasks', '{"job":[{"type":"wait\\ud800"}]}', DEPLOYER);
     expect(lone.status).toBe(400);
     expect(lone.json()).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('lone UTF-16 surrogate') });
@@ -158,7 +166,15 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
   });
 
   it('never skips authorization through path tricks', async () => {
-    for (const path of ['/health/../tasks', '//tasks', '/tasks/', '/health/%2e%2e/tasks', '/health/%2E%2E/tasks', '/health%2F..%2Ftasks', '/webhooks%2F..%2Ftasks']) {
+    for (const path of [
+      '/health/../tasks',
+      '//tasks',
+      '/tasks/',
+      '/health/%2e%2e/tasks',
+      '/health/%2E%2E/tasks',
+      '/health%2F..%2Ftasks',
+      '/webhooks%2F..%2Ftasks',
+    ]) {
       expect((await postJson(gate.url, path, deployTask)).status, `anonymous ${path}`).toBe(401);
       const res = await postJson(gate.url, path, deployTask, DEV);
       expect(res.status, `dev ${path}`).toBe(403);
@@ -175,7 +191,9 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
     expect(gate.store.tasks.length).toBe(before);
     const pipeline = { application: 'demo', name: 'sneaky', stages: [{ type: 'wait', name: 'Wait' }] };
     expect((await postJson(gate.url, '/Pipelines', pipeline, DEV)).status).toBe(404);
-    expect((await rawRequest(gate.url, '/pipelines/demo', { auth: DEV })).json()).not.toContainEqual(expect.objectContaining({ name: 'sneaky' }));
+    expect((await rawRequest(gate.url, '/pipelines/demo', { auth: DEV })).json()).not.toContainEqual(
+      expect.objectContaining({ name: 'sneaky' }),
+    );
   });
 
   it('answers UI entitlement checks', async () => {
@@ -194,7 +212,10 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
   it('writes one decision-log line per decision', async () => {
     await rawRequest(gate.url, '/applications', { auth: DEV });
     await new Promise((r) => setTimeout(r, 100));
-    const lines = readFileSync(decisionLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(decisionLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(0);
     expect(JSON.stringify(lines)).toContain('spinnaker.http.authz');
   });
@@ -207,7 +228,9 @@ describe('gate-server when OPA goes down (ENGINE=opa, OPA_URL)', () => {
   beforeAll(async () => {
     opa = await startOpaServer({ v0Compatible: true });
     closed = await startGateServer(settingsFromEnv(env({ ENGINE: 'opa', OPA_URL: opa.url })));
-    open = await startGateServer(settingsFromEnv(env({ ENGINE: 'opa', OPA_URL: `${opa.url}/v1/data`, GATE_CONFIG: fixture('gate-failopen.yml') })));
+    open = await startGateServer(
+      settingsFromEnv(env({ ENGINE: 'opa', OPA_URL: `${opa.url}/v1/data`, GATE_CONFIG: fixture('gate-failopen.yml') })),
+    );
   });
   afterAll(async () => {
     await closed?.close();
@@ -268,7 +291,8 @@ describe('gate-server with its own local OPA (ENGINE=opa, no OPA_URL)', () => {
 describe('gate-server picks up policy changes without a restart (WATCH_POLICIES)', () => {
   let gate: RunningGate;
   let dir: string;
-  const policy = (rule: string) => `package spinnaker.http.authz\n\nimport rego.v1\n\ndefault allow := false\n\n${rule}\n\nmessage := "admins only" if not allow\n`;
+  const policy = (rule: string) =>
+    `package spinnaker.http.authz\n\nimport rego.v1\n\ndefault allow := false\n\n${rule}\n\nmessage := "admins only" if not allow\n`;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-policies-'));
     writeFileSync(join(dir, 'authz.rego'), policy('allow if input.user.isAdmin'));

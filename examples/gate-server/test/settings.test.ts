@@ -6,7 +6,14 @@ import { DEFAULT_POLICY_DIR, DEFAULT_USERS_FILE, parseUsers, settingsFromEnv } f
 describe('settingsFromEnv', () => {
   it('has the documented defaults', () => {
     const s = settingsFromEnv({}, '/somewhere');
-    expect(s).toMatchObject({ port: 8084, engine: 'native', regoVersion: 'auto', policyDir: DEFAULT_POLICY_DIR, usersFile: DEFAULT_USERS_FILE, watchPolicies: true });
+    expect(s).toMatchObject({
+      port: 8084,
+      engine: 'native',
+      regoVersion: 'auto',
+      policyDir: DEFAULT_POLICY_DIR,
+      usersFile: DEFAULT_USERS_FILE,
+      watchPolicies: true,
+    });
     expect(DEFAULT_POLICY_DIR).toMatch(/examples\/policies$/);
     expect(s.opaUrl).toBeUndefined();
     expect(s.decisionLog).toBeUndefined();
@@ -47,7 +54,7 @@ describe('settingsFromEnv', () => {
     });
   });
 
-  it('rejects an unknown ENGINE with the engine factory\'s one error', () => {
+  it("rejects an unknown ENGINE with the engine factory's one error", () => {
     expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow(EngineNotAvailableError);
     expect(() => settingsFromEnv({ ENGINE: 'v8' })).toThrow('ENGINE: unknown engine "v8": expected one of native, wasm, opa');
     expect(settingsFromEnv({}).engine).toBe(DEFAULT_ENGINE);
@@ -81,7 +88,13 @@ describe('parseUsers', () => {
     [[{ username: 'a' }], 'users[0].password'],
     [[{ username: 'a', password: 'p', isAdmin: 'yes' }], 'users[0].isAdmin'],
     [[{ username: 'a', password: 'p', roles: [1] }], 'users[0].roles[0]'],
-    [[{ username: 'a', password: 'p' }, { username: 'a', password: 'q' }], 'duplicate username'],
+    [
+      [
+        { username: 'a', password: 'p' },
+        { username: 'a', password: 'q' },
+      ],
+      'duplicate username',
+    ],
   ])('rejects %j', (doc, message) => {
     expect(() => parseUsers(doc, 'users.json')).toThrow(message);
   });

@@ -34,7 +34,9 @@ afterAll(() => {
 
 function start(extra: Record<string, string>): Promise<RunningGate> {
   const gateConfig = fileURLToPath(new URL('./fixtures/gate-local.yml', import.meta.url));
-  return startGateServer(settingsFromEnv({ PORT: '0', WATCH_POLICIES: 'false', GATE_CONFIG: gateConfig, ENGINE: 'wasm', POLICY_DIR: dir, ...extra }));
+  return startGateServer(
+    settingsFromEnv({ PORT: '0', WATCH_POLICIES: 'false', GATE_CONFIG: gateConfig, ENGINE: 'wasm', POLICY_DIR: dir, ...extra }),
+  );
 }
 
 describe('gate-server with WASM_WORKERS and WASM_MAX_QUEUE', () => {

@@ -31,7 +31,9 @@ export function formatPretty(result: PipelineRunResult, meta: { readonly engine?
   for (const event of result.events) {
     switch (event.kind) {
       case 'pipeline.start':
-        lines.push(`pipeline "${event.pipeline}" (application ${event.application}) started by ${event.user}${meta.engine ? `, engine ${meta.engine}` : ''}`);
+        lines.push(
+          `pipeline "${event.pipeline}" (application ${event.application}) started by ${event.user}${meta.engine ? `, engine ${meta.engine}` : ''}`,
+        );
         break;
       case 'hook':
         lines.push(...hookLines(event, (line) => (pending = line), flush));
@@ -67,11 +69,7 @@ export function formatPretty(result: PipelineRunResult, meta: { readonly engine?
 }
 
 /** Lines for one hook event; `setPending` holds back a task line until its status is known. */
-function hookLines(
-  event: Extract<ExecutionEvent, { kind: 'hook' }>,
-  setPending: (line: string) => void,
-  flush: () => void,
-): string[] {
+function hookLines(event: Extract<ExecutionEvent, { kind: 'hook' }>, setPending: (line: string) => void, flush: () => void): string[] {
   const line = checks(event.result);
   const messages = event.result.status === 'TERMINAL' ? event.result.messages : [];
   switch (event.hook) {

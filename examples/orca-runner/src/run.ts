@@ -46,8 +46,14 @@ export async function runPipelineExample(pipeline: unknown, options: RunPipeline
     ...(options.wrapEngine ? { wrapEngine: options.wrapEngine } : {}),
   });
   try {
-    const interceptor = createOrcaInterceptor({ policyEngine: runner.policyEngine, legacyPackageNames: options.legacyPackageNames ?? false });
-    const result = await runPipeline(pipeline as PipelineConfig, { interceptor, ...(options.user !== undefined ? { user: options.user } : {}) });
+    const interceptor = createOrcaInterceptor({
+      policyEngine: runner.policyEngine,
+      legacyPackageNames: options.legacyPackageNames ?? false,
+    });
+    const result = await runPipeline(pipeline as PipelineConfig, {
+      interceptor,
+      ...(options.user !== undefined ? { user: options.user } : {}),
+    });
     return {
       exitCode: result.status === 'SUCCEEDED' ? 0 : 1,
       output: formatExecutionLog(result, options.format ?? 'pretty', { engine }),

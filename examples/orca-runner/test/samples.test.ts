@@ -85,7 +85,12 @@ const expectations: Record<string, Expectation> = {
 };
 
 it('every shipped sample pipeline has an expectation here', () => {
-  expect(readdirSync(SAMPLE_PIPELINES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort()).toEqual(Object.keys(expectations).sort());
+  expect(
+    readdirSync(SAMPLE_PIPELINES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort(),
+  ).toEqual(Object.keys(expectations).sort());
 });
 
 describe.each(['native', 'wasm', 'opa'] as const)('sample pipelines on the %s engine', (engine: EngineName) => {
@@ -95,23 +100,34 @@ describe.each(['native', 'wasm', 'opa'] as const)('sample pipelines on the %s en
     expect(run.exitCode).toBe(want.exitCode);
     expect(Object.fromEntries(run.result.execution.stages.map((s) => [s.refId, s.status]))).toEqual(want.stages);
     const lines = run.output.split('\n');
-    expect(lines[0]).toBe(`pipeline "${(sample(name) as { name: string }).name}" (application ${(sample(name) as { application: string }).application}) started by alice, engine ${engine}`);
+    expect(lines[0]).toBe(
+      `pipeline "${(sample(name) as { name: string }).name}" (application ${(sample(name) as { application: string }).application}) started by alice, engine ${engine}`,
+    );
     for (const line of want.lines) expect(lines).toContain(line);
     // every decision in the log came from the engine asked for
-    const engines = new Set(run.result.events.flatMap((e) => (e.kind === 'hook' ? e.result.checks.flatMap((c) => (c.decision ? [c.decision.engine] : [])) : [])));
+    const engines = new Set(
+      run.result.events.flatMap((e) => (e.kind === 'hook' ? e.result.checks.flatMap((c) => (c.decision ? [c.decision.engine] : [])) : [])),
+    );
     expect([...engines]).toEqual([engine]);
   });
 });
 
 describe('runPipelineExample', () => {
   it('a user with the deployers role may deploy to prod', async () => {
-    const run = await runPipelineExample(sample('stopped-at-stage-task'), { user: { username: 'bob', isAdmin: false, roles: [{ name: 'deployers', source: 'LDAP' }] } });
+    const run = await runPipelineExample(sample('stopped-at-stage-task'), {
+      user: { username: 'bob', isAdmin: false, roles: [{ name: 'deployers', source: 'LDAP' }] },
+    });
     expect(run.exitCode).toBe(0);
   });
 
   it('json format is one parseable document with the stops', async () => {
     const run = await runPipelineExample(sample('stopped-at-deployment-operation'), { format: 'json' });
-    const doc = JSON.parse(run.output) as { status: string; engine: string; stops: { messages: string[] }[]; stages: { refId: string; status: string }[] };
+    const doc = JSON.parse(run.output) as {
+      status: string;
+      engine: string;
+      stops: { messages: string[] }[];
+      stages: { refId: string; status: string }[];
+    };
     expect(doc.status).toBe('TERMINAL');
     expect(doc.engine).toBe(DEFAULT_ENGINE);
     expect(DEFAULT_ENGINE).toBe('native');
@@ -148,8 +164,8 @@ describe('runPipelineExample', () => {
   });
 
   it('an invalid pipeline is a typed error', async () => {
-    await expect(runPipelineExample({ application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait', requisiteStageRefIds: ['x'] }] })).rejects.toBeInstanceOf(
-      InvalidPipelineConfig,
-    );
+    await expect(
+      runPipelineExample({ application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait', requisiteStageRefIds: ['x'] }] }),
+    ).rejects.toBeInstanceOf(InvalidPipelineConfig);
   });
 });

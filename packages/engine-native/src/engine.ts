@@ -95,7 +95,8 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
         if (err instanceof RegoEvalError) {
           if (err.code === 'eval_cancel_error' && deadline !== undefined) return Promise.reject(deadlineExceeded(deadline, startedAt));
           if (err.code === 'eval_input_error') return Promise.reject(new InvalidInput(packageName, [err.detail]));
-          const loc = err.location && err.location.row > 0 ? { file: err.location.file, line: err.location.row, col: err.location.col } : undefined;
+          const loc =
+            err.location && err.location.row > 0 ? { file: err.location.file, line: err.location.row, col: err.location.col } : undefined;
           return Promise.reject(new EvaluationError(`${err.code}: ${err.detail}`, loc, { cause: err }));
         }
         return Promise.reject(new EvaluationError(err instanceof Error ? err.message : String(err), undefined, { cause: err }));

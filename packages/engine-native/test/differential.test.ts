@@ -26,7 +26,8 @@ const SEED = Number(process.env['DIFF_SEED'] ?? '20261203');
 const CONCURRENCY = 16;
 
 /** What one evaluation gave: a value, undefined, or an error (with the codes it mentions). */
-type Outcome = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'undefined' } | { readonly kind: 'error'; readonly text: string };
+type Outcome =
+  { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'undefined' } | { readonly kind: 'error'; readonly text: string };
 
 let opa: OpaServer;
 let native: Engine;
@@ -41,12 +42,22 @@ beforeAll(async () => {
   await native.load(policySet);
   opa = await startOpaServer({ v0Compatible: true });
   for (const m of policySet.modules) {
-    const res = await fetch(`${opa.url}/v1/policies/${encodeURIComponent(m.id)}`, { method: 'PUT', body: v0CompatibleSource(m).source, headers: { 'content-type': 'text/plain' } });
+    const res = await fetch(`${opa.url}/v1/policies/${encodeURIComponent(m.id)}`, {
+      method: 'PUT',
+      body: v0CompatibleSource(m).source,
+      headers: { 'content-type': 'text/plain' },
+    });
     if (res.status !== 200) throw new Error(`OPA refused ${m.id}: ${await res.text()}`);
   }
-  const res = await fetch(`${opa.url}/v1/data`, { method: 'PUT', body: JSON.stringify(mergedData(policySet)), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${opa.url}/v1/data`, {
+    method: 'PUT',
+    body: JSON.stringify(mergedData(policySet)),
+    headers: { 'content-type': 'application/json' },
+  });
   if (res.status !== 204) throw new Error(`OPA refused the data: ${await res.text()}`);
-  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.input.json')).sort()) {
+  for (const file of readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.input.json'))
+    .sort()) {
     const name = file.slice(0, -'.input.json'.length);
     const owner = packages.filter((p) => name === p || name.startsWith(`${p}.`)).sort((a, b) => b.length - a.length)[0];
     const doc = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { input: Json };
@@ -102,7 +113,9 @@ interface Disagreement {
 }
 
 /** Evaluates every case on both engines, `CONCURRENCY` at a time, and returns where they differ. */
-async function compare(cases: readonly { packageName: string; fixture: string; mutations?: Variation['mutations']; input: Json }[]): Promise<{ disagreements: Disagreement[]; outcomes: Record<Outcome['kind'], number>; nativeMs: number }> {
+async function compare(
+  cases: readonly { packageName: string; fixture: string; mutations?: Variation['mutations']; input: Json }[],
+): Promise<{ disagreements: Disagreement[]; outcomes: Record<Outcome['kind'], number>; nativeMs: number }> {
   const disagreements: Disagreement[] = [];
   const outcomes = { value: 0, undefined: 0, error: 0 };
   const timing = { nativeMs: 0 };
@@ -141,16 +154,24 @@ describe('native vs real OPA on the example policies', () => {
     expect(outcomes.value).toBeGreaterThan(cases.length / 2);
   });
 
-  it(`agrees on ${RUNS} generated variations of the fixtures (seed ${SEED})`, async () => {
-    const t0 = performance.now();
-    const cases = fc.sample(variations(packages, fixtures), { seed: SEED, numRuns: RUNS });
-    const { disagreements, outcomes, nativeMs } = await compare(cases);
-    const seconds = (performance.now() - t0) / 1000;
-    const denying = cases.filter((c) => c.packageName !== 'spinnaker.http.authz' && c.packageName !== 'spinnaker.ui.entitlements.isFeatureEnabled').length;
-    console.log(`differential: ${RUNS} variations, seed ${SEED}, ${disagreements.length} disagreements, OPA outcomes ${JSON.stringify(outcomes)}, ${seconds.toFixed(1)} s (native ${(nativeMs / 1000).toFixed(1)} s of it)`);
-    if (disagreements.length > 0) console.error(report(disagreements, SEED));
-    expect(disagreements.length, `${disagreements.length} of ${RUNS} disagree (seed ${SEED})`).toBe(0);
-    expect(cases).toHaveLength(RUNS);
-    expect(denying).toBeGreaterThan(0);
-  }, Math.max(120_000, RUNS * 60));
+  it(
+    `agrees on ${RUNS} generated variations of the fixtures (seed ${SEED})`,
+    async () => {
+      const t0 = performance.now();
+      const cases = fc.sample(variations(packages, fixtures), { seed: SEED, numRuns: RUNS });
+      const { disagreements, outcomes, nativeMs } = await compare(cases);
+      const seconds = (performance.now() - t0) / 1000;
+      const denying = cases.filter(
+        (c) => c.packageName !== 'spinnaker.http.authz' && c.packageName !== 'spinnaker.ui.entitlements.isFeatureEnabled',
+      ).length;
+      console.log(
+        `differential: ${RUNS} variations, seed ${SEED}, ${disagreements.length} disagreements, OPA outcomes ${JSON.stringify(outcomes)}, ${seconds.toFixed(1)} s (native ${(nativeMs / 1000).toFixed(1)} s of it)`,
+      );
+      if (disagreements.length > 0) console.error(report(disagreements, SEED));
+      expect(disagreements.length, `${disagreements.length} of ${RUNS} disagree (seed ${SEED})`).toBe(0);
+      expect(cases).toHaveLength(RUNS);
+      expect(denying).toBeGreaterThan(0);
+    },
+    Math.max(120_000, RUNS * 60),
+  );
 });

@@ -4,7 +4,12 @@ import { nativeEngine } from '../src/index.js';
 
 function set(sources: Record<string, string>, data: unknown = {}): PolicySet {
   return {
-    modules: Object.entries(sources).map(([id, source]) => ({ id, source, regoVersion: 'v1', packageName: /package\s+([\w.]+)/.exec(source)?.[1] ?? '' })),
+    modules: Object.entries(sources).map(([id, source]) => ({
+      id,
+      source,
+      regoVersion: 'v1',
+      packageName: /package\s+([\w.]+)/.exec(source)?.[1] ?? '',
+    })),
     data: [{ id: 'data.json', path: [], value: data }],
     revision: 'r1',
   };
@@ -31,7 +36,13 @@ describe('nativeEngine', () => {
   });
   it('reports conflicts as EVALUATION_ERROR and stops a runaway policy at its deadline', async () => {
     const e = nativeEngine();
-    await e.load(set({ 'c.rego': 'package c\nx := 1 if true\nx := 2 if true\n', 'slow.rego': 'package slow\nn := count([1 | some a in numbers_; some b in numbers_; some c in numbers_])\nnumbers_ := [i | some i, _ in array_]\narray_ := [x | some x in [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100]]\nhuge if { some a in numbers_; some b in numbers_; some c in numbers_; some d in numbers_; a + b + c + d < 0 }\n' }));
+    await e.load(
+      set({
+        'c.rego': 'package c\nx := 1 if true\nx := 2 if true\n',
+        'slow.rego':
+          'package slow\nn := count([1 | some a in numbers_; some b in numbers_; some c in numbers_])\nnumbers_ := [i | some i, _ in array_]\narray_ := [x | some x in [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100]]\nhuge if { some a in numbers_; some b in numbers_; some c in numbers_; some d in numbers_; a + b + c + d < 0 }\n',
+      }),
+    );
     await expect(e.evaluate('c', {})).rejects.toMatchObject({ code: 'EVALUATION_ERROR' });
     await expect(e.evaluate('slow', {}, { deadline: performance.now() + 50 })).rejects.toMatchObject({ code: 'EVALUATION_TIMEOUT' });
   });

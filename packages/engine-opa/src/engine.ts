@@ -211,7 +211,10 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     const ready = await lock.read(() => Promise.all(servers.map(checkServer)));
     const up = servers.filter((_, i) => ready[i]).map((s) => s.url);
     if (up.length > 0) return { ready: true, detail: `OPA ${up.join(', ')} ${manage ? 'holds the policy set' : 'answers'}` };
-    return { ready: false, detail: `no OPA server can decide: ${servers.map((s) => `${s.url} (${s.lastError ?? 'not synced'})`).join('; ')}` };
+    return {
+      ready: false,
+      detail: `no OPA server can decide: ${servers.map((s) => `${s.url} (${s.lastError ?? 'not synced'})`).join('; ')}`,
+    };
   };
 
   let timer: NodeJS.Timeout | undefined;
@@ -282,7 +285,12 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
       const deadline = evalOptions?.deadline;
       const timeLeft = (): number => {
         const left = remainingMs(deadline);
-        if (left <= 0 && deadline !== undefined) throw deadlineExceeded(deadline, startedAt, `OPA did not answer data.${packageName} within ${Math.round(deadline - startedAt)} ms`);
+        if (left <= 0 && deadline !== undefined)
+          throw deadlineExceeded(
+            deadline,
+            startedAt,
+            `OPA did not answer data.${packageName} within ${Math.round(deadline - startedAt)} ms`,
+          );
         return left;
       };
       timeLeft();
@@ -338,7 +346,11 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
             if (problem !== undefined) {
               logger.error(`${problem}; pushing the set again`);
               s.revision = undefined; // the next evaluation re-syncs first, and so does the background push
-              void lock.read(() => resync(s)).catch((err: unknown) => logger.error(`pushing the set to OPA ${s.url} again failed: ${err instanceof Error ? err.message : String(err)}`));
+              void lock
+                .read(() => resync(s))
+                .catch((err: unknown) =>
+                  logger.error(`pushing the set to OPA ${s.url} again failed: ${err instanceof Error ? err.message : String(err)}`),
+                );
               throw new EngineUnavailable(`${problem}: data.${packageName} cannot be decided until the set is pushed again`);
             }
           }

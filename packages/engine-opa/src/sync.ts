@@ -26,7 +26,13 @@ export interface PushedState {
  * a PUT aborted on the wire may still be applied by OPA after the rollback has looked, and
  * leave a module of the cancelled set behind.
  */
-async function call(client: SyncClient, method: 'GET' | 'PUT' | 'DELETE', path: string, body?: string, contentType?: string): Promise<HttpResponse> {
+async function call(
+  client: SyncClient,
+  method: 'GET' | 'PUT' | 'DELETE',
+  path: string,
+  body?: string,
+  contentType?: string,
+): Promise<HttpResponse> {
   if (client.signal?.aborted) throw new EvaluationCancelled('policy load cancelled by the caller');
   const res = await request(`${client.baseUrl}${path}`, {
     method,

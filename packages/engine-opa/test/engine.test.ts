@@ -162,7 +162,9 @@ describe('opaEngine with a server that is not --v0-compatible, and with token au
   it('explains that v0 modules need --v0-compatible', async () => {
     const plain = await startOpaServer();
     try {
-      const err = await opaEngine({ baseUrl: plain.url }).load(policySet([v0Deny, v1Authz], data)).catch((e: unknown) => e);
+      const err = await opaEngine({ baseUrl: plain.url })
+        .load(policySet([v0Deny, v1Authz], data))
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PolicyCompileError);
       expect((err as PolicyCompileError).problems.some((p) => p.location?.file === 'policies/v0.rego')).toBe(true);
       expect((err as Error).message).toContain('--v0-compatible');
@@ -180,7 +182,9 @@ describe('opaEngine with a server that is not --v0-compatible, and with token au
     );
     const secured = await startOpaServer({ files: [authz], args: ['--authentication=token', '--authorization=basic'] });
     try {
-      const denied = await opaEngine({ baseUrl: secured.url }).load(policySet([v1Authz], data)).catch((e: unknown) => e);
+      const denied = await opaEngine({ baseUrl: secured.url })
+        .load(policySet([v1Authz], data))
+        .catch((e: unknown) => e);
       expect(denied).toBeInstanceOf(ConfigurationError);
       expect((denied as Error).message).toMatch(/HTTP 401.*Bearer/);
       const engine = opaEngine({ baseUrl: secured.url, headers: { authorization: 'Bearer s3cret' } });
@@ -199,7 +203,9 @@ describe('opaEngine load interrupted', () => {
     try {
       const engine = opaEngine({ baseUrl: server.url });
       await engine.load(policySet([v1Authz], data));
-      const many = Array.from({ length: 60 }, (_, i) => mod(`policies/extra-${i}.rego`, 'v1', `package extra${i}\n\nallow if input.n == ${i}\n`));
+      const many = Array.from({ length: 60 }, (_, i) =>
+        mod(`policies/extra-${i}.rego`, 'v1', `package extra${i}\n\nallow if input.n == ${i}\n`),
+      );
       // Aborts at several moments, so some land while a PUT is on the wire (OPA may still apply it).
       for (const delayMs of [1, 2, 3, 5, 8, 13, 21]) {
         const ac = new AbortController();
@@ -241,9 +247,9 @@ describe('opaEngine load is atomic for its own evaluations', () => {
         await loading;
         for (const r of results) seen.add(JSON.stringify(r));
       }
-      expect([...seen].every((s) => s === '{"defined":true,"value":{"deny":["old"]}}' || s === '{"defined":true,"value":{"deny":["new"]}}')).toBe(
-        true,
-      );
+      expect(
+        [...seen].every((s) => s === '{"defined":true,"value":{"deny":["old"]}}' || s === '{"defined":true,"value":{"deny":["new"]}}'),
+      ).toBe(true);
     } finally {
       await server.stop();
     }

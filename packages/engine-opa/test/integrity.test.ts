@@ -42,7 +42,13 @@ async function setup(opts: { integrityCheckIntervalMs?: number; protect?: boolea
   });
   const pe = await createPolicyEngine({
     engine,
-    policies: { kind: 'inline', modules: [{ id: 'pipelines.rego', source: pipelines }, { id: 'authz.rego', source: authz }] },
+    policies: {
+      kind: 'inline',
+      modules: [
+        { id: 'pipelines.rego', source: pipelines },
+        { id: 'authz.rego', source: authz },
+      ],
+    },
     options: { logger: facadeLog, failOpen: opts.failOpen ?? false },
   });
   engines.push(pe);
@@ -67,7 +73,9 @@ describe('policies deleted from OPA behind the engine', () => {
     }
     const during = await pe.evaluate('spinnaker.http.authz', { user: 'bob' });
     expect(during).toMatchObject({ allowed: false, error: { code: 'ENGINE_UNAVAILABLE' } });
-    expect(engineLog.lines, JSON.stringify(engineLog.lines)).toContainEqual(expect.stringMatching(/^error OPA .* does not hold the policies pushed to it .*missing (authz|pipelines).rego/));
+    expect(engineLog.lines, JSON.stringify(engineLog.lines)).toContainEqual(
+      expect.stringMatching(/^error OPA .* does not hold the policies pushed to it .*missing (authz|pipelines).rego/),
+    );
     await expect.poll(async () => (await pe.evaluate('spinnaker.http.authz', { user: 'bob' })).error, { timeout: 10_000 }).toBeUndefined();
     expect(await pe.evaluate('spinnaker.http.authz', { user: 'bob' })).toMatchObject({ allowed: false, policyFound: true });
     expect(await pe.evaluate('spinnaker.http.authz', { user: 'ann' })).toMatchObject({ allowed: true, policyFound: true });
@@ -77,7 +85,10 @@ describe('policies deleted from OPA behind the engine', () => {
   it('a deny-set package whose modules were deleted is denied too (undefined is not "no policy")', async () => {
     const { server, pe } = await setup();
     for (const id of await ourPolicyIds(server)) await fetch(`${server.url}/v1/policies/${id}`, { method: 'DELETE' });
-    expect(await pe.evaluate('opa.pipelines', { pipeline: { name: 'good' } })).toMatchObject({ allowed: false, error: { code: 'ENGINE_UNAVAILABLE' } });
+    expect(await pe.evaluate('opa.pipelines', { pipeline: { name: 'good' } })).toMatchObject({
+      allowed: false,
+      error: { code: 'ENGINE_UNAVAILABLE' },
+    });
   });
 
   it('the periodic integrity check pushes the set again by itself', async () => {

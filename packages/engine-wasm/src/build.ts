@@ -4,12 +4,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x as extractTar } from 'tar';
-import {
-  ConfigurationError,
-  PolicyCompileError,
-  type PolicyModule,
-  type PolicyProblem,
-} from '@policy-engine/evaluator';
+import { ConfigurationError, PolicyCompileError, type PolicyModule, type PolicyProblem } from '@policy-engine/evaluator';
 import { v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 
 /** Reported after every real `opa build` (not for cache hits). */
@@ -106,10 +101,15 @@ const LOCATED = /^(\S+?\.rego):(\d+): ([a-z_]+): (.*)$/;
  * detail lines such as a type error's `have:`/`want:`) as problems naming the module ids,
  * with the column `opa check --format json` reports for the same error (else 1).
  */
-export function opaProblems(text: string, rename: (t: string) => string, files: ReadonlyMap<string, string>, columns: ReadonlyMap<string, number>): PolicyProblem[] {
+export function opaProblems(
+  text: string,
+  rename: (t: string) => string,
+  files: ReadonlyMap<string, string>,
+  columns: ReadonlyMap<string, number>,
+): PolicyProblem[] {
   let body = text.trim();
   // `error: load error: 1 error occurred during loading: …`, `error: 2 errors occurred:\n…`
-  for (let prev = ''; prev !== body; ) {
+  for (let prev = ''; prev !== body;) {
     prev = body;
     body = body.replace(/^(?:load )?error:\s*/, '').replace(/^\d+ errors? occurred(?: during loading)?:\s*/, '');
   }
@@ -118,7 +118,14 @@ export function opaProblems(text: string, rename: (t: string) => string, files: 
     const m = LOCATED.exec(line);
     if (m) {
       const [, file = '', row = '0', code = '', message = ''] = m;
-      problems.push({ message: `${code}: ${rename(message)}`, code, file: files.get(file) ?? rename(file), row: Number(row), opaFile: file, opaMessage: message });
+      problems.push({
+        message: `${code}: ${rename(message)}`,
+        code,
+        file: files.get(file) ?? rename(file),
+        row: Number(row),
+        opaFile: file,
+        opaMessage: message,
+      });
     } else if (line.trim() === '') {
       continue;
     } else if (line.startsWith('\t') && problems.length > 0) {
@@ -169,7 +176,9 @@ async function compileError(
 ): Promise<PolicyCompileError> {
   const checked = await run(options.opaPath, ['check', '--v0-compatible', '--format', 'json', ...names], dir, options.timeoutMs);
   const problems = opaProblems(failed.stderr || failed.stdout, renamer(dir, files), files, checkColumns(checked.stdout || checked.stderr));
-  return new PolicyCompileError(problems.length > 0 ? problems : [{ message: `opa ${failed.code === -1 ? 'was killed' : 'failed'} without a message` }]);
+  return new PolicyCompileError(
+    problems.length > 0 ? problems : [{ message: `opa ${failed.code === -1 ? 'was killed' : 'failed'} without a message` }],
+  );
 }
 
 /**

@@ -104,10 +104,13 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   const maxQueue = options.maxQueue ?? 1024;
   const spareWorkers = options.spareWorkers ?? workers;
   const slowAfterMs = options.slowAfterMs ?? 100;
-  if (!Number.isInteger(spareWorkers) || spareWorkers < 0) throw new ConfigurationError(`wasmEngine spareWorkers must be a whole number of at least 0, got ${spareWorkers}`);
+  if (!Number.isInteger(spareWorkers) || spareWorkers < 0)
+    throw new ConfigurationError(`wasmEngine spareWorkers must be a whole number of at least 0, got ${spareWorkers}`);
   if (!(slowAfterMs >= 0)) throw new ConfigurationError(`wasmEngine slowAfterMs must be at least 0, got ${slowAfterMs}`);
-  if (!Number.isInteger(workers) || workers < 1) throw new ConfigurationError(`wasmEngine workers must be a whole number of at least 1, got ${workers}`);
-  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new ConfigurationError(`wasmEngine maxQueue must be a whole number of at least 0, got ${maxQueue}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new ConfigurationError(`wasmEngine workers must be a whole number of at least 1, got ${workers}`);
+  if (!Number.isInteger(maxQueue) || maxQueue < 0)
+    throw new ConfigurationError(`wasmEngine maxQueue must be a whole number of at least 0, got ${maxQueue}`);
   let current: Loaded = EMPTY;
   let closed = false;
   let builds = 0;
@@ -133,7 +136,15 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
     } else {
       const entrypoints = plan.entrypoints.map(entrypointName);
       const compiled = await compileWasm(set.modules, entrypoints, buildOptions);
-      const started = await WorkerPool.start({ wasm: compiled.wasm, data, size: workers, maxMemoryPages, maxQueue, spareWorkers, slowAfterMs });
+      const started = await WorkerPool.start({
+        wasm: compiled.wasm,
+        data,
+        size: workers,
+        maxMemoryPages,
+        maxQueue,
+        spareWorkers,
+        slowAfterMs,
+      });
       if (started.ready.missing.length > 0) {
         await started.pool.close();
         throw unsupported(started.ready.missing, set.modules);

@@ -119,7 +119,13 @@ export class WorkerPool {
       workerData: { wasm: this.module, data: this.options.data, maxMemoryPages: this.options.maxMemoryPages },
     });
     // Referenced while it loads or evaluates (so a pending evaluation keeps the process alive), unreferenced when idle.
-    const slot: Slot = { worker, job: undefined, ready: Promise.resolve({ entrypoints: {}, required: [], missing: [] }), startedAt: 0, spare };
+    const slot: Slot = {
+      worker,
+      job: undefined,
+      ready: Promise.resolve({ entrypoints: {}, required: [], missing: [] }),
+      startedAt: 0,
+      spare,
+    };
     slot.ready = new Promise<WorkerReady>((resolve, reject) => {
       worker.on('message', (msg: WorkerMessage) => {
         if (msg.type === 'ready') {
@@ -179,11 +185,14 @@ export class WorkerPool {
     if (this.spareTimer === undefined || this.spareTimerAt > slowAt) {
       clearTimeout(this.spareTimer);
       this.spareTimerAt = slowAt;
-      this.spareTimer = setTimeout(() => {
-        this.spareTimer = undefined;
-        this.spareTimerAt = Infinity;
-        this.pump();
-      }, Math.ceil(slowAt - now));
+      this.spareTimer = setTimeout(
+        () => {
+          this.spareTimer = undefined;
+          this.spareTimerAt = Infinity;
+          this.pump();
+        },
+        Math.ceil(slowAt - now),
+      );
       this.spareTimer.unref();
     }
     return false;
@@ -272,7 +281,8 @@ export class WorkerPool {
         }
       };
       // One deadline: time in the queue counts, so nothing waits past its own deadline.
-      const timer = deadline === undefined ? undefined : setTimeout(() => abort(deadlineExceeded(deadline, startedAt)), remainingMs(deadline));
+      const timer =
+        deadline === undefined ? undefined : setTimeout(() => abort(deadlineExceeded(deadline, startedAt)), remainingMs(deadline));
       const onAbort = (): void => abort(signal ? abortReason(signal) : new EvaluationCancelled('evaluation cancelled by the caller'));
       signal?.addEventListener('abort', onAbort, { once: true });
       job.cleanup = () => {
@@ -283,14 +293,11 @@ export class WorkerPool {
       this.pump();
       if (this.queue.length > this.options.maxQueue && this.queue[this.queue.length - 1] === job) {
         this.queue.pop();
-        this.settle(
-          job,
-          {
-            err: new EngineOverloaded(
-              `the wasm engine is overloaded: ${this.slots.length} worker${this.slots.length === 1 ? '' : 's'} busy and ${this.options.maxQueue} evaluation${this.options.maxQueue === 1 ? '' : 's'} waiting`,
-            ),
-          },
-        );
+        this.settle(job, {
+          err: new EngineOverloaded(
+            `the wasm engine is overloaded: ${this.slots.length} worker${this.slots.length === 1 ? '' : 's'} busy and ${this.options.maxQueue} evaluation${this.options.maxQueue === 1 ? '' : 's'} waiting`,
+          ),
+        });
       }
     });
   }

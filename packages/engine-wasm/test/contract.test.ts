@@ -12,6 +12,6 @@ runEngineContract('wasm', () => wasmEngine({ opaPath: findOpa(), cacheDir, worke
   // Runs as `it.fails`: the suite fails when wasm starts passing it, so remove it then.
   expectedFailures: {
     'an integer past 2^53 keeps every digit through format_int':
-      "OPA's wasm runtime (opa build -t wasm, v1.22.3) aborts in format_int on it: `opa_abort: strings: get uint failed`; `opa eval` answers \"9007199254740995\"",
+      'OPA\'s wasm runtime (opa build -t wasm, v1.22.3) aborts in format_int on it: `opa_abort: strings: get uint failed`; `opa eval` answers "9007199254740995"',
   },
 });

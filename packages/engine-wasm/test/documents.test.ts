@@ -70,7 +70,15 @@ summary := "all deployable" if allDeployable(input.targets)
     ],
     documents: ['opa.pipelines', 'opa.pipelines.summary'],
     decisions: ['opa.pipelines'],
-    inputs: [{ targets: [{ ns: 'prod', app: 'web' }] }, { targets: [{ ns: 'prod', app: 'api' }, { ns: 'qa', app: 'web' }] }],
+    inputs: [
+      { targets: [{ ns: 'prod', app: 'web' }] },
+      {
+        targets: [
+          { ns: 'prod', app: 'api' },
+          { ns: 'qa', app: 'web' },
+        ],
+      },
+    ],
     allowed: [true, false],
   },
   {
@@ -206,7 +214,11 @@ limits[name] := n if {
   {
     name: 'a function-only library package imported by a v0 policy',
     modules: [
-      { id: 'lib.rego', regoVersion: 'v1', source: 'package lib.names\n\nvalid(n) if regex.match(`^[a-z-]+$`, n)\n\nlong(n, max) if count(n) > max\n' },
+      {
+        id: 'lib.rego',
+        regoVersion: 'v1',
+        source: 'package lib.names\n\nvalid(n) if regex.match(`^[a-z-]+$`, n)\n\nlong(n, max) if count(n) > max\n',
+      },
       {
         id: 'pipelines.rego',
         regoVersion: 'v0',

@@ -233,7 +233,13 @@ nested := [{"z", "y"}, {"x": {"q", "p"}}]
   it('time.now_ns is one value per evaluation and moves between evaluations', async () => {
     const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
     await engine.load(
-      policySet([mod('now.rego', 'v1', 'package now\n\na := time.now_ns()\nb := time.now_ns() if count([x | some x in numbers.range(1, 20000)]) > 0\n')]),
+      policySet([
+        mod(
+          'now.rego',
+          'v1',
+          'package now\n\na := time.now_ns()\nb := time.now_ns() if count([x | some x in numbers.range(1, 20000)]) > 0\n',
+        ),
+      ]),
     );
     const first = (await engine.evaluate('now', {})) as { defined: true; value: { a: number; b: number } };
     expect(first.value.a).toBe(first.value.b);

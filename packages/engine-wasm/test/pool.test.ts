@@ -5,7 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, createPolicyEngine, EngineUnavailable, EvaluationTimeout, type EngineEvaluateOptions } from '@policy-engine/evaluator';
+import {
+  ConfigurationError,
+  createPolicyEngine,
+  EngineUnavailable,
+  EvaluationTimeout,
+  type EngineEvaluateOptions,
+} from '@policy-engine/evaluator';
 import { findOpa } from '@policy-engine/opa';
 import { EngineOverloaded, wasmEngine, type WasmEngineOptions } from '../src/index.js';
 import { mod, policySet } from './helpers.js';

@@ -140,12 +140,21 @@ export async function createEngineByName(name: string | undefined, options: Engi
       const urls = [...(opa.urls ?? []), ...(opa.baseUrl ? [opa.baseUrl] : [])];
       if (urls.length > 0) return named('opa', opaEngine(opa), `opa ${urls.join(',')}`);
       if (!options.startOpa) {
-        throw new EngineNotAvailableError(name ?? engineName, 'unavailable', 'engine "opa" needs an OPA server address (baseUrl or urls) or a way to start one');
+        throw new EngineNotAvailableError(
+          name ?? engineName,
+          'unavailable',
+          'engine "opa" needs an OPA server address (baseUrl or urls) or a way to start one',
+        );
       }
       const local = await options.startOpa();
       try {
         const headers = { ...(opa.headers ?? {}), ...(local.headers ?? {}) };
-        return named('opa', opaEngine({ ...opa, baseUrl: local.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) }), `opa ${local.url} (started${local.pid === undefined ? '' : `, pid ${local.pid}`})`, local);
+        return named(
+          'opa',
+          opaEngine({ ...opa, baseUrl: local.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
+          `opa ${local.url} (started${local.pid === undefined ? '' : `, pid ${local.pid}`})`,
+          local,
+        );
       } catch (error) {
         await local.stop();
         throw error;

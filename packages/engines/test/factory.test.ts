@@ -105,10 +105,14 @@ describe('createEngineByName', () => {
 
   it("sends a started OPA's headers (a token-protected OPA accepts the set only with them)", async () => {
     const authz = join(mkdtempSync(join(tmpdir(), 'engines-authz-')), 'authz.rego');
-    writeFileSync(authz, 'package system.authz\n\ndefault allow := false\n\nallow if input.path == ["health"]\n\nallow if input.identity == "s3cret"\n');
+    writeFileSync(
+      authz,
+      'package system.authz\n\ndefault allow := false\n\nallow if input.path == ["health"]\n\nallow if input.identity == "s3cret"\n',
+    );
     const server = await startOpaServer({ args: ['--authentication=token', '--authorization=basic'], files: [authz] });
     try {
-      const local = (headers?: Record<string, string>) => () => Promise.resolve({ url: server.url, pid: server.pid, ...(headers ? { headers } : {}), stop: () => Promise.resolve() });
+      const local = (headers?: Record<string, string>) => () =>
+        Promise.resolve({ url: server.url, pid: server.pid, ...(headers ? { headers } : {}), stop: () => Promise.resolve() });
       const withToken = await createEngineByName('opa', { startOpa: local({ authorization: 'Bearer s3cret' }) });
       made.push(withToken);
       const pe = await createPolicyEngine({ engine: withToken.engine, policies });
@@ -122,7 +126,7 @@ describe('createEngineByName', () => {
     }
   });
 
-  it('uses a given OPA address without starting one, computing only the chosen engine\'s options', async () => {
+  it("uses a given OPA address without starting one, computing only the chosen engine's options", async () => {
     const server = await startOpa();
     try {
       const opa = await createEngineByName('opa', {

@@ -73,11 +73,7 @@ export function interpretAllow(document: Record<string, unknown>): Verdict {
 }
 
 /** Applies the convention of `packageName` to its document; throws nothing, returns undefined for a non-object document. */
-export function interpretDocument(
-  packageName: string,
-  document: unknown,
-  allowPackages: readonly string[],
-): Verdict | undefined {
+export function interpretDocument(packageName: string, document: unknown, allowPackages: readonly string[]): Verdict | undefined {
   if (!isRecord(document)) return undefined;
   return allowPackages.includes(packageName) ? interpretAllow(document) : interpretDeny(document);
 }

@@ -33,13 +33,14 @@ function attempt(source: string, version: RegoVersion, file: string): ParseAttem
   // In v1, OPA's compiler also rejects the deprecated built-ins (`any`, `re_match`, …) that
   // its parser accepts; count them as v1 problems so `auto` picks the version OPA loads.
   const errors =
-    result.module !== undefined && result.errors.length === 0 && version === 'v1'
-      ? checkRegoV1(result.module, source)
-      : result.errors;
+    result.module !== undefined && result.errors.length === 0 && version === 'v1' ? checkRegoV1(result.module, source) : result.errors;
   if (result.module === undefined || errors.length > 0) {
     const problems = errors.map(problemOf);
     return {
-      problems: problems.length > 0 ? problems : [{ message: 'rego_parse_error: module could not be parsed', location: { file, line: 1, col: 1 }, code: 'rego_parse_error' }],
+      problems:
+        problems.length > 0
+          ? problems
+          : [{ message: 'rego_parse_error: module could not be parsed', location: { file, line: 1, col: 1 }, code: 'rego_parse_error' }],
     };
   }
   return { packageName: packageName(result.module), problems: [] };

@@ -38,9 +38,7 @@ export interface PolicySet {
 }
 
 /** The value of `data.<package path>` for one input. */
-export type EngineResult =
-  | { readonly defined: false }
-  | { readonly defined: true; readonly value: unknown };
+export type EngineResult = { readonly defined: false } | { readonly defined: true; readonly value: unknown };
 
 /** Options for one evaluation. */
 export interface EngineEvaluateOptions {

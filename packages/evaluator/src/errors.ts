@@ -70,9 +70,8 @@ export class PolicyCompileError extends PolicyEngineError {
     options?: { cause?: unknown },
   ) {
     super(
-      problems
-        .map((p) => (p.location ? `${p.location.file}:${p.location.line}:${p.location.col}: ${p.message}` : p.message))
-        .join('\n') || 'policy compilation failed',
+      problems.map((p) => (p.location ? `${p.location.file}:${p.location.line}:${p.location.col}: ${p.message}` : p.message)).join('\n') ||
+        'policy compilation failed',
       options,
     );
   }

@@ -62,11 +62,20 @@ export async function loadPolicySources(
       try {
         const found = discoverModule(raw.source, raw.id, raw.regoVersion, raw.fromManifest ?? false);
         modules.push({ id: raw.id, source: raw.source, regoVersion: found.regoVersion, packageName: found.packageName });
-        infos.push({ id: raw.id, packageName: found.packageName, regoVersion: found.regoVersion, regoVersionSource: found.regoVersionSource });
+        infos.push({
+          id: raw.id,
+          packageName: found.packageName,
+          regoVersion: found.regoVersion,
+          regoVersionSource: found.regoVersionSource,
+        });
       } catch (error) {
         if (error instanceof PolicyCompileError) problems.push(...error.problems);
         else if (error instanceof PolicyEngineError) throw error;
-        else throw new PolicyCompileError([{ message: error instanceof Error ? error.message : String(error), location: { file: raw.id, line: 1, col: 1 } }], { cause: error });
+        else
+          throw new PolicyCompileError(
+            [{ message: error instanceof Error ? error.message : String(error), location: { file: raw.id, line: 1, col: 1 } }],
+            { cause: error },
+          );
       }
     }
     data.push(...content.data);

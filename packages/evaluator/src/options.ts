@@ -104,9 +104,7 @@ export interface LoadedModuleInfo {
 }
 
 /** Outcome of a (re)load. On failure the last good policy set stays active. */
-export type ReloadResult =
-  | { readonly ok: true; readonly revision: string }
-  | { readonly ok: false; readonly error: PolicyEngineError };
+export type ReloadResult = { readonly ok: true; readonly revision: string } | { readonly ok: false; readonly error: PolicyEngineError };
 
 /** What `PolicyEngine.health()` reports. */
 export interface PolicyEngineHealth {

@@ -17,7 +17,15 @@ import {
   PolicyEngineError,
 } from './errors.js';
 import { loadPolicySources, sourceList, type LoadedPolicies } from './load.js';
-import type { DecisionContext, LoadedModuleInfo, Logger, PolicyEngine, PolicyEngineHealth, PolicyEngineOptions, ReloadResult } from './options.js';
+import type {
+  DecisionContext,
+  LoadedModuleInfo,
+  Logger,
+  PolicyEngine,
+  PolicyEngineHealth,
+  PolicyEngineOptions,
+  ReloadResult,
+} from './options.js';
 import { DEFAULT_MAX_INPUT_DEPTH, checkJsonValue } from './input-guard.js';
 import { packageIndex, type PackageIndex } from './package-index.js';
 import { checkInput } from './validate.js';
@@ -94,7 +102,9 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const reloadSettleMs: unknown = settings.reloadSettleMs ?? DEFAULT_RELOAD_SETTLE_MS;
   const configProblem =
     checkSettings(timeoutMs, onMissingPolicy, validateMode, failOpen) ??
-    (Number.isInteger(maxInputDepth) && maxInputDepth > 0 ? undefined : `maxInputDepth must be a positive integer, got ${JSON.stringify(maxInputDepth)}`) ??
+    (Number.isInteger(maxInputDepth) && maxInputDepth > 0
+      ? undefined
+      : `maxInputDepth must be a positive integer, got ${JSON.stringify(maxInputDepth)}`) ??
     (typeof reloadSettleMs === 'number' && Number.isFinite(reloadSettleMs) && reloadSettleMs >= 0
       ? undefined
       : `reloadSettleMs must be a number of milliseconds of at least 0, got ${JSON.stringify(reloadSettleMs)}`);
@@ -173,7 +183,9 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       const startedAt = generation;
       const overtaken = (): boolean => generation !== startedAt;
       const discard = async (revision: string, when: string): Promise<void> => {
-        logger.info?.(`policy build of revision ${shortRevision(revision)} discarded ${when}: newer file events arrived; reading the sources again`);
+        logger.info?.(
+          `policy build of revision ${shortRevision(revision)} discarded ${when}: newer file events arrived; reading the sources again`,
+        );
         await quietFor(WATCH_DEBOUNCE_MS);
       };
       const loaded = await loadPolicySources(options.policies, options.data);
@@ -265,7 +277,9 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         engineRevision = active.revision;
         logger.warn(`policy set ${active.revision.slice(0, 12)} loaded into the ${engine.name} engine again after it lost it`);
       } catch (error) {
-        logger.error(`loading policy set ${active.revision.slice(0, 12)} into the ${engine.name} engine again failed: ${asPolicyEngineError(error).message}`);
+        logger.error(
+          `loading policy set ${active.revision.slice(0, 12)} into the ${engine.name} engine again failed: ${asPolicyEngineError(error).message}`,
+        );
       }
     };
     const next = queue.then(run, run);
@@ -295,7 +309,12 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         }
       : { allowed: true, denies: [], message: null };
 
-  const runEngine = async (packageName: string, input: unknown, signal: AbortSignal | undefined, deadline: number): Promise<EngineResult> => {
+  const runEngine = async (
+    packageName: string,
+    input: unknown,
+    signal: AbortSignal | undefined,
+    deadline: number,
+  ): Promise<EngineResult> => {
     if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const controller = new AbortController();
     // The engine gets the deadline (it polls it or derives its own timeouts); this timer is the
@@ -408,11 +427,18 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       // Bounded like a decision: an engine that cannot say within the timeout cannot decide either.
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EvaluationTimeout(timeoutMs, `the ${engine.name} engine did not report its readiness within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new EvaluationTimeout(timeoutMs, `the ${engine.name} engine did not report its readiness within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         const readiness = await Promise.race([engine.readiness(), late]);
-        return { ...base, status: readiness.ready ? 'UP' : 'DOWN', ...(readiness.detail !== undefined ? { detail: readiness.detail } : {}) };
+        return {
+          ...base,
+          status: readiness.ready ? 'UP' : 'DOWN',
+          ...(readiness.detail !== undefined ? { detail: readiness.detail } : {}),
+        };
       } catch (error) {
         return { ...base, status: 'DOWN', detail: asPolicyEngineError(error).message };
       } finally {

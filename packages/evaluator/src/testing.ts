@@ -5,22 +5,13 @@
  * the main entry: production code has no use for them.
  * @packageDocumentation
  */
-import type {
-  Engine,
-  EngineEvaluateOptions,
-  EngineResult,
-  PolicySet,
-} from "./engine.js";
-import type { Logger, PolicySource } from "./options.js";
+import type { Engine, EngineEvaluateOptions, EngineResult, PolicySet } from './engine.js';
+import type { Logger, PolicySource } from './options.js';
 
-export { countingEngine, type CountingEngine } from "./counting-engine.js";
+export { countingEngine, type CountingEngine } from './counting-engine.js';
 
 /** The answer of a {@link ScriptedEngine} for one `evaluate` call. */
-export type EngineScript = (
-  packageName: string,
-  input: unknown,
-  options?: EngineEvaluateOptions,
-) => EngineResult | Promise<EngineResult>;
+export type EngineScript = (packageName: string, input: unknown, options?: EngineEvaluateOptions) => EngineResult | Promise<EngineResult>;
 
 /** One `evaluate` call a {@link ScriptedEngine} received; `input` is a copy taken at the call. */
 export interface ScriptedCall {
@@ -46,10 +37,7 @@ export interface ScriptedEngine extends Engine {
  * A tiny engine for tests of what the caller does with an `EngineResult` (decision
  * conventions, hooks, runners) — never of OPA behaviour, which the real engines test.
  */
-export function scriptedEngine(
-  script: EngineScript,
-  name = "scripted",
-): ScriptedEngine {
+export function scriptedEngine(script: EngineScript, name = 'scripted'): ScriptedEngine {
   const engine: ScriptedEngine = {
     name,
     loads: [],
@@ -82,15 +70,13 @@ export function defined(value: unknown): EngineResult {
  * An inline policy source of v1 modules that declare `packages` (one `deny` rule each that
  * never holds), so the facade's package index knows them.
  */
-export function inlinePackages(
-  ...packages: string[]
-): Extract<PolicySource, { readonly kind: "inline" }> {
+export function inlinePackages(...packages: string[]): Extract<PolicySource, { readonly kind: 'inline' }> {
   return {
-    kind: "inline",
+    kind: 'inline',
     modules: packages.map((pkg, i) => ({
       id: `m${i}.rego`,
       source: `package ${pkg}\n\ndeny contains "x" if { input.never }\n`,
-      regoVersion: "v1",
+      regoVersion: 'v1',
     })),
   };
 }

@@ -5,8 +5,7 @@ import { inputCodecFor, validateInput } from '@policy-engine/inputs';
 
 /** Result of validating one input. `checked: false` when no codec exists for the package. */
 export type InputValidation =
-  | { readonly ok: true; readonly checked: boolean }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  { readonly ok: true; readonly checked: boolean } | { readonly ok: false; readonly problems: readonly string[] };
 
 /**
  * Validates `value` as the input of `packageName`. A package without a codec (a custom

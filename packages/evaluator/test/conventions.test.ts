@@ -1,14 +1,30 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TIMEOUT_MS, EngineUnavailable, EvaluationError, createPolicyEngine, type Decision, type EvaluationOptions } from '@policy-engine/evaluator';
+import {
+  DEFAULT_TIMEOUT_MS,
+  EngineUnavailable,
+  EvaluationError,
+  createPolicyEngine,
+  type Decision,
+  type EvaluationOptions,
+} from '@policy-engine/evaluator';
 import { defined, inlinePackages, recordingLogger, scriptedEngine, type Script } from './support/scripted-engine.js';
 
 const PIPELINES = 'opa.pipelines';
 const AUTHZ = 'spinnaker.http.authz';
 const EXEC = 'spinnaker.execution.pipelines.before';
 
-async function decide(script: Script, pkg: string, options: EvaluationOptions = {}, packages = [PIPELINES, AUTHZ, EXEC]): Promise<Decision> {
+async function decide(
+  script: Script,
+  pkg: string,
+  options: EvaluationOptions = {},
+  packages = [PIPELINES, AUTHZ, EXEC],
+): Promise<Decision> {
   const engine = scriptedEngine(script);
-  const pe = await createPolicyEngine({ engine, policies: inlinePackages(...packages), options: { logger: recordingLogger(), ...options } });
+  const pe = await createPolicyEngine({
+    engine,
+    policies: inlinePackages(...packages),
+    options: { logger: recordingLogger(), ...options },
+  });
   const decision = await pe.evaluate(pkg, { some: 'input' });
   await pe.close();
   return decision;
@@ -97,9 +113,15 @@ describe('missing policies', () => {
   });
 
   it('asks the engine when a parent package defines the package with ref-head rules, and only then', async () => {
-    const engine = scriptedEngine((pkg) => (pkg === 'spinnaker.deployment.tasks.before.deployManifest' ? defined({ deny: ['no'] }) : { defined: false }));
+    const engine = scriptedEngine((pkg) =>
+      pkg === 'spinnaker.deployment.tasks.before.deployManifest' ? defined({ deny: ['no'] }) : { defined: false },
+    );
     const source = 'package spinnaker.deployment\n\ntasks.before.deployManifest.deny contains "no" if input.x\n';
-    const pe = await createPolicyEngine({ engine, policies: { kind: 'inline', modules: [{ id: 'p.rego', source }] }, options: { logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine,
+      policies: { kind: 'inline', modules: [{ id: 'p.rego', source }] },
+      options: { logger: recordingLogger() },
+    });
     const d = await pe.evaluate('spinnaker.deployment.tasks.before.deployManifest', {});
     const otherOperation = await pe.evaluate('spinnaker.deployment.tasks.before.scaleManifest', {});
     const unrelated = await pe.evaluate('spinnaker.deploymentX.y', {});
@@ -133,7 +155,9 @@ describe('missing policies', () => {
   it('denies with ENGINE_UNAVAILABLE when the engine says a declared package is undefined (it lost the policies)', async () => {
     const d = await decide(() => ({ defined: false }), PIPELINES);
     expect(d).toMatchObject({ allowed: false, policyFound: true, error: { code: 'ENGINE_UNAVAILABLE' } });
-    expect(d.error?.message).toMatch(/no document for data\.opa\.pipelines although the loaded policy set .* declares package opa\.pipelines/);
+    expect(d.error?.message).toMatch(
+      /no document for data\.opa\.pipelines although the loaded policy set .* declares package opa\.pipelines/,
+    );
     const open = await decide(() => ({ defined: false }), PIPELINES, { failOpen: true });
     expect(open).toMatchObject({ allowed: true, error: { code: 'ENGINE_UNAVAILABLE' } });
   });
@@ -169,9 +193,13 @@ describe('engine failures', () => {
   });
 
   it('fail-open allows but keeps the error', async () => {
-    const d = await decide(() => {
-      throw new EvaluationError('conflicting rules');
-    }, AUTHZ, { failOpen: true });
+    const d = await decide(
+      () => {
+        throw new EvaluationError('conflicting rules');
+      },
+      AUTHZ,
+      { failOpen: true },
+    );
     expect(d).toMatchObject({ allowed: true, error: { code: 'EVALUATION_ERROR' } });
   });
 
@@ -183,10 +211,14 @@ describe('engine failures', () => {
 
   it('times out an engine that never answers and aborts its signal', async () => {
     let seen: AbortSignal | undefined;
-    const d = await decide((_p, _i, o) => {
-      seen = o?.signal;
-      return new Promise(() => undefined);
-    }, PIPELINES, { timeoutMs: 50 });
+    const d = await decide(
+      (_p, _i, o) => {
+        seen = o?.signal;
+        return new Promise(() => undefined);
+      },
+      PIPELINES,
+      { timeoutMs: 50 },
+    );
     expect(d).toMatchObject({ allowed: false, error: { code: 'EVALUATION_TIMEOUT' } });
     expect(d.durationMs).toBeGreaterThanOrEqual(45);
     expect(seen?.aborted).toBe(true);
@@ -205,7 +237,10 @@ describe('engine failures', () => {
       expect(decision).toBeUndefined();
       await vi.advanceTimersByTimeAsync(1);
       await pending;
-      expect(decision).toMatchObject({ allowed: false, error: { code: 'EVALUATION_TIMEOUT', message: 'evaluation did not finish within 10000 ms' } });
+      expect(decision).toMatchObject({
+        allowed: false,
+        error: { code: 'EVALUATION_TIMEOUT', message: 'evaluation did not finish within 10000 ms' },
+      });
     } finally {
       vi.useRealTimers();
       await pe.close();
@@ -219,7 +254,11 @@ describe('engine failures', () => {
 
   it('honours the caller signal: cancelled is fail-closed even with failOpen', async () => {
     const engine = scriptedEngine(() => new Promise(() => undefined));
-    const pe = await createPolicyEngine({ engine, policies: inlinePackages(PIPELINES), options: { failOpen: true, logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine,
+      policies: inlinePackages(PIPELINES),
+      options: { failOpen: true, logger: recordingLogger() },
+    });
     const controller = new AbortController();
     const pending = pe.evaluate(PIPELINES, {}, { signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
@@ -285,12 +324,19 @@ describe('initial load', () => {
   it('wraps an untyped engine load failure and passes the whole set to the engine', async () => {
     const engine = scriptedEngine(() => defined({}));
     engine.loadError = new Error('disk full');
-    const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: { logger: recordingLogger() } }).catch((e: unknown) => e);
+    const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: { logger: recordingLogger() } }).catch(
+      (e: unknown) => e,
+    );
     expect((error as { code?: string }).code).toBe('EVALUATION_ERROR');
     expect(engine.closed).toBe(true);
 
     const ok = scriptedEngine(() => defined({}));
-    const pe = await createPolicyEngine({ engine: ok, policies: inlinePackages('a.b', 'c.d'), data: { x: 1 }, options: { logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine: ok,
+      policies: inlinePackages('a.b', 'c.d'),
+      data: { x: 1 },
+      options: { logger: recordingLogger() },
+    });
     expect(ok.loads).toHaveLength(1);
     expect(ok.loads[0]?.modules.map((m) => m.packageName)).toEqual(['a.b', 'c.d']);
     expect(ok.loads[0]?.data).toEqual([{ id: 'options.data', path: [], value: { x: 1 } }]);
@@ -300,7 +346,11 @@ describe('initial load', () => {
   });
 
   it('rejects a non-positive timeout as a ConfigurationError', async () => {
-    const error = await createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inlinePackages('a.b'), options: { timeoutMs: 0 } }).catch((e: unknown) => e);
+    const error = await createPolicyEngine({
+      engine: scriptedEngine(() => defined({})),
+      policies: inlinePackages('a.b'),
+      options: { timeoutMs: 0 },
+    }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe('CONFIGURATION_ERROR');
   });
 
@@ -314,7 +364,9 @@ describe('initial load', () => {
     ];
     for (const [options, message] of bad) {
       const engine = scriptedEngine(() => defined({}));
-      const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: options as EvaluationOptions }).catch((e: unknown) => e);
+      const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: options as EvaluationOptions }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ code: 'CONFIGURATION_ERROR', message });
       expect(engine.closed).toBe(true);
       expect(engine.loads).toEqual([]);

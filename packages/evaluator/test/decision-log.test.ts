@@ -64,12 +64,19 @@ describe('decisionLogSink', () => {
     const engine = scriptedEngine(() => defined({ deny: [] }));
     for (const includeInput of [true, false]) {
       const sink = decisionLogSink(file, { includeInput });
-      const pe = await createPolicyEngine({ engine, policies: inlinePackages('opa.pipelines'), options: { onDecision: sink, logger: recordingLogger() } });
+      const pe = await createPolicyEngine({
+        engine,
+        policies: inlinePackages('opa.pipelines'),
+        options: { onDecision: sink, logger: recordingLogger() },
+      });
       await pe.evaluate('opa.pipelines', { x: 1, y: 2 });
       await pe.evaluate('opa.pipelines', { y: 2, x: 1 });
       await sink.close();
     }
-    const records = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records).toHaveLength(4);
     expect(records[0]?.['input']).toEqual({ x: 1, y: 2 });
     expect(records[0]?.['inputHash']).toBeUndefined();
@@ -83,7 +90,11 @@ describe('decisionLogSink', () => {
     let ended = false;
     const sink = decisionLogSink({ write: (c: string) => chunks.push(c), end: () => (ended = true) });
     const engine = scriptedEngine(() => defined({ deny: [] }));
-    const pe = await createPolicyEngine({ engine, policies: inlinePackages('opa.pipelines'), options: { onDecision: sink, logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine,
+      policies: inlinePackages('opa.pipelines'),
+      options: { onDecision: sink, logger: recordingLogger() },
+    });
     await pe.evaluate('opa.pipelines', {});
     await sink.close();
     expect(chunks).toHaveLength(1);
@@ -111,7 +122,11 @@ describe('decisionLogSink', () => {
     // /dev/full opens fine and fails every write with ENOSPC.
     const sink = decisionLogSink('/dev/full', { onError: (e) => errors.push(e) });
     const engine = scriptedEngine(() => defined({ deny: [] }));
-    const pe = await createPolicyEngine({ engine, policies: inlinePackages('opa.pipelines'), options: { onDecision: sink, logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine,
+      policies: inlinePackages('opa.pipelines'),
+      options: { onDecision: sink, logger: recordingLogger() },
+    });
     const decision = await pe.evaluate('opa.pipelines', {});
     await sink.close();
     await pe.close();

@@ -17,8 +17,16 @@ function compileError(fn: () => unknown): PolicyCompileError {
 
 describe('discoverModule (rego-parser)', () => {
   it('reads dotted and quoted package paths', () => {
-    expect(discoverModule('package a["b-c"].d\n', 'x.rego', 'v1')).toEqual({ packageName: 'a.b-c.d', regoVersion: 'v1', regoVersionSource: 'configured' });
-    expect(discoverModule(V0_AUTHZ, 'x.rego', 'v0', true)).toEqual({ packageName: 'spinnaker.http.authz', regoVersion: 'v0', regoVersionSource: 'manifest' });
+    expect(discoverModule('package a["b-c"].d\n', 'x.rego', 'v1')).toEqual({
+      packageName: 'a.b-c.d',
+      regoVersion: 'v1',
+      regoVersionSource: 'configured',
+    });
+    expect(discoverModule(V0_AUTHZ, 'x.rego', 'v0', true)).toEqual({
+      packageName: 'spinnaker.http.authz',
+      regoVersion: 'v0',
+      regoVersionSource: 'manifest',
+    });
   });
 
   it('auto prefers v1, falls back to v0', () => {
@@ -31,7 +39,11 @@ describe('discoverModule (rego-parser)', () => {
 
   it('auto picks v0 for a module that parses as v1 but calls a built-in OPA removed in v1, as real OPA decides', async () => {
     const source = 'package legacy\n\nx := any([true, false])\n';
-    expect(discoverModule(source, 'legacy.rego', 'auto')).toEqual({ packageName: 'legacy', regoVersion: 'v0', regoVersionSource: 'auto-v0' });
+    expect(discoverModule(source, 'legacy.rego', 'auto')).toEqual({
+      packageName: 'legacy',
+      regoVersion: 'v0',
+      regoVersionSource: 'auto-v0',
+    });
     const dir = await tempDir('evaluator-discovery-');
     try {
       await writeTree(dir, { 'legacy.rego': source });

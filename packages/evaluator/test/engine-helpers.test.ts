@@ -4,7 +4,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvaluationCancelled, EvaluationTimeout } from '../src/index.js';
-import { abortError, deadlineExceeded, deadlinePassed, evaluationSignal, mergedData, remainingMs, v0CompatibleSource } from '../src/engine-kit.js';
+import {
+  abortError,
+  deadlineExceeded,
+  deadlinePassed,
+  evaluationSignal,
+  mergedData,
+  remainingMs,
+  v0CompatibleSource,
+} from '../src/engine-kit.js';
 
 describe('v0CompatibleSource', () => {
   it('adds import rego.v1 to a v1 module on its package line, before a comment', () => {

@@ -61,10 +61,12 @@ describe('the facade refuses hostile inputs before the engine', () => {
   });
 
   it('honours maxInputDepth and checks it', async () => {
-    expect((await evaluate({ d: nested(5) }, { maxInputDepth: 5 })).decision.error?.message).toContain('input.d[0][0][0][0]: nested deeper than 5 levels');
-    expect((await evaluate({ d: nested(4) }, { maxInputDepth: 5 })).decision).toMatchObject({ allowed: true });
-    await expect(createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inlinePackages('p'), options: { maxInputDepth: 0 } })).rejects.toThrow(
-      /maxInputDepth must be a positive integer/,
+    expect((await evaluate({ d: nested(5) }, { maxInputDepth: 5 })).decision.error?.message).toContain(
+      'input.d[0][0][0][0]: nested deeper than 5 levels',
     );
+    expect((await evaluate({ d: nested(4) }, { maxInputDepth: 5 })).decision).toMatchObject({ allowed: true });
+    await expect(
+      createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inlinePackages('p'), options: { maxInputDepth: 0 } }),
+    ).rejects.toThrow(/maxInputDepth must be a positive integer/);
   });
 });

@@ -56,7 +56,11 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
 
   it('evaluates a bundle built by opa build --v0-compatible', async () => {
     const dir = join(root, 'bundle');
-    await writeTree(dir, { 'src/authz.rego': V0_AUTHZ, 'src/pipelines.rego': V1_PIPELINES.replace('import rego.v1\n', 'import rego.v1\n'), 'src/roles/data.json': '{"trusted": ["good"]}' });
+    await writeTree(dir, {
+      'src/authz.rego': V0_AUTHZ,
+      'src/pipelines.rego': V1_PIPELINES.replace('import rego.v1\n', 'import rego.v1\n'),
+      'src/roles/data.json': '{"trusted": ["good"]}',
+    });
     // The v1 module needs `import rego.v1` to build with --v0-compatible; V1_PIPELINES has it.
     const out = join(dir, 'bundle.tar.gz');
     const built = await runOpa(['build', '--v0-compatible', '-b', 'src', '-o', out], { cwd: dir });
@@ -71,10 +75,16 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
         ['spinnaker.http.authz', 'v0', 'manifest'],
         ['opa.pipelines', 'v0', 'manifest'],
       ]);
-      expect(await pe.evaluate('spinnaker.http.authz', { user: { isAdmin: false } })).toMatchObject({ allowed: false, message: 'admins only' });
+      expect(await pe.evaluate('spinnaker.http.authz', { user: { isAdmin: false } })).toMatchObject({
+        allowed: false,
+        message: 'admins only',
+      });
       expect(await pe.evaluate('spinnaker.http.authz', { user: { isAdmin: true } })).toMatchObject({ allowed: true, message: null });
       const pipeline = (application: string) => ({ pipeline: { application, stages: [{ type: 'deployManifest' }] } });
-      expect(await pe.evaluate('opa.pipelines', pipeline('bad'))).toMatchObject({ allowed: false, denies: ['application bad may not deploy manifests'] });
+      expect(await pe.evaluate('opa.pipelines', pipeline('bad'))).toMatchObject({
+        allowed: false,
+        denies: ['application bad may not deploy manifests'],
+      });
       expect(await pe.evaluate('opa.pipelines', pipeline('good'))).toMatchObject({ allowed: true, denies: [] });
     } finally {
       await pe.close();
@@ -83,7 +93,11 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
 
   it('evaluates policies from a ConfigMap YAML (requireLabel on: the unlabelled one is not loaded)', async () => {
     const dir = join(root, 'cm');
-    const indent = (text: string) => text.split('\n').map((l) => `    ${l}`).join('\n');
+    const indent = (text: string) =>
+      text
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
     await writeTree(dir, {
       'cm.yaml': [
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: authz\n  labels:\n    openpolicyagent.org/policy: rego\ndata:\n  authz.rego: |',
@@ -100,7 +114,10 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
         options: { logger: recordingLogger() },
       });
       try {
-        expect(await pe.evaluate('spinnaker.http.authz', { user: { isAdmin: false } })).toMatchObject({ allowed: false, message: 'admins only' });
+        expect(await pe.evaluate('spinnaker.http.authz', { user: { isAdmin: false } })).toMatchObject({
+          allowed: false,
+          message: 'admins only',
+        });
         const save = await pe.evaluate('opa.pipelines', {});
         expect(save).toMatchObject(requireLabel ? { allowed: true, policyFound: false } : { allowed: false, denies: ['draft policy'] });
       } finally {
@@ -152,7 +169,11 @@ describe('createPolicyEngine + engine-opa + real OPA', () => {
     const dir = join(root, 'broken');
     await writeTree(dir, { 'p.rego': V1_PIPELINES, 'roles/data.json': '{"trusted": []}' });
     const logger = recordingLogger();
-    const pe = await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies: { kind: 'directory', path: dir }, options: { logger } });
+    const pe = await createPolicyEngine({
+      engine: opaEngine({ baseUrl: server.url }),
+      policies: { kind: 'directory', path: dir },
+      options: { logger },
+    });
     try {
       // Parses, but OPA's compiler rejects it (unsafe variable): the engine reports it.
       await writeFile(join(dir, 'p.rego'), 'package opa.pipelines\n\ndeny contains msg if {\n  x == 1\n}\n');
@@ -204,8 +225,6 @@ describe('loadPolicySources on the example policies', () => {
     expect(regoFiles.length).toBeGreaterThanOrEqual(13);
     expect(modules.length).toBe(regoFiles.length);
     expect(new Set(modules.map((m) => m.packageName)).size).toBe(regoFiles.length);
-    expect(policySet.data.map((d) => [d.id.slice(EXAMPLE_POLICIES.length + 1), d.path])).toEqual([
-      ['data.json', []],
-    ]);
+    expect(policySet.data.map((d) => [d.id.slice(EXAMPLE_POLICIES.length + 1), d.path])).toEqual([['data.json', []]]);
   });
 });

@@ -30,7 +30,14 @@ describe('packageIndex: may the set decide this package', () => {
     expect(index.decides('spinnaker.http.authz')).toBe(true);
     expect(index.declares('spinnaker.http.authz')).toBe(true);
     expect(index.decides('spinnaker.execution.task.before')).toBe(true);
-    expect(index.packages).toEqual(['acme', 'lib', 'spinnaker.deployment', 'spinnaker.execution', 'spinnaker.execution.task.before', 'spinnaker.http.authz']);
+    expect(index.packages).toEqual([
+      'acme',
+      'lib',
+      'spinnaker.deployment',
+      'spinnaker.execution',
+      'spinnaker.execution.task.before',
+      'spinnaker.http.authz',
+    ]);
   });
 
   it('a path a ref-head rule of a parent package reaches, or a package above the rule', () => {
@@ -77,7 +84,11 @@ describe('undefined for a package the set defines is an engine fault', () => {
     let lost = true;
     const engine = scriptedEngine(() => (lost ? { defined: false } : defined({ deny: ['bad'] })));
     const logger = recordingLogger();
-    const pe = await createPolicyEngine({ engine, policies: inline('package opa.pipelines\n\ndeny contains "bad" if input.bad\n'), options: { logger } });
+    const pe = await createPolicyEngine({
+      engine,
+      policies: inline('package opa.pipelines\n\ndeny contains "bad" if input.bad\n'),
+      options: { logger },
+    });
     expect(engine.loads).toHaveLength(1);
     const first = await pe.evaluate('opa.pipelines', { bad: true });
     expect(first).toMatchObject({ allowed: false, policyFound: true, error: { code: 'ENGINE_UNAVAILABLE' } });
@@ -92,7 +103,11 @@ describe('undefined for a package the set defines is an engine fault', () => {
 
   it('many faulty decisions at once load the set again once', async () => {
     const engine = scriptedEngine(() => ({ defined: false }));
-    const pe = await createPolicyEngine({ engine, policies: inline('package opa.pipelines\n\ndeny contains "bad" if input.bad\n'), options: { logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine,
+      policies: inline('package opa.pipelines\n\ndeny contains "bad" if input.bad\n'),
+      options: { logger: recordingLogger() },
+    });
     const decisions = await Promise.all(Array.from({ length: 5 }, () => pe.evaluate('opa.pipelines', {})));
     expect(decisions.every((d) => !d.allowed && d.error?.code === 'ENGINE_UNAVAILABLE')).toBe(true);
     await pe.close();
@@ -118,7 +133,11 @@ describe('undefined for a package the set defines is an engine fault', () => {
 
 describe('health()', () => {
   it('is UP for an engine without readiness, DOWN once closed', async () => {
-    const pe = await createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inline('package a\n'), options: { logger: recordingLogger() } });
+    const pe = await createPolicyEngine({
+      engine: scriptedEngine(() => defined({})),
+      policies: inline('package a\n'),
+      options: { logger: recordingLogger() },
+    });
     const up = await pe.health();
     expect(up).toMatchObject({ status: 'UP', engine: 'scripted' });
     expect(up.revision).toMatch(/^[0-9a-f]{64}$/);
@@ -128,7 +147,10 @@ describe('health()', () => {
 
   it("reports the engine's readiness, and DOWN when readiness fails", async () => {
     let readiness: () => Promise<EngineReadiness> = () => Promise.resolve({ ready: false, detail: 'no OPA reachable' });
-    const engine = Object.assign(scriptedEngine(() => defined({})), { readiness: () => readiness() });
+    const engine = Object.assign(
+      scriptedEngine(() => defined({})),
+      { readiness: () => readiness() },
+    );
     const pe = await createPolicyEngine({ engine, policies: inline('package a\n'), options: { logger: recordingLogger() } });
     expect(await pe.health()).toMatchObject({ status: 'DOWN', detail: 'no OPA reachable' });
     readiness = () => Promise.resolve({ ready: true });
@@ -139,7 +161,10 @@ describe('health()', () => {
   });
 
   it('is DOWN when the engine does not report its readiness within the timeout', async () => {
-    const engine = Object.assign(scriptedEngine(() => defined({})), { readiness: () => new Promise<EngineReadiness>(() => undefined) });
+    const engine = Object.assign(
+      scriptedEngine(() => defined({})),
+      { readiness: () => new Promise<EngineReadiness>(() => undefined) },
+    );
     const pe = await createPolicyEngine({ engine, policies: inline('package a\n'), options: { logger: recordingLogger(), timeoutMs: 30 } });
     expect(await pe.health()).toMatchObject({ status: 'DOWN', detail: 'the scripted engine did not report its readiness within 30 ms' });
     await pe.close();

@@ -41,7 +41,11 @@ function fullLogger() {
     info,
     warnings,
     errors,
-    logger: { info: (m: string) => void info.push(m), warn: (m: string) => void warnings.push(m), error: (m: string) => void errors.push(m) },
+    logger: {
+      info: (m: string) => void info.push(m),
+      warn: (m: string) => void warnings.push(m),
+      error: (m: string) => void errors.push(m),
+    },
   };
 }
 
@@ -88,7 +92,11 @@ describe.each(Object.keys(engines))('a policy file moved away and back (%s engin
     await writeTree(dir, { 'authz.rego': AUTHZ_REGO, 'pipelines.rego': PIPELINES_REGO });
     const recorded = recordLoads(await (engines[name] as () => Promise<Engine>)());
     const log = fullLogger();
-    const pe = await createPolicyEngine({ engine: recorded.engine, policies: { kind: 'directory', path: dir, watch: true }, options: { logger: log.logger } });
+    const pe = await createPolicyEngine({
+      engine: recorded.engine,
+      policies: { kind: 'directory', path: dir, watch: true },
+      options: { logger: log.logger },
+    });
     try {
       expect((await pe.evaluate(AUTHZ, { user: 'admin' })).allowed).toBe(true); // the policy really decides
       let running = true;
@@ -215,7 +223,9 @@ describe('a permanent removal', () => {
   it('does not keep close() waiting for the settle time', async () => {
     const { dir, pe, log } = await watched({ 'authz.rego': AUTHZ_REGO, 'pipelines.rego': PIPELINES_REGO }, nativeEngine(), 10_000);
     await rm(join(dir, 'authz.rego'));
-    await expect.poll(() => log.info.some((m) => m.includes('held until the sources have been stable for 10000 ms')), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(() => log.info.some((m) => m.includes('held until the sources have been stable for 10000 ms')), { timeout: 5000 })
+      .toBe(true);
     const closing = performance.now();
     await pe.close();
     expect(performance.now() - closing).toBeLessThan(1000);

@@ -47,7 +47,7 @@ describe('hot reload of a watched directory', () => {
   it('an edit is picked up and swaps the revision', async () => {
     const { dir, pe } = await setup({ 'p.rego': deny('opa.pipelines', 'v1 message') }, true);
     expect((await pe.evaluate('opa.pipelines', {})).denies).toEqual(['v1 message']);
-    const before = (await pe.reload());
+    const before = await pe.reload();
     const reloaded = nextReload(pe, (r) => r.ok && before.ok && r.revision !== before.revision);
     await writeFile(join(dir, 'p.rego'), deny('opa.pipelines', 'v2 message'));
     const result = await reloaded;
@@ -74,7 +74,10 @@ describe('hot reload of a watched directory', () => {
   });
 
   it('a deleted file removes its package', async () => {
-    const { dir, pe } = await setup({ 'a.rego': deny('opa.pipelines', 'a'), 'b.rego': deny('spinnaker.execution.pipelines.before', 'b') }, true);
+    const { dir, pe } = await setup(
+      { 'a.rego': deny('opa.pipelines', 'a'), 'b.rego': deny('spinnaker.execution.pipelines.before', 'b') },
+      true,
+    );
     expect(pe.packages()).toEqual(['opa.pipelines', 'spinnaker.execution.pipelines.before']);
     const reloaded = nextReload(pe, (r) => r.ok && !pe.hasPolicy('spinnaker.execution.pipelines.before'));
     await rm(join(dir, 'b.rego'));
@@ -134,7 +137,8 @@ describe('reload()', () => {
     const { dir, pe, engine } = await setup({ 'a.rego': deny('opa.pipelines', 'a') }, false);
     await writeFile(join(dir, 'b.rego'), deny('spinnaker.execution.pipelines.before', 'b'));
     const original = engine.load.bind(engine);
-    engine.load = () => Promise.reject(new PolicyCompileError([{ message: 'rego_type_error: nope', location: { file: 'b.rego', line: 3, col: 1 } }]));
+    engine.load = () =>
+      Promise.reject(new PolicyCompileError([{ message: 'rego_type_error: nope', location: { file: 'b.rego', line: 3, col: 1 } }]));
     const failed = await pe.reload();
     expect(failed.ok).toBe(false);
     if (!failed.ok) expect(failed.error.code).toBe('POLICY_COMPILE_ERROR');

@@ -74,7 +74,7 @@ describe('directory source', () => {
     for (const problem of compile.problems) expect(problem.location?.line).toBeGreaterThan(0);
   });
 
-  it("auto picks v1 or v0 per module, and real OPA agrees with each choice", async () => {
+  it('auto picks v1 or v0 per module, and real OPA agrees with each choice', async () => {
     const dir = join(root, 'dir-auto');
     await writeTree(dir, { 'a_v1.rego': V1_PIPELINES, 'b_v0.rego': V0_AUTHZ, 'c_v1.rego': V1_EXEC_STAGE });
     const { modules } = await loadPolicySources({ kind: 'directory', path: dir, regoVersion: 'auto' });
@@ -162,7 +162,13 @@ describe('files and inline sources', () => {
     expect(e).toBeInstanceOf(PolicySourceError);
     expect((e as Error).message).toContain(missing);
     const dup = await rejection(
-      loadPolicySources({ kind: 'inline', modules: [{ id: 'x', source: V1_EXEC_STAGE }, { id: 'x', source: V1_EXEC_STAGE }] }),
+      loadPolicySources({
+        kind: 'inline',
+        modules: [
+          { id: 'x', source: V1_EXEC_STAGE },
+          { id: 'x', source: V1_EXEC_STAGE },
+        ],
+      }),
     );
     expect(dup).toBeInstanceOf(PolicySourceError);
   });
@@ -177,7 +183,9 @@ metadata:
     openpolicyagent.org/policy: rego
 data:
   pipelines.rego: |
-${V1_PIPELINES.split('\n').map((l) => `    ${l}`).join('\n')}
+${V1_PIPELINES.split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
   notes.txt: ignored
 ---
 apiVersion: v1
@@ -186,7 +194,9 @@ metadata:
   name: unlabelled
 data:
   exec.rego: |
-${V1_EXEC_STAGE.split('\n').map((l) => `    ${l}`).join('\n')}
+${V1_EXEC_STAGE.split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
 ---
 apiVersion: v1
 kind: List
@@ -199,7 +209,9 @@ items:
         openpolicyagent.org/policy: rego
     data:
       authz.rego: |
-${V0_AUTHZ.split('\n').map((l) => `        ${l}`).join('\n')}
+${V0_AUTHZ.split('\n')
+  .map((l) => `        ${l}`)
+  .join('\n')}
   - apiVersion: v1
     kind: Secret
     metadata:
@@ -222,7 +234,12 @@ describe('configmap source', () => {
   });
 
   it('with requireLabel loads only ConfigMaps labelled openpolicyagent.org/policy=rego', async () => {
-    const { modules } = await loadPolicySources({ kind: 'configmap', path: join(root, 'cm', 'policies.yaml'), requireLabel: true, regoVersion: 'auto' });
+    const { modules } = await loadPolicySources({
+      kind: 'configmap',
+      path: join(root, 'cm', 'policies.yaml'),
+      requireLabel: true,
+      regoVersion: 'auto',
+    });
     expect(modules.map((m) => m.id)).toEqual(['configmap:labelled/pipelines.rego', 'configmap:in-list/authz.rego']);
   });
 
@@ -299,7 +316,9 @@ describe('bundle source (built by the real opa build)', () => {
     const out = join(dir, 'hand.tar.gz');
     await createTar({ gzip: true, file: out, cwd: join(dir, 'content') }, ['./.manifest', './policy', './cfg', './policy.wasm']);
     const { modules, policySet } = await loadPolicySources({ kind: 'bundle', path: out, regoVersion: 'auto' });
-    expect(modules.map((m) => [m.id, m.packageName, m.regoVersionSource])).toEqual([[`bundle:${out}#policy/authz.rego`, 'spinnaker.http.authz', 'auto-v1']]);
+    expect(modules.map((m) => [m.id, m.packageName, m.regoVersionSource])).toEqual([
+      [`bundle:${out}#policy/authz.rego`, 'spinnaker.http.authz', 'auto-v1'],
+    ]);
     expect(policySet.data.map((d) => [d.path, d.value])).toEqual([
       [['cfg'], { admins: ['ann'] }],
       [['cfg', 'limits'], { max: 3 }],

@@ -14,7 +14,11 @@ const invalidAuthz = { method: 42, path: 'not-an-array', user: { username: 'u', 
 async function run(mode: EvaluationOptions['validateInput'], pkg: string, input: unknown, extra: EvaluationOptions = {}) {
   const engine = scriptedEngine(() => defined({ allow: true }));
   const logger = recordingLogger();
-  const pe = await createPolicyEngine({ engine, policies: inlinePackages(AUTHZ, 'custom.pkg'), options: { logger, validateInput: mode, ...extra } });
+  const pe = await createPolicyEngine({
+    engine,
+    policies: inlinePackages(AUTHZ, 'custom.pkg'),
+    options: { logger, validateInput: mode, ...extra },
+  });
   const decision = await pe.evaluate(pkg, input);
   await pe.close();
   return { decision, logger, calls: engine.calls.length };

@@ -20,7 +20,11 @@ afterEach(async () => {
 async function setup(files: Record<string, string>) {
   const dir = await tempDir('evaluator-watch-rename-');
   await writeTree(dir, files);
-  const pe = await createPolicyEngine({ engine: markerEngine(), policies: { kind: 'directory', path: dir, watch: true }, options: { logger: recordingLogger() } });
+  const pe = await createPolicyEngine({
+    engine: markerEngine(),
+    policies: { kind: 'directory', path: dir, watch: true },
+    options: { logger: recordingLogger() },
+  });
   cleanups.push(async () => {
     await pe.close();
     await removeDir(dir);

@@ -94,7 +94,11 @@ export interface Front50Validator {
    * Validates one pipeline save. Never rejects for policy reasons.
    * @throws InvalidInput when `pipeline` is not a JSON object.
    */
-  validatePipelineSave(pipeline: unknown, user?: SavingUser | string, opts?: { readonly signal?: AbortSignal }): Promise<SaveValidationResult>;
+  validatePipelineSave(
+    pipeline: unknown,
+    user?: SavingUser | string,
+    opts?: { readonly signal?: AbortSignal },
+  ): Promise<SaveValidationResult>;
   /** Validates many pipelines and reports each by name/id; a malformed entry is reported, not thrown. */
   validatePipelines(pipelines: readonly unknown[], user?: SavingUser | string, opts?: BatchOptions): Promise<BatchValidationResult>;
 }
@@ -138,7 +142,9 @@ export function createFront50Validator(options: Front50ValidatorOptions): Front5
 
   const validatePipelineSave: Front50Validator['validatePipelineSave'] = async (pipeline, user, opts) => {
     if (!isRecord(pipeline)) {
-      throw new InvalidInput(OPA_PIPELINES_PACKAGE, [`pipeline: expected an object, got ${JSON.stringify(pipeline)?.slice(0, 40) ?? 'undefined'}`]);
+      throw new InvalidInput(OPA_PIPELINES_PACKAGE, [
+        `pipeline: expected an object, got ${JSON.stringify(pipeline)?.slice(0, 40) ?? 'undefined'}`,
+      ]);
     }
     const input: Record<string, unknown> = { pipeline };
     if (user !== undefined) input['user'] = userDocument(user);

@@ -45,7 +45,8 @@ beforeAll(async () => {
           },
           {
             id: 'legacy.rego',
-            source: 'package spinnaker.persistence.pipelines.before\n\ndeny["legacy hook: pipeline names must not start with tmp"] {\n  startswith(input.pipeline.name, "tmp")\n}\n',
+            source:
+              'package spinnaker.persistence.pipelines.before\n\ndeny["legacy hook: pipeline names must not start with tmp"] {\n  startswith(input.pipeline.name, "tmp")\n}\n',
             regoVersion: 'v0',
           },
         ],
@@ -108,12 +109,18 @@ describe('validatePipelineSave (embedded wasm engine, examples/policies)', () =>
 
   it('refuses a malformed pipeline with the path of each problem before any policy runs; validateShape: false lets policies see it', async () => {
     const counted = countingEngine(wasmEngine({ opaPath: findOpa() }));
-    const pe = await createPolicyEngine({ engine: counted, policies: { kind: 'directory', path: join(policiesDir, 'save-time'), regoVersion: 'auto' } });
+    const pe = await createPolicyEngine({
+      engine: counted,
+      policies: { kind: 'directory', path: join(policiesDir, 'save-time'), regoVersion: 'auto' },
+    });
     try {
       const bad = { ...fixturePipeline, stages: 'nope', triggers: [{ type: 7 }] };
       const r = await createFront50Validator({ policyEngine: pe }).validatePipelineSave(bad);
       expect(r).toMatchObject({ valid: false, policyFound: true, decisions: [] });
-      expect(r.errors).toEqual(['input.pipeline.stages: expected Array<StageConfig>, got string "nope"', 'input.pipeline.triggers[0].type: expected string, got number 7']);
+      expect(r.errors).toEqual([
+        'input.pipeline.stages: expected Array<StageConfig>, got string "nope"',
+        'input.pipeline.triggers[0].type: expected string, got number 7',
+      ]);
       expect(counted.total()).toBe(0);
       const unchecked = await createFront50Validator({ policyEngine: pe, validateShape: false }).validatePipelineSave(bad);
       expect(unchecked.valid).toBe(true);
@@ -193,7 +200,9 @@ describe('validatePipelines (batch, Pipelines-as-Code style)', () => {
     const r = await v.validatePipelines(batch);
     expect(r.valid).toBe(false);
     expect(r.total).toBe(8);
-    expect(r.invalid).toEqual([{ index: 4, name: 'ship to prod', id: 'p-unguarded', application: 'hostname', valid: false, errors: [PROD_MESSAGE] }]);
+    expect(r.invalid).toEqual([
+      { index: 4, name: 'ship to prod', id: 'p-unguarded', application: 'hostname', valid: false, errors: [PROD_MESSAGE] },
+    ]);
     expect(r.results.filter((e) => e.valid).map((e) => e.name)).toEqual(good.map((p) => p.name));
   });
 
@@ -210,7 +219,10 @@ describe('validatePipelines (batch, Pipelines-as-Code style)', () => {
   it('an all-good batch is valid; with onMissingPolicy deny and no policy every entry fails', async () => {
     const ok = await createFront50Validator({ policyEngine }).validatePipelines([fixturePipeline, fixturePipeline]);
     expect(ok.valid).toBe(true);
-    const closed = await createFront50Validator({ policyEngine: noSavePolicies, onMissingPolicy: 'deny' }).validatePipelines([fixturePipeline, unguardedProd]);
+    const closed = await createFront50Validator({ policyEngine: noSavePolicies, onMissingPolicy: 'deny' }).validatePipelines([
+      fixturePipeline,
+      unguardedProd,
+    ]);
     expect(closed.invalid.map((e) => e.name)).toEqual(['scale deployments', 'ship to prod']);
   });
 });

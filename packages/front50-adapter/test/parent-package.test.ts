@@ -13,7 +13,8 @@ import { createFront50Validator } from '@policy-engine/front50-adapter';
 describe('a parent package that defines opa.pipelines with a ref-head rule', () => {
   it('rejects the save with its message (embedded wasm engine)', async () => {
     const engine = countingEngine(wasmEngine({ opaPath: findOpa() }));
-    const source = 'package opa\n\npipelines.deny contains msg if {\n  startswith(input.pipeline.name, "tmp")\n  msg := sprintf("pipeline %q: temporary names are not saved", [input.pipeline.name])\n}\n';
+    const source =
+      'package opa\n\npipelines.deny contains msg if {\n  startswith(input.pipeline.name, "tmp")\n  msg := sprintf("pipeline %q: temporary names are not saved", [input.pipeline.name])\n}\n';
     const policyEngine = await createPolicyEngine({ engine, policies: { kind: 'inline', modules: [{ id: 'opa.rego', source }] } });
     try {
       const validator = createFront50Validator({ policyEngine, onMissingPolicy: 'allow' });

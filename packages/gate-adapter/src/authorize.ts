@@ -25,14 +25,7 @@ export interface AuthzErrorBody {
 
 /** Why a request was let through or refused. */
 export type AuthzOutcome =
-  | 'exempt'
-  | 'allowed'
-  | 'no-policy'
-  | 'fail-open'
-  | 'denied'
-  | 'unauthenticated'
-  | 'engine-unavailable'
-  | 'bad-request';
+  'exempt' | 'allowed' | 'no-policy' | 'fail-open' | 'denied' | 'unauthenticated' | 'engine-unavailable' | 'bad-request';
 
 /** The adapter's answer for one request. */
 export interface AuthzDecision {
@@ -95,7 +88,9 @@ export async function authorizeRequest(
   if (headerError) return badRequest(headerError.message, cls.path);
   if (!user) return { allowed: false, outcome: 'unauthenticated', status: 401, body: UNAUTHENTICATED, path: cls.path };
   // A body parsed by the caller gets the checks readJsonBody applies to the text.
-  const shape = BODY_METHODS.has(request.method.toUpperCase()) ? checkJsonValue(request.body, { maxDepth: config.maxBodyDepth, root: 'body' }) : undefined;
+  const shape = BODY_METHODS.has(request.method.toUpperCase())
+    ? checkJsonValue(request.body, { maxDepth: config.maxBodyDepth, root: 'body' })
+    : undefined;
   if (shape) return badRequest(`request ${shape.message}`, cls.path);
   const input = buildGateInput(user, request.method, cls.path, request.body);
   return decide(options.engine, input, config, options.signal);
@@ -126,7 +121,15 @@ export async function decide(
   }
   if (!decision.policyFound) {
     if (config.onMissingPolicy === 'allow') return { allowed: true, outcome: 'no-policy', status: 200, path, input, decision };
-    return { allowed: false, outcome: 'denied', status: 403, body: { error: 'Forbidden', message: `no policy defines ${HTTP_AUTHZ_PACKAGE}` }, path, input, decision };
+    return {
+      allowed: false,
+      outcome: 'denied',
+      status: 403,
+      body: { error: 'Forbidden', message: `no policy defines ${HTTP_AUTHZ_PACKAGE}` },
+      path,
+      input,
+      decision,
+    };
   }
   if (decision.allowed) return { allowed: true, outcome: 'allowed', status: 200, path, input, decision };
   const message = decision.message !== null && decision.message !== '' ? decision.message : config.defaultDenyMessage;

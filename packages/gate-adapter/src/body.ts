@@ -112,7 +112,8 @@ export function parseBodyText(text: string, contentType?: string, maxDepth: numb
     parsed = JSON.parse(text) as unknown;
   } catch (e) {
     if (json) throw new GateRequestError(400, 'BadRequest', `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`);
-    if (hasLoneSurrogate(text)) throw new GateRequestError(400, 'BadRequest', 'request body contains a lone UTF-16 surrogate (not valid Unicode)');
+    if (hasLoneSurrogate(text))
+      throw new GateRequestError(400, 'BadRequest', 'request body contains a lone UTF-16 surrogate (not valid Unicode)');
     return text;
   }
   if (problem) throw problem;

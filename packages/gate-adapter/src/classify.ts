@@ -38,16 +38,13 @@ export function createRequestClassifier(config: GateAuthzConfig): RequestClassif
       }
       const m = method.toUpperCase();
       const { segments: path, ambiguous } = normalized;
-      if (
-        m === 'POST' &&
-        !ambiguous &&
-        path.length === entitlements.length &&
-        path.every((s, i) => s === entitlements[i])
-      ) {
+      if (m === 'POST' && !ambiguous && path.length === entitlements.length && path.every((s, i) => s === entitlements[i])) {
         return { kind: 'entitlements', path };
       }
       // HEAD is served by GET handlers (Express, Fastify), so a forced GET covers HEAD too.
-      const isForced = forced.some((f) => (f.method === undefined || f.method === m || (f.method === 'GET' && m === 'HEAD')) && f.pattern.matches(path));
+      const isForced = forced.some(
+        (f) => (f.method === undefined || f.method === m || (f.method === 'GET' && m === 'HEAD')) && f.pattern.matches(path),
+      );
       if (!isForced && !ambiguous) {
         const hit = exempt.find((p) => p.matches(path));
         if (hit) return { kind: 'exempt', path, pattern: hit.source };

@@ -150,7 +150,9 @@ export function readArmoryConfig(doc: unknown, overrides: GateAuthzConfigInput =
   });
   const force = asList(lookup(root, `${base}.forceAuthentication`), `${base}.forceAuthentication`, where).map((entry, i) => {
     if (!isRecord(entry) || typeof entry['path'] !== 'string' || entry['path'] === '') {
-      throw new ConfigurationError(`${where}: ${base}.forceAuthentication[${i}] must be an object with a "path" key, got ${JSON.stringify(entry)}`);
+      throw new ConfigurationError(
+        `${where}: ${base}.forceAuthentication[${i}] must be an object with a "path" key, got ${JSON.stringify(entry)}`,
+      );
     }
     const method = entry['method'];
     if (method !== undefined && method !== null && typeof method !== 'string') {

@@ -71,10 +71,14 @@ export async function evaluateEntitlement(
     throw e;
   }
   const decision = await safeEvaluate(engine, UI_ENTITLEMENTS_PACKAGE, input, config, signal);
-  if (decision.error && isClientFault(decision.error.code)) return { status: 400, body: { error: 'BadRequest', message: decision.error.message } };
+  if (decision.error && isClientFault(decision.error.code))
+    return { status: 400, body: { error: 'BadRequest', message: decision.error.message } };
   if (decision.error) {
     if (config.failOpen || decision.allowed) return { status: 200, body: { allow: true, message: null } };
-    return { status: 503, body: { error: 'PolicyEngineUnavailable', message: `no decision from the policy engine (${decision.error.code})` } };
+    return {
+      status: 503,
+      body: { error: 'PolicyEngineUnavailable', message: `no decision from the policy engine (${decision.error.code})` },
+    };
   }
   if (!decision.policyFound) return { status: 200, body: { allow: true, message: null } };
   return { status: 200, body: { allow: decision.allowed, message: decision.message } };

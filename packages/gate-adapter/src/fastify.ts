@@ -70,13 +70,22 @@ export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthoriz
     if (cls.kind === 'exempt') {
       states.set(request.raw, { cls });
       authorizer.report({ method, url, path: cls.path, outcome: 'exempt', status: 200 });
-      setGateContext(request.raw, { path: cls.path, bodyRead: false, authz: { allowed: true, outcome: 'exempt', status: 200, path: cls.path } });
+      setGateContext(request.raw, {
+        path: cls.path,
+        bodyRead: false,
+        authz: { allowed: true, outcome: 'exempt', status: 200, path: cls.path },
+      });
       return;
     }
     const user = await authorizer.identify(request.raw);
     if (!user) {
       authorizer.report({ method, url, path: cls.path, outcome: 'unauthenticated', status: 401 });
-      return refuse(reply, 401, { error: 'Unauthorized', message: 'authentication required' }, { 'www-authenticate': 'Basic realm="gate"' });
+      return refuse(
+        reply,
+        401,
+        { error: 'Unauthorized', message: 'authentication required' },
+        { 'www-authenticate': 'Basic realm="gate"' },
+      );
     }
     states.set(request.raw, { cls, user });
   });
@@ -88,14 +97,28 @@ export function registerGateAuthz(app: FastifyInstance, authorizer: GateAuthoriz
     if (!state) return refuse(reply, 500, { error: 'InternalServerError', message: 'gate authorization did not run for this request' });
     if (state.bodyError) {
       const e = state.bodyError;
-      authorizer.report({ method, url, path: state.cls.path, outcome: 'bad-request', status: e.status, ...(state.user ? { username: state.user.username } : {}) });
+      authorizer.report({
+        method,
+        url,
+        path: state.cls.path,
+        outcome: 'bad-request',
+        status: e.status,
+        ...(state.user ? { username: state.user.username } : {}),
+      });
       return refuse(reply, e.status, { error: e.errorName, message: e.message });
     }
     if (state.cls.kind === 'entitlements' && state.user) {
       // Answered here, whatever route Fastify matched: a variant of the path (`…/isFeatureEnabled/`,
       // `//policy-engine/…`) may match another route (a wildcard), which must not run unauthorized.
       const answer = await authorizer.entitlement(state.user, request.body);
-      authorizer.report({ method, url, path: state.cls.path, outcome: 'entitlements', status: answer.status, username: state.user.username });
+      authorizer.report({
+        method,
+        url,
+        path: state.cls.path,
+        outcome: 'entitlements',
+        status: answer.status,
+        username: state.user.username,
+      });
       return refuse(reply, answer.status, answer.body);
     }
     if (state.cls.kind !== 'protected' || !state.user) return;

@@ -22,14 +22,7 @@ export {
   type GateAuthorizerOptions,
   type GateRequestContext,
 } from './authorizer.js';
-export {
-  DEFAULT_MAX_BODY_DEPTH,
-  checkJsonText,
-  isJsonContentType,
-  parseBodyText,
-  readJsonBody,
-  type ReadBodyOptions,
-} from './body.js';
+export { DEFAULT_MAX_BODY_DEPTH, checkJsonText, isJsonContentType, parseBodyText, readJsonBody, type ReadBodyOptions } from './body.js';
 export { createRequestClassifier, type RequestClass, type RequestClassifier } from './classify.js';
 export {
   DEFAULT_EXEMPT_PATHS,

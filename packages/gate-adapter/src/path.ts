@@ -48,7 +48,7 @@ export function normalizeRequestPath(rawUrl: string): NormalizedPath {
     if (decoded.includes('\u0000')) throw new GateRequestError(400, 'BadRequest', 'NUL byte in request path');
     if (decoded.includes('%') || decoded.includes('\\')) ambiguous = true;
     for (const segment of decoded.split('/')) {
-      if (segment === '' ) continue;
+      if (segment === '') continue;
       if (segment === '.') {
         ambiguous = true;
         continue;

@@ -34,8 +34,17 @@ describe.each(engineKinds)('authorizeRequest on $name', (kind) => {
   it('leaves the body out of GET inputs, and exempt paths need no user', async () => {
     const get = await authorizeRequest({ method: 'GET', url: '/applications', body: { ignored: true } }, bob, { engine: fixture.engine });
     expect(get.input).toEqual({ user: bob, method: 'GET', path: ['applications'] });
-    expect(await authorizeRequest({ method: 'GET', url: '/health' }, null, { engine: fixture.engine })).toMatchObject({ allowed: true, outcome: 'exempt' });
-    expect(await authorizeRequest({ method: 'GET', url: '/applications' }, null, { engine: fixture.engine })).toMatchObject({ status: 401, outcome: 'unauthenticated' });
-    expect(await authorizeRequest({ method: 'GET', url: '/a/%zz' }, bob, { engine: fixture.engine })).toMatchObject({ status: 400, outcome: 'bad-request' });
+    expect(await authorizeRequest({ method: 'GET', url: '/health' }, null, { engine: fixture.engine })).toMatchObject({
+      allowed: true,
+      outcome: 'exempt',
+    });
+    expect(await authorizeRequest({ method: 'GET', url: '/applications' }, null, { engine: fixture.engine })).toMatchObject({
+      status: 401,
+      outcome: 'unauthenticated',
+    });
+    expect(await authorizeRequest({ method: 'GET', url: '/a/%zz' }, bob, { engine: fixture.engine })).toMatchObject({
+      status: 400,
+      outcome: 'bad-request',
+    });
   });
 });

@@ -13,7 +13,14 @@ describe('Armory configuration', () => {
     expect(c.allow).toEqual([]);
     expect(c.forceAuthentication).toEqual([]);
     expect(c.bodyLimitBytes).toBe(10 * 1024 * 1024);
-    expect(DEFAULT_EXEMPT_PATHS).toEqual(['/auth/user', '/auth/loggedOut', '/webhooks/**', '/notifications/callbacks/**', '/health', '/plugins/deck/**']);
+    expect(DEFAULT_EXEMPT_PATHS).toEqual([
+      '/auth/user',
+      '/auth/loggedOut',
+      '/webhooks/**',
+      '/notifications/callbacks/**',
+      '/health',
+      '/plugins/deck/**',
+    ]);
   });
 
   it('reads nested YAML keys', () => {

@@ -100,8 +100,12 @@ describe.each(engineKinds)('engine $name', (kind) => {
     let engine: DecisionSource & { calls: number };
     beforeAll(async () => {
       engine = counted(fixture.engine);
-      server = await flavour.start(createGateAuthorizer({ engine, identity: basicAuthIdentity(users), config: { bodyLimitBytes: 1 << 20 } }));
-      strictServer = await flavour.start(createGateAuthorizer({ engine: strict.engine, identity: basicAuthIdentity(users), config: { failOpen: true } }));
+      server = await flavour.start(
+        createGateAuthorizer({ engine, identity: basicAuthIdentity(users), config: { bodyLimitBytes: 1 << 20 } }),
+      );
+      strictServer = await flavour.start(
+        createGateAuthorizer({ engine: strict.engine, identity: basicAuthIdentity(users), config: { failOpen: true } }),
+      );
     });
     afterAll(async () => {
       await server?.close();
@@ -124,7 +128,10 @@ describe.each(engineKinds)('engine $name', (kind) => {
     }
 
     it('deep nesting ⇒ 400 before the engine (100,000 levels too); the limit itself passes', async () => {
-      expect(await refused(`{"a":${nestedText(1001)}}`)).toEqual({ status: 400, message: expect.stringMatching(/deeper than 1000 levels/) });
+      expect(await refused(`{"a":${nestedText(1001)}}`)).toEqual({
+        status: 400,
+        message: expect.stringMatching(/deeper than 1000 levels/),
+      });
       expect((await refused(nestedText(100_000))).status).toBe(400);
       const ok = await postJson(server.url, '/echo', `{"a":${nestedText(999)}}`, BOB);
       expect(ok.status).toBe(200);
@@ -200,7 +207,12 @@ describe.each(engineKinds)('engine $name', (kind) => {
       const res = await postJson(strictServer.url, '/echo', { a: [[[[[[[[[]]]]]]]]] }, BOB);
       expect(res.status).toBe(400);
       expect(res.json()).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('nested deeper than 8 levels') });
-      const entitlement = await postJson(strictServer.url, '/policy-engine/isFeatureEnabled', { method: 'POST', path: '/tasks', body: [[[[[[[[[]]]]]]]]] }, BOB);
+      const entitlement = await postJson(
+        strictServer.url,
+        '/policy-engine/isFeatureEnabled',
+        { method: 'POST', path: '/tasks', body: [[[[[[[[[]]]]]]]]] },
+        BOB,
+      );
       expect(entitlement.status).toBe(400);
       expect((await postJson(strictServer.url, '/echo', { a: 1 }, BOB)).status).toBe(200);
     });

@@ -52,18 +52,31 @@ describe('spinnaker.http.authz input', () => {
     const user = toGateUser({ username: 'u', roles: ['r'] });
     expect('body' in buildGateInput(user, 'get', ['a'], { x: 1 })).toBe(false);
     expect('body' in buildGateInput(user, 'DELETE', ['a'], { x: 1 })).toBe(false);
-    for (const m of ['POST', 'put', 'PATCH']) expect(buildGateInput(user, m, ['a'], { x: 1 })).toMatchObject({ method: m.toUpperCase(), body: { x: 1 } });
-    expect(buildGateInput(user, 'GET', [], undefined).user).toEqual({ username: 'u', roles: [{ name: 'r', source: 'EXTERNAL' }], isAdmin: false });
+    for (const m of ['POST', 'put', 'PATCH'])
+      expect(buildGateInput(user, m, ['a'], { x: 1 })).toMatchObject({ method: m.toUpperCase(), body: { x: 1 } });
+    expect(buildGateInput(user, 'GET', [], undefined).user).toEqual({
+      username: 'u',
+      roles: [{ name: 'r', source: 'EXTERNAL' }],
+      isAdmin: false,
+    });
   });
 });
 
 describe('spinnaker.ui.entitlements.isFeatureEnabled input', () => {
   it('is rebuilt exactly from the posted action', () => {
     const expected = load('spinnaker.ui.entitlements.isFeatureEnabled.input.json');
-    const built = buildEntitlementInput(toGateUser(expected.user), { method: expected.method, path: `/${expected.path.join('/')}`, body: expected.body });
+    const built = buildEntitlementInput(toGateUser(expected.user), {
+      method: expected.method,
+      path: `/${expected.path.join('/')}`,
+      body: expected.body,
+    });
     expect(built).toEqual(expected);
     expect(UiEntitlementsInput.decode(built)._tag).toBe('Right');
-    const fromSegments = buildEntitlementInput(toGateUser(expected.user), { method: expected.method, path: expected.path, body: expected.body });
+    const fromSegments = buildEntitlementInput(toGateUser(expected.user), {
+      method: expected.method,
+      path: expected.path,
+      body: expected.body,
+    });
     expect(fromSegments).toEqual(expected);
   });
 });

@@ -96,7 +96,15 @@ describe.each(engineKinds)('engine $name', (kind) => {
     });
 
     it('lets exempt paths through without credentials (defaults and configured * / ** patterns)', async () => {
-      for (const path of ['/health', '/auth/user', '/webhooks/github/push', '/plugins/deck/index.js', '/public/x/info', '/docs', '/docs/a/b/c']) {
+      for (const path of [
+        '/health',
+        '/auth/user',
+        '/webhooks/github/push',
+        '/plugins/deck/index.js',
+        '/public/x/info',
+        '/docs',
+        '/docs/a/b/c',
+      ]) {
         const res = await rawRequest(server.url, path);
         expect(res.status, path).toBe(200);
         expect(echoOf(res), path).toMatchObject({ reached: true, user: null });
@@ -180,7 +188,11 @@ describe.each(engineKinds)('engine $name', (kind) => {
       expect(projects.json()).toEqual({ allow: true, message: null });
       // Spellings that normalise to the route are answered as entitlement checks by every
       // flavour: never handed to another route (the echo handler here) without authorization.
-      for (const variant of ['/policy-engine/isFeatureEnabled/', '//policy-engine/isFeatureEnabled', '/policy-engine//isFeatureEnabled?x=1']) {
+      for (const variant of [
+        '/policy-engine/isFeatureEnabled/',
+        '//policy-engine/isFeatureEnabled',
+        '/policy-engine//isFeatureEnabled?x=1',
+      ]) {
         const res = await postJson(server.url, variant, action, BOB);
         expect(res.status, variant).toBe(200);
         expect(res.json(), variant).toEqual({ allow: false, message: 'Creating applications is limited to the app-admins role' });

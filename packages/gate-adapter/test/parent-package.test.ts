@@ -11,7 +11,8 @@ import { authorizeRequest, readArmoryConfig, toGateUser } from '../src/index.js'
 const PARENT = {
   id: 'http.rego',
   regoVersion: 'v1' as const,
-  source: 'package spinnaker.http\n\nauthz.allow if input.user.username == "ann"\n\nauthz.message := "only ann" if input.user.username != "ann"\n',
+  source:
+    'package spinnaker.http\n\nauthz.allow if input.user.username == "ann"\n\nauthz.message := "only ann" if input.user.username != "ann"\n',
 };
 
 let server: OpaServer | undefined;

@@ -32,7 +32,11 @@ describe.each(backends)('a policy slower than opa.timeoutSeconds on $name', (bac
   let engine: PolicyEngine;
   beforeAll(async () => {
     // The policy engine's own timeout is far longer: only the adapter's timeout can stop it in time.
-    engine = await createPolicyEngine({ engine: backend.make(), policies: { kind: 'inline', modules: [SLOW_AUTHZ] }, options: { timeoutMs: 30_000 } });
+    engine = await createPolicyEngine({
+      engine: backend.make(),
+      policies: { kind: 'inline', modules: [SLOW_AUTHZ] },
+      options: { timeoutMs: 30_000 },
+    });
   }, 60_000);
   afterAll(async () => {
     await engine?.close();
@@ -43,7 +47,12 @@ describe.each(backends)('a policy slower than opa.timeoutSeconds on $name', (bac
     const started = performance.now();
     const closed = await authorizeRequest(request, bob, { engine, config: parseArmoryConfigYaml(yaml(false)) });
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(closed).toMatchObject({ allowed: false, outcome: 'engine-unavailable', status: 503, body: { error: 'PolicyEngineUnavailable' } });
+    expect(closed).toMatchObject({
+      allowed: false,
+      outcome: 'engine-unavailable',
+      status: 503,
+      body: { error: 'PolicyEngineUnavailable' },
+    });
     expect(closed.decision?.error).toBeDefined();
     const open = await authorizeRequest(request, bob, { engine, config: parseArmoryConfigYaml(yaml(true)) });
     expect(open).toMatchObject({ allowed: true, outcome: 'fail-open', status: 200 });

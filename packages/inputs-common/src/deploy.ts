@@ -37,11 +37,7 @@ export const DeleteManifestDeploy = openObject(
     ...deployDescriptionCommonProps,
     location: t.string,
     manifestName: t.string,
-    labelSelectors: openObject(
-      'LabelSelectors',
-      {},
-      { empty: t.boolean, notEmpty: t.boolean, selectors: t.UnknownArray },
-    ),
+    labelSelectors: openObject('LabelSelectors', {}, { empty: t.boolean, notEmpty: t.boolean, selectors: t.UnknownArray }),
     options: DeleteManifestOptions,
     allCoordinates: t.UnknownArray,
     kinds: t.UnknownArray,

@@ -7,11 +7,7 @@ import { Trigger, buildTrigger } from './trigger.js';
 import { deepMerge, type DeepPartial } from './merge.js';
 
 /** `input.pipeline.authentication` of a running execution. */
-export const ExecutionAuthentication = openObject(
-  'ExecutionAuthentication',
-  {},
-  { user: t.string, allowedAccounts: t.array(t.string) },
-);
+export const ExecutionAuthentication = openObject('ExecutionAuthentication', {}, { user: t.string, allowedAccounts: t.array(t.string) });
 
 /** An entry of `input.pipeline.stages[]` at runtime: a full stage execution, or just its id. */
 export const StageExecutionOrId = oneOfKinds('StageExecution | string (stage id)', {

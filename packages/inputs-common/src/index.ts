@@ -46,10 +46,5 @@ export {
   buildPipelineConfig,
   buildStageConfig,
 } from './pipeline-config.js';
-export {
-  DeleteManifestDeploy,
-  DeleteManifestOptions,
-  buildDeleteManifestDeploy,
-  deployDescriptionCommonProps,
-} from './deploy.js';
+export { DeleteManifestDeploy, DeleteManifestOptions, buildDeleteManifestDeploy, deployDescriptionCommonProps } from './deploy.js';
 export { Project, ProjectCluster, ProjectPipelineConfig, buildProject } from './project.js';

@@ -2,11 +2,7 @@
  * A deep-partial view of an input type, used for builder overrides: objects may be
  * given partially at any depth; arrays are replaced whole.
  */
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 function isPlainObject(u: unknown): u is Record<string, unknown> {
   return u !== null && typeof u === 'object' && !Array.isArray(u);

@@ -12,11 +12,7 @@ export const ProjectCluster = openObject(
 );
 
 /** `config.pipelineConfigs[]` of a Spinnaker project. */
-export const ProjectPipelineConfig = openObject(
-  'ProjectPipelineConfig',
-  {},
-  { application: t.string, pipelineConfigId: t.string },
-);
+export const ProjectPipelineConfig = openObject('ProjectPipelineConfig', {}, { application: t.string, pipelineConfigId: t.string });
 
 /** A Spinnaker project (upsertProject stage context, upsertProject task job). */
 export const Project = openObject(

@@ -30,8 +30,5 @@ export type User = t.TypeOf<typeof User>;
 
 /** A valid `input.user` (non-admin `alice` with one GitHub team role), deep-merged with `overrides`. */
 export function buildUser(overrides?: DeepPartial<User>): User {
-  return deepMerge<User>(
-    { username: 'alice', isAdmin: false, roles: [{ name: 'dev-team', source: 'GITHUB_TEAMS' }] },
-    overrides,
-  );
+  return deepMerge<User>({ username: 'alice', isAdmin: false, roles: [{ name: 'dev-team', source: 'GITHUB_TEAMS' }] }, overrides);
 }

@@ -1,5 +1,14 @@
 import type * as t from 'io-ts';
-import { PipelineConfig, User, buildPipelineConfig, buildTrigger, buildUser, deepMerge, openObject, type DeepPartial } from '@policy-engine/inputs-common';
+import {
+  PipelineConfig,
+  User,
+  buildPipelineConfig,
+  buildTrigger,
+  buildUser,
+  deepMerge,
+  openObject,
+  type DeepPartial,
+} from '@policy-engine/inputs-common';
 
 /** Package evaluated by Orca when a pipeline execution starts. */
 export const EXECUTION_PIPELINES_BEFORE = 'spinnaker.execution.pipelines.before';

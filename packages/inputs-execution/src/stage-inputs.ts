@@ -1,8 +1,32 @@
 import type * as t from 'io-ts';
 import { stageBeforeInputOf } from './stage-before.js';
-import { BakeStageContext, CloneServerGroupStageContext, CreateServerGroupStageContext, DetermineTargetServerGroupStageContext, DisableClusterStageContext, RollbackClusterStageContext, ScaleDownClusterStageContext, ShrinkClusterStageContext } from './contexts/server-group.js';
-import { DeployManifestStageContext, FindArtifactsFromResourceStageContext, PatchManifestStageContext, ScaleManifestStageContext, UndoRolloutManifestStageContext, UpsertLoadBalancersStageContext } from './contexts/manifest.js';
-import { EvaluateArtifactsStageContext, ManualJudgmentStageContext, PipelineStageContext, SavePipelineStageContext, ScriptStageContext, TerraformStageContext, UpsertProjectStageContext } from './contexts/other.js';
+import {
+  BakeStageContext,
+  CloneServerGroupStageContext,
+  CreateServerGroupStageContext,
+  DetermineTargetServerGroupStageContext,
+  DisableClusterStageContext,
+  RollbackClusterStageContext,
+  ScaleDownClusterStageContext,
+  ShrinkClusterStageContext,
+} from './contexts/server-group.js';
+import {
+  DeployManifestStageContext,
+  FindArtifactsFromResourceStageContext,
+  PatchManifestStageContext,
+  ScaleManifestStageContext,
+  UndoRolloutManifestStageContext,
+  UpsertLoadBalancersStageContext,
+} from './contexts/manifest.js';
+import {
+  EvaluateArtifactsStageContext,
+  ManualJudgmentStageContext,
+  PipelineStageContext,
+  SavePipelineStageContext,
+  ScriptStageContext,
+  TerraformStageContext,
+  UpsertProjectStageContext,
+} from './contexts/other.js';
 
 /** Input of `spinnaker.execution.stages.before.bake` (typed `stage.context`). */
 export const BakeStageBeforeInput = stageBeforeInputOf('BakeStageBeforeInput', BakeStageContext);
@@ -17,7 +41,10 @@ export const CreateServerGroupStageBeforeInput = stageBeforeInputOf('CreateServe
 export const DeployManifestStageBeforeInput = stageBeforeInputOf('DeployManifestStageBeforeInput', DeployManifestStageContext);
 
 /** Input of `spinnaker.execution.stages.before.determineTargetServerGroup` (typed `stage.context`). */
-export const DetermineTargetServerGroupStageBeforeInput = stageBeforeInputOf('DetermineTargetServerGroupStageBeforeInput', DetermineTargetServerGroupStageContext);
+export const DetermineTargetServerGroupStageBeforeInput = stageBeforeInputOf(
+  'DetermineTargetServerGroupStageBeforeInput',
+  DetermineTargetServerGroupStageContext,
+);
 
 /** Input of `spinnaker.execution.stages.before.disableCluster` (typed `stage.context`). */
 export const DisableClusterStageBeforeInput = stageBeforeInputOf('DisableClusterStageBeforeInput', DisableClusterStageContext);
@@ -26,7 +53,10 @@ export const DisableClusterStageBeforeInput = stageBeforeInputOf('DisableCluster
 export const EvaluateArtifactsStageBeforeInput = stageBeforeInputOf('EvaluateArtifactsStageBeforeInput', EvaluateArtifactsStageContext);
 
 /** Input of `spinnaker.execution.stages.before.findArtifactsFromResource` (typed `stage.context`). */
-export const FindArtifactsFromResourceStageBeforeInput = stageBeforeInputOf('FindArtifactsFromResourceStageBeforeInput', FindArtifactsFromResourceStageContext);
+export const FindArtifactsFromResourceStageBeforeInput = stageBeforeInputOf(
+  'FindArtifactsFromResourceStageBeforeInput',
+  FindArtifactsFromResourceStageContext,
+);
 
 /** Input of `spinnaker.execution.stages.before.manualJudgment` (typed `stage.context`). */
 export const ManualJudgmentStageBeforeInput = stageBeforeInputOf('ManualJudgmentStageBeforeInput', ManualJudgmentStageContext);
@@ -59,10 +89,16 @@ export const ShrinkClusterStageBeforeInput = stageBeforeInputOf('ShrinkClusterSt
 export const TerraformStageBeforeInput = stageBeforeInputOf('TerraformStageBeforeInput', TerraformStageContext);
 
 /** Input of `spinnaker.execution.stages.before.undoRolloutManifest` (typed `stage.context`). */
-export const UndoRolloutManifestStageBeforeInput = stageBeforeInputOf('UndoRolloutManifestStageBeforeInput', UndoRolloutManifestStageContext);
+export const UndoRolloutManifestStageBeforeInput = stageBeforeInputOf(
+  'UndoRolloutManifestStageBeforeInput',
+  UndoRolloutManifestStageContext,
+);
 
 /** Input of `spinnaker.execution.stages.before.upsertLoadBalancers` (typed `stage.context`). */
-export const UpsertLoadBalancersStageBeforeInput = stageBeforeInputOf('UpsertLoadBalancersStageBeforeInput', UpsertLoadBalancersStageContext);
+export const UpsertLoadBalancersStageBeforeInput = stageBeforeInputOf(
+  'UpsertLoadBalancersStageBeforeInput',
+  UpsertLoadBalancersStageContext,
+);
 
 /** Input of `spinnaker.execution.stages.before.upsertProject` (typed `stage.context`). */
 export const UpsertProjectStageBeforeInput = stageBeforeInputOf('UpsertProjectStageBeforeInput', UpsertProjectStageContext);

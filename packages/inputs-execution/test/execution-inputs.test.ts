@@ -59,7 +59,10 @@ describe('stage hook inputs', () => {
     expect(errorsOf(DeleteManifestStageBeforeInput, buildDeleteManifestStageBeforeInput())).toEqual([]);
     expect(errorsOf(DeleteManifestStageBeforeInput, buildStageBeforeInput(undefined, 'deleteManifest'))).toEqual([]);
     expect(
-      errorsOf(DeleteManifestStageBeforeInput, buildDeleteManifestStageBeforeInput({ deploy: { options: { gracePeriodSeconds: '30' as unknown as number } } })),
+      errorsOf(
+        DeleteManifestStageBeforeInput,
+        buildDeleteManifestStageBeforeInput({ deploy: { options: { gracePeriodSeconds: '30' as unknown as number } } }),
+      ),
     ).toEqual(['input.deploy.options.gracePeriodSeconds <number | null>']);
     expect(errorsOf(DeleteManifestStageBeforeInput, {})).toEqual(['input.pipeline <Execution>', 'input.stage <StageExecution>']);
   });

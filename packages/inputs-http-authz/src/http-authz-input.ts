@@ -55,10 +55,7 @@ export function buildHttpAuthzInput(overrides?: DeepPartial<HttpAuthzInput>): Ht
 
 /** A valid POST /pipelines request saving the default pipeline, deep-merged with `overrides`. */
 export function buildHttpAuthzPipelineInput(overrides?: DeepPartial<HttpAuthzInput>): HttpAuthzInput {
-  return deepMerge<HttpAuthzInput>(
-    { method: 'POST', path: ['pipelines'], user: buildUser(), body: buildPipelineConfig() },
-    overrides,
-  );
+  return deepMerge<HttpAuthzInput>({ method: 'POST', path: ['pipelines'], user: buildUser(), body: buildPipelineConfig() }, overrides);
 }
 
 function defaultJob(taskType: string): Record<string, unknown> {

@@ -12,7 +12,16 @@ describe('HttpAuthzInput', () => {
   it('builder defaults are valid: generic request, POST /pipelines, POST /tasks per task type', () => {
     expect(errorsOf(HttpAuthzInput, buildHttpAuthzInput())).toEqual([]);
     expect(errorsOf(HttpAuthzInput, buildHttpAuthzPipelineInput())).toEqual([]);
-    for (const type of ['createApplication', 'updateApplication', 'upsertProject', 'deployManifest', 'deleteManifest', 'scaleManifest', 'undoRolloutManifest', 'other']) {
+    for (const type of [
+      'createApplication',
+      'updateApplication',
+      'upsertProject',
+      'deployManifest',
+      'deleteManifest',
+      'scaleManifest',
+      'undoRolloutManifest',
+      'other',
+    ]) {
       const doc = buildHttpAuthzTaskInput(undefined, type);
       expect(doc.body).toMatchObject({ job: [{ type }] });
       expect(errorsOf(HttpAuthzInput, doc), type).toEqual([]);
@@ -24,7 +33,12 @@ describe('HttpAuthzInput', () => {
   });
 
   it('keeps undocumented fields, and the TypeScript type allows them', () => {
-    const doc: HttpAuthzInput = { method: 'GET', path: ['applications'], headers: { 'x-trace': 'abc' }, user: { username: 'bob', mfa: true } };
+    const doc: HttpAuthzInput = {
+      method: 'GET',
+      path: ['applications'],
+      headers: { 'x-trace': 'abc' },
+      user: { username: 'bob', mfa: true },
+    };
     const r = HttpAuthzInput.decode(doc);
     expect(r._tag === 'Right' && r.right).toBe(doc);
     expect(doc.headers).toEqual({ 'x-trace': 'abc' });
@@ -41,7 +55,9 @@ describe('HttpAuthzInput', () => {
   });
 
   it('types task jobs and pipeline bodies', () => {
-    const perms = buildHttpAuthzTaskInput({ body: { job: [{ type: 'createApplication', application: { permissions: { WRITE: 'x' } } }] } } as never);
+    const perms = buildHttpAuthzTaskInput({
+      body: { job: [{ type: 'createApplication', application: { permissions: { WRITE: 'x' } } }] },
+    } as never);
     expect(errorsOf(HttpAuthzInput, perms)).toEqual(['input.body.job[0].application.permissions.WRITE <Array<string>>']);
     const pipeline = buildHttpAuthzPipelineInput({ body: { stages: [{ type: 7 }] } } as never);
     expect(errorsOf(HttpAuthzInput, pipeline)).toEqual(['input.body.stages[0].type <string>']);

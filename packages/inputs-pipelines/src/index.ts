@@ -3,9 +3,4 @@
  * (`opa.pipelines`, legacy `spinnaker.persistence.pipelines.before`).
  * @packageDocumentation
  */
-export {
-  OPA_PIPELINES,
-  PERSISTENCE_PIPELINES_BEFORE,
-  PipelinesInput,
-  buildPipelinesInput,
-} from './pipelines-input.js';
+export { OPA_PIPELINES, PERSISTENCE_PIPELINES_BEFORE, PipelinesInput, buildPipelinesInput } from './pipelines-input.js';

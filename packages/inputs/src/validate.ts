@@ -3,9 +3,7 @@ import { toInputErrors, type InputError } from '@policy-engine/inputs-common';
 import { inputCodecFor } from './registry.js';
 
 /** Result of {@link validateInput}: the (unchanged) document, or every leaf failure. */
-export type InputValidationResult =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly errors: InputError[] };
+export type InputValidationResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly errors: InputError[] };
 
 /** Thrown by {@link validateInput} for a package name the registry cannot resolve. */
 export class UnknownInputPackage extends Error {

@@ -75,9 +75,7 @@ describe('named mutations of fixtures', () => {
     expect(mutate('spinnaker.http.authz.input.json', 'spinnaker.http.authz', ['path'], ['applications', 3])).toEqual([
       'input.path[1] <string>',
     ]);
-    expect(mutate('spinnaker.http.authz.input.json', 'spinnaker.http.authz', ['method'], undefined)).toEqual([
-      'input.method <string>',
-    ]);
+    expect(mutate('spinnaker.http.authz.input.json', 'spinnaker.http.authz', ['method'], undefined)).toEqual(['input.method <string>']);
   });
 
   it('a role that is a number fails at its index; a role name that is a number at .name', () => {
@@ -93,9 +91,7 @@ describe('named mutations of fixtures', () => {
     const pkg = 'spinnaker.execution.stages.before.bake';
     const file = 'spinnaker.execution.stages.before.bake.input.json';
     expect(mutate(file, pkg, ['stage', 'tasks', 0, 'status'], 1)).toEqual(['input.stage.tasks[0].status <string>']);
-    expect(mutate(file, pkg, ['pipeline', 'stages'], 3)).toEqual([
-      'input.pipeline.stages <Array<StageExecution | string (stage id)>>',
-    ]);
+    expect(mutate(file, pkg, ['pipeline', 'stages'], 3)).toEqual(['input.pipeline.stages <Array<StageExecution | string (stage id)>>']);
     expect(mutate(file, pkg, ['pipeline', 'stages', 0, 'tasks', 1, 'status'], 1)).toEqual([
       'input.pipeline.stages[0].tasks[1].status <string>',
     ]);
@@ -131,9 +127,7 @@ describe('named mutations of fixtures', () => {
     expect(stageObject).toBeDefined();
     expect(stages.some((s) => typeof s === 'string')).toBe(true);
     expect(mutate(file, pkg, ['pipeline', 'stages'], ['01F5GQ0V3NQ6W7ZB7X9Y8K2M4P', stageObject])).toEqual([]);
-    expect(mutate(file, pkg, ['pipeline', 'stages'], [true])).toEqual([
-      'input.pipeline.stages[0] <StageExecution | string (stage id)>',
-    ]);
+    expect(mutate(file, pkg, ['pipeline', 'stages'], [true])).toEqual(['input.pipeline.stages[0] <StageExecution | string (stage id)>']);
   });
 
   it('the usage-guide example (body.jobs, string roles) is typed too', () => {
@@ -146,8 +140,6 @@ describe('named mutations of fixtures', () => {
 
   it('a missing required object is reported as missing', () => {
     const r = validateInput('spinnaker.deployment.tasks.before.deployManifest', {});
-    expect(r.ok ? [] : r.errors.map((e) => e.message)).toEqual([
-      'input.deploy: missing required field (expected DeployManifestDeploy)',
-    ]);
+    expect(r.ok ? [] : r.errors.map((e) => e.message)).toEqual(['input.deploy: missing required field (expected DeployManifestDeploy)']);
   });
 });

@@ -43,7 +43,13 @@ function unwrap(codec: t.Mixed, value: unknown): t.Mixed | undefined {
 /** Lists every typed scalar leaf of `value` under `codec`. */
 export function typedLeaves(codec: t.Mixed, value: unknown): TypedLeaf[] {
   const out: TypedLeaf[] = [];
-  const visit = (position: t.Mixed, v: unknown, segments: PathSegment[], container: TypedLeaf['container'] | undefined, key: string | number | undefined): void => {
+  const visit = (
+    position: t.Mixed,
+    v: unknown,
+    segments: PathSegment[],
+    container: TypedLeaf['container'] | undefined,
+    key: string | number | undefined,
+  ): void => {
     const c = unwrap(position, v);
     if (!c) return;
     const w = c as unknown as Walkable;
@@ -66,7 +72,8 @@ export function typedLeaves(codec: t.Mixed, value: unknown): TypedLeaf[] {
         return;
       case 'DictionaryType':
         if (kindOf(v) === 'object' && w.codomain) {
-          for (const [k, el] of Object.entries(v as Record<string, unknown>)) visit(w.codomain, el, [...segments, k], v as Record<string, unknown>, k);
+          for (const [k, el] of Object.entries(v as Record<string, unknown>))
+            visit(w.codomain, el, [...segments, k], v as Record<string, unknown>, k);
         }
         return;
       default:

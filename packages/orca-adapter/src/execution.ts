@@ -45,7 +45,8 @@ export function parsePipelineConfig(value: unknown): PipelineConfig {
     if (typeof refId !== 'string' || refId === '') problems.push(`stages[${i}].refId: expected a non-empty string, got ${describe(refId)}`);
     else if (refIds.has(refId)) problems.push(`stages[${i}].refId: duplicate refId ${JSON.stringify(refId)}`);
     else refIds.add(refId);
-    if (typeof stage['type'] !== 'string' || stage['type'] === '') problems.push(`stages[${i}].type: expected a non-empty string, got ${describe(stage['type'])}`);
+    if (typeof stage['type'] !== 'string' || stage['type'] === '')
+      problems.push(`stages[${i}].type: expected a non-empty string, got ${describe(stage['type'])}`);
     const reqs = stage['requisiteStageRefIds'];
     if (reqs !== undefined && (!Array.isArray(reqs) || !reqs.every((r) => typeof r === 'string'))) {
       problems.push(`stages[${i}].requisiteStageRefIds: expected an array of strings, got ${describe(reqs)}`);

@@ -125,7 +125,9 @@ export function createOrcaInterceptor(options: OrcaInterceptorOptions): OrcaInte
     beforeDeploymentOperation: (operationType, description, opts) =>
       check(
         'beforeDeploymentOperation',
-        legacy ? [deploymentBeforePackage(operationType), legacyDeploymentPackage(operationType)] : [deploymentBeforePackage(operationType)],
+        legacy
+          ? [deploymentBeforePackage(operationType), legacyDeploymentPackage(operationType)]
+          : [deploymentBeforePackage(operationType)],
         () => deploymentInput(description),
         opts,
       ),

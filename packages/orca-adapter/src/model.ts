@@ -5,14 +5,7 @@
  */
 
 /** Orca's execution / stage / task statuses (the subset this model uses). */
-export type ExecutionStatus =
-  | 'NOT_STARTED'
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED_CONTINUE'
-  | 'TERMINAL'
-  | 'CANCELED'
-  | 'SKIPPED';
+export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED_CONTINUE' | 'TERMINAL' | 'CANCELED' | 'SKIPPED';
 
 /** A JSON object with arbitrary keys (stage contexts hold literal dotted keys such as `kato.tasks`). */
 export type JsonObject = Record<string, unknown>;

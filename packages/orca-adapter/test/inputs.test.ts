@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createExecution,
-  pipelineBeforeInput,
-  stageInput,
-  toUser,
-  type PipelineConfig,
-  type Trigger,
-} from '@policy-engine/orca-adapter';
+import { createExecution, pipelineBeforeInput, stageInput, toUser, type PipelineConfig, type Trigger } from '@policy-engine/orca-adapter';
 import { at, fixtureFiles, fixtureInput, isRecord, keys } from './support/fixtures.js';
 
 const minimal: PipelineConfig = {
@@ -76,7 +69,18 @@ describe('spinnaker.execution.stages.before.* input', () => {
   stage.status = 'RUNNING';
   stage.startTime = 1_620_752_502_100;
   stage.tasks = [
-    { id: '1', name: 'deployManifest', implementingClass: 'x.DeployManifestTask', status: 'RUNNING', startTime: 1_620_752_502_114, endTime: null, stageStart: true, stageEnd: true, loopStart: false, loopEnd: false },
+    {
+      id: '1',
+      name: 'deployManifest',
+      implementingClass: 'x.DeployManifestTask',
+      status: 'RUNNING',
+      startTime: 1_620_752_502_114,
+      endTime: null,
+      stageStart: true,
+      stageEnd: true,
+      loopStart: false,
+      loopEnd: false,
+    },
   ];
   const built = stageInput(execution, stage, toUser('alice'));
 

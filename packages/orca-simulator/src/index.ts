@@ -5,14 +5,7 @@
  * stage contexts and deployment-operation descriptions without a cloud.
  * @packageDocumentation
  */
-export type {
-  DeploymentOperation,
-  StageExecutor,
-  StageExecutors,
-  TaskContext,
-  TaskDefinition,
-  TaskOutcome,
-} from "./executors.js";
+export type { DeploymentOperation, StageExecutor, StageExecutors, TaskContext, TaskDefinition, TaskOutcome } from './executors.js';
 export {
   deleteManifestDescription,
   deployManifestDescription,
@@ -20,7 +13,7 @@ export {
   scaleManifestDescription,
   simulatedExecutors,
   undoRolloutManifestDescription,
-} from "./simulated.js";
+} from './simulated.js';
 export {
   runPipeline,
   type ExecutionEvent,
@@ -28,4 +21,4 @@ export {
   type RunPipelineOptions,
   type StageRef,
   type StopReport,
-} from "./runner.js";
+} from './runner.js';

@@ -32,7 +32,13 @@ export interface StageRef {
 
 /** One entry of the execution log. */
 export type ExecutionEvent =
-  | { readonly kind: 'pipeline.start'; readonly executionId: string; readonly pipeline: string; readonly application: string; readonly user: string }
+  | {
+      readonly kind: 'pipeline.start';
+      readonly executionId: string;
+      readonly pipeline: string;
+      readonly application: string;
+      readonly user: string;
+    }
   | {
       readonly kind: 'hook';
       readonly hook: HookName;
@@ -42,7 +48,13 @@ export type ExecutionEvent =
       readonly operation?: string;
     }
   | { readonly kind: 'stage.start'; readonly stage: StageRef }
-  | { readonly kind: 'task.end'; readonly stage: StageRef; readonly task: string; readonly status: ExecutionStatus; readonly messages: readonly string[] }
+  | {
+      readonly kind: 'task.end';
+      readonly stage: StageRef;
+      readonly task: string;
+      readonly status: ExecutionStatus;
+      readonly messages: readonly string[];
+    }
   | { readonly kind: 'stage.end'; readonly stage: StageRef; readonly status: ExecutionStatus; readonly messages: readonly string[] }
   | { readonly kind: 'stage.notRun'; readonly stage: StageRef; readonly reason: string }
   | { readonly kind: 'pipeline.end'; readonly status: ExecutionStatus; readonly messages: readonly string[] };
@@ -112,7 +124,8 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
     stops.push({ hook: 'beforePipeline', packages: deniedPackages(start), messages: start.messages });
     execution.status = 'TERMINAL';
     execution.endTime = now();
-    for (const stage of execution.stages) log({ kind: 'stage.notRun', stage: stageRef(stage), reason: 'the pipeline was stopped before it started' });
+    for (const stage of execution.stages)
+      log({ kind: 'stage.notRun', stage: stageRef(stage), reason: 'the pipeline was stopped before it started' });
     log({ kind: 'pipeline.end', status: 'TERMINAL', messages: start.messages });
     return { status: 'TERMINAL', execution, events, stops };
   }
@@ -130,7 +143,11 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
   for (const stage of execution.stages) {
     if (stage.status !== 'NOT_STARTED') continue;
     const blockers = blockedBy(stage);
-    log({ kind: 'stage.notRun', stage: stageRef(stage), reason: `upstream stage ${blockers.map((b) => `${b.name} (${b.refId})`).join(', ')} did not succeed` });
+    log({
+      kind: 'stage.notRun',
+      stage: stageRef(stage),
+      reason: `upstream stage ${blockers.map((b) => `${b.name} (${b.refId})`).join(', ')} did not succeed`,
+    });
   }
   const status: ExecutionStatus = execution.stages.some((s) => s.status === 'TERMINAL') ? 'TERMINAL' : 'SUCCEEDED';
   execution.status = status;
@@ -147,20 +164,18 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
     // Own keys only: a stage type such as `constructor` or `toString` must not find Object.prototype's.
     const exec = (Object.hasOwn(executors, stage.type) ? executors[stage.type] : undefined) ?? fallback(stage.type);
     const definitions = exec.tasks(stage);
-    stage.tasks = definitions.map(
-      (d, i): TaskExecution => ({
-        id: String(i + 1),
-        name: d.name,
-        implementingClass: d.implementingClass,
-        status: 'NOT_STARTED',
-        startTime: null,
-        endTime: null,
-        stageStart: i === 0,
-        stageEnd: i === definitions.length - 1,
-        loopStart: false,
-        loopEnd: false,
-      }),
-    );
+    stage.tasks = definitions.map((d, i): TaskExecution => ({
+      id: String(i + 1),
+      name: d.name,
+      implementingClass: d.implementingClass,
+      status: 'NOT_STARTED',
+      startTime: null,
+      endTime: null,
+      stageStart: i === 0,
+      stageEnd: i === definitions.length - 1,
+      loopStart: false,
+      loopEnd: false,
+    }));
     stage.status = 'RUNNING';
     stage.startTime = now();
     log({ kind: 'stage.start', stage: ref });
@@ -197,7 +212,14 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
         const check = await interceptor.beforeDeploymentOperation(op.type, op.description, hookOpts);
         log({ kind: 'hook', hook: 'beforeDeploymentOperation', result: check, stage: ref, task: task.name, operation: op.type });
         if (check.status === 'TERMINAL') {
-          stops.push({ hook: 'beforeDeploymentOperation', stage: ref, task: task.name, operation: op.type, packages: deniedPackages(check), messages: check.messages });
+          stops.push({
+            hook: 'beforeDeploymentOperation',
+            stage: ref,
+            task: task.name,
+            operation: op.type,
+            packages: deniedPackages(check),
+            messages: check.messages,
+          });
           endTask(task, 'TERMINAL', check.messages);
           return fail(check.messages, task.name);
         }

@@ -136,7 +136,13 @@ function submit(type: string, description: JsonObject, context: JsonObject = {})
       ...context,
       'kato.last.task.id': { id: taskId },
       'kato.result.expected': true,
-      'kato.tasks': [{ id: taskId, status: { completed: true, failed: false }, history: [{ phase: 'ORCHESTRATION', status: 'Orchestration completed.' }] }],
+      'kato.tasks': [
+        {
+          id: taskId,
+          status: { completed: true, failed: false },
+          history: [{ phase: 'ORCHESTRATION', status: 'Orchestration completed.' }],
+        },
+      ],
     },
   };
 }
@@ -177,8 +183,17 @@ const deployManifest: StageExecutor = executor(
     return submit('deployManifest', description, {
       'deploy.account.name': account,
       'deploy.server.groups': {},
-      manifestArtifactAccount: typeof stage.context['manifestArtifactAccount'] === 'string' ? stage.context['manifestArtifactAccount'] : 'embedded-artifact',
-      artifacts: manifests.map((m) => ({ customKind: false, location: m.namespace, metadata: { account }, name: m.name, reference: m.name, type: `kubernetes/${m.kind.toLowerCase()}`, version: '' })),
+      manifestArtifactAccount:
+        typeof stage.context['manifestArtifactAccount'] === 'string' ? stage.context['manifestArtifactAccount'] : 'embedded-artifact',
+      artifacts: manifests.map((m) => ({
+        customKind: false,
+        location: m.namespace,
+        metadata: { account },
+        name: m.name,
+        reference: m.name,
+        type: `kubernetes/${m.kind.toLowerCase()}`,
+        version: '',
+      })),
       'outputs.manifestNamesByNamespace': byNamespace,
       relationships: { loadBalancers: [], securityGroups: [] },
     });
@@ -193,13 +208,17 @@ const deployManifest: StageExecutor = executor(
 );
 
 const scaleManifest: StageExecutor = executor(
-  task('scaleManifest', `${ORCA}.clouddriver.tasks.manifest.ScaleManifestTask`, ({ stage }) => submit('scaleManifest', scaleManifestDescription(stage.context))),
+  task('scaleManifest', `${ORCA}.clouddriver.tasks.manifest.ScaleManifestTask`, ({ stage }) =>
+    submit('scaleManifest', scaleManifestDescription(stage.context)),
+  ),
   monitorKato('monitorScale'),
   waitForStable,
 );
 
 const deleteManifest: StageExecutor = executor(
-  task('deleteManifest', `${ORCA}.clouddriver.tasks.manifest.DeleteManifestTask`, ({ stage }) => submit('deleteManifest', deleteManifestDescription(stage.context))),
+  task('deleteManifest', `${ORCA}.clouddriver.tasks.manifest.DeleteManifestTask`, ({ stage }) =>
+    submit('deleteManifest', deleteManifestDescription(stage.context)),
+  ),
   monitorKato('monitorDelete'),
   task('waitForManifestToDisappear', `${ORCA}.clouddriver.tasks.manifest.WaitForManifestDeletedTask`),
 );
@@ -213,10 +232,15 @@ const undoRolloutManifest: StageExecutor = executor(
 );
 
 const bake: StageExecutor = executor(
-  task('createBake', `${ORCA}.bakery.tasks.CreateBakeTask`, ({ stage }) => ({ context: { status: { state: 'RUNNING' }, region: stage.context['region'] ?? 'us-east-1' } })),
+  task('createBake', `${ORCA}.bakery.tasks.CreateBakeTask`, ({ stage }) => ({
+    context: { status: { state: 'RUNNING' }, region: stage.context['region'] ?? 'us-east-1' },
+  })),
   task('monitorBake', `${ORCA}.bakery.tasks.MonitorBakeTask`, () => ({ context: { status: { state: 'COMPLETED', result: 'SUCCESS' } } })),
   task('completedBake', `${ORCA}.bakery.tasks.CompletedBakeTask`, ({ stage }) => ({
-    context: { ami: `ami-${stage.id.replace(/[^0-9a-f]/gi, '').slice(0, 8)}`, imageId: `ami-${stage.id.replace(/[^0-9a-f]/gi, '').slice(0, 8)}` },
+    context: {
+      ami: `ami-${stage.id.replace(/[^0-9a-f]/gi, '').slice(0, 8)}`,
+      imageId: `ami-${stage.id.replace(/[^0-9a-f]/gi, '').slice(0, 8)}`,
+    },
   })),
   bindProducedArtifacts,
 );

@@ -11,12 +11,7 @@ import { createPolicyEngine, type Engine, type PolicyEngine } from '@policy-engi
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot, startOpaServer } from '@policy-engine/opa';
-import {
-  createOrcaInterceptor,
-  type PipelineConfig,
-  type StageConfig,
-  type User,
-} from '@policy-engine/orca-adapter';
+import { createOrcaInterceptor, type PipelineConfig, type StageConfig, type User } from '@policy-engine/orca-adapter';
 import { runPipeline, type PipelineRunResult } from '@policy-engine/orca-simulator';
 import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator/testing';
 
@@ -102,7 +97,13 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
   });
 
   it('beforeTask: a prod deploy without the deployers role stops at its first task while the unrelated bake runs', async () => {
-    const r = await run(pipeline([deploy('1', 'Deploy prod', 'prod', 'acme/web:1.0'), { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'] }, bake]));
+    const r = await run(
+      pipeline([
+        deploy('1', 'Deploy prod', 'prod', 'acme/web:1.0'),
+        { refId: '2', type: 'wait', name: 'Soak', requisiteStageRefIds: ['1'] },
+        bake,
+      ]),
+    );
     expect(statuses(r)).toEqual({ '1': 'TERMINAL', '2': 'NOT_STARTED', b: 'SUCCEEDED' });
     expect(r.stops).toEqual([
       {
@@ -116,14 +117,19 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
     expect(stageOf(r, '1').tasks[0]!.status).toBe('TERMINAL');
     expect(stageOf(r, 'b').tasks.map((t) => t.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
 
-    const deployer = await run(pipeline([deploy('1', 'Deploy prod', 'prod', 'acme/web:1.0')]), { ...alice, roles: [{ name: 'deployers', source: 'GITHUB_TEAMS' }] });
+    const deployer = await run(pipeline([deploy('1', 'Deploy prod', 'prod', 'acme/web:1.0')]), {
+      ...alice,
+      roles: [{ name: 'deployers', source: 'GITHUB_TEAMS' }],
+    });
     expect(deployer.status).toBe('SUCCEEDED');
   });
 
   it('beforeTask: an unapproved base OS stops the bake stage; the unrelated deploy runs', async () => {
     const r = await run(pipeline([{ ...bake, baseOs: 'windows' }, deploy('1', 'Deploy', 'staging', 'acme/web:1.0')]));
     expect(statuses(r)).toEqual({ b: 'TERMINAL', '1': 'SUCCEEDED' });
-    expect(r.stops[0]!.messages).toEqual(['base OS "windows" is not approved for baking (approved: ["ubuntu", "bionic", "focal", "jammy"])']);
+    expect(r.stops[0]!.messages).toEqual([
+      'base OS "windows" is not approved for baking (approved: ["ubuntu", "bionic", "focal", "jammy"])',
+    ]);
   });
 
   it('beforeDeploymentOperation: a :latest image stops the deployManifest task at its operation; the unrelated bake runs', async () => {
@@ -139,18 +145,40 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
         messages: ['container web uses the mutable tag :latest (nginx:latest)'],
       },
     ]);
-    expect(stageOf(r, '1').tasks.slice(0, 3).map((t) => t.status)).toEqual(['SUCCEEDED', 'TERMINAL', 'NOT_STARTED']);
+    expect(
+      stageOf(r, '1')
+        .tasks.slice(0, 3)
+        .map((t) => t.status),
+    ).toEqual(['SUCCEEDED', 'TERMINAL', 'NOT_STARTED']);
   });
 
   it('beforeDeploymentOperation: scaling above the limit stops the scaleManifest operation', async () => {
-    const scale: StageConfig = { refId: 's', type: 'scaleManifest', name: 'Scale', account: 'staging', location: 'shop', manifestName: 'deployment web', replicas: '50' };
+    const scale: StageConfig = {
+      refId: 's',
+      type: 'scaleManifest',
+      name: 'Scale',
+      account: 'staging',
+      location: 'shop',
+      manifestName: 'deployment web',
+      replicas: '50',
+    };
     const r = await run(pipeline([scale, bake]));
     expect(statuses(r)).toEqual({ s: 'TERMINAL', b: 'SUCCEEDED' });
-    expect(r.stops[0]).toMatchObject({ hook: 'beforeDeploymentOperation', operation: 'scaleManifest', messages: ['scaling deployment web to 50 replicas exceeds the limit of 20'] });
+    expect(r.stops[0]).toMatchObject({
+      hook: 'beforeDeploymentOperation',
+      operation: 'scaleManifest',
+      messages: ['scaling deployment web to 50 replicas exceeds the limit of 20'],
+    });
   });
 
   it('afterStage: a too-long wait fails its stage after its task ran; its dependant does not run, the unrelated bake does', async () => {
-    const r = await run(pipeline([{ refId: 'w', type: 'wait', name: 'Long wait', waitTime: 7200 }, deploy('1', 'Deploy', 'staging', 'acme/web:1.0', ['w']), bake]));
+    const r = await run(
+      pipeline([
+        { refId: 'w', type: 'wait', name: 'Long wait', waitTime: 7200 },
+        deploy('1', 'Deploy', 'staging', 'acme/web:1.0', ['w']),
+        bake,
+      ]),
+    );
     expect(statuses(r)).toEqual({ w: 'TERMINAL', '1': 'NOT_STARTED', b: 'SUCCEEDED' });
     expect(stageOf(r, 'w').tasks.map((t) => t.status)).toEqual(['SUCCEEDED']);
     expect(r.stops).toEqual([
@@ -166,7 +194,14 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
   });
 
   it('a pipeline every policy allows succeeds', async () => {
-    const judgment: StageConfig = { refId: 'j', type: 'manualJudgment', name: 'Judge', instructions: 'ok?', stageTimeoutMs: 60_000, requisiteStageRefIds: ['1'] };
+    const judgment: StageConfig = {
+      refId: 'j',
+      type: 'manualJudgment',
+      name: 'Judge',
+      instructions: 'ok?',
+      stageTimeoutMs: 60_000,
+      requisiteStageRefIds: ['1'],
+    };
     const r = await run(pipeline([bake, deploy('1', 'Deploy', 'staging', 'acme/web:1.0', ['b']), judgment]));
     expect(r.status).toBe('SUCCEEDED');
     expect(r.stops).toEqual([]);
@@ -178,7 +213,15 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
       bake,
       { refId: 'w', type: 'wait', name: 'Wait', waitTime: 5 },
       { refId: 'e', type: 'evaluateArtifacts', name: 'Evaluate' },
-      { refId: 's', type: 'scaleManifest', name: 'Scale', account: 'staging', location: 'shop', manifestName: 'deployment web', replicas: '3' },
+      {
+        refId: 's',
+        type: 'scaleManifest',
+        name: 'Scale',
+        account: 'staging',
+        location: 'shop',
+        manifestName: 'deployment web',
+        replicas: '3',
+      },
     ]);
     const r = await run(config);
     expect(r.status).toBe('SUCCEEDED');
@@ -206,7 +249,11 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
     const config = pipeline([bake]);
     for (const failOpen of [false, true]) {
       const inner = await factory.make();
-      const pe = await createPolicyEngine({ engine: inner.engine, policies: { kind: 'directory', path: examplePolicies, regoVersion: 'auto' }, options: { failOpen } });
+      const pe = await createPolicyEngine({
+        engine: inner.engine,
+        policies: { kind: 'directory', path: examplePolicies, regoVersion: 'auto' },
+        options: { failOpen },
+      });
       try {
         // Take the engine away: the OPA server is stopped; the embedded engine is closed with its policy engine.
         await inner.stop();
@@ -218,7 +265,9 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
           expect(r.status).toBe('TERMINAL');
           expect(r.stops).toHaveLength(1);
           expect(r.stops[0]).toMatchObject({ hook: 'beforePipeline', packages: ['spinnaker.execution.pipelines.before'] });
-          expect(r.stops[0]!.messages[0]).toMatch(/^policy spinnaker\.execution\.pipelines\.before could not be evaluated \(ENGINE_UNAVAILABLE\): /);
+          expect(r.stops[0]!.messages[0]).toMatch(
+            /^policy spinnaker\.execution\.pipelines\.before could not be evaluated \(ENGINE_UNAVAILABLE\): /,
+          );
           expect(statuses(r)).toEqual({ b: 'NOT_STARTED' });
         }
       } finally {
@@ -240,7 +289,10 @@ describe.each(factories)('Orca hooks with examples/policies on the $name engine'
       expect(first.status).toBe('SUCCEEDED');
       expect(reloading.counts.get('spinnaker.execution.stages.before.wait') ?? 0).toBe(0);
 
-      await writeFile(join(dir, 'wait.rego'), 'package spinnaker.execution.stages.before.wait\n\ndeny["waiting is not allowed today"] {\n  input.stage.type == "wait"\n}\n');
+      await writeFile(
+        join(dir, 'wait.rego'),
+        'package spinnaker.execution.stages.before.wait\n\ndeny["waiting is not allowed today"] {\n  input.stage.type == "wait"\n}\n',
+      );
       const reload = await pe.reload();
       expect(reload.ok).toBe(true);
       const second = await runPipeline(config, { interceptor, user: alice });

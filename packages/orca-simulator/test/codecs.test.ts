@@ -11,7 +11,18 @@ import { createOrcaInterceptor, type PipelineConfig } from '@policy-engine/orca-
 import { runPipeline } from '@policy-engine/orca-simulator';
 import { declaring, scriptedEngine } from './support/scripted-engine.js';
 
-const stageTypes = ['deployManifest', 'scaleManifest', 'deleteManifest', 'undoRolloutManifest', 'bake', 'bakeManifest', 'manualJudgment', 'wait', 'evaluateArtifacts', 'webhook'];
+const stageTypes = [
+  'deployManifest',
+  'scaleManifest',
+  'deleteManifest',
+  'undoRolloutManifest',
+  'bake',
+  'bakeManifest',
+  'manualJudgment',
+  'wait',
+  'evaluateArtifacts',
+  'webhook',
+];
 const operations = ['deployManifest', 'scaleManifest', 'deleteManifest', 'undoRolloutManifest'];
 
 const config: PipelineConfig = {
@@ -21,7 +32,14 @@ const config: PipelineConfig = {
   triggers: [{ type: 'git', enabled: true, branch: 'main', project: 'acme', slug: 'hostname', source: 'github' }],
   stages: [
     { refId: '1', type: 'bake', name: 'Bake', baseOs: 'ubuntu', region: 'us-east-1', vmType: 'hvm', package: 'hostname' },
-    { refId: '2', type: 'bakeManifest', name: 'Bake (Manifest)', outputName: 'hostname', templateRenderer: 'HELM3', requisiteStageRefIds: [] },
+    {
+      refId: '2',
+      type: 'bakeManifest',
+      name: 'Bake (Manifest)',
+      outputName: 'hostname',
+      templateRenderer: 'HELM3',
+      requisiteStageRefIds: [],
+    },
     {
       refId: '3',
       type: 'deployManifest',
@@ -30,13 +48,42 @@ const config: PipelineConfig = {
       cloudProvider: 'kubernetes',
       source: 'text',
       moniker: { app: 'hostname' },
-      manifests: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hostname', namespace: 'staging' }, spec: { replicas: 2 } }],
+      manifests: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hostname', namespace: 'staging' }, spec: { replicas: 2 } },
+      ],
       requisiteStageRefIds: ['1', '2'],
     },
     { refId: '4', type: 'manualJudgment', name: 'Judge', instructions: 'ok?', stageTimeoutMs: 60000, requisiteStageRefIds: ['3'] },
-    { refId: '5', type: 'scaleManifest', name: 'Scale', account: 'staging', location: 'staging', manifestName: 'deployment hostname', replicas: '4', requisiteStageRefIds: ['4'] },
-    { refId: '6', type: 'undoRolloutManifest', name: 'Undo', account: 'staging', location: 'staging', manifestName: 'deployment hostname', numRevisionsBack: 1, requisiteStageRefIds: ['5'] },
-    { refId: '7', type: 'deleteManifest', name: 'Delete', account: 'staging', location: 'staging', manifestName: 'deployment hostname', options: { cascading: true }, requisiteStageRefIds: ['6'] },
+    {
+      refId: '5',
+      type: 'scaleManifest',
+      name: 'Scale',
+      account: 'staging',
+      location: 'staging',
+      manifestName: 'deployment hostname',
+      replicas: '4',
+      requisiteStageRefIds: ['4'],
+    },
+    {
+      refId: '6',
+      type: 'undoRolloutManifest',
+      name: 'Undo',
+      account: 'staging',
+      location: 'staging',
+      manifestName: 'deployment hostname',
+      numRevisionsBack: 1,
+      requisiteStageRefIds: ['5'],
+    },
+    {
+      refId: '7',
+      type: 'deleteManifest',
+      name: 'Delete',
+      account: 'staging',
+      location: 'staging',
+      manifestName: 'deployment hostname',
+      options: { cascading: true },
+      requisiteStageRefIds: ['6'],
+    },
     { refId: '8', type: 'wait', name: 'Wait', waitTime: 5 },
     { refId: '9', type: 'evaluateArtifacts', name: 'Evaluate', artifactContents: [] },
     { refId: '10', type: 'webhook', name: 'Hook', url: 'https://example.com', method: 'POST' },
@@ -58,7 +105,10 @@ describe('interceptor inputs decode with the inputs-* codecs', () => {
     ];
     const engine = scriptedEngine(() => []);
     const policyEngine = await createPolicyEngine({ engine, policies: declaring(...packages) });
-    const result = await runPipeline(config, { interceptor: createOrcaInterceptor({ policyEngine }), user: { username: 'alice', isAdmin: false, roles: [{ name: 'deployers', source: 'LDAP' }] } });
+    const result = await runPipeline(config, {
+      interceptor: createOrcaInterceptor({ policyEngine }),
+      user: { username: 'alice', isAdmin: false, roles: [{ name: 'deployers', source: 'LDAP' }] },
+    });
     expect(result.status).toBe('SUCCEEDED');
 
     const seen = new Set<string>();

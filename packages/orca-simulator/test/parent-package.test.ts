@@ -20,7 +20,15 @@ const config: PipelineConfig = {
   application: 'shop',
   name: 'release',
   stages: [
-    { refId: '1', type: 'deployManifest', name: 'Deploy prod', account: 'prod', cloudProvider: 'kubernetes', source: 'text', manifests: [] },
+    {
+      refId: '1',
+      type: 'deployManifest',
+      name: 'Deploy prod',
+      account: 'prod',
+      cloudProvider: 'kubernetes',
+      source: 'text',
+      manifests: [],
+    },
     { refId: '2', type: 'wait', name: 'Soak', waitTime: 1 },
   ],
 };
@@ -42,14 +50,21 @@ describe.each(engines)('a parent-package policy on the $name engine', (factory) 
     const engine = countingEngine(made.engine);
     const policyEngine = await createPolicyEngine({ engine, policies: { kind: 'inline', modules: [{ id: 'execution.rego', source }] } });
     try {
-      const r = await runPipeline(config, { interceptor: createOrcaInterceptor({ policyEngine }), user: { username: 'alice', isAdmin: false, roles: [] } });
+      const r = await runPipeline(config, {
+        interceptor: createOrcaInterceptor({ policyEngine }),
+        user: { username: 'alice', isAdmin: false, roles: [] },
+      });
       expect(r.status).toBe('TERMINAL');
       expect(r.execution.stages.map((s) => [s.refId, s.status])).toEqual([
         ['1', 'TERMINAL'],
         ['2', 'SUCCEEDED'],
       ]);
       expect(r.stops).toMatchObject([
-        { hook: 'beforeTask', packages: ['spinnaker.execution.stages.before.deployManifest'], messages: ['parent package: no deploys to prod'] },
+        {
+          hook: 'beforeTask',
+          packages: ['spinnaker.execution.stages.before.deployManifest'],
+          messages: ['parent package: no deploys to prod'],
+        },
       ]);
       expect(engine.counts.get('spinnaker.execution.stages.before.wait')).toBeUndefined();
     } finally {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicyEngine } from '@policy-engine/evaluator';
-import {
-  InvalidPipelineConfig,
-  createOrcaInterceptor,
-  type PipelineConfig,
-  type StageExecution,
-} from '@policy-engine/orca-adapter';
+import { InvalidPipelineConfig, createOrcaInterceptor, type PipelineConfig, type StageExecution } from '@policy-engine/orca-adapter';
 import { runPipeline, type ExecutionEvent } from '@policy-engine/orca-simulator';
 import { at, fixtureInput, keys } from './support/fixtures.js';
 import { declaring, scriptedEngine, type DenyScript } from './support/scripted-engine.js';
@@ -23,7 +18,13 @@ const prodDeploy: PipelineConfig = {
   application: 'shop',
   name: 'release',
   stages: [
-    { refId: 'a', type: 'deployManifest', name: 'Deploy prod', account: 'prod', manifests: [{ kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }] },
+    {
+      refId: 'a',
+      type: 'deployManifest',
+      name: 'Deploy prod',
+      account: 'prod',
+      manifests: [{ kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }],
+    },
     { refId: 'c', type: 'wait', name: 'After deploy', requisiteStageRefIds: ['a'] },
     { refId: 'b', type: 'wait', name: 'Unrelated', waitTime: 1 },
   ],
@@ -40,10 +41,19 @@ describe('runPipeline', () => {
     expect(stage(result, 'a').tasks.map((t) => t.status)).toEqual(['TERMINAL', ...Array(8).fill('NOT_STARTED')]);
     expect(stage(result, 'b').status).toBe('SUCCEEDED');
     expect(stage(result, 'c').status).toBe('NOT_STARTED');
-    expect(stage(result, 'a').context['exception']).toMatchObject({ details: { errors: ['no prod deploys'] }, operation: 'resolveDeploySourceManifest' });
+    expect(stage(result, 'a').context['exception']).toMatchObject({
+      details: { errors: ['no prod deploys'] },
+      operation: 'resolveDeploySourceManifest',
+    });
     expect(stage(result, 'b').context['exception']).toBeUndefined();
     expect(result.stops).toEqual([
-      { hook: 'beforeTask', stage: { refId: 'a', name: 'Deploy prod', type: 'deployManifest' }, task: 'resolveDeploySourceManifest', packages: ['spinnaker.execution.stages.before.deployManifest'], messages: ['no prod deploys'] },
+      {
+        hook: 'beforeTask',
+        stage: { refId: 'a', name: 'Deploy prod', type: 'deployManifest' },
+        task: 'resolveDeploySourceManifest',
+        packages: ['spinnaker.execution.stages.before.deployManifest'],
+        messages: ['no prod deploys'],
+      },
     ]);
     const notRun = result.events.filter((e): e is Extract<ExecutionEvent, { kind: 'stage.notRun' }> => e.kind === 'stage.notRun');
     expect(notRun.map((e) => e.stage.refId)).toEqual(['c']);
@@ -80,12 +90,17 @@ describe('runPipeline', () => {
       at(input, 'deploy.account') === 'prod' ? ['operation denied'] : [],
     );
     const result = await runPipeline(prodDeploy, { interceptor });
-    expect(stage(result, 'a').tasks.map((t) => `${t.name}:${t.status}`).slice(0, 3)).toEqual([
-      'resolveDeploySourceManifest:SUCCEEDED',
-      'deployManifest:TERMINAL',
-      'monitorDeploy:NOT_STARTED',
-    ]);
-    expect(result.stops[0]).toMatchObject({ hook: 'beforeDeploymentOperation', task: 'deployManifest', operation: 'deployManifest', messages: ['operation denied'] });
+    expect(
+      stage(result, 'a')
+        .tasks.map((t) => `${t.name}:${t.status}`)
+        .slice(0, 3),
+    ).toEqual(['resolveDeploySourceManifest:SUCCEEDED', 'deployManifest:TERMINAL', 'monitorDeploy:NOT_STARTED']);
+    expect(result.stops[0]).toMatchObject({
+      hook: 'beforeDeploymentOperation',
+      task: 'deployManifest',
+      operation: 'deployManifest',
+      messages: ['operation denied'],
+    });
     expect(engine.calls).toHaveLength(1);
     expect(at(engine.calls[0]!.input, 'deploy.credentials')).toBe('prod');
     // context of the failed task is not merged
@@ -115,8 +130,9 @@ describe('runPipeline', () => {
   });
 
   it('a denial at pipeline start runs no stage', async () => {
-    const { engine, interceptor } = await setup(['spinnaker.execution.pipelines.before', 'spinnaker.execution.stages.before.wait'], (pkg) =>
-      pkg === 'spinnaker.execution.pipelines.before' ? ['frozen'] : [],
+    const { engine, interceptor } = await setup(
+      ['spinnaker.execution.pipelines.before', 'spinnaker.execution.stages.before.wait'],
+      (pkg) => (pkg === 'spinnaker.execution.pipelines.before' ? ['frozen'] : []),
     );
     const result = await runPipeline(prodDeploy, { interceptor });
     expect(result.status).toBe('TERMINAL');
@@ -145,7 +161,8 @@ describe('runPipeline', () => {
   });
 
   it('consults legacy package names only when asked', async () => {
-    const script: DenyScript = (pkg) => (pkg.startsWith('spinnaker.execution.task.before.') || pkg === 'spinnaker.deployment.tasks.deployManifest' ? [`legacy ${pkg}`] : []);
+    const script: DenyScript = (pkg) =>
+      pkg.startsWith('spinnaker.execution.task.before.') || pkg === 'spinnaker.deployment.tasks.deployManifest' ? [`legacy ${pkg}`] : [];
     const packages = ['spinnaker.execution.task.before.wait', 'spinnaker.deployment.tasks.deployManifest'];
     const off = await setup(packages, script);
     const offResult = await runPipeline(prodDeploy, { interceptor: off.interceptor });
@@ -162,7 +179,11 @@ describe('runPipeline', () => {
 
   it('stage types named like Object.prototype members run the generic executor', async () => {
     const { interceptor } = await setup([], () => []);
-    const config = { application: 'a', name: 'n', stages: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((type, i) => ({ refId: String(i), type })) };
+    const config = {
+      application: 'a',
+      name: 'n',
+      stages: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((type, i) => ({ refId: String(i), type })),
+    };
     const result = await runPipeline(config, { interceptor });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.execution.stages.map((s) => [s.type, s.tasks.map((t) => t.name)])).toEqual([
@@ -177,7 +198,19 @@ describe('runPipeline', () => {
     const { interceptor } = await setup([], () => []);
     const result = await runPipeline(prodDeploy, {
       interceptor,
-      executors: { wait: { tasks: () => [{ name: 'boom', implementingClass: 'x', run: () => { throw new Error('kaput'); } }] } },
+      executors: {
+        wait: {
+          tasks: () => [
+            {
+              name: 'boom',
+              implementingClass: 'x',
+              run: () => {
+                throw new Error('kaput');
+              },
+            },
+          ],
+        },
+      },
     });
     expect(stage(result, 'a').status).toBe('SUCCEEDED');
     expect(stage(result, 'b').status).toBe('TERMINAL');
@@ -189,10 +222,36 @@ describe('runPipeline', () => {
   });
 
   it.each([
-    [{ application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait', requisiteStageRefIds: ['9'] }] }, 'stages[0].requisiteStageRefIds: unknown refId "9"'],
-    [{ application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait', requisiteStageRefIds: ['2'] }, { refId: '2', type: 'wait', requisiteStageRefIds: ['1'] }] }, 'cycle: 1 -> 2 -> 1'],
-    [{ application: 'a', name: 'n', stages: [{ refId: '1' }, { refId: '1', type: 'wait' }] }, 'stages[0].type: expected a non-empty string'],
-    [{ application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait' }, { refId: '1', type: 'wait' }] }, 'duplicate refId "1"'],
+    [
+      { application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait', requisiteStageRefIds: ['9'] }] },
+      'stages[0].requisiteStageRefIds: unknown refId "9"',
+    ],
+    [
+      {
+        application: 'a',
+        name: 'n',
+        stages: [
+          { refId: '1', type: 'wait', requisiteStageRefIds: ['2'] },
+          { refId: '2', type: 'wait', requisiteStageRefIds: ['1'] },
+        ],
+      },
+      'cycle: 1 -> 2 -> 1',
+    ],
+    [
+      { application: 'a', name: 'n', stages: [{ refId: '1' }, { refId: '1', type: 'wait' }] },
+      'stages[0].type: expected a non-empty string',
+    ],
+    [
+      {
+        application: 'a',
+        name: 'n',
+        stages: [
+          { refId: '1', type: 'wait' },
+          { refId: '1', type: 'wait' },
+        ],
+      },
+      'duplicate refId "1"',
+    ],
     [{ name: 'n', stages: 'x' }, 'stages: expected an array'],
     [[], 'pipeline: expected an object'],
   ])('rejects an invalid configuration (%#)', async (config, problem) => {

@@ -2,7 +2,14 @@
  * Compile passes: parse, resolve imports and package-relative refs, rewrite local variables,
  * lower to IR, order bodies for safety (OPA's reorderBodyForSafety), build the rule tree.
  */
-import { parse, type Body as AstBody, type Expr as AstExpr, type Module, type Rule, type Term as AstTerm } from '@policy-engine/rego-parser';
+import {
+  parse,
+  type Body as AstBody,
+  type Expr as AstExpr,
+  type Module,
+  type Rule,
+  type Term as AstTerm,
+} from '@policy-engine/rego-parser';
 import { RObject, RSet, formatValue, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
@@ -80,7 +87,19 @@ interface Ctx {
 }
 
 /** Built-ins Rego v1 modules may not call (OPA's `Deprecated: true`; queries still may). */
-const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set(['set_diff', 'net.cidr_overlap', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object', 're_match', 'all', 'any']);
+const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set([
+  'set_diff',
+  'net.cidr_overlap',
+  'cast_array',
+  'cast_set',
+  'cast_string',
+  'cast_boolean',
+  'cast_null',
+  'cast_object',
+  're_match',
+  'all',
+  'any',
+]);
 
 function freshName(ctx: Ctx, base: string): string {
   return `${base}$${++ctx.fresh}`;
@@ -115,7 +134,8 @@ function mkSet(items: T[]): T {
   return { k: 'set', items };
 }
 function mkObj(items: [T, T][]): T {
-  if (items.every(([a, b]) => a.k === 'val' && b.k === 'val')) return { k: 'val', v: new RObject(items.map(([a, b]) => [constOf(a) as Value, constOf(b) as Value])) };
+  if (items.every(([a, b]) => a.k === 'val' && b.k === 'val'))
+    return { k: 'val', v: new RObject(items.map(([a, b]) => [constOf(a) as Value, constOf(b) as Value])) };
   return { k: 'obj', items };
 }
 
@@ -134,7 +154,12 @@ function declaredIn(body: AstBody): string[] {
         if (s.type === 'var') out.push(s.name);
         else if (s.type === 'call') s.args.slice(0, -1).forEach(pat);
       }
-    } else if (x.type === 'call' && x.operator.value.length === 1 && x.operator.value[0]?.type === 'var' && x.operator.value[0].name === 'assign') {
+    } else if (
+      x.type === 'call' &&
+      x.operator.value.length === 1 &&
+      x.operator.value[0]?.type === 'var' &&
+      x.operator.value[0].name === 'assign'
+    ) {
       const lhs = x.args[0];
       if (lhs) pat(lhs);
     }
@@ -205,7 +230,8 @@ function lowerBody(body: AstBody, outer: Scope, extraDeclared: readonly string[]
   const used = new Set<string>();
   usedVars(body, used);
   for (const u of used) {
-    if (u !== '_' && !locals.has(u) && !outer.globals.has(u) && u !== 'input' && u !== 'data') locals.set(u, topLevel ? u : freshName(outer.ctx, u));
+    if (u !== '_' && !locals.has(u) && !outer.globals.has(u) && u !== 'input' && u !== 'data')
+      locals.set(u, topLevel ? u : freshName(outer.ctx, u));
   }
   const scope: Scope = { locals, globals: outer.globals, ctx: outer.ctx };
   // A var declared (`:=`, `some`) by a later expression is not visible before it.
@@ -306,7 +332,8 @@ function lowerTerm(t: AstTerm, sc: Scope): T {
 
 function lowerTemplateExpr(e: AstExpr, sc: Scope): T {
   const x = e.terms;
-  if (x.type === 'some' || x.type === 'every' || x.type === 'notbody' || x.type === 'logicaland' || x.type === 'logicalor') return { k: 'val', v: null };
+  if (x.type === 'some' || x.type === 'every' || x.type === 'notbody' || x.type === 'logicaland' || x.type === 'logicalor')
+    return { k: 'val', v: null };
   const t = lowerTerm(x as AstTerm, sc);
   if (e.with.length === 0) return t;
   // `{a with input as x}`: the term's values under the modifiers, gathered as an array
@@ -330,7 +357,8 @@ function noteCall(fn: string, nargs: number, _out: boolean, sc: Scope, l: ErrorL
 }
 
 function checkDeprecated(fn: string, sc: Scope, l: ErrorLocation): void {
-  if (sc.ctx.v1Module && DEPRECATED_BUILTINS.has(fn)) sc.ctx.problems.add('rego_type_error', `deprecated built-in function calls in expression: ${fn}`, l);
+  if (sc.ctx.v1Module && DEPRECATED_BUILTINS.has(fn))
+    sc.ctx.problems.add('rego_type_error', `deprecated built-in function calls in expression: ${fn}`, l);
 }
 
 function arityOf(fn: string, ctx: Ctx): number | undefined {
@@ -465,8 +493,9 @@ function outVars(t: T, out: Set<string>): void {
       out.add(t.n);
       return;
     case 'ref':
-      for (const p of t.path) if (p.k === 'var') out.add(p.n);
-      else outVars(p, out);
+      for (const p of t.path)
+        if (p.k === 'var') out.add(p.n);
+        else outVars(p, out);
       return;
     case 'arr':
     case 'set':
@@ -644,7 +673,10 @@ function runnable(e: E, bound: ReadonlySet<string>): boolean {
       // Both composite: element-wise.
       if (x.a.k === 'arr' && x.b.k === 'arr' && x.a.items.length === x.b.items.length) {
         return x.a.items.every((ai, i) =>
-          runnable({ x: { k: 'unify', a: ai, b: (x.b as { items: readonly T[] }).items[i] as T }, neg: false, with: [], loc: e.loc }, bound),
+          runnable(
+            { x: { k: 'unify', a: ai, b: (x.b as { items: readonly T[] }).items[i] as T }, neg: false, with: [], loc: e.loc },
+            bound,
+          ),
         );
       }
       return false;
@@ -668,7 +700,12 @@ function runnable(e: E, bound: ReadonlySet<string>): boolean {
 }
 
 /** Orders `body` so every expression runs after the ones binding its vars; reports unsafe vars. */
-function orderBody(body: Body, bound0: ReadonlySet<string>, problems: Problems, headNeeds?: { vars: Set<string>; loc: ErrorLocation }): Body {
+function orderBody(
+  body: Body,
+  bound0: ReadonlySet<string>,
+  problems: Problems,
+  headNeeds?: { vars: Set<string>; loc: ErrorLocation },
+): Body {
   const bound = new Set(bound0);
   const pending = [...body];
   const out: E[] = [];
@@ -688,11 +725,13 @@ function orderBody(body: Body, bound0: ReadonlySet<string>, problems: Problems, 
     }
     const unsafe = [...s].filter((v) => !bound.has(v) && !v.startsWith('_$'));
     const vars = unsafe.length > 0 ? unsafe : [...s].filter((v) => !bound.has(v));
-    for (const v of vars.length ? vars : ['expression']) problems.add('rego_unsafe_var_error', v === 'expression' ? 'expression is unsafe' : `var ${displayName(v)} is unsafe`, e.loc);
+    for (const v of vars.length ? vars : ['expression'])
+      problems.add('rego_unsafe_var_error', v === 'expression' ? 'expression is unsafe' : `var ${displayName(v)} is unsafe`, e.loc);
     out.push(e);
   }
   if (headNeeds && pending.length === 0) {
-    for (const v of headNeeds.vars) if (!bound.has(v)) problems.add('rego_unsafe_var_error', `var ${displayName(v)} is unsafe`, headNeeds.loc);
+    for (const v of headNeeds.vars)
+      if (!bound.has(v)) problems.add('rego_unsafe_var_error', `var ${displayName(v)} is unsafe`, headNeeds.loc);
   }
   return out;
 }
@@ -850,7 +889,12 @@ export function compileModules(
   for (const m of parsed) {
     const pkg = m.package.path;
     const globals = new Map<string, T>();
-    const pkgT = (name: string): T => ({ k: 'ref', head: { k: 'data' }, path: [...pkg, name].map((s) => ({ k: 'val', v: s })), loc: loc(m.package.location) });
+    const pkgT = (name: string): T => ({
+      k: 'ref',
+      head: { k: 'data' },
+      path: [...pkg, name].map((s) => ({ k: 'val', v: s })),
+      loc: loc(m.package.location),
+    });
     for (const name of pkgRules.get(pkg.join('.')) ?? []) globals.set(name, pkgT(name));
     for (const imp of m.imports) {
       const parts = imp.path.value;
@@ -969,7 +1013,14 @@ function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): 
           declare(names, 'declared', e);
         }
       }
-    } else if (x.type === 'call' && x.operator.value.length === 1 && x.operator.value[0]?.type === 'var' && x.operator.value[0].name === 'assign' && x.args[0] && x.args[1]) {
+    } else if (
+      x.type === 'call' &&
+      x.operator.value.length === 1 &&
+      x.operator.value[0]?.type === 'var' &&
+      x.operator.value[0].name === 'assign' &&
+      x.args[0] &&
+      x.args[1]
+    ) {
       see(used(x.args[1], e));
       const names: string[] = [];
       pat(x.args[0], names);
@@ -988,7 +1039,8 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
     ctx.problems.add('rego_compile_error', `rules must not shadow ${ruleName} (use a different rule name)`, loc(r.location));
   }
   for (const a of r.head.args ?? []) {
-    const v = a.type === 'var' ? a.name : a.type === 'ref' && a.value.length === 1 && a.value[0]?.type === 'var' ? a.value[0].name : undefined;
+    const v =
+      a.type === 'var' ? a.name : a.type === 'ref' && a.value.length === 1 && a.value[0]?.type === 'var' ? a.value[0].name : undefined;
     if (!r.else && (v === 'input' || v === 'data')) {
       ctx.problems.add('rego_compile_error', `args must not shadow ${v} (use a different variable name)`, loc(r.location));
     }
@@ -1205,10 +1257,18 @@ export function checkTree(root: RuleNode, problems: { add(code: string, message:
     const defaults = [...n.defaults, ...n.funcs.filter((f) => f.isDefault)];
     if (inside.length > 0) {
       const at = (l: ErrorLocation): string => `${l.file}:${l.row}`;
-      problems.add('rego_type_error', `rule ${name} conflicts with:\n${inside.map((r) => `  rule ${ruleRefText(r)} at ${at(r.loc)}`).join('\n')}`, first);
+      problems.add(
+        'rego_type_error',
+        `rule ${name} conflicts with:\n${inside.map((r) => `  rule ${ruleRefText(r)} at ${at(r.loc)}`).join('\n')}`,
+        first,
+      );
     } else if (kinds.size > 1) problems.add('rego_type_error', `conflicting rules ${name} found`, first);
     else if (defaults.length > 1) {
-      problems.add('rego_type_error', `multiple default rules ${name} found at ${defaults.map((d) => `${d.loc.file}:${d.loc.row}`).join(', ')}`, defaults[0]?.loc);
+      problems.add(
+        'rego_type_error',
+        `multiple default rules ${name} found at ${defaults.map((d) => `${d.loc.file}:${d.loc.row}`).join(', ')}`,
+        defaults[0]?.loc,
+      );
     }
   }
   const deps = new Map<RuleNode, RuleNode[]>();
@@ -1248,7 +1308,11 @@ export function checkTree(root: RuleNode, problems: { add(code: string, message:
  * `rego_type_error: function data.p.f used as reference, not called`. Calls and `with` values
  * (mock functions) are not references. Checks the rules of the tree, or only `query` when given.
  */
-function checkFunctionRefs(root: RuleNode, problems: { add(code: string, message: string, location?: ErrorLocation): void }, query?: Body): void {
+function checkFunctionRefs(
+  root: RuleNode,
+  problems: { add(code: string, message: string, location?: ErrorLocation): void },
+  query?: Body,
+): void {
   const seen = new Set<string>();
   const ref = (t: T & { k: 'ref' }): void => {
     if (t.head.k !== 'data') return;
@@ -1263,7 +1327,9 @@ function checkFunctionRefs(root: RuleNode, problems: { add(code: string, message
         const rest = t.path.slice(i + 1);
         const last = rest[rest.length - 1];
         const shown = last !== undefined && last.k === 'var' && last.n.includes('$') ? rest.slice(0, -1) : rest;
-        const text = ['data', ...node.path].join('.') + shown.map((x) => (x.k === 'val' && typeof x.v === 'string' ? `.${x.v}` : formatRefPart(x))).join('');
+        const text =
+          ['data', ...node.path].join('.') +
+          shown.map((x) => (x.k === 'val' && typeof x.v === 'string' ? `.${x.v}` : formatRefPart(x))).join('');
         const key = `${t.loc.file}:${t.loc.row}:${t.loc.col}:${text}`;
         if (!seen.has(key)) {
           seen.add(key);

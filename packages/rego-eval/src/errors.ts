@@ -40,12 +40,7 @@ export class RegoCompileError extends Error {
 
 /** Evaluation error codes. */
 export type EvalErrorCode =
-  | 'eval_conflict_error'
-  | 'eval_type_error'
-  | 'eval_builtin_error'
-  | 'eval_cancel_error'
-  | 'eval_recursion_error'
-  | 'eval_input_error';
+  'eval_conflict_error' | 'eval_type_error' | 'eval_builtin_error' | 'eval_cancel_error' | 'eval_recursion_error' | 'eval_input_error';
 
 /** Thrown by `evaluate` / `query`. */
 export class RegoEvalError extends Error {

@@ -2,7 +2,18 @@
  * The evaluator: continuation-passing backtracking over the IR. A continuation returns
  * `true` to stop the enumeration (used by `not`, early exits and first-solution lookups).
  */
-import { RObject, RSet, compare, equals, formatValue, isNumber, keyOf, numberText, toSafeInteger, type Value } from '@policy-engine/rego-value';
+import {
+  RObject,
+  RSet,
+  compare,
+  equals,
+  formatValue,
+  isNumber,
+  keyOf,
+  numberText,
+  toSafeInteger,
+  type Value,
+} from '@policy-engine/rego-value';
 import { BuiltinError, type BuiltinContext, type BuiltinDef } from './builtins/registry.js';
 import type { CRule, RuleNode } from './compile.js';
 import { RegoEvalError, type ErrorLocation } from './errors.js';
@@ -133,11 +144,14 @@ export class Evaluation {
       case 'term':
         return this.evalTerm(x.t, env, (v) => (v !== false ? k() : false));
       case 'callout':
-        if (x.fn === 'walk') return this.evalArgs(x.args, 0, [], env, (args) => this.walk(args[0] as Value, [], (pair) => this.match(x.out, pair, env, k)));
+        if (x.fn === 'walk')
+          return this.evalArgs(x.args, 0, [], env, (args) => this.walk(args[0] as Value, [], (pair) => this.match(x.out, pair, env, k)));
         return this.evalArgs(x.args, 0, [], env, (args) => this.call(x.fn, args, e.loc, (r) => this.match(x.out, r, env, k)));
       case 'somein':
         return this.evalTerm(x.coll, env, (c) =>
-          iterEntries(c, (key, val) => (x.key ? this.match(x.key, key, env, () => this.match(x.val, val, env, k)) : this.match(x.val, val, env, k))),
+          iterEntries(c, (key, val) =>
+            x.key ? this.match(x.key, key, env, () => this.match(x.val, val, env, k)) : this.match(x.val, val, env, k),
+          ),
         );
       case 'every':
         return this.evalTerm(x.domain, env, (d) => {
@@ -222,9 +236,25 @@ export class Evaluation {
       this.masked.clear();
       for (const n of savedMasked) this.masked.add(n);
     };
-    let withState: { input: Value | undefined; data: Value; cache: Map<RuleNode, Value | undefined | typeof PENDING>; funcCache: Map<string, Value | undefined>; fns: Map<string, { value?: Value; mock?: string }>; masked: Set<RuleNode> } | undefined;
+    let withState:
+      | {
+          input: Value | undefined;
+          data: Value;
+          cache: Map<RuleNode, Value | undefined | typeof PENDING>;
+          funcCache: Map<string, Value | undefined>;
+          fns: Map<string, { value?: Value; mock?: string }>;
+          masked: Set<RuleNode>;
+        }
+      | undefined;
     apply();
-    withState = { input: this.input, data: this.data, cache: this.cache, funcCache: this.funcCache, fns: new Map(this.withFns), masked: new Set(this.masked) };
+    withState = {
+      input: this.input,
+      data: this.data,
+      cache: this.cache,
+      funcCache: this.funcCache,
+      fns: new Map(this.withFns),
+      masked: new Set(this.masked),
+    };
     const reapply = (): void => {
       const s = withState as NonNullable<typeof withState>;
       this.input = s.input;
@@ -326,7 +356,8 @@ export class Evaluation {
           this.evalTerm(t.key, env, (kv) =>
             this.evalTerm(t.value, env, (vv) => {
               const prev = out.get(kv);
-              if (prev !== undefined && !equals(prev, vv)) throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', t.body[0]?.loc);
+              if (prev !== undefined && !equals(prev, vv))
+                throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', t.body[0]?.loc);
               out.set(kv, vv);
               return false;
             }),
@@ -562,7 +593,8 @@ export class Evaluation {
           this.evalBody(b.body, 0, env, () =>
             this.evalTerm(b.value, env, (v) => {
               if (complete === undefined) complete = v;
-              else if (!equals(complete, v)) throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, b.loc);
+              else if (!equals(complete, v))
+                throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, b.loc);
               found = true;
               return constant;
             }),
@@ -598,7 +630,8 @@ export class Evaluation {
             if (next === undefined) {
               next = new RObject();
               o.set(key, next);
-            } else if (!(next instanceof RObject)) throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, rule.loc);
+            } else if (!(next instanceof RObject))
+              throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, rule.loc);
             o = next;
           }
           const last = keys[keys.length - 1] as Value;
@@ -610,7 +643,11 @@ export class Evaluation {
             return false;
           }
           if (prev !== undefined && !equals(prev, v)) {
-            throw new RegoEvalError('eval_conflict_error', keys.length === 1 ? 'object keys must be unique' : `rule ${rule.path} produced conflicting values`, rule.loc);
+            throw new RegoEvalError(
+              'eval_conflict_error',
+              keys.length === 1 ? 'object keys must be unique' : `rule ${rule.path} produced conflicting values`,
+              rule.loc,
+            );
           }
           if (v instanceof RObject) this.ruleValues.add(v);
           o.set(last, v);
@@ -710,7 +747,8 @@ export class Evaluation {
             return this.evalBody(b.body, 0, env, () =>
               this.evalTerm(b.value, env, (v) => {
                 if (result === undefined) result = v;
-                else if (!equals(result, v)) throw new RegoEvalError('eval_conflict_error', `function ${path} produced conflicting values for the same inputs`, b.loc);
+                else if (!equals(result, v))
+                  throw new RegoEvalError('eval_conflict_error', `function ${path} produced conflicting values for the same inputs`, b.loc);
                 found = true;
                 return false;
               }),
@@ -727,7 +765,9 @@ export class Evaluation {
       if (d) {
         const env: Env = new Map();
         const bindArgs = (i: number): boolean =>
-          i === d.args.length ? this.evalTerm(d.value, env, (v) => ((result = v), true)) : this.match(d.args[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
+          i === d.args.length
+            ? this.evalTerm(d.value, env, (v) => ((result = v), true))
+            : this.match(d.args[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
         bindArgs(0);
       }
     }

@@ -13,7 +13,12 @@ export type T =
   | { readonly k: 'set'; readonly items: readonly T[] }
   | { readonly k: 'obj'; readonly items: readonly (readonly [T, T])[] }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly T[]; readonly loc: ErrorLocation }
-  | { readonly k: 'ac'; readonly term: T; readonly body: Body; /** A template part: its elements are the part's values. */ readonly spread?: true }
+  | {
+      readonly k: 'ac';
+      readonly term: T;
+      readonly body: Body;
+      /** A template part: its elements are the part's values. */ readonly spread?: true;
+    }
   | { readonly k: 'sc'; readonly term: T; readonly body: Body }
   | { readonly k: 'oc'; readonly key: T; readonly value: T; readonly body: Body }
   | { readonly k: 'tpl'; readonly parts: readonly (string | T)[]; readonly loc: ErrorLocation };

@@ -79,7 +79,11 @@ class Prepared implements PreparedPolicySet {
     let input: Value | undefined;
     if (options.input !== undefined) {
       try {
-        input = fromJSON(options.input, 0, { lazy: true, maxDepth: MAX_INPUT_DEPTH, ...(options.jsonInput ? { refuseBigInts: true } : {}) });
+        input = fromJSON(options.input, 0, {
+          lazy: true,
+          maxDepth: MAX_INPUT_DEPTH,
+          ...(options.jsonInput ? { refuseBigInts: true } : {}),
+        });
       } catch (err) {
         throw inputError(err);
       }
@@ -114,7 +118,11 @@ class Prepared implements PreparedPolicySet {
   query(query: string, options: EvalOptions = {}): Record<string, Value>[] {
     const extra = options.builtins?.length ? builtinTable([...this.builtins.values()], options.builtins) : this.builtins;
     const src = this.version === 'v0' ? `package __query__\n__q__ {\n${query}\n}\n` : `package __query__\n__q__ if {\n${query}\n}\n`;
-    const { queryBody, queryVars } = compileModules(this.modules, this.version, extra, { id: 'query', source: src, regoVersion: this.version });
+    const { queryBody, queryVars } = compileModules(this.modules, this.version, extra, {
+      id: 'query',
+      source: src,
+      regoVersion: this.version,
+    });
     return guarded(() => this.runQuery(queryBody ?? [], queryVars ?? [], options));
   }
 

@@ -21,20 +21,24 @@ obj[k] := v if { some k, v in {"a": 1, "b": 2} }
     expect(toJSON(p.evaluate('data.t.obj') ?? null)).toEqual({ a: 1, b: 2 });
   });
   it('keeps undefined apart from false and reports conflicts', () => {
-    const p = compile(mod(`package t
+    const p = compile(
+      mod(`package t
 x := 1 > 3
 y if 1 > 3
 c := 1 if true
 c := 2 if true
-`));
+`),
+    );
     expect(p.evaluate('data.t.x')).toBe(false);
     expect(p.evaluate('data.t.y')).toBeUndefined();
     expect(() => p.evaluate('data.t.c')).toThrow(RegoEvalError);
   });
   it('answers queries with bindings, every, not and with', () => {
-    const p = compile(mod(`package t
+    const p = compile(
+      mod(`package t
 ok if { every x in input.xs { x > 0 }; not input.blocked }
-`));
+`),
+    );
     expect(p.query('data.t.ok = v', { input: { xs: [1, 2] } })).toEqual([{ v: true }]);
     expect(p.query('data.t.ok = v with input as {"xs": [0]}', { input: { xs: [1, 2] } })).toEqual([]);
     expect(p.query('x := {1, 2} | {3}')[0]?.['x']).toEqual(new RSet([1, 2, 3]));

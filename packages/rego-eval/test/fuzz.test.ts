@@ -70,31 +70,41 @@ function run(src: string, input: unknown, strict: boolean, late: string[]): Outc
 }
 
 describe('fuzzing compile and evaluate', () => {
-  it(`generated modules and inputs give values or typed errors (${RUNS} runs, seed 11)`, () => {
-    const counts = new Map<string, number>();
-    const late: string[] = [];
-    fc.assert(
-      fc.property(generatedModule, generatedInput, fc.boolean(), (src, input, strict) => {
-        const o = run(src, input, strict, late);
-        const key = o.code ? `${o.kind}:${o.code}` : o.kind;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }),
-      { numRuns: RUNS, seed: 11 },
-    );
-    console.log(`fuzz: ${RUNS} modules: ${JSON.stringify(Object.fromEntries([...counts].sort()))}`);
-    expect(late).toEqual([]);
-    // The grammar must reach evaluation, not only the compiler's error paths.
-    expect((counts.get('value') ?? 0) + (counts.get('undefined') ?? 0)).toBeGreaterThan(RUNS / 20);
-    expect([...counts.keys()].some((k) => k.startsWith('eval-error'))).toBe(true);
-  }, Math.max(300_000, RUNS * 200)); // ~15 s alone; a loaded 2-core machine runs it several times slower
+  it(
+    `generated modules and inputs give values or typed errors (${RUNS} runs, seed 11)`,
+    () => {
+      const counts = new Map<string, number>();
+      const late: string[] = [];
+      fc.assert(
+        fc.property(generatedModule, generatedInput, fc.boolean(), (src, input, strict) => {
+          const o = run(src, input, strict, late);
+          const key = o.code ? `${o.kind}:${o.code}` : o.kind;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }),
+        { numRuns: RUNS, seed: 11 },
+      );
+      console.log(`fuzz: ${RUNS} modules: ${JSON.stringify(Object.fromEntries([...counts].sort()))}`);
+      expect(late).toEqual([]);
+      // The grammar must reach evaluation, not only the compiler's error paths.
+      expect((counts.get('value') ?? 0) + (counts.get('undefined') ?? 0)).toBeGreaterThan(RUNS / 20);
+      expect([...counts.keys()].some((k) => k.startsWith('eval-error'))).toBe(true);
+    },
+    Math.max(300_000, RUNS * 200),
+  ); // ~15 s alone; a loaded 2-core machine runs it several times slower
 
   const runaways: [string, string][] = [
     ['a huge comprehension over numbers.range', 'n := count([x | some x in numbers.range(1, 100000000)])'],
-    ['nested iteration', 'r := [1 | some a in numbers.range(1, 2000); some b in numbers.range(1, 2000); some c in numbers.range(1, 2000); a + b + c < 0]'],
+    [
+      'nested iteration',
+      'r := [1 | some a in numbers.range(1, 2000); some b in numbers.range(1, 2000); some c in numbers.range(1, 2000); a + b + c < 0]',
+    ],
     ['every over a large product', 'ok if { every a in numbers.range(1, 5000) { every b in numbers.range(1, 5000) { a * b > 0 } } }'],
     ['a function called on every element of a large set', 'sq(x) := x * x\nt := sum({sq(x) | some x in numbers.range(1, 100000000)})'],
     ['string growth', 's := concat("", [sprintf("%d", [x]) | some x in numbers.range(1, 100000000)])'],
-    ['walk over a generated tree', 'w := count([p | walk([numbers.range(1, 3000), numbers.range(1, 3000), numbers.range(1, 3000)], [p, _]); some q in numbers.range(1, 3000)])'],
+    [
+      'walk over a generated tree',
+      'w := count([p | walk([numbers.range(1, 3000), numbers.range(1, 3000), numbers.range(1, 3000)], [p, _]); some q in numbers.range(1, 3000)])',
+    ],
   ];
   for (const [name, body] of runaways) {
     it(`stops a runaway policy (${name}) at its deadline`, () => {

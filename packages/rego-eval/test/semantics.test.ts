@@ -58,7 +58,7 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     name: 'a template-string function argument is matched after the body',
     modules: ['package test\n\np := f("foo bar")\n\nf($"{x} {input.y}") := 42 if {\n    x = "foo"\n}\n'],
     query: 'data.test.p = x',
-    input: {"y": "bar"},
+    input: { y: 'bar' },
     want: '{"x":42}',
   },
   {
@@ -84,7 +84,7 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     name: 'cast_set type error in Rego v0, strict',
     modules: ['package t\n\np = x {\n  cast_set(input.n, x)\n}\n'],
     query: 'data.t.p = x',
-    input: {"n": 1},
+    input: { n: 1 },
     strict: true,
     v0: true,
     want: 'error eval_type_error: cast_set: operand 1 must be one of {array, set} but got number',
@@ -93,7 +93,7 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     name: 'cast_string type error in Rego v0, strict',
     modules: ['package t\n\np = x {\n  cast_string(input.n, x)\n}\n'],
     query: 'data.t.p = x',
-    input: {"n": 1},
+    input: { n: 1 },
     strict: true,
     v0: true,
     want: 'error eval_type_error: cast_string: operand 1 must be string but got number',
@@ -101,7 +101,8 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
   {
     name: 'json.patch replaces and tests the whole document (path "")',
     modules: [],
-    query: 'x := [json.patch("foo", [{"op": "replace", "path": "", "value": "bar"}]), json.patch({"foo": 1}, [{"op": "test", "path": "", "value": {"foo": 1}}])]',
+    query:
+      'x := [json.patch("foo", [{"op": "replace", "path": "", "value": "bar"}]), json.patch({"foo": 1}, [{"op": "test", "path": "", "value": {"foo": 1}}])]',
     want: '{"x":["bar",{"foo":1}]}',
   },
   {
@@ -112,13 +113,13 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     want: 'error eval_builtin_error: json.patch: deleted node encountered during delete operation',
   },
   {
-    name: 're-assigning a local is \'var x assigned above\'',
+    name: "re-assigning a local is 'var x assigned above'",
     modules: ['package t\n\nq if { z := 1; z := 2 }\n'],
     query: 'data.t = x',
     want: 'error rego_compile_error: var z assigned above',
   },
   {
-    name: 'assigning a var used before is \'var x referenced above\'',
+    name: "assigning a var used before is 'var x referenced above'",
     modules: ['package t\n\nq if { z = 1; z := 2 }\n'],
     query: 'data.t = x',
     want: 'error rego_compile_error: var z referenced above',
@@ -130,13 +131,13 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     want: 'error rego_compile_error: var x referenced above',
   },
   {
-    name: 'assigning a var declared by some is \'declared above\'',
+    name: "assigning a var declared by some is 'declared above'",
     modules: ['package t\n\nq if { some z; z := 2 }\n'],
     query: 'data.t = x',
     want: 'error rego_compile_error: var z declared above',
   },
   {
-    name: 'some x in twice is \'declared above\'',
+    name: "some x in twice is 'declared above'",
     modules: ['package t\n\nq if { some x in [1]; some x in [2] }\n'],
     query: 'data.t = x',
     want: 'error rego_compile_error: var x declared above',

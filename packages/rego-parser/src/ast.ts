@@ -259,4 +259,5 @@ export interface Module {
 }
 
 /** Any AST node with a location (`location.end` is the offset just past its text). */
-export type Node = Term | Expr | SomeDecl | Every | NotBody | LogicalExpr | With | Package | Import | Head | Rule | Module | Annotation | Comment;
+export type Node =
+  Term | Expr | SomeDecl | Every | NotBody | LogicalExpr | With | Package | Import | Head | Rule | Module | Annotation | Comment;

@@ -71,7 +71,9 @@ export function children(node: Node): readonly Node[] {
       return node.value;
     case 'call':
       // Infix calls are written `lhs op rhs`: keep source order.
-      return node.infix !== undefined && node.args.length > 0 ? [node.args[0] as Term, node.operator, ...node.args.slice(1)] : [node.operator, ...node.args];
+      return node.infix !== undefined && node.args.length > 0
+        ? [node.args[0] as Term, node.operator, ...node.args.slice(1)]
+        : [node.operator, ...node.args];
     case 'array':
     case 'set':
       return node.items;
@@ -104,8 +106,20 @@ export function walkBeforeAndAfter(node: Node, before: Visitor<Node>, after: (no
 }
 
 const TERM_TYPES: ReadonlySet<string> = new Set([
-  'null', 'boolean', 'number', 'string', 'templatestring', 'var', 'ref', 'call', 'array', 'set', 'object',
-  'arraycomprehension', 'setcomprehension', 'objectcomprehension',
+  'null',
+  'boolean',
+  'number',
+  'string',
+  'templatestring',
+  'var',
+  'ref',
+  'call',
+  'array',
+  'set',
+  'object',
+  'arraycomprehension',
+  'setcomprehension',
+  'objectcomprehension',
 ]);
 
 /** Whether a node is a `Term`. */

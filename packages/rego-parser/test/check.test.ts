@@ -47,7 +47,9 @@ describe('checkRegoV1', () => {
         writeFileSync(file, src);
         const r = await runOpa(['check', file]);
         const out = r.stdout + r.stderr;
-        const opaLine = out.includes('deprecated built-in') ? (/m\d+\.rego:(\d+): rego_type_error: deprecated/.exec(out)?.[1] ?? '3') : undefined;
+        const opaLine = out.includes('deprecated built-in')
+          ? (/m\d+\.rego:(\d+): rego_type_error: deprecated/.exec(out)?.[1] ?? '3')
+          : undefined;
         const m = parse(src).module;
         expect(m, b).toBeDefined();
         const ours = checkRegoV1(m!, src)[0]?.location.line.toString();

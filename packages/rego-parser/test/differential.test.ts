@@ -20,7 +20,9 @@ beforeAll(async () => {
   const seen = new Set<string>();
   modules = [...base, ...crossVersion(base)].filter((m) => (seen.has(m.hash) ? false : (seen.add(m.hash), true)));
   verdicts = await opaVerdicts(modules);
-  console.log(`differential: ${modules.length} modules, ${[...verdicts.values()].filter((v) => !v.ok).length} rejected by opa; skip list: ${skips.size} entr${skips.size === 1 ? 'y' : 'ies'}`);
+  console.log(
+    `differential: ${modules.length} modules, ${[...verdicts.values()].filter((v) => !v.ok).length} rejected by opa; skip list: ${skips.size} entr${skips.size === 1 ? 'y' : 'ies'}`,
+  );
   for (const [id, reason] of skips) console.log(`  skipped ${id}: ${reason}`);
 }, 900_000);
 
@@ -60,7 +62,8 @@ describe('differential vs opa parse', () => {
       const ours = r.module.rules.map((x) => `${x.name}/${x.kind}/${x.default}`);
       const theirs = o.rules.map((x) => `${x.name}/${x.kind}/${x.default}`);
       if (ours.join(',') !== theirs.join(',')) wrong.push(`${m.id}: ours=${ours.join(',')} opa=${theirs.join(',')}`);
-      if (o.pkg && r.module.package.path.join('.') !== o.pkg.join('.')) wrong.push(`${m.id}: package ${r.module.package.path.join('.')} vs ${o.pkg.join('.')}`);
+      if (o.pkg && r.module.package.path.join('.') !== o.pkg.join('.'))
+        wrong.push(`${m.id}: package ${r.module.package.path.join('.')} vs ${o.pkg.join('.')}`);
     }
     expect(compared).toBeGreaterThan(4000);
     expect(wrong).toEqual([]);

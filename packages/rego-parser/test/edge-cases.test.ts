@@ -19,7 +19,12 @@ const snippets = readFileSync(new URL('./fixtures/edge-cases.txt', import.meta.u
 const modules: CorpusModule[] = snippets.flatMap((s, i) =>
   (['v0', 'v1'] as const).map((regoVersion) => {
     const source = `package t\n\n${s}\n`;
-    return { id: `edge#${i}@${regoVersion}`, regoVersion, source, hash: createHash('sha256').update(`${regoVersion}\0${source}`).digest('hex') };
+    return {
+      id: `edge#${i}@${regoVersion}`,
+      regoVersion,
+      source,
+      hash: createHash('sha256').update(`${regoVersion}\0${source}`).digest('hex'),
+    };
   }),
 );
 
@@ -34,7 +39,9 @@ describe('edge cases vs opa parse', () => {
       const r = parse(m.source, { regoVersion: m.regoVersion });
       const ok = r.errors.length === 0;
       if (ok !== o.ok) {
-        wrong.push(`${m.id} ${JSON.stringify(m.source)}: ours=${ok ? 'accept' : r.errors[0]?.message} opa=${o.ok ? 'accept' : o.error?.replace(/\s+/g, ' ').slice(0, 160)}`);
+        wrong.push(
+          `${m.id} ${JSON.stringify(m.source)}: ours=${ok ? 'accept' : r.errors[0]?.message} opa=${o.ok ? 'accept' : o.error?.replace(/\s+/g, ' ').slice(0, 160)}`,
+        );
         continue;
       }
       if (r.module && o.rules) {
@@ -44,7 +51,8 @@ describe('edge cases vs opa parse', () => {
       }
       if (r.module) {
         const again = parse(format(r.module), { regoVersion: m.regoVersion }).module;
-        if (JSON.stringify(stripLocations(again)) !== JSON.stringify(stripLocations(r.module))) wrong.push(`${m.id}: format round trip\n${format(r.module)}`);
+        if (JSON.stringify(stripLocations(again)) !== JSON.stringify(stripLocations(r.module)))
+          wrong.push(`${m.id}: format round trip\n${format(r.module)}`);
       }
     }
     expect(wrong).toEqual([]);

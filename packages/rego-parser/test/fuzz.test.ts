@@ -49,17 +49,38 @@ const version = fc.constantFrom<'v0' | 'v1'>('v0', 'v1');
 const timeout = Math.max(60_000, RUNS * 30);
 
 describe('fuzz', () => {
-  it(`token soups (${RUNS} runs)`, () => {
-    fc.assert(fc.property(tokenSoup, version, (s, v) => check(s, v)), { numRuns: RUNS, seed: 42 });
-  }, timeout);
+  it(
+    `token soups (${RUNS} runs)`,
+    () => {
+      fc.assert(
+        fc.property(tokenSoup, version, (s, v) => check(s, v)),
+        { numRuns: RUNS, seed: 42 },
+      );
+    },
+    timeout,
+  );
 
-  it(`mutated corpus modules (${RUNS * 3} runs)`, () => {
-    fc.assert(fc.property(mutated(sources), version, (s, v) => check(s, v)), { numRuns: RUNS * 3, seed: 7 });
-  }, timeout * 3);
+  it(
+    `mutated corpus modules (${RUNS * 3} runs)`,
+    () => {
+      fc.assert(
+        fc.property(mutated(sources), version, (s, v) => check(s, v)),
+        { numRuns: RUNS * 3, seed: 7 },
+      );
+    },
+    timeout * 3,
+  );
 
-  it(`deep nesting (${Math.ceil(RUNS / 20)} runs)`, () => {
-    fc.assert(fc.property(deepNesting, version, (s, v) => check(s, v)), { numRuns: Math.ceil(RUNS / 20), seed: 3 });
-  }, timeout);
+  it(
+    `deep nesting (${Math.ceil(RUNS / 20)} runs)`,
+    () => {
+      fc.assert(
+        fc.property(deepNesting, version, (s, v) => check(s, v)),
+        { numRuns: Math.ceil(RUNS / 20), seed: 3 },
+      );
+    },
+    timeout,
+  );
 
   it('no parse took over 100 ms', () => {
     expect(slow).toEqual([]);

@@ -31,7 +31,9 @@ describe('differential vs opa parse on generated modules', () => {
       if (!o) continue;
       const r = parse(m.source, { regoVersion: m.regoVersion });
       if ((r.errors.length === 0) !== o.ok) {
-        wrong.push(`${m.id}: ours=${r.errors[0]?.message ?? 'accept'} opa=${o.ok ? 'accept' : o.error?.replace(/\s+/g, ' ').slice(0, 160)}\n${m.source}`);
+        wrong.push(
+          `${m.id}: ours=${r.errors[0]?.message ?? 'accept'} opa=${o.ok ? 'accept' : o.error?.replace(/\s+/g, ' ').slice(0, 160)}\n${m.source}`,
+        );
         continue;
       }
       if (!r.module) continue;

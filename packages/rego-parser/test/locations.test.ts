@@ -67,11 +67,18 @@ g(x) := z if { z := x with input as {"a": 1} }
         nodes++;
         const { offset, end } = n.location;
         if (!(offset >= 0 && offset <= end && end <= c.source.length)) throw new Error(`${c.id}: bad span ${offset}-${end} for ${n.type}`);
-        if (parent && parent.type !== 'module' && n.type !== 'annotation' && (offset < parent.location.offset || end > parent.location.end)) {
+        if (
+          parent &&
+          parent.type !== 'module' &&
+          n.type !== 'annotation' &&
+          (offset < parent.location.offset || end > parent.location.end)
+        ) {
           // `else` branches and v0 `p { … } { … }` bodies share the head (or its ref and args) of their first rule.
           const shared = n.type === 'head' || (parent.type === 'head' && [...parent.ref, ...(parent.args ?? [])].some((t) => t === n));
           if (shared) return true;
-          throw new Error(`${c.id}: ${n.type} ${JSON.stringify(text(c.source, n))} outside ${parent.type} ${JSON.stringify(text(c.source, parent))}`);
+          throw new Error(
+            `${c.id}: ${n.type} ${JSON.stringify(text(c.source, n))} outside ${parent.type} ${JSON.stringify(text(c.source, parent))}`,
+          );
         }
         if (n.type === 'number' && parent?.type !== 'call' && !/^\(/.test(text(c.source, n)) && n.value !== '0') {
           if (text(c.source, n) !== n.value) throw new Error(`${c.id}: number ${n.value} spans ${JSON.stringify(text(c.source, n))}`);

@@ -10,7 +10,10 @@ import { opaVerdicts } from './support/opa-oracle.js';
 
 describe('differential vs opa parse on mutated modules', () => {
   it('agrees on accept/reject for every mutant', async () => {
-    const mods = mutants(caseModules().map((m) => m.source), 800);
+    const mods = mutants(
+      caseModules().map((m) => m.source),
+      800,
+    );
     const verdicts = await opaVerdicts(mods);
     const wrong: string[] = [];
     let rejected = 0;

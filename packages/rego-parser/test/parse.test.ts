@@ -32,7 +32,7 @@ describe('parse: package and rules', () => {
     const m = parse('package x\n\nn := 1.000000000000000000001e400 if input.a[0].b\n', { file: 'n.rego' }).module!;
     const r = m.rules[0]!;
     expect(r.head.value).toMatchObject({ type: 'number', value: '1.000000000000000000001e400' });
-    expect(r.location).toEqual({ file: "n.rego", line: 3, col: 1, offset: 11, end: 59 });
+    expect(r.location).toEqual({ file: 'n.rego', line: 3, col: 1, offset: 11, end: 59 });
     const walk = (x: unknown): void => {
       if (Array.isArray(x)) x.forEach(walk);
       else if (x && typeof x === 'object') {
@@ -70,7 +70,18 @@ describe('parse: package and rules', () => {
     const m = r.module!;
     expect(m.imports.map((i) => i.alias ?? null)).toEqual([null, 'u']);
     expect(m.rules.map((x) => `${x.name}:${x.kind}${x.default ? ':default' : ''}`)).toEqual([
-      'allow:complete:default', 'allow:complete', 'a.b[c]:complete', 'f:function', 'f:function', 'g:complete', 's:complete', 'o:complete', 't:complete', 'w:complete', 'r:complete', 'e:complete',
+      'allow:complete:default',
+      'allow:complete',
+      'a.b[c]:complete',
+      'f:function',
+      'f:function',
+      'g:complete',
+      's:complete',
+      'o:complete',
+      't:complete',
+      'w:complete',
+      'r:complete',
+      'e:complete',
     ]);
     expect(m.rules[0]?.annotations?.[0]?.text).toBe('title: T');
     expect(m.rules[5]?.else?.else?.head.value).toMatchObject({ type: 'number', value: '3' });

@@ -49,7 +49,11 @@ describe('walk', () => {
 
   it('walkBeforeAndAfter calls after in post-order', () => {
     const order: string[] = [];
-    walkBeforeAndAfter(m.rules[0]!.head, () => undefined, (n) => order.push(n.type));
+    walkBeforeAndAfter(
+      m.rules[0]!.head,
+      () => undefined,
+      (n) => order.push(n.type),
+    );
     expect(order.at(-1)).toBe('head');
     expect(order.indexOf('arraycomprehension')).toBeGreaterThan(order.indexOf('some'));
   });
@@ -64,7 +68,10 @@ describe('typed walkers', () => {
 
   it('walkRefs, walkCalls, walkClosures, walkWiths, walkExprs, walkRules, walkBodies', () => {
     const refs: string[] = [];
-    walkRefs(m.rules[0]!, (r) => void refs.push(r.value.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : '?')).join('.')));
+    walkRefs(
+      m.rules[0]!,
+      (r) => void refs.push(r.value.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : '?')).join('.')),
+    );
     expect(refs).toEqual(expect.arrayContaining(['input.xs', 'count', 'input.a', 'equal', 'gt', 'internal.member_2']));
     const calls: string[] = [];
     walkCalls(m, (c) => void calls.push(c.infix ?? 'call'));

@@ -31,7 +31,8 @@ export interface FromJSONOptions {
  * `undefined` members of objects are dropped (as JSON.stringify does).
  */
 export function fromJSON(x: unknown, depth = 0, options?: FromJSONOptions): Value {
-  if (depth > (options?.maxDepth ?? 10_000)) throw new ValueConversionError(`value nested deeper than ${options?.maxDepth ?? 10_000} levels`);
+  if (depth > (options?.maxDepth ?? 10_000))
+    throw new ValueConversionError(`value nested deeper than ${options?.maxDepth ?? 10_000} levels`);
   if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
   if (typeof x === 'number') {
     if (!Number.isFinite(x)) throw new ValueConversionError(`not a JSON number: ${x}`);
@@ -59,7 +60,8 @@ export function fromJSON(x: unknown, depth = 0, options?: FromJSONOptions): Valu
     return o;
   }
   const rec = x as Record<string, unknown>;
-  if (typeof (rec as { toJSON?: unknown }).toJSON === 'function') return fromJSON((rec as { toJSON: () => unknown }).toJSON(), depth + 1, options);
+  if (typeof (rec as { toJSON?: unknown }).toJSON === 'function')
+    return fromJSON((rec as { toJSON: () => unknown }).toJSON(), depth + 1, options);
   if (options?.lazy) return RObject.lazy(rec, (v) => fromJSON(v, depth + 1, options));
   const o = new RObject();
   for (const k of Object.keys(rec)) {

@@ -276,7 +276,13 @@ export function sprintf(format: string, args: readonly Value[]): string {
     out += formatArg(a, verb, sp);
   }
   if (argi < goArgs.length) {
-    out += '%!(EXTRA ' + goArgs.slice(argi).map((a) => `${typeLabel(a)}=${fmtArgV(a)}`).join(', ') + ')';
+    out +=
+      '%!(EXTRA ' +
+      goArgs
+        .slice(argi)
+        .map((a) => `${typeLabel(a)}=${fmtArgV(a)}`)
+        .join(', ') +
+      ')';
   }
   return out;
 }

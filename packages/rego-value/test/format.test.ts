@@ -3,7 +3,14 @@ import { RObject, RSet, formatValue, parseNumber, sprintf, type Value } from '..
 
 describe('formatValue', () => {
   it('prints OPA term text', () => {
-    expect(formatValue(new RObject([['a', [1, 'x']], [2, new RSet()]]))).toBe('{2: set(), "a": [1, "x"]}');
+    expect(
+      formatValue(
+        new RObject([
+          ['a', [1, 'x']],
+          [2, new RSet()],
+        ]),
+      ),
+    ).toBe('{2: set(), "a": [1, "x"]}');
     expect(formatValue(new RSet(['b', 'a']))).toBe('{"a", "b"}');
     expect(formatValue('a"\n')).toBe('"a\\"\\n"');
   });

@@ -6,9 +6,9 @@ const seed = 20261202;
 const numText = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }).map(String),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-  fc.tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('', 'e3', 'e-2', 'e400', 'e-400')).map(
-    ([a, b, e]) => `${a}.${b}${e}`,
-  ),
+  fc
+    .tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('', 'e3', 'e-2', 'e400', 'e-400'))
+    .map(([a, b, e]) => `${a}.${b}${e}`),
 );
 const value: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
   v: fc.oneof(
@@ -76,7 +76,10 @@ describe('OPA order examples', () => {
     expect(compare('a', 'ab')).toBe(-1);
   });
   it('sets and objects with composite keys', () => {
-    const o = new RObject([[[1, 2], 'x'], [new RSet(['a']), 'y']]);
+    const o = new RObject([
+      [[1, 2], 'x'],
+      [new RSet(['a']), 'y'],
+    ]);
     expect(o.get([1, 2])).toBe('x');
     expect(o.get(new RSet(['a']))).toBe('y');
     expect(new RSet([[1], [1], 'a', 'a']).size).toBe(2);

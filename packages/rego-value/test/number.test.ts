@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { add, compare, div, equals, mul, numberText, parseJSONText, parseNumber, rem, round, sub, toJSONText, type Value } from '../src/index.js';
+import {
+  add,
+  compare,
+  div,
+  equals,
+  mul,
+  numberText,
+  parseJSONText,
+  parseNumber,
+  rem,
+  round,
+  sub,
+  toJSONText,
+  type Value,
+} from '../src/index.js';
 
 const n = (t: string): Value => parseNumber(t) as Value;
 
@@ -26,7 +40,9 @@ describe('numbers', () => {
     expect(round(2.5)).toBe(3);
   });
   it('parses JSON text with big numbers', () => {
-    expect(toJSONText(parseJSONText('{"b":[1.0, 2e2, 123456789012345678901234567890]}'))).toBe('{"b":[1,200,123456789012345678901234567890]}');
+    expect(toJSONText(parseJSONText('{"b":[1.0, 2e2, 123456789012345678901234567890]}'))).toBe(
+      '{"b":[1,200,123456789012345678901234567890]}',
+    );
   });
 });
 

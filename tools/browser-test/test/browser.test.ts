@@ -40,7 +40,10 @@ interface Case {
 
 /** Sets `value` at a JSON pointer inside `doc` (the cases' edit format). */
 function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let cur = doc as Record<string, unknown>;
   parts.forEach((part, i) => {
     const key = Array.isArray(cur) ? (part === '-' ? cur.length : Number(part)) : part;
@@ -109,12 +112,25 @@ describe('rego-eval in headless Chromium', () => {
   it('bundles for the browser platform and decides every example case exactly as under Node', async () => {
     const { stdout } = await run(
       chromiumPath(),
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--user-data-dir=' + join(repoRoot, 'tmp', 'chromium-profile'), '--dump-dom', url],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--user-data-dir=' + join(repoRoot, 'tmp', 'chromium-profile'),
+        '--dump-dom',
+        url,
+      ],
       { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
     );
     const match = /<pre id="out">([\s\S]*?)<\/pre>/.exec(stdout);
     expect(match, 'the page rendered its result').not.toBeNull();
-    const text = (match?.[1] ?? '').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const text = (match?.[1] ?? '')
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     const browser = JSON.parse(text) as { ok: boolean; userAgent?: string; error?: string; results?: unknown[] };
     expect(browser.error).toBeUndefined();
     expect(browser.userAgent).toMatch(/Chrome/);

@@ -13,11 +13,9 @@ if (!existsSync(srcMain) && existsSync(distMain)) {
   await import(distMain);
 } else {
   const tsx = import.meta.resolve('tsx');
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@policy-engine/source', '--import', tsx, srcMain, ...process.argv.slice(2)],
-    { stdio: 'inherit' },
-  );
+  const child = spawn(process.execPath, ['--conditions=@policy-engine/source', '--import', tsx, srcMain, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
     if (signal) process.kill(process.pid, signal);

@@ -23,11 +23,18 @@ interface Case {
   readonly package: string;
   readonly fixture: string;
   readonly edits: readonly { readonly path: string; readonly value: unknown }[];
-  readonly expect: { readonly allowed: boolean; readonly denies?: readonly string[]; readonly message?: string | null; readonly policyFound?: boolean };
+  readonly expect: {
+    readonly allowed: boolean;
+    readonly denies?: readonly string[];
+    readonly message?: string | null;
+    readonly policyFound?: boolean;
+  };
 }
 
 const cases = (JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as { cases: Case[] }).cases;
-const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.input.json')).sort();
+const fixtureFiles = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.input.json'))
+  .sort();
 
 function fixtureInput(file: string): unknown {
   return (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { input: unknown }).input;
@@ -35,7 +42,10 @@ function fixtureInput(file: string): unknown {
 
 /** Sets `value` at a JSON pointer (RFC 6901) inside `doc`, creating objects on the way. */
 function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let cur = doc as Record<string, unknown>;
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
@@ -129,7 +139,8 @@ describe('example policies decide the same on opa and wasm', () => {
       const input = fixtureInput(file);
       for (const pkg of packages) {
         const [a, b, n] = await Promise.all([onOpa.evaluate(pkg, input), onWasm.evaluate(pkg, input), onNative.evaluate(pkg, input)]);
-        if (a.error || b.error || n.error) diffs.push(`${pkg} × ${file}: error ${a.error?.message ?? ''} ${b.error?.message ?? ''} ${n.error?.message ?? ''}`);
+        if (a.error || b.error || n.error)
+          diffs.push(`${pkg} × ${file}: error ${a.error?.message ?? ''} ${b.error?.message ?? ''} ${n.error?.message ?? ''}`);
         if (JSON.stringify(essence(a)) !== JSON.stringify(essence(b))) {
           diffs.push(`${pkg} × ${file}: opa ${JSON.stringify(essence(a))} wasm ${JSON.stringify(essence(b))}`);
         }
@@ -221,7 +232,10 @@ describe('failure modes through the evaluator, with a real OPA', () => {
 
   it('OPA killed during an in-flight evaluation: that decision is denied with error at once (fail-closed), allowed with failOpen', async () => {
     const slow = join(dir, 'inflight.rego');
-    await writeFile(slow, 'package slow\n\nimport rego.v1\n\ndeny contains "too many" if count([x | some x in numbers.range(1, 50000000)]) > 0\n');
+    await writeFile(
+      slow,
+      'package slow\n\nimport rego.v1\n\ndeny contains "too many" if count([x | some x in numbers.range(1, 50000000)]) > 0\n',
+    );
     const policies: PolicySource = { kind: 'files', paths: [slow], regoVersion: 'v1' };
     for (const failOpen of [false, true]) {
       const server = await startOpaServer({ v0Compatible: true });
@@ -262,12 +276,19 @@ describe('failure modes through the evaluator, with a real OPA', () => {
 
   it('the timeout is honoured on both engines for a long-running policy', async () => {
     const slow = join(dir, 'slow.rego');
-    await writeFile(slow, 'package slow\n\nimport rego.v1\n\ndeny contains "too many" if count([x | some x in numbers.range(1, 5000000)]) > 0\n');
+    await writeFile(
+      slow,
+      'package slow\n\nimport rego.v1\n\ndeny contains "too many" if count([x | some x in numbers.range(1, 5000000)]) > 0\n',
+    );
     const server = await startOpaServer({ v0Compatible: true });
     const policies: PolicySource = { kind: 'files', paths: [slow], regoVersion: 'v1' };
     const engines = [
       await createPolicyEngine({ engine: opaEngine({ baseUrl: server.url }), policies, options: { timeoutMs: 200 } }),
-      await createPolicyEngine({ engine: wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache') }), policies, options: { timeoutMs: 200 } }),
+      await createPolicyEngine({
+        engine: wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache') }),
+        policies,
+        options: { timeoutMs: 200 },
+      }),
     ];
     try {
       for (const pe of engines) {
@@ -288,7 +309,9 @@ describe('failure modes through the evaluator, with a real OPA', () => {
     const server = await startOpaServer({ v0Compatible: true });
     try {
       for (const engine of [opaEngine({ baseUrl: server.url }), wasmEngine({ opaPath: findOpa(), cacheDir: join(dir, 'cache') })]) {
-        const err = await createPolicyEngine({ engine, policies: { kind: 'files', paths: [bad], regoVersion: 'v1' } }).catch((e: unknown) => e);
+        const err = await createPolicyEngine({ engine, policies: { kind: 'files', paths: [bad], regoVersion: 'v1' } }).catch(
+          (e: unknown) => e,
+        );
         expect(err).toMatchObject({ code: 'POLICY_COMPILE_ERROR' });
         expect((err as Error).message).toContain(`${bad}:7:`);
         await engine.close();

@@ -64,7 +64,21 @@ const DECISION_KEYS = ['allowed', 'denies', 'durationMs', 'engine', 'message', '
 
 describe('policy-engine eval', () => {
   it('starts its own OPA, prints the Decision as one JSON line, exits 1 when denied, and stops OPA', async () => {
-    const r = await run(['eval', '--engine', 'opa', '--policy', policies, '--data', join(dir, 'data.json'), '--package', 'opa.pipelines', '--input', denyInput, '--format', 'json']);
+    const r = await run([
+      'eval',
+      '--engine',
+      'opa',
+      '--policy',
+      policies,
+      '--data',
+      join(dir, 'data.json'),
+      '--package',
+      'opa.pipelines',
+      '--input',
+      denyInput,
+      '--format',
+      'json',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     expect(r.out.endsWith('\n')).toBe(true);
@@ -82,21 +96,55 @@ describe('policy-engine eval', () => {
     expect(childOpaServers()).toEqual([]);
   });
 
-  it('defaults to the engine factory\'s DEFAULT_ENGINE, as run-pipeline and the gate do', async () => {
+  it("defaults to the engine factory's DEFAULT_ENGINE, as run-pipeline and the gate do", async () => {
     expect(DEFAULT_ENGINE).toBe('native');
-    const r = await run(['eval', '--policy', join(policies, 'pipelines.rego'), '--package', 'opa.pipelines', '--input', allowInput, '--format', 'json']);
+    const r = await run([
+      'eval',
+      '--policy',
+      join(policies, 'pipelines.rego'),
+      '--package',
+      'opa.pipelines',
+      '--input',
+      allowInput,
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ engine: DEFAULT_ENGINE, allowed: true, policyFound: true });
   });
 
   it('exits 0 when allowed on the wasm engine, pretty output by default', async () => {
-    const r = await run(['eval', '--engine', 'wasm', '--policy', join(policies, 'pipelines.rego'), '--data', join(dir, 'data.json'), '--package', 'opa.pipelines', '--input', allowInput]);
+    const r = await run([
+      'eval',
+      '--engine',
+      'wasm',
+      '--policy',
+      join(policies, 'pipelines.rego'),
+      '--data',
+      join(dir, 'data.json'),
+      '--package',
+      'opa.pipelines',
+      '--input',
+      allowInput,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ALLOWED {2}opa\.pipelines {2}\(engine wasm, [\d.]+ ms\)\n$/);
   });
 
   it('pretty output lists denies and the message', async () => {
-    const r = await run(['eval', '--engine', 'wasm', '--policy', policies, '--package', 'spinnaker.http.authz', '--input', allowInput, '--format', 'pretty']);
+    const r = await run([
+      'eval',
+      '--engine',
+      'wasm',
+      '--policy',
+      policies,
+      '--package',
+      'spinnaker.http.authz',
+      '--input',
+      allowInput,
+      '--format',
+      'pretty',
+    ]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^DENIED {2}spinnaker\.http\.authz/);
     expect(r.out).toContain('  message: admins only\n');
@@ -105,12 +153,36 @@ describe('policy-engine eval', () => {
   it('uses a server given with --opa-url (any Armory URL form) and leaves it running', async () => {
     const server = await startOpaServer({ v0Compatible: true });
     try {
-      const r = await run(['eval', '--opa-url', `${server.url}/v1/data`, '--policy', policies, '--package', 'spinnaker.http.authz', '--input', join(dir, 'admin.json'), '--format', 'json']);
+      const r = await run([
+        'eval',
+        '--opa-url',
+        `${server.url}/v1/data`,
+        '--policy',
+        policies,
+        '--package',
+        'spinnaker.http.authz',
+        '--input',
+        join(dir, 'admin.json'),
+        '--format',
+        'json',
+      ]);
       // admin.json does not exist yet: unreadable input is exit 2 before anything runs.
       expect(r.code).toBe(2);
       expect(r.err).toContain('admin.json');
       await writeFile(join(dir, 'admin.json'), JSON.stringify({ user: { isAdmin: true } }));
-      const ok = await run(['eval', '--opa-url', `${server.url}/v1/data`, '--policy', policies, '--package', 'spinnaker.http.authz', '--input', join(dir, 'admin.json'), '--format', 'json']);
+      const ok = await run([
+        'eval',
+        '--opa-url',
+        `${server.url}/v1/data`,
+        '--policy',
+        policies,
+        '--package',
+        'spinnaker.http.authz',
+        '--input',
+        join(dir, 'admin.json'),
+        '--format',
+        'json',
+      ]);
       expect(ok.code).toBe(0);
       expect(JSON.parse(ok.out)).toMatchObject({ allowed: true, engine: 'opa', policyFound: true });
       expect(server.running()).toBe(true);
@@ -133,7 +205,21 @@ describe('policy-engine eval', () => {
   it('engine errors: exit 2 with the error in the Decision, or allowed with --fail-open', async () => {
     const conflict = join(dir, 'conflict.rego');
     await writeFile(conflict, 'package conflict\n\nx := 1 if input.pipeline\n\nx := 2 if input.pipeline\n');
-    const args = ['eval', '--engine', 'opa', '--rego-version', 'v1', '--policy', conflict, '--package', 'conflict', '--input', allowInput, '--format', 'json'];
+    const args = [
+      'eval',
+      '--engine',
+      'opa',
+      '--rego-version',
+      'v1',
+      '--policy',
+      conflict,
+      '--package',
+      'conflict',
+      '--input',
+      allowInput,
+      '--format',
+      'json',
+    ];
     const closed = await run(args);
     expect(closed.code).toBe(2);
     expect(JSON.parse(closed.out)).toMatchObject({ allowed: false, error: { code: 'EVALUATION_ERROR' } });
@@ -192,7 +278,22 @@ describe('policy-engine eval as a process', () => {
   it('reads {"input": …} from stdin and exits with the decision code', async () => {
     const child = spawn(
       process.execPath,
-      [BIN, 'eval', '--engine', 'wasm', '--policy', policies, '--data', join(dir, 'data.json'), '--package', 'opa.pipelines', '--input', '-', '--format', 'json'],
+      [
+        BIN,
+        'eval',
+        '--engine',
+        'wasm',
+        '--policy',
+        policies,
+        '--data',
+        join(dir, 'data.json'),
+        '--package',
+        'opa.pipelines',
+        '--input',
+        '-',
+        '--format',
+        'json',
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -64,7 +64,10 @@ describe('policy-engine run-pipeline (embedded wasm engine, examples/policies)',
   it('--policy points at another policy directory', async () => {
     const policies = join(dir, 'policies');
     await mkdir(policies, { recursive: true });
-    await writeFile(join(policies, 'wait.rego'), 'package spinnaker.execution.stages.before.wait\n\ndeny contains "no waiting" if input.stage.type == "wait"\n');
+    await writeFile(
+      join(policies, 'wait.rego'),
+      'package spinnaker.execution.stages.before.wait\n\ndeny contains "no waiting" if input.stage.type == "wait"\n',
+    );
     const r = await inProcess(['run-pipeline', sample('stopped-at-stage-task'), '--policy', policies]);
     // no deployManifest policy in this directory: the prod deploy passes, the wait stage is stopped
     expect(r.code).toBe(1);
@@ -94,8 +97,14 @@ describe('policy-engine run-pipeline --legacy-package-names', () => {
   it('consults spinnaker.execution.task.before.<task> and spinnaker.deployment.tasks.<operation> only with the flag', async () => {
     const policies = join(dir, 'legacy-policies');
     await mkdir(policies, { recursive: true });
-    await writeFile(join(policies, 'task.rego'), 'package spinnaker.execution.task.before.wait\n\ndeny["legacy task hook: no waiting"] {\n  input.stage.type == "wait"\n}\n');
-    await writeFile(join(policies, 'deploy.rego'), 'package spinnaker.deployment.tasks.deployManifest\n\ndeny["legacy deployment hook: not today"] {\n  input.deploy.account == "prod"\n}\n');
+    await writeFile(
+      join(policies, 'task.rego'),
+      'package spinnaker.execution.task.before.wait\n\ndeny["legacy task hook: no waiting"] {\n  input.stage.type == "wait"\n}\n',
+    );
+    await writeFile(
+      join(policies, 'deploy.rego'),
+      'package spinnaker.deployment.tasks.deployManifest\n\ndeny["legacy deployment hook: not today"] {\n  input.deploy.account == "prod"\n}\n',
+    );
     // Two independent stages: a prod deploy and a wait.
     const config = JSON.parse(await readFile(sample('stopped-at-stage-task'), 'utf8')) as { stages: { requisiteStageRefIds: string[] }[] };
     for (const stage of config.stages) stage.requisiteStageRefIds = [];
@@ -118,10 +127,20 @@ describe('policy-engine run-pipeline as a process', () => {
   it('runs on a real OPA with --engine opa and prints JSON with --format json', async () => {
     const r = await cli(['run-pipeline', sample('unrelated-stage-runs'), '--engine', 'opa', '--format', 'json']);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as { status: string; engine: string; stages: { refId: string; status: string }[]; stops: { messages: string[] }[] };
+    const doc = JSON.parse(r.stdout) as {
+      status: string;
+      engine: string;
+      stages: { refId: string; status: string }[];
+      stops: { messages: string[] }[];
+    };
     expect(doc.engine).toBe('opa');
     expect(doc.status).toBe('TERMINAL');
-    expect(Object.fromEntries(doc.stages.map((s) => [s.refId, s.status]))).toEqual({ '1': 'TERMINAL', '2': 'NOT_STARTED', '3': 'SUCCEEDED', '4': 'SUCCEEDED' });
+    expect(Object.fromEntries(doc.stages.map((s) => [s.refId, s.status]))).toEqual({
+      '1': 'TERMINAL',
+      '2': 'NOT_STARTED',
+      '3': 'SUCCEEDED',
+      '4': 'SUCCEEDED',
+    });
     expect(doc.stops.map((s) => s.messages)).toEqual([['webhook "http://hooks.example.com/release" must use https']]);
   });
 
@@ -147,7 +166,17 @@ describe('policy-engine run-pipeline as a process', () => {
 
   it('exit 2: an invalid stage graph lists its problems', async () => {
     const file = join(dir, 'cycle.json');
-    await writeFile(file, JSON.stringify({ application: 'a', name: 'n', stages: [{ refId: '1', type: 'wait', requisiteStageRefIds: ['2'] }, { refId: '2', type: 'wait', requisiteStageRefIds: ['1'] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        application: 'a',
+        name: 'n',
+        stages: [
+          { refId: '1', type: 'wait', requisiteStageRefIds: ['2'] },
+          { refId: '2', type: 'wait', requisiteStageRefIds: ['1'] },
+        ],
+      }),
+    );
     const r = await cli(['run-pipeline', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('invalid pipeline configuration');

@@ -46,7 +46,9 @@ for (const engine of engines) {
         backend,
         skips,
         concurrency: engine === 'opa' ? 3 : engine === 'wasm' ? 2 : 1,
-        ...(tty ? { onProgress: (p) => p.done % 20 === 0 && process.stderr.write(`\r\x1b[K${engine} ${tree.name} ${p.done}/${p.total}`) } : {}),
+        ...(tty
+          ? { onProgress: (p) => p.done % 20 === 0 && process.stderr.write(`\r\x1b[K${engine} ${tree.name} ${p.done}/${p.total}`) }
+          : {}),
       });
       if (tty) process.stderr.write('\r\x1b[K');
       writeFileSync(join(outDir, `${engine}-${tree.name.replace(/\W+/g, '_')}.json`), `${summaryJson(s)}\n`);

@@ -57,17 +57,24 @@ export function judge(c: ConformanceCase, outcome: CaseOutcome): Verdict {
     const e = outcome.error;
     const text = errorText(e);
     if (c.wantError === undefined && c.wantErrorCode === undefined) return fail(`unexpected error: ${short(text)}`);
-    if (c.wantError !== undefined && !text.includes(c.wantError)) return fail(`expected error text ${JSON.stringify(c.wantError)} but got: ${short(JSON.stringify(text))}`);
+    if (c.wantError !== undefined && !text.includes(c.wantError))
+      return fail(`expected error text ${JSON.stringify(c.wantError)} but got: ${short(JSON.stringify(text))}`);
     if (c.wantErrorCode !== undefined) {
       if (!EVAL_ERROR_CODES.has(e.code)) return fail(`expected evaluation error ${c.wantErrorCode} but got: ${short(text)}`);
-      if (e.code !== c.wantErrorCode) return fail(`expected error code ${JSON.stringify(c.wantErrorCode)} but got ${JSON.stringify(e.code)}: ${short(e.message)}`);
+      if (e.code !== c.wantErrorCode)
+        return fail(`expected error code ${JSON.stringify(c.wantErrorCode)} but got ${JSON.stringify(e.code)}: ${short(e.message)}`);
     }
     // OPA's TestCase: want_error_code and want_error override want_result (a few cases set both).
     return PASS;
   }
   const got = outcome.result;
   if (c.wantError !== undefined || c.wantErrorCode !== undefined) {
-    return fail(`expected error ${c.wantErrorCode ?? ''}${c.wantError !== undefined ? ` ${JSON.stringify(c.wantError)}` : ''} but got result ${showSet(got)}`.replace('  ', ' '));
+    return fail(
+      `expected error ${c.wantErrorCode ?? ''}${c.wantError !== undefined ? ` ${JSON.stringify(c.wantError)}` : ''} but got result ${showSet(got)}`.replace(
+        '  ',
+        ' ',
+      ),
+    );
   }
   if (c.wantDefined !== undefined) {
     const defined = got.length > 0;
@@ -75,7 +82,8 @@ export function judge(c: ConformanceCase, outcome: CaseOutcome): Verdict {
   }
   if (c.wantResult !== undefined) {
     const actual = c.sortBindings ? got.map(sortBinding) : got;
-    if (!resultSetsEqual(c.wantResult, actual)) return fail(`unexpected query result: want ${showSet(c.wantResult)} got ${showSet(actual)}`);
+    if (!resultSetsEqual(c.wantResult, actual))
+      return fail(`unexpected query result: want ${showSet(c.wantResult)} got ${showSet(actual)}`);
   }
   return PASS;
 }

@@ -80,7 +80,8 @@ export function parseCaseFile(text: string, file: string, path = file): Conforma
       problems.push("expected one of: 'want_result', 'want_error_code', or 'want_error'");
     }
     if (typeof c.query !== 'string') problems.push('no query');
-    const env = c.env !== null && typeof c.env === 'object' ? Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, String(v)])) : undefined;
+    const env =
+      c.env !== null && typeof c.env === 'object' ? Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, String(v)])) : undefined;
     return {
       file,
       path,

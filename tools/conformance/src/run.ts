@@ -54,7 +54,10 @@ export interface RunOptions {
 
 /** Runs the given cases (in order; results are reported in case order). */
 export async function runCases(cases: readonly ConformanceCase[], options: RunOptions): Promise<ConformanceSummary> {
-  const selected = options.filter === undefined ? cases : cases.filter((c) => c.file.includes(options.filter as string) || c.note.includes(options.filter as string));
+  const selected =
+    options.filter === undefined
+      ? cases
+      : cases.filter((c) => c.file.includes(options.filter as string) || c.note.includes(options.filter as string));
   const skips: ConformanceSkip[] = [];
   const skipped: Record<string, number> = {};
   const verdicts: (ConformanceFailure | 'pass' | 'skip' | undefined)[] = new Array(selected.length);
@@ -132,7 +135,9 @@ export function summaryJson(s: ConformanceSummary): string {
 /** A human summary: the figures, then failures grouped by reason's first words. */
 export function formatSummary(s: ConformanceSummary, label = '', maxFailures = 50): string {
   const pct = s.total - sumSkipped(s) > 0 ? ((100 * s.passed) / (s.total - sumSkipped(s))).toFixed(1) : '0.0';
-  const lines = [`${label ? `${label}: ` : ''}${s.passed}/${s.total - sumSkipped(s)} passed (${pct}%), ${s.failed} failed, ${sumSkipped(s)} skipped`];
+  const lines = [
+    `${label ? `${label}: ` : ''}${s.passed}/${s.total - sumSkipped(s)} passed (${pct}%), ${s.failed} failed, ${sumSkipped(s)} skipped`,
+  ];
   for (const [r, n] of Object.entries(s.skipped).sort((a, b) => b[1] - a[1])) lines.push(`  skipped ${n}: ${r}`);
   for (const f of s.failures.slice(0, maxFailures)) lines.push(`  FAIL ${f.file}#${f.index} ${f.note}: ${f.reason}`);
   if (s.failures.length > maxFailures) lines.push(`  … ${s.failures.length - maxFailures} more failures (--format json lists all)`);

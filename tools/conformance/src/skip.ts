@@ -36,7 +36,8 @@ export function parseSkipList(text: string, source = 'skip list'): SkipEntry[] {
     const [file, index, ...rest] = cols;
     const reason = rest.join('\t').trim();
     const where = `${source}:${i + 1}`;
-    if (!file || index === undefined || !/^(\d+|\*)$/.test(index)) throw new SkipListError(`${where}: expected file<TAB>index<TAB>reason, got ${JSON.stringify(line)}`);
+    if (!file || index === undefined || !/^(\d+|\*)$/.test(index))
+      throw new SkipListError(`${where}: expected file<TAB>index<TAB>reason, got ${JSON.stringify(line)}`);
     if (!reason) throw new SkipListError(`${where}: every skip needs a reason`);
     out.push({ file: file.replace(/^\/+/, ''), index: index === '*' ? undefined : Number(index), reason, source: where });
   });

@@ -17,7 +17,10 @@ export interface CaseTree {
  * else `/work/shared/opa-conformance`), holding `v1/`, `MANIFEST.tsv`, …; `undefined` when absent.
  */
 export function sharedSuiteDir(): string | undefined {
-  return process.env['OPA_CONFORMANCE_DIR'] ?? [resolve(repoRoot, '..', 'shared', 'opa-conformance'), '/work/shared/opa-conformance'].find((d) => existsSync(d));
+  return (
+    process.env['OPA_CONFORMANCE_DIR'] ??
+    [resolve(repoRoot, '..', 'shared', 'opa-conformance'), '/work/shared/opa-conformance'].find((d) => existsSync(d))
+  );
 }
 
 /**

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { judge, parseCaseFile, parseJsonExact, resultSetsEqual, type Binding, type CaseOutcome, type ConformanceCase } from '../src/index.js';
+import {
+  judge,
+  parseCaseFile,
+  parseJsonExact,
+  resultSetsEqual,
+  type Binding,
+  type CaseOutcome,
+  type ConformanceCase,
+} from '../src/index.js';
 
 function one(yaml: string): ConformanceCase {
   const c = parseCaseFile(`cases:\n  - note: t\n    query: data.x.p = x\n${yaml}`, 't.yaml')[0];
@@ -35,7 +43,9 @@ describe('judge: results', () => {
     expect(v).toEqual({ pass: false, reason: 'unexpected error: eval_type_error: plus: operand 1 must be number' });
   });
   it('resultSetsEqual ignores binding key order', () => {
-    expect(resultSetsEqual(parseJsonExact('[{"a":1,"b":2}]') as unknown as Binding[], parseJsonExact('[{"b":2,"a":1}]') as unknown as Binding[])).toBe(true);
+    expect(
+      resultSetsEqual(parseJsonExact('[{"a":1,"b":2}]') as unknown as Binding[], parseJsonExact('[{"b":2,"a":1}]') as unknown as Binding[]),
+    ).toBe(true);
   });
 });
 
@@ -43,7 +53,9 @@ describe('judge: errors', () => {
   const err = (code: string, message: string, text?: string): CaseOutcome => ({ error: { code, message, ...(text ? { text } : {}) } });
   it('want_error is a substring of the rendered error text', () => {
     const c = one('    want_error: "test-0.rego:3: eval_builtin_error: div: divide by zero"\n');
-    expect(judge(c, err('eval_builtin_error', 'div: divide by zero', 'test-0.rego:3: eval_builtin_error: div: divide by zero')).pass).toBe(true);
+    expect(judge(c, err('eval_builtin_error', 'div: divide by zero', 'test-0.rego:3: eval_builtin_error: div: divide by zero')).pass).toBe(
+      true,
+    );
     expect(judge(one('    want_error: divide by zero\n'), err('eval_builtin_error', 'div: divide by zero')).pass).toBe(true);
     expect(judge(one('    want_error: object insert conflict\n'), err('eval_builtin_error', 'div: divide by zero')).pass).toBe(false);
   });
@@ -55,7 +67,10 @@ describe('judge: errors', () => {
     expect(judge(one('    want_error_code: rego_type_error\n'), err('rego_type_error', 'undefined function')).pass).toBe(false);
   });
   it('a wanted error that does not happen fails', () => {
-    expect(judge(one('    want_error_code: eval_type_error\n'), rows('[{"x": 1}]'))).toMatchObject({ pass: false, reason: expect.stringMatching(/expected error eval_type_error but got result/) });
+    expect(judge(one('    want_error_code: eval_type_error\n'), rows('[{"x": 1}]'))).toMatchObject({
+      pass: false,
+      reason: expect.stringMatching(/expected error eval_type_error but got result/),
+    });
   });
   it('a wanted error overrides want_result (OPA TestCase precedence)', () => {
     const c = one('    want_result:\n      - x: 1\n    want_error: divide by zero\n');

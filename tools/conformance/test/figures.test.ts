@@ -62,15 +62,25 @@ function opaTrees(): { trees: CaseTree[]; why?: string } {
   if (have().length === 2) return { trees: have() };
   const mod = `github.com/open-policy-agent/opa@v${OPA_VERSION}`;
   const r = spawnSync('go', ['mod', 'download', '-json', mod], { encoding: 'utf8', timeout: 300_000 });
-  if (r.error || r.status !== 0) return { trees: [], why: `OPA ${OPA_VERSION}'s trees are not in the Go module cache and 'go mod download ${mod}' failed: ${r.error?.message ?? r.stderr.trim().slice(0, 200)}` };
+  if (r.error || r.status !== 0)
+    return {
+      trees: [],
+      why: `OPA ${OPA_VERSION}'s trees are not in the Go module cache and 'go mod download ${mod}' failed: ${r.error?.message ?? r.stderr.trim().slice(0, 200)}`,
+    };
   let dir: string | undefined;
   try {
     dir = (JSON.parse(r.stdout) as { Dir?: string }).Dir;
   } catch {
     dir = undefined;
   }
-  const trees: CaseTree[] = ['v1', 'v0'].map((v) => ({ name: `opa-${OPA_VERSION}/${v}`, dir: join(dir ?? '', 'v1', 'test', 'cases', 'testdata', v), regoVersion: v as 'v0' | 'v1' }));
-  return trees.every((t) => existsSync(t.dir)) ? { trees } : { trees: [], why: `'go mod download ${mod}' gave no v1/test/cases/testdata/{v1,v0} under ${dir}` };
+  const trees: CaseTree[] = ['v1', 'v0'].map((v) => ({
+    name: `opa-${OPA_VERSION}/${v}`,
+    dir: join(dir ?? '', 'v1', 'test', 'cases', 'testdata', v),
+    regoVersion: v as 'v0' | 'v1',
+  }));
+  return trees.every((t) => existsSync(t.dir))
+    ? { trees }
+    : { trees: [], why: `'go mod download ${mod}' gave no v1/test/cases/testdata/{v1,v0} under ${dir}` };
 }
 
 let opaBin: string | undefined;
@@ -81,7 +91,13 @@ try {
   noOpa = (err as Error).message;
 }
 
-async function run(engine: EngineName, label: string, regoVersion: 'v0' | 'v1', cases: readonly ConformanceCase[], concurrency = 1): Promise<{ s: ConformanceSummary; note: string }> {
+async function run(
+  engine: EngineName,
+  label: string,
+  regoVersion: 'v0' | 'v1',
+  cases: readonly ConformanceCase[],
+  concurrency = 1,
+): Promise<{ s: ConformanceSummary; note: string }> {
   const backend = await createBackend(engine, { regoVersion });
   const started = Date.now();
   try {
@@ -101,63 +117,77 @@ const failureList = (s: ConformanceSummary): string[] => s.failures.map((f) => `
 
 const haveShared = shared !== undefined && manifest !== undefined && existsSync(manifest);
 
-describe.skipIf(!haveShared)(haveShared ? 'conformance figures' : 'conformance figures (skipped: the shared suite ../shared/opa-conformance is not on this machine)', () => {
-  // The describe body is collected even when skipped: read nothing then.
-  const v1 = haveShared ? loadCases(join(shared as string, 'v1')) : [];
-  const core = haveShared ? casesOfTier(v1, loadTiers(manifest as string), 'core') : [];
+describe.skipIf(!haveShared)(
+  haveShared ? 'conformance figures' : 'conformance figures (skipped: the shared suite ../shared/opa-conformance is not on this machine)',
+  () => {
+    // The describe body is collected even when skipped: read nothing then.
+    const v1 = haveShared ? loadCases(join(shared as string, 'v1')) : [];
+    const core = haveShared ? casesOfTier(v1, loadTiers(manifest as string), 'core') : [];
 
-  it('native passes every non-skipped case of the shared v1 core tier', async () => {
-    expect(core).toHaveLength(1353);
-    const { s, note } = await run('native', 'shared/v1 core', 'v1', core);
-    figure(formatFigure('shared/v1 core tier', 'native', s, `${note}; gate: no failure`));
-    expect(s.failed, `native fails non-skipped core cases:\n  ${failureList(s).join('\n  ')}`).toBeLessThanOrEqual(KNOWN_CORE_FAILURES);
-  }, 300_000);
+    it('native passes every non-skipped case of the shared v1 core tier', async () => {
+      expect(core).toHaveLength(1353);
+      const { s, note } = await run('native', 'shared/v1 core', 'v1', core);
+      figure(formatFigure('shared/v1 core tier', 'native', s, `${note}; gate: no failure`));
+      expect(s.failed, `native fails non-skipped core cases:\n  ${failureList(s).join('\n  ')}`).toBeLessThanOrEqual(KNOWN_CORE_FAILURES);
+    }, 300_000);
 
-  it('native over the whole shared suite (figure)', async () => {
-    const parts: ConformanceSummary[] = [];
-    for (const tree of caseTrees().filter((t) => t.name.startsWith('shared/'))) {
-      const { s, note } = await run('native', tree.name, tree.regoVersion, loadCases(tree.dir));
-      figure(formatFigure(tree.name, 'native', s, note));
-      parts.push(s);
-    }
-    const all = mergeSummaries(parts);
-    figure(formatFigure('shared (all trees)', 'native', all));
-    expect(all.total).toBeGreaterThanOrEqual(v1.length);
-  }, 300_000);
-
-  it("native over OPA v1.22.3's own v1 and v0 trees (figure)", async (ctx) => {
-    const { trees, why } = opaTrees();
-    if (why !== undefined) {
-      figure(`opa-${OPA_VERSION}/v1, v0            native not run: ${why}`);
-      ctx.skip();
-    }
-    const manifest1223 = join(shared as string, `MANIFEST-v${OPA_VERSION}.tsv`);
-    for (const tree of trees) {
-      const cases = loadCases(tree.dir);
-      const { s, note } = await run('native', tree.name, tree.regoVersion, cases);
-      figure(formatFigure(tree.name, 'native', s, note));
-      // The shared suite also classifies OPA v1.22.3's v1 tree (MANIFEST-v1.22.3.tsv).
-      if (tree.regoVersion === 'v1' && existsSync(manifest1223)) {
-        const core1223 = casesOfTier(cases, loadTiers(manifest1223), 'core');
-        expect(core1223.length).toBeGreaterThan(0);
-        const c = await run('native', `${tree.name} core`, 'v1', core1223);
-        figure(formatFigure(`${tree.name} core tier`, 'native', c.s, c.note));
+    it('native over the whole shared suite (figure)', async () => {
+      const parts: ConformanceSummary[] = [];
+      for (const tree of caseTrees().filter((t) => t.name.startsWith('shared/'))) {
+        const { s, note } = await run('native', tree.name, tree.regoVersion, loadCases(tree.dir));
+        figure(formatFigure(tree.name, 'native', s, note));
+        parts.push(s);
       }
-    }
-  }, 600_000);
+      const all = mergeSummaries(parts);
+      figure(formatFigure('shared (all trees)', 'native', all));
+      expect(all.total).toBeGreaterThanOrEqual(v1.length);
+    }, 300_000);
 
-  const withoutOpa = opaBin === undefined ? ` (skipped: ${noOpa})` : '';
-  it.skipIf(opaBin === undefined)(`the real OPA passes every non-skipped core case: the runner is right${withoutOpa}`, async () => {
-    const { s, note } = await run('opa', 'shared/v1 core', 'v1', core, 2);
-    figure(formatFigure('shared/v1 core tier', 'opa', s, `${note}; runner validation, gate: 0 failed`));
-    expect(s.failed, `OPA fails cases the runner should judge as OPA does (or skip-opa.tsv must explain):\n  ${failureList(s).join('\n  ')}`).toBe(0);
-  }, 600_000);
+    it("native over OPA v1.22.3's own v1 and v0 trees (figure)", async (ctx) => {
+      const { trees, why } = opaTrees();
+      if (why !== undefined) {
+        figure(`opa-${OPA_VERSION}/v1, v0            native not run: ${why}`);
+        ctx.skip();
+      }
+      const manifest1223 = join(shared as string, `MANIFEST-v${OPA_VERSION}.tsv`);
+      for (const tree of trees) {
+        const cases = loadCases(tree.dir);
+        const { s, note } = await run('native', tree.name, tree.regoVersion, cases);
+        figure(formatFigure(tree.name, 'native', s, note));
+        // The shared suite also classifies OPA v1.22.3's v1 tree (MANIFEST-v1.22.3.tsv).
+        if (tree.regoVersion === 'v1' && existsSync(manifest1223)) {
+          const core1223 = casesOfTier(cases, loadTiers(manifest1223), 'core');
+          expect(core1223.length).toBeGreaterThan(0);
+          const c = await run('native', `${tree.name} core`, 'v1', core1223);
+          figure(formatFigure(`${tree.name} core tier`, 'native', c.s, c.note));
+        }
+      }
+    }, 600_000);
 
-  it.skipIf(opaBin === undefined)(`wasm over 1 in ${WASM_SAMPLE_EVERY} core cases (figure; failures counted, not asserted)${withoutOpa}`, async () => {
-    const sample = core.filter((_, i) => i % WASM_SAMPLE_EVERY === 0);
-    const { s, note } = await run('wasm', 'shared/v1 core sample', 'v1', sample, 2);
-    figure(formatFigure(`shared/v1 core, 1 in ${WASM_SAMPLE_EVERY}`, 'wasm', s, `${note}; not a gate`));
-    // Not a gate, but a backend that passes nothing is broken, not a figure.
-    expect(s.passed).toBeGreaterThan(0);
-  }, 600_000);
-});
+    const withoutOpa = opaBin === undefined ? ` (skipped: ${noOpa})` : '';
+    it.skipIf(opaBin === undefined)(
+      `the real OPA passes every non-skipped core case: the runner is right${withoutOpa}`,
+      async () => {
+        const { s, note } = await run('opa', 'shared/v1 core', 'v1', core, 2);
+        figure(formatFigure('shared/v1 core tier', 'opa', s, `${note}; runner validation, gate: 0 failed`));
+        expect(
+          s.failed,
+          `OPA fails cases the runner should judge as OPA does (or skip-opa.tsv must explain):\n  ${failureList(s).join('\n  ')}`,
+        ).toBe(0);
+      },
+      600_000,
+    );
+
+    it.skipIf(opaBin === undefined)(
+      `wasm over 1 in ${WASM_SAMPLE_EVERY} core cases (figure; failures counted, not asserted)${withoutOpa}`,
+      async () => {
+        const sample = core.filter((_, i) => i % WASM_SAMPLE_EVERY === 0);
+        const { s, note } = await run('wasm', 'shared/v1 core sample', 'v1', sample, 2);
+        figure(formatFigure(`shared/v1 core, 1 in ${WASM_SAMPLE_EVERY}`, 'wasm', s, `${note}; not a gate`));
+        // Not a gate, but a backend that passes nothing is broken, not a figure.
+        expect(s.passed).toBeGreaterThan(0);
+      },
+      600_000,
+    );
+  },
+);

@@ -43,7 +43,12 @@ describe('parseCaseFile', () => {
   it('treats data: null as no data and keeps input_term as text', () => {
     expect(cases[0]?.data).toBeUndefined();
     expect(cases[1]?.inputTerm).toBe('{"x": {1, 2}}');
-    expect(cases[1]).toMatchObject({ wantErrorCode: 'eval_builtin_error', wantError: 'divide by zero', strictError: true, sortBindings: true });
+    expect(cases[1]).toMatchObject({
+      wantErrorCode: 'eval_builtin_error',
+      wantError: 'divide by zero',
+      strictError: true,
+      sortBindings: true,
+    });
   });
   it('marks a case that wants nothing as invalid (as OPA does)', () => {
     expect(cases[2]?.invalid).toMatch(/expected one of/);

@@ -58,7 +58,10 @@ describe('opa backend (real OPA)', () => {
   it('runs v0 modules with --v0-compatible', async () => {
     const v0 = opaBackend({ regoVersion: 'v0' });
     try {
-      const [c] = parseCaseFile('cases:\n  - note: v0\n    query: data.t.p[x]\n    modules: ["package t\\np[x] { x := [1, 2][_] }\\n"]\n    want_result: [{x: 1}, {x: 2}]\n', 'v0.yaml');
+      const [c] = parseCaseFile(
+        'cases:\n  - note: v0\n    query: data.t.p[x]\n    modules: ["package t\\np[x] { x := [1, 2][_] }\\n"]\n    want_result: [{x: 1}, {x: 2}]\n',
+        'v0.yaml',
+      );
       expect(judge(c as ConformanceCase, await v0.run(c as ConformanceCase))).toEqual({ pass: true });
       // The same module is a parse error in v1.
       const out = await backend.run(c as ConformanceCase);
@@ -70,7 +73,9 @@ describe('opa backend (real OPA)', () => {
   it('reads opa eval output: undefined, bindings, errors', () => {
     expect(opaEvalOutcome('{}\n', '', 0)).toEqual({ result: [] });
     expect(opaEvalOutcome('{"result":[{"expressions":[{"value":true}]}]}', '', 0)).toEqual({ result: [{}] });
-    expect(opaEvalOutcome('{"errors":[{"message":"m","code":"eval_type_error","location":{"file":"test-1.rego","row":4,"col":2}}]}', '', 2)).toEqual({
+    expect(
+      opaEvalOutcome('{"errors":[{"message":"m","code":"eval_type_error","location":{"file":"test-1.rego","row":4,"col":2}}]}', '', 2),
+    ).toEqual({
       error: { code: 'eval_type_error', message: 'm', text: 'test-1.rego:4: eval_type_error: m' },
     });
     expect(opaEvalOutcome('panic: x', 'boom', 2)).toMatchObject({ error: { code: 'opa_eval_failed' } });

@@ -83,7 +83,14 @@ describe('runCases and the JSON summary', () => {
     expect(line).not.toContain('\n');
     const parsed = JSON.parse(line) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['total', 'passed', 'failed', 'skipped', 'failures', 'skips']);
-    expect(parsed).toEqual({ total: 2, passed: 1, failed: 1, skipped: {}, failures: [{ file: 'dir/f.yaml', index: 1, note: 'f/case 1', reason: expect.any(String) }], skips: [] });
+    expect(parsed).toEqual({
+      total: 2,
+      passed: 1,
+      failed: 1,
+      skipped: {},
+      failures: [{ file: 'dir/f.yaml', index: 1, note: 'f/case 1', reason: expect.any(String) }],
+      skips: [],
+    });
   });
   it('filter keeps cases whose file or note contains the text', async () => {
     const s = await runCases(casesAt('/t/dir/f.yaml', 6), { backend: fake, filter: 'case 4' });

@@ -1,10 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { casesOfTier, loadCases, loadTiers, ManifestError, parseCaseFile, parseTiers, sharedSuiteDir, tierOf, type ConformanceCase } from '../src/index.js';
+import {
+  casesOfTier,
+  loadCases,
+  loadTiers,
+  ManifestError,
+  parseCaseFile,
+  parseTiers,
+  sharedSuiteDir,
+  tierOf,
+  type ConformanceCase,
+} from '../src/index.js';
 
-const manifest = 'file\tcase_index\tnote\ttier\tflags\nv1/a/x.yaml\t0\ta/one\tcore\t\nv1/a/x.yaml\t1\ta/two\texotic\t\nv1/b/y.yaml\t0\tb\tgo-compat\tsort_bindings\n';
-const twoCases = 'cases:\n  - note: one\n    query: "true"\n    want_result: [{}]\n  - note: two\n    query: "true"\n    want_result: [{}]\n';
+const manifest =
+  'file\tcase_index\tnote\ttier\tflags\nv1/a/x.yaml\t0\ta/one\tcore\t\nv1/a/x.yaml\t1\ta/two\texotic\t\nv1/b/y.yaml\t0\tb\tgo-compat\tsort_bindings\n';
+const twoCases =
+  'cases:\n  - note: one\n    query: "true"\n    want_result: [{}]\n  - note: two\n    query: "true"\n    want_result: [{}]\n';
 
 describe('tiers', () => {
   it('reads file, case_index and tier by header name', () => {
@@ -32,14 +44,17 @@ describe('tiers', () => {
 
   const shared = sharedSuiteDir();
   const absent = shared === undefined || !existsSync(join(shared, 'MANIFEST.tsv'));
-  it.skipIf(absent)(`the shared manifest gives the v1 tree 1,353 core cases${absent ? ' (skipped: no shared suite on this machine)' : ''}`, () => {
-    const dir = shared as string;
-    const tiers = loadTiers(join(dir, 'MANIFEST.tsv'));
-    const cases = loadCases(join(dir, 'v1'));
-    const core = casesOfTier(cases, tiers, 'core');
-    expect(core).toHaveLength(1353);
-    // Every case of the v1 tree has a tier.
-    expect(cases.filter((c) => tierOf(c, tiers) === undefined)).toEqual([]);
-    expect(casesOfTier(cases, tiers, 'go-compat').length + casesOfTier(cases, tiers, 'exotic').length + core.length).toBe(cases.length);
-  });
+  it.skipIf(absent)(
+    `the shared manifest gives the v1 tree 1,353 core cases${absent ? ' (skipped: no shared suite on this machine)' : ''}`,
+    () => {
+      const dir = shared as string;
+      const tiers = loadTiers(join(dir, 'MANIFEST.tsv'));
+      const cases = loadCases(join(dir, 'v1'));
+      const core = casesOfTier(cases, tiers, 'core');
+      expect(core).toHaveLength(1353);
+      // Every case of the v1 tree has a tier.
+      expect(cases.filter((c) => tierOf(c, tiers) === undefined)).toEqual([]);
+      expect(casesOfTier(cases, tiers, 'go-compat').length + casesOfTier(cases, tiers, 'exotic').length + core.length).toBe(cases.length);
+    },
+  );
 });

@@ -6,12 +6,17 @@ import { judge, packageNameOf, parseCaseFile, queryModule, queryVariables, wasmB
 
 describe('the query module', () => {
   it('binds the variables of want_result, sorted, in a partial set rule', () => {
-    const [c] = parseCaseFile('cases:\n  - note: n\n    query: data.p = x; data.q = a\n    want_result:\n      - {x: 1, a: 2}\n      - {x: 3, a: 4}\n', 'f.yaml') as [ConformanceCase];
+    const [c] = parseCaseFile(
+      'cases:\n  - note: n\n    query: data.p = x; data.q = a\n    want_result:\n      - {x: 1, a: 2}\n      - {x: 3, a: 4}\n',
+      'f.yaml',
+    ) as [ConformanceCase];
     expect(queryVariables(c)).toEqual(['a', 'x']);
     expect(queryModule('data.p = x; data.q = a', queryVariables(c), 'v1')).toBe(
       'package conformance_query\n\nresults contains __conformance_row if {\n  data.p = x; data.q = a\n  __conformance_row := {"a": a, "x": x}\n}\n',
     );
-    expect(queryModule('true', [], 'v0')).toBe('package conformance_query\n\nresults[__conformance_row] {\n  true\n  __conformance_row := {}\n}\n');
+    expect(queryModule('true', [], 'v0')).toBe(
+      'package conformance_query\n\nresults[__conformance_row] {\n  true\n  __conformance_row := {}\n}\n',
+    );
   });
   it('reads the package a module declares', () => {
     expect(packageNameOf('# comment\npackage a.b_c\n\np := 1\n')).toBe('a.b_c');
@@ -26,9 +31,11 @@ try {
   opa = undefined;
 }
 
-describe.skipIf(opa === undefined)(opa === undefined ? 'wasm backend (skipped: no opa binary; npm run opa installs it)' : 'wasm backend', () => {
-  const cases = parseCaseFile(
-    `cases:
+describe.skipIf(opa === undefined)(
+  opa === undefined ? 'wasm backend (skipped: no opa binary; npm run opa installs it)' : 'wasm backend',
+  () => {
+    const cases = parseCaseFile(
+      `cases:
   - note: rows of several variables, data as the base document
     query: data.test.p[x] = y
     modules:
@@ -59,18 +66,26 @@ describe.skipIf(opa === undefined)(opa === undefined ? 'wasm backend (skipped: n
     modules: ["package test\\ns := y\\n"]
     want_error: "test-0.rego:2: rego_unsafe_var_error: var y is unsafe"
 `,
-    'wasm.yaml',
-  );
-  const backend = wasmBackend({ regoVersion: 'v1' });
-  afterAll(() => backend.close?.());
-  for (const c of cases) {
-    it(c.note, async () => {
-      const outcome = await backend.run(c);
-      expect(judge(c, outcome)).toEqual({ pass: true });
+      'wasm.yaml',
+    );
+    const backend = wasmBackend({ regoVersion: 'v1' });
+    afterAll(() => backend.close?.());
+    for (const c of cases) {
+      it(
+        c.note,
+        async () => {
+          const outcome = await backend.run(c);
+          expect(judge(c, outcome)).toEqual({ pass: true });
+        },
+        60_000,
+      );
+    }
+    it('a wrong answer fails the case', async () => {
+      const [c] = parseCaseFile(
+        'cases:\n  - note: n\n    query: data.test.p = x\n    modules: ["package test\\np := 1\\n"]\n    want_result: [{x: 2}]\n',
+        'w.yaml',
+      ) as [ConformanceCase];
+      expect(judge(c, await backend.run(c)).pass).toBe(false);
     }, 60_000);
-  }
-  it('a wrong answer fails the case', async () => {
-    const [c] = parseCaseFile('cases:\n  - note: n\n    query: data.test.p = x\n    modules: ["package test\\np := 1\\n"]\n    want_result: [{x: 2}]\n', 'w.yaml') as [ConformanceCase];
-    expect(judge(c, await backend.run(c)).pass).toBe(false);
-  }, 60_000);
-});
+  },
+);

@@ -62,7 +62,10 @@ const compileErrors = spec.compileErrors.map((c) => {
   try {
     let text = '';
     try {
-      execFileSync(opa, ['check', ...flags, '--format', 'json', join(dir, 'policies-root')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(opa, ['check', ...flags, '--format', 'json', join(dir, 'policies-root')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       throw new Error(`${c.name}: opa check accepted the modules`);
     } catch (err) {
       text = `${err.stdout ?? ''}${err.stderr ?? ''}`;
@@ -84,7 +87,9 @@ if (process.argv.includes('--check')) {
   const now = JSON.stringify({ cases, compileErrors });
   const before = JSON.stringify({ cases: recorded.cases, compileErrors: recorded.compileErrors });
   if (now !== before) {
-    console.error('src/cases.json differs from what OPA answers for scripts/cases.input.json: run `npm run record -w @policy-engine/engine-contract`');
+    console.error(
+      'src/cases.json differs from what OPA answers for scripts/cases.input.json: run `npm run record -w @policy-engine/engine-contract`',
+    );
     process.exit(1);
   }
   console.log(`src/cases.json matches ${version} on ${cases.length} cases and ${compileErrors.length} compile errors`);

@@ -97,7 +97,8 @@ async function settle<T>(start: () => Promise<T>): Promise<{ value?: T; error?: 
 const RUNAWAY = {
   id: 'policies/runaway.rego',
   regoVersion: 'v1' as const,
-  source: 'package contract.runaway\n\nspin if {\n  some a in numbers.range(1, 20000)\n  some b in numbers.range(1, 20000)\n  a + b < 0\n}\n',
+  source:
+    'package contract.runaway\n\nspin if {\n  some a in numbers.range(1, 20000)\n  some b in numbers.range(1, 20000)\n  a + b < 0\n}\n',
 };
 
 /** Reads the whole input, so an engine that converts input lazily converts all of it. */
@@ -149,62 +150,78 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
     });
 
     describe('decision cases of examples/policy-cases.json, through createPolicyEngine', () => {
-      test(
-        'every case gives the expected Decision',
-        async () => {
-          const pe = await createPolicyEngine({
-            engine: await fresh(),
-            policies: { kind: 'directory', path: EXAMPLE_POLICIES, regoVersion: 'auto' },
-            options: { logger: { warn: () => undefined, error: () => undefined } },
-          });
-          try {
-            const all = decisionCases();
-            expect(all.length).toBeGreaterThan(40);
-            for (const c of all) {
-              const d = await pe.evaluate(c.package, c.input);
-              expect({ name: c.name, allowed: d.allowed, policyFound: d.policyFound, denies: d.denies, message: d.message, error: d.error }).toEqual({
-                name: c.name,
-                ...c.expect,
-                error: undefined,
-              });
-              expect(d.engine).toBe(pe.engineName);
-            }
-          } finally {
-            await pe.close();
+      test('every case gives the expected Decision', async () => {
+        const pe = await createPolicyEngine({
+          engine: await fresh(),
+          policies: { kind: 'directory', path: EXAMPLE_POLICIES, regoVersion: 'auto' },
+          options: { logger: { warn: () => undefined, error: () => undefined } },
+        });
+        try {
+          const all = decisionCases();
+          expect(all.length).toBeGreaterThan(40);
+          for (const c of all) {
+            const d = await pe.evaluate(c.package, c.input);
+            expect({
+              name: c.name,
+              allowed: d.allowed,
+              policyFound: d.policyFound,
+              denies: d.denies,
+              message: d.message,
+              error: d.error,
+            }).toEqual({
+              name: c.name,
+              ...c.expect,
+              error: undefined,
+            });
+            expect(d.engine).toBe(pe.engineName);
           }
-        },
-        120_000,
-      );
+        } finally {
+          await pe.close();
+        }
+      }, 120_000);
     });
 
     for (const group of ['edge', 'functions'] as const) {
-      describe(group === 'edge' ? 'edge cases (expectations from the real OPA)' : 'packages with helper functions, issue 16 (expectations from the real OPA)', () => {
-        for (const c of cases.filter((x) => x.group === group)) {
-          test(c.name, async () => {
-            const engine = await fresh();
-            await engine.load(await policySet(c.modules, c.data));
-            const result: EngineResult = await engine.evaluate(c.package, c.input);
-            expect(result).toEqual(c.expect);
-          }, 60_000);
-        }
-      });
+      describe(
+        group === 'edge'
+          ? 'edge cases (expectations from the real OPA)'
+          : 'packages with helper functions, issue 16 (expectations from the real OPA)',
+        () => {
+          for (const c of cases.filter((x) => x.group === group)) {
+            test(
+              c.name,
+              async () => {
+                const engine = await fresh();
+                await engine.load(await policySet(c.modules, c.data));
+                const result: EngineResult = await engine.evaluate(c.package, c.input);
+                expect(result).toEqual(c.expect);
+              },
+              60_000,
+            );
+          }
+        },
+      );
     }
 
     describe('compile errors name the module file and carry OPA’s message', () => {
       for (const c of compileErrors) {
-        test(c.name, async () => {
-          const engine = await fresh();
-          await engine.load(await policySet([QUICK]));
-          const failed = await settle(() => engine.load(unparsedSet(c.modules)));
-          expect(failed.error).toBeInstanceOf(PolicyCompileError);
-          const error = failed.error as PolicyCompileError;
-          expect(error.code).toBe('POLICY_COMPILE_ERROR');
-          expect(error.message).toContain(c.expect.file);
-          expect(error.message).toContain(c.expect.message);
-          expect(error.problems.some((p) => p.location?.file === c.expect.file && p.message.includes(c.expect.message))).toBe(true);
-          // The old set stays active.
-          expect(await engine.evaluate('contract.quick', {})).toEqual({ defined: true, value: { ok: true } });
-        }, 60_000);
+        test(
+          c.name,
+          async () => {
+            const engine = await fresh();
+            await engine.load(await policySet([QUICK]));
+            const failed = await settle(() => engine.load(unparsedSet(c.modules)));
+            expect(failed.error).toBeInstanceOf(PolicyCompileError);
+            const error = failed.error as PolicyCompileError;
+            expect(error.code).toBe('POLICY_COMPILE_ERROR');
+            expect(error.message).toContain(c.expect.file);
+            expect(error.message).toContain(c.expect.message);
+            expect(error.problems.some((p) => p.location?.file === c.expect.file && p.message.includes(c.expect.message))).toBe(true);
+            // The old set stays active.
+            expect(await engine.evaluate('contract.quick', {})).toEqual({ defined: true, value: { ok: true } });
+          },
+          60_000,
+        );
       }
     });
 
@@ -232,7 +249,11 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
         }
         await Promise.all([loading, ...during]);
         expect(loaded).toBe(true);
-        for (const r of seen) expect([{ defined: true, value: { first: 'old', second: 'old' } }, { defined: true, value: { first: 'new', second: 'new' } }]).toContainEqual(r);
+        for (const r of seen)
+          expect([
+            { defined: true, value: { first: 'old', second: 'old' } },
+            { defined: true, value: { first: 'new', second: 'new' } },
+          ]).toContainEqual(r);
         expect(await engine.evaluate('contract.atomic', {})).toEqual({ defined: true, value: { first: 'new', second: 'new' } });
       }, 60_000);
     });
@@ -248,7 +269,10 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
         expect(run.ms).toBeGreaterThanOrEqual(budget - 5);
         expect(run.ms).toBeLessThan(budget + slack);
         // And it keeps serving.
-        expect(await engine.evaluate('contract.quick', {}, { deadline: performance.now() + 10_000 })).toEqual({ defined: true, value: { ok: true } });
+        expect(await engine.evaluate('contract.quick', {}, { deadline: performance.now() + 10_000 })).toEqual({
+          defined: true,
+          value: { ok: true },
+        });
       }, 60_000);
 
       test('the facade’s one timeout reaches the engine: a Decision fails with EVALUATION_TIMEOUT', async () => {
@@ -284,7 +308,9 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
           const controller = new AbortController();
           setTimeout(() => controller.abort(), 100);
           // The deadline only keeps a failing engine from hanging the suite.
-          const run = await settle(() => engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 100 + slack }));
+          const run = await settle(() =>
+            engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 100 + slack }),
+          );
           expect(run.error).toBeInstanceOf(PolicyEngineError);
           expect((run.error as PolicyEngineError).code).toBe('EVALUATION_CANCELLED');
           expect(run.ms).toBeLessThan(100 + slack);
@@ -296,14 +322,18 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
           // Aborted before the call: refused at once, no evaluation started.
           const controller = new AbortController();
           controller.abort();
-          const refused = await settle(() => engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 10_000 }));
+          const refused = await settle(() =>
+            engine.evaluate('contract.runaway', {}, { signal: controller.signal, deadline: performance.now() + 10_000 }),
+          );
           expect(refused.error).toBeInstanceOf(PolicyEngineError);
           expect((refused.error as PolicyEngineError).code).toBe('EVALUATION_CANCELLED');
           expect(refused.ms).toBeLessThan(100);
           // A live signal with a deadline: the deadline stops the runaway, within its bound.
           const budget = 200;
           const live = new AbortController();
-          const run = await settle(() => engine.evaluate('contract.runaway', {}, { signal: live.signal, deadline: performance.now() + budget }));
+          const run = await settle(() =>
+            engine.evaluate('contract.runaway', {}, { signal: live.signal, deadline: performance.now() + budget }),
+          );
           expect(run.error).toBeInstanceOf(PolicyEngineError);
           expect((run.error as PolicyEngineError).code).toBe('EVALUATION_TIMEOUT');
           expect(run.ms).toBeGreaterThanOrEqual(budget - 5);

@@ -21,7 +21,9 @@ const toolsDir = process.env.POLICY_ENGINE_TOOLS_DIR?.trim()
   : join(repoRoot, '.tools');
 const localBin = join(toolsDir, 'bin', process.platform === 'win32' ? 'opa.exe' : 'opa');
 const quiet = process.argv.includes('--quiet');
-const log = (msg) => { if (!quiet) console.error(`[ensure-opa] ${msg}`); };
+const log = (msg) => {
+  if (!quiet) console.error(`[ensure-opa] ${msg}`);
+};
 
 function versionOf(bin) {
   const r = spawnSync(bin, ['version'], { encoding: 'utf8' });
@@ -101,8 +103,5 @@ if (hasGo()) {
 }
 
 mkdirSync(toolsDir, { recursive: true });
-writeFileSync(
-  join(toolsDir, 'opa.json'),
-  JSON.stringify({ version: OPA_VERSION, bin, source, sourceDir }, null, 2) + '\n',
-);
+writeFileSync(join(toolsDir, 'opa.json'), JSON.stringify({ version: OPA_VERSION, bin, source, sourceDir }, null, 2) + '\n');
 log(`opa ${OPA_VERSION}: ${bin} (from ${source})${sourceDir ? `; source: ${sourceDir}` : ''}`);

@@ -213,7 +213,10 @@ export async function startOpaServer(options: StartOpaServerOptions = {}): Promi
     while (Date.now() < deadline) {
       if (spawned.spawnError) throw new OpaServerStartError(`could not start ${bin}: ${spawned.spawnError.message}`, output);
       if (!isRunning(spawned.child)) {
-        throw new OpaServerStartError(`opa exited with code ${spawned.child.exitCode ?? spawned.child.signalCode} before it was healthy`, output);
+        throw new OpaServerStartError(
+          `opa exited with code ${spawned.child.exitCode ?? spawned.child.signalCode} before it was healthy`,
+          output,
+        );
       }
       if (await healthy(url)) return;
       await new Promise((r) => setTimeout(r, 50));

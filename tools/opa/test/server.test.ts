@@ -76,7 +76,9 @@ describe('tools/opa', () => {
     );
     const tsx = resolve(fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url)));
     // Plain node (not the tsx CLI wrapper, which relays signals itself): tsx as an import hook.
-    const child = spawn(process.execPath, ['--import', tsx.replace(/cli\.mjs$/, 'esm/index.mjs'), script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', tsx.replace(/cli\.mjs$/, 'esm/index.mjs'), script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));

@@ -22,7 +22,8 @@ console.log(
   `  ${outage.requests} requests at ${outage.achievedRatePerSecond}/s; denied allowed ${outage.deniedAllowed}; no answer ${outage.noAnswer}; ` +
     `max ${outage.maxLatencyMs} ms (timeout ${outage.timeoutMs} ms), p99 ${outage.p99LatencyMs} ms`,
 );
-for (const e of outage.events) console.log(`  ${e.fault}: ${e.failedAllowed} allowed requests refused (503), back ${e.recoveryMs} ms after OPA answered`);
+for (const e of outage.events)
+  console.log(`  ${e.fault}: ${e.failedAllowed} allowed requests refused (503), back ${e.recoveryMs} ms after OPA answered`);
 check(outage.deniedAllowed === 0, 'outage: a denied request was allowed');
 check(outage.noAnswer === 0, 'outage: a request got no answer');
 check(outage.maxLatencyMs <= outage.timeoutMs + 1000, 'outage: a request waited past its timeout');
@@ -48,7 +49,10 @@ for (const engine of [DEFAULT_ENGINE, ...ENGINE_NAMES.filter((e) => e !== DEFAUL
   check(r.unmarked === 0, `reload ${engine}: a denial without a version mark`);
   check(r.wentBack === 0, `reload ${engine}: a connection went back to an older set`);
   check(r.noAnswer === 0 && r.allowedRefused === 0, `reload ${engine}: a request was refused or not answered`);
-  check(r.lastVersionAfterMs >= 0, `reload ${engine}: the last swap (v${r.swaps}) was not applied within 30 s (last seen under load v${r.lastVersionSeen})`);
+  check(
+    r.lastVersionAfterMs >= 0,
+    `reload ${engine}: the last swap (v${r.swaps}) was not applied within 30 s (last seen under load v${r.lastVersionSeen})`,
+  );
 }
 
 const results = {

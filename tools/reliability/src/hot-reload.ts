@@ -100,9 +100,24 @@ function writeVersion(dir: string, n: number): void {
 
 /** The request kinds of the reload load. */
 export const RELOAD_KINDS: readonly LoadRequestKind[] = [
-  { name: 'dev GET /applications (denied by every version)', method: 'GET', path: '/applications', headers: { authorization: basic('dev') } },
-  { name: 'deployer GET /applications (allowed by every version)', method: 'GET', path: '/applications', headers: { authorization: basic('deployer') } },
-  { name: 'editor GET /applications (allowed on even versions)', method: 'GET', path: '/applications', headers: { authorization: basic('editor') } },
+  {
+    name: 'dev GET /applications (denied by every version)',
+    method: 'GET',
+    path: '/applications',
+    headers: { authorization: basic('dev') },
+  },
+  {
+    name: 'deployer GET /applications (allowed by every version)',
+    method: 'GET',
+    path: '/applications',
+    headers: { authorization: basic('deployer') },
+  },
+  {
+    name: 'editor GET /applications (allowed on even versions)',
+    method: 'GET',
+    path: '/applications',
+    headers: { authorization: basic('editor') },
+  },
 ];
 
 const MARK = /^v(\d+): (\w+) denied \(a=v(\d+) c=v(\d+)\)$/;
@@ -110,7 +125,10 @@ const MARK = /^v(\d+): (\w+) denied \(a=v(\d+) c=v(\d+)\)$/;
 /** Checks every decision of a reload run (see {@link HotReloadResult} for what each count means). */
 export function checkReloadRecords(
   records: readonly LoadRecord[],
-): Omit<HotReloadResult, 'engine' | 'swaps' | 'requests' | 'achievedRatePerSecond' | 'p50LatencyMs' | 'p99LatencyMs' | 'maxLatencyMs' | 'lastVersionAfterMs'> {
+): Omit<
+  HotReloadResult,
+  'engine' | 'swaps' | 'requests' | 'achievedRatePerSecond' | 'p50LatencyMs' | 'p99LatencyMs' | 'maxLatencyMs' | 'lastVersionAfterMs'
+> {
   const examples: string[] = [];
   const note = (what: string, r: LoadRecord): void => {
     if (examples.length < 10) examples.push(`${what}: ${RELOAD_KINDS[r.kind]?.name ?? r.kind} → ${r.status} ${r.message ?? r.error ?? ''}`);
@@ -166,7 +184,17 @@ export function checkReloadRecords(
     }
     if (!prev || vb >= prev.version) newest.set(r.connection, { end: r.start + r.latencyMs, version: vb });
   }
-  return { versionsSeen: versions.size, lastVersionSeen: last?.version ?? -1, deniedAllowed, mixed, unmarked, wentBack, allowedRefused, noAnswer, examples };
+  return {
+    versionsSeen: versions.size,
+    lastVersionSeen: last?.version ?? -1,
+    deniedAllowed,
+    mixed,
+    unmarked,
+    wentBack,
+    allowedRefused,
+    noAnswer,
+    examples,
+  };
 }
 
 /**
@@ -189,8 +217,24 @@ export async function runHotReload(engine: EngineChoice, options: HotReloadOptio
     } catch (e) {
       if (e instanceof EngineNotAvailableError) {
         return {
-          engine, skipped: e.message, swaps: 0, requests: 0, achievedRatePerSecond: 0, p50LatencyMs: 0, p99LatencyMs: 0, maxLatencyMs: 0,
-          versionsSeen: 0, lastVersionSeen: -1, lastVersionAfterMs: -1, deniedAllowed: 0, mixed: 0, unmarked: 0, wentBack: 0, allowedRefused: 0, noAnswer: 0, examples: [],
+          engine,
+          skipped: e.message,
+          swaps: 0,
+          requests: 0,
+          achievedRatePerSecond: 0,
+          p50LatencyMs: 0,
+          p99LatencyMs: 0,
+          maxLatencyMs: 0,
+          versionsSeen: 0,
+          lastVersionSeen: -1,
+          lastVersionAfterMs: -1,
+          deniedAllowed: 0,
+          mixed: 0,
+          unmarked: 0,
+          wentBack: 0,
+          allowedRefused: 0,
+          noAnswer: 0,
+          examples: [],
         };
       }
       throw e;

@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 export { basic, sleep, startExampleGate, type ExampleGate, type ExampleGateOptions } from './gate.js';
-export { checkReloadRecords, policyVersion, RELOAD_KINDS, runHotReload, type HotReloadOptions, type HotReloadResult } from './hot-reload.js';
+export {
+  checkReloadRecords,
+  policyVersion,
+  RELOAD_KINDS,
+  runHotReload,
+  type HotReloadOptions,
+  type HotReloadResult,
+} from './hot-reload.js';
 export { startLoad, type RunningLoad } from './load.js';
 export type { LoadPlan, LoadRecord, LoadReport, LoadRequestKind } from './load-types.js';
 export { OUTAGE_KINDS, percentile, runOpaOutage, type OpaOutageOptions, type OpaOutageResult, type OutageEvent } from './outage.js';

@@ -72,7 +72,13 @@ export const OUTAGE_KINDS: readonly (LoadRequestKind & { readonly denied: boolea
     body: JSON.stringify({ application: 'demo', job: [{ type: 'deployManifest' }] }),
     denied: true,
   },
-  { name: 'dev GET /applications (allowed)', method: 'GET', path: '/applications', headers: { authorization: basic('dev') }, denied: false },
+  {
+    name: 'dev GET /applications (allowed)',
+    method: 'GET',
+    path: '/applications',
+    headers: { authorization: basic('dev') },
+    denied: false,
+  },
   {
     name: 'editor POST /tasks deleteApplication (denied)',
     method: 'POST',
@@ -99,7 +105,13 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function recovery(records: readonly LoadRecord[], allowedKinds: ReadonlySet<number>, from: number, to: number, answering: number): { failed: number; recoveryMs: number } {
+function recovery(
+  records: readonly LoadRecord[],
+  allowedKinds: ReadonlySet<number>,
+  from: number,
+  to: number,
+  answering: number,
+): { failed: number; recoveryMs: number } {
   const allowed = records.filter((r) => allowedKinds.has(r.kind) && r.start + r.latencyMs >= from && r.start < to);
   const failed = allowed.filter((r) => r.status !== 200);
   if (failed.length === 0) return { failed: 0, recoveryMs: 0 };
@@ -183,7 +195,9 @@ export async function runOpaOutage(options: OpaOutageOptions = {}): Promise<OpaO
       events: events.map((e, i) => {
         const to = events[i + 1]?.at ?? Number.POSITIVE_INFINITY;
         const { failed, recoveryMs } = recovery(records, allowedKinds, e.at, to, e.opaAnsweringAt);
-        const requestsDuringFault = records.filter((r) => r.start <= Math.max(e.opaAnsweringAt, e.at + 500) && r.start + r.latencyMs >= e.at).length;
+        const requestsDuringFault = records.filter(
+          (r) => r.start <= Math.max(e.opaAnsweringAt, e.at + 500) && r.start + r.latencyMs >= e.at,
+        ).length;
         return { ...e, requestsDuringFault, failedAllowed: failed, recoveryMs: Number.isFinite(recoveryMs) ? Math.round(recoveryMs) : -1 };
       }),
       opaPids: pids,

@@ -19,7 +19,16 @@ describe('checkReloadRecords: the checks of the hot reload run can fail', () => 
       rec(2, 3, 200),
       rec(0, 4, 403, 'v2: dev denied (a=v2 c=v2)'),
     ]);
-    expect(r).toMatchObject({ deniedAllowed: 0, mixed: 0, unmarked: 0, wentBack: 0, allowedRefused: 0, noAnswer: 0, versionsSeen: 2, lastVersionSeen: 2 });
+    expect(r).toMatchObject({
+      deniedAllowed: 0,
+      mixed: 0,
+      unmarked: 0,
+      wentBack: 0,
+      allowedRefused: 0,
+      noAnswer: 0,
+      versionsSeen: 2,
+      lastVersionSeen: 2,
+    });
   });
   it('counts a denied request that was allowed (a no-policy allow)', () => {
     expect(checkReloadRecords([rec(0, 0, 200)]).deniedAllowed).toBe(1);
@@ -30,12 +39,20 @@ describe('checkReloadRecords: the checks of the hot reload run can fail', () => 
     expect(r.examples).toHaveLength(2);
   });
   it('counts unmarked denials, refused allowed requests, requests without an answer', () => {
-    const r = checkReloadRecords([rec(0, 0, 403, 'Forbidden'), rec(1, 1, 403, 'v1: deployer denied (a=v1 c=v1)'), { ...rec(1, 2, 0), error: 'ECONNRESET' }]);
+    const r = checkReloadRecords([
+      rec(0, 0, 403, 'Forbidden'),
+      rec(1, 1, 403, 'v1: deployer denied (a=v1 c=v1)'),
+      { ...rec(1, 2, 0), error: 'ECONNRESET' },
+    ]);
     expect(r).toMatchObject({ unmarked: 1, allowedRefused: 1, noAnswer: 1 });
   });
   it('counts a connection that sees an older set after a newer one, not overlapping requests of two connections', () => {
-    expect(checkReloadRecords([rec(0, 0, 403, 'v5: dev denied (a=v5 c=v5)', 0), rec(0, 10, 403, 'v4: dev denied (a=v4 c=v4)', 0)]).wentBack).toBe(1);
-    expect(checkReloadRecords([rec(0, 0, 403, 'v5: dev denied (a=v5 c=v5)', 0), rec(0, 10, 403, 'v4: dev denied (a=v4 c=v4)', 1)]).wentBack).toBe(0);
+    expect(
+      checkReloadRecords([rec(0, 0, 403, 'v5: dev denied (a=v5 c=v5)', 0), rec(0, 10, 403, 'v4: dev denied (a=v4 c=v4)', 0)]).wentBack,
+    ).toBe(1);
+    expect(
+      checkReloadRecords([rec(0, 0, 403, 'v5: dev denied (a=v5 c=v5)', 0), rec(0, 10, 403, 'v4: dev denied (a=v4 c=v4)', 1)]).wentBack,
+    ).toBe(0);
   });
   it('policyVersion marks every module with its version', () => {
     const files = policyVersion(17);

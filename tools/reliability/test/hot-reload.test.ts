@@ -9,7 +9,14 @@ const SWAPS = 10;
 describe.each(ENGINE_NAMES)('hot reload under load on ENGINE=%s', (engine) => {
   let result: HotReloadResult;
   beforeAll(async () => {
-    result = await runHotReload(engine, { swaps: SWAPS, swapIntervalMs: 300, ratePerSecond: 200, connections: 8, leadMs: 500, tailMs: 2500 });
+    result = await runHotReload(engine, {
+      swaps: SWAPS,
+      swapIntervalMs: 300,
+      ratePerSecond: 200,
+      connections: 8,
+      leadMs: 500,
+      tailMs: 2500,
+    });
   }, 90_000);
 
   it('never allows what every version denies (no no-policy allow), never refuses what every version allows', (ctx) => {

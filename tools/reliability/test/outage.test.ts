@@ -5,7 +5,14 @@ import { OUTAGE_KINDS, runOpaOutage, type OpaOutageResult } from '../src/index.j
 describe('OPA outage under load (ENGINE=opa, managed OPA killed, restarted, wiped)', () => {
   let result: OpaOutageResult;
   beforeAll(async () => {
-    result = await runOpaOutage({ durationMs: 9000, ratePerSecond: 150, connections: 8, killAtMs: 2000, wipeAfterMs: 2500, timeoutSeconds: 2 });
+    result = await runOpaOutage({
+      durationMs: 9000,
+      ratePerSecond: 150,
+      connections: 8,
+      killAtMs: 2000,
+      wipeAfterMs: 2500,
+      timeoutSeconds: 2,
+    });
   }, 90_000);
 
   it('allows no request the policy denies', () => {

@@ -69,7 +69,10 @@ function importsOf(text: string): Import[] {
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`), or undefined for relative, absolute and built-in modules. */
 function packageOf(spec: string): string | undefined {
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || spec.startsWith('#')) return undefined;
-  const name = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  const name = spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
   return nodeBuiltins.has(name) ? undefined : name;
 }
 

@@ -81,7 +81,11 @@ describe('the dependency direction inputs ← evaluator ← engines/adapters ←
       for (const dep of Object.keys(pkg.devDependencies ?? {})) {
         // Test-only: packages may use the OPA harness, the engine contract suite and the engines in their own tests.
         if (!manifests.has(dep) || layer(name) === 6) continue;
-        const allowed = dep === '@policy-engine/opa' || dep === '@policy-engine/engine-contract' || layer(dep) < layer(name) || dep.startsWith('@policy-engine/engine-');
+        const allowed =
+          dep === '@policy-engine/opa' ||
+          dep === '@policy-engine/engine-contract' ||
+          layer(dep) < layer(name) ||
+          dep.startsWith('@policy-engine/engine-');
         if (!allowed) wrong.push(`${name} →(dev) ${dep}`);
       }
     }
@@ -94,7 +98,8 @@ describe('the dependency direction inputs ← evaluator ← engines/adapters ←
     const ours = (deps: Record<string, string> | undefined) => Object.keys(deps ?? {}).filter((d) => manifests.has(d));
     const wrong = ours(factory?.pkg.dependencies).filter((d) => d !== '@policy-engine/evaluator' && !isEnginePackage(d));
     for (const [name, { pkg }] of manifests) {
-      if (name !== ENGINE_FACTORY && layer(name) !== 6 && ours(pkg.dependencies).includes(ENGINE_FACTORY)) wrong.push(`${name} → ${ENGINE_FACTORY}`);
+      if (name !== ENGINE_FACTORY && layer(name) !== 6 && ours(pkg.dependencies).includes(ENGINE_FACTORY))
+        wrong.push(`${name} → ${ENGINE_FACTORY}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -132,7 +137,13 @@ describe('the dependency direction inputs ← evaluator ← engines/adapters ←
       for (const dep of Object.keys(pkg.dependencies ?? {})) if (!allowedDeps.has(dep)) wrong.push(`${pkg.name} depends on ${dep}`);
       for (const file of sourceFiles(join(repoRoot, dir, 'src'))) {
         for (const spec of importsOf(file)) {
-          const bare = spec.startsWith('.') || spec.startsWith('node:') ? undefined : spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+          const bare =
+            spec.startsWith('.') || spec.startsWith('node:')
+              ? undefined
+              : spec
+                  .split('/')
+                  .slice(0, spec.startsWith('@') ? 2 : 1)
+                  .join('/');
           if (bare !== undefined && !allowedDeps.has(bare)) wrong.push(`${relative(repoRoot, file)} imports ${spec}`);
         }
       }

@@ -27,7 +27,17 @@ const words = {
   accounts: ['prod', 'production', 'staging', 'spinnaker', 'Prod', 'prod ', 'dev'],
   namespaces: ['production', 'kube-system', 'default', 'staging', 'Production'],
   stageTypes: ['deployManifest', 'createServerGroup', 'cloneServerGroup', 'manualJudgment', 'bake', 'wait', 'webhook', 'ManualJudgment'],
-  taskTypes: ['deployManifest', 'deleteManifest', 'scaleManifest', 'undoRolloutManifest', 'patchManifest', 'createApplication', 'updateApplication', 'deleteApplication', 'upsertProject'],
+  taskTypes: [
+    'deployManifest',
+    'deleteManifest',
+    'scaleManifest',
+    'undoRolloutManifest',
+    'patchManifest',
+    'createApplication',
+    'updateApplication',
+    'deleteApplication',
+    'upsertProject',
+  ],
   roles: ['deployers', 'app-admins', 'pipeline-editors', 'admins', 'Deployers', ''],
   users: ['myUserName', 'anonymous', 'ann', 'bob', '', 'ünïcødé', 'a"b'],
   os: ['ubuntu', 'bionic', 'focal', 'jammy', 'centos', 'trusty', ''],
@@ -42,7 +52,30 @@ const allWords = Object.values(words).flat();
 
 /** Numbers around the policies' limits, odd encodings and a few large or fractional ones. */
 const numbers = fc.oneof(
-  fc.constantFrom(0, 1, -1, 3, 4, 20, 21, 19.5, 20.000001, 3600, 3601, 3600.5, 86400000, 86400001, 1.5, -0.5, 1e6, 1e15, 2 ** 53, 1e21, 1e-7, 0.1),
+  fc.constantFrom(
+    0,
+    1,
+    -1,
+    3,
+    4,
+    20,
+    21,
+    19.5,
+    20.000001,
+    3600,
+    3601,
+    3600.5,
+    86400000,
+    86400001,
+    1.5,
+    -0.5,
+    1e6,
+    1e15,
+    2 ** 53,
+    1e21,
+    1e-7,
+    0.1,
+  ),
   fc.integer({ min: -1_000_000, max: 1_000_000 }),
   fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }),
 );
@@ -54,7 +87,20 @@ const scalar: fc.Arbitrary<Json> = fc.oneof(
   { weight: 2, arbitrary: fc.boolean() },
   { weight: 1, arbitrary: fc.constant(null) },
 );
-const keys = fc.constantFrom('name', 'type', 'account', 'source', 'image', 'namespace', 'kind', 'enabled', 'branch', 'x', 'metadata', 'spec');
+const keys = fc.constantFrom(
+  'name',
+  'type',
+  'account',
+  'source',
+  'image',
+  'namespace',
+  'kind',
+  'enabled',
+  'branch',
+  'x',
+  'metadata',
+  'spec',
+);
 /** Any JSON value of small depth, biased to the policies' vocabulary. */
 export const anyJson: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
   v: fc.oneof(
@@ -74,16 +120,43 @@ const role: fc.Arbitrary<Json> = fc.oneof(
 );
 const roles = fc.oneof({ weight: 5, arbitrary: fc.array(role, { maxLength: 5 }) }, { weight: 1, arbitrary: anyJson });
 const job = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...words.taskTypes) }, { weight: 1, arbitrary: scalar }), application: fc.constantFrom(...words.apps) }, { requiredKeys: [] }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...words.taskTypes) }, { weight: 1, arbitrary: scalar }),
+        application: fc.constantFrom(...words.apps),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: anyJson },
 );
 const jobs = fc.oneof({ weight: 5, arbitrary: fc.array(job, { maxLength: 4 }) }, { weight: 1, arbitrary: anyJson });
-const container = fc.record({ name: fc.oneof(fc.constantFrom('app', 'sidecar'), scalar), image: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...words.images) }, { weight: 1, arbitrary: scalar }) }, { requiredKeys: [] });
+const container = fc.record(
+  {
+    name: fc.oneof(fc.constantFrom('app', 'sidecar'), scalar),
+    image: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...words.images) }, { weight: 1, arbitrary: scalar }),
+  },
+  { requiredKeys: [] },
+);
 const manifest = fc.record(
   {
     kind: fc.constantFrom('Deployment', 'Service', 'Pod'),
-    metadata: fc.record({ name: fc.oneof(fc.constantFrom('web', 'api'), scalar), namespace: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...words.namespaces) }, { weight: 1, arbitrary: scalar }) }, { requiredKeys: [] }),
-    spec: fc.record({ template: fc.record({ spec: fc.record({ containers: fc.oneof({ weight: 4, arbitrary: fc.array(container, { maxLength: 3 }) }, { weight: 1, arbitrary: anyJson }) }) }) }),
+    metadata: fc.record(
+      {
+        name: fc.oneof(fc.constantFrom('web', 'api'), scalar),
+        namespace: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...words.namespaces) }, { weight: 1, arbitrary: scalar }),
+      },
+      { requiredKeys: [] },
+    ),
+    spec: fc.record({
+      template: fc.record({
+        spec: fc.record({
+          containers: fc.oneof({ weight: 4, arbitrary: fc.array(container, { maxLength: 3 }) }, { weight: 1, arbitrary: anyJson }),
+        }),
+      }),
+    }),
   },
   { requiredKeys: [] },
 );
@@ -106,7 +179,16 @@ const trigger = fc.record(
   { requiredKeys: [] },
 );
 const pathValue = fc.oneof(
-  fc.constantFrom<Json>(['tasks'], ['pipelines'], ['pipelines', 'p1'], ['applications'], ['applications', 'demo'], ['projects'], [], 'tasks'),
+  fc.constantFrom<Json>(
+    ['tasks'],
+    ['pipelines'],
+    ['pipelines', 'p1'],
+    ['applications'],
+    ['applications', 'demo'],
+    ['projects'],
+    [],
+    'tasks',
+  ),
   fc.array(fc.constantFrom(...words.misc, 'demo'), { maxLength: 3 }),
 );
 const pick = <T>(values: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...values);
@@ -125,13 +207,22 @@ const targeted: readonly [readonly (string | number)[], fc.Arbitrary<Json>][] = 
   [['deploy', 'manifestName'], or(fc.constantFrom('deployment web', 'svc', ''))],
   [['deploy', 'replicas'], or(numbers)],
   [['deploy', 'numRevisionsBack'], or(numbers)],
-  [['deploy', 'manifests'], fc.oneof({ weight: 4, arbitrary: fc.array(manifest, { maxLength: 3 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson })],
+  [
+    ['deploy', 'manifests'],
+    fc.oneof({ weight: 4, arbitrary: fc.array(manifest, { maxLength: 3 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson }),
+  ],
   [['pipeline', 'application'], or(pick(words.apps))],
   [['pipeline', 'name'], or(fc.constantFrom('deploy', 'release "x"', ''))],
   [['pipeline', 'trigger', 'type'], or(fc.constantFrom('webhook', 'manual', 'git'))],
   [['pipeline', 'trigger', 'dryRun'], or(fc.constantFrom<Json>(true, false, 'true'))],
-  [['pipeline', 'stages'], fc.oneof({ weight: 4, arbitrary: fc.array(stage, { maxLength: 4 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson })],
-  [['pipeline', 'triggers'], fc.oneof({ weight: 4, arbitrary: fc.array(trigger, { maxLength: 3 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson })],
+  [
+    ['pipeline', 'stages'],
+    fc.oneof({ weight: 4, arbitrary: fc.array(stage, { maxLength: 4 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson }),
+  ],
+  [
+    ['pipeline', 'triggers'],
+    fc.oneof({ weight: 4, arbitrary: fc.array(trigger, { maxLength: 3 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson }),
+  ],
   [['stage', 'name'], or(fc.constantFrom('Wait', 'Bake', ''))],
   [['stage', 'context', 'baseOs'], or(pick(words.os))],
   [['stage', 'context', 'account'], or(pick(words.accounts))],
@@ -143,7 +234,11 @@ const targeted: readonly [readonly (string | number)[], fc.Arbitrary<Json>][] = 
 
 /** Every path to a value inside `v` (objects and arrays), root excluded. */
 export function pathsOf(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  const entries: [string | number, Json][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : v !== null && typeof v === 'object' ? Object.entries(v) : [];
+  const entries: [string | number, Json][] = Array.isArray(v)
+    ? v.map((x, i) => [i, x])
+    : v !== null && typeof v === 'object'
+      ? Object.entries(v)
+      : [];
   for (const [k, x] of entries) {
     out.push([...prefix, k]);
     pathsOf(x, [...prefix, k], out);
@@ -198,10 +293,18 @@ function setKey(node: Json, key: string | number, value: Json): boolean {
  * Variations of the fixtures: mostly a fixture of the package under test (any fixture when the
  * package has none, and sometimes a foreign one), with 1–4 targeted or generic mutations.
  */
-export function variations(packages: readonly string[], fixtures: ReadonlyMap<string, { packageName: string; input: Json }>): fc.Arbitrary<Variation> {
+export function variations(
+  packages: readonly string[],
+  fixtures: ReadonlyMap<string, { packageName: string; input: Json }>,
+): fc.Arbitrary<Variation> {
   const names = [...fixtures.keys()].sort();
   return fc
-    .record({ pkg: fc.constantFrom(...packages), foreign: fc.integer({ min: 0, max: 9 }), any: fc.constantFrom(...names), pathSeed: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }) })
+    .record({
+      pkg: fc.constantFrom(...packages),
+      foreign: fc.integer({ min: 0, max: 9 }),
+      any: fc.constantFrom(...names),
+      pathSeed: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+    })
     .chain(({ pkg, foreign, any, pathSeed }) => {
       const own = names.filter((n) => fixtures.get(n)?.packageName === pkg);
       const fixture = own.length > 0 && foreign > 1 ? (own[pathSeed[0]! % own.length] as string) : any;

@@ -138,7 +138,13 @@ export function goSprintf(format, values) {
   }
   out += format.slice(last);
   if (next < args.length) {
-    out += '%!(EXTRA ' + args.slice(next).map((a) => `${a.kind}=${a.kind === 'float64' ? goFloat(a.v) : a.v}`).join(', ') + ')';
+    out +=
+      '%!(EXTRA ' +
+      args
+        .slice(next)
+        .map((a) => `${a.kind}=${a.kind === 'float64' ? goFloat(a.v) : a.v}`)
+        .join(', ') +
+      ')';
   }
   return out;
 }
@@ -216,8 +222,7 @@ export const hostBuiltins = {
   'crypto.sha1': hash('sha1'),
   'crypto.md5': hash('md5'),
   'hex.encode': (s) => (typeof s === 'string' ? Buffer.from(s, 'utf8').toString('hex') : undefined),
-  'hex.decode': (s) =>
-    typeof s === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(s) ? Buffer.from(s, 'hex').toString('utf8') : undefined,
+  'hex.decode': (s) => (typeof s === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(s) ? Buffer.from(s, 'hex').toString('utf8') : undefined),
   'strings.any_prefix_match': (search, base) =>
     asList(search).some((s) => typeof s === 'string' && asList(base).some((b) => typeof b === 'string' && s.startsWith(b))),
   'strings.any_suffix_match': (search, base) =>

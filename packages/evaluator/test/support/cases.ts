@@ -14,7 +14,10 @@ export interface DecisionCase {
 }
 
 function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let target = doc as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) target = target[part] as Record<string, unknown>;
   target[parts[parts.length - 1] as string] = value;

@@ -1,12 +1,5 @@
 import * as t from 'io-ts';
-import {
-  Artifact,
-  Moniker,
-  NumberOrString,
-  oneOfKinds,
-  openObject,
-  stageContextCommonProps,
-} from '@policy-engine/inputs-common';
+import { Artifact, Moniker, NumberOrString, oneOfKinds, openObject, stageContextCommonProps } from '@policy-engine/inputs-common';
 import { katoContextProps, manifestCoordinateProps } from './kato.js';
 
 /** `stableManifests[]` of manifest stage contexts. */

@@ -13,7 +13,9 @@ export function fixtureInput(name: string): Record<string, unknown> {
 
 /** Fixture files whose name starts with `prefix`. */
 export function fixtureFiles(prefix: string): string[] {
-  return readdirSync(fixturesDir).filter((f) => f.startsWith(prefix) && f.endsWith('.input.json')).sort();
+  return readdirSync(fixturesDir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.input.json'))
+    .sort();
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -30,6 +30,10 @@ export function scriptedEngine(script: DenyScript): ScriptedEngine {
 export function declaring(...packages: string[]) {
   return {
     kind: 'inline' as const,
-    modules: packages.map((pkg, i) => ({ id: `m${i}.rego`, source: `package ${pkg}\n\ndeny contains "never" if { input.never }\n`, regoVersion: 'v1' as const })),
+    modules: packages.map((pkg, i) => ({
+      id: `m${i}.rego`,
+      source: `package ${pkg}\n\ndeny contains "never" if { input.never }\n`,
+      regoVersion: 'v1' as const,
+    })),
   };
 }

@@ -167,7 +167,7 @@ function utf8SequenceLength(b: Uint8Array, i: number): number {
 /** Go's `strconv.Quote` of raw bytes: invalid UTF-8 bytes become `\xNN`. */
 function goQuoteBytes(b: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const n = utf8SequenceLength(b, i);
     if (n === 0) {
       out += '\\x' + (b[i] as number).toString(16).padStart(2, '0');
@@ -184,7 +184,7 @@ function goQuoteBytes(b: Uint8Array): string {
 function queryUnescape(s: string): string {
   const src = utf8(s);
   const out: number[] = [];
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const c = src[i] as number;
     if (c === 0x25) {
       if (i + 2 >= src.length || hexValue(src[i + 1] as number) < 0 || hexValue(src[i + 2] as number) < 0) {
@@ -278,7 +278,8 @@ export const builtins: BuiltinDef[] = [
         else if (Array.isArray(x) || x instanceof RSet) {
           const xs = Array.isArray(x) ? (x as readonly Value[]) : x.sorted();
           for (const s of xs) {
-            if (typeof s !== 'string') throw operandError('urlquery.encode_object', 1, 'values must be string, array[string], or set[string]');
+            if (typeof s !== 'string')
+              throw operandError('urlquery.encode_object', 1, 'values must be string, array[string], or set[string]');
             const list = values.get(key) ?? [];
             list.push(s);
             values.set(key, list);
@@ -343,16 +344,22 @@ export const builtins: BuiltinDef[] = [
       let explicit: boolean | undefined;
       opts.sortedEntries().forEach(([k, val], idx) => {
         if (typeof k !== 'string') {
-          throw operandError(name, 2, `failed to stringify key ${formatValue(k)} at index ${idx}: operand ${idx} must be string but got ${typeName(k)}`);
+          throw operandError(
+            name,
+            2,
+            `failed to stringify key ${formatValue(k)} at index ${idx}: operand ${idx} must be string but got ${typeName(k)}`,
+          );
         }
         switch (k) {
           case 'prefix':
-            if (typeof val !== 'string') throw operandError(name, 2, `key prefix failed cast to string: operand ${idx} must be string but got ${typeName(val)}`);
+            if (typeof val !== 'string')
+              throw operandError(name, 2, `key prefix failed cast to string: operand ${idx} must be string but got ${typeName(val)}`);
             prefix = val;
             implicit = true;
             break;
           case 'indent':
-            if (typeof val !== 'string') throw operandError(name, 2, `key indent failed cast to string: operand ${idx} must be string but got ${typeName(val)}`);
+            if (typeof val !== 'string')
+              throw operandError(name, 2, `key indent failed cast to string: operand ${idx} must be string but got ${typeName(val)}`);
             indent = val;
             implicit = true;
             break;
@@ -383,4 +390,3 @@ export const builtins: BuiltinDef[] = [
   },
   { name: 'json.is_valid', arity: 1, fn: ([v]) => typeof v === 'string' && goJSONValid(v) },
 ];
-

@@ -79,7 +79,14 @@ export function goMarshal(v: Value): string {
   }
   if (Array.isArray(v)) return '[' + (v as readonly Value[]).map(goMarshal).join(',') + ']';
   if (v instanceof RSet) return '[' + v.sorted().map(goMarshal).join(',') + ']';
-  if (v instanceof RObject) return '{' + entries(v).map(([k, x]) => goJSONString(k) + ':' + goMarshal(x)).join(',') + '}';
+  if (v instanceof RObject)
+    return (
+      '{' +
+      entries(v)
+        .map(([k, x]) => goJSONString(k) + ':' + goMarshal(x))
+        .join(',') +
+      '}'
+    );
   return numberText(v as RNumber);
 }
 
@@ -94,7 +101,12 @@ export function goMarshalIndent(v: Value, prefix: string, indent: string, depth 
   if (v instanceof RObject) {
     const es = entries(v);
     if (es.length === 0) return '{}';
-    return '{' + es.map(([k, x]) => nl(depth + 1) + goJSONString(k) + ': ' + goMarshalIndent(x, prefix, indent, depth + 1)).join(',') + nl(depth) + '}';
+    return (
+      '{' +
+      es.map(([k, x]) => nl(depth + 1) + goJSONString(k) + ': ' + goMarshalIndent(x, prefix, indent, depth + 1)).join(',') +
+      nl(depth) +
+      '}'
+    );
   }
   return goMarshal(v);
 }
@@ -109,7 +121,7 @@ function quoteChar(s: string, i: number): string {
   const c = s.codePointAt(i) as number;
   const b = c < 0x80 ? c : (utf8.encode(String.fromCodePoint(c))[0] as number);
   if (b === 0x27) return "'\\''";
-  if (b === 0x22) return '\'"\'';
+  if (b === 0x22) return "'\"'";
   if (b === 0x5c) return "'\\\\'";
   if (b === 0x0a) return "'\\n'";
   if (b === 0x0d) return "'\\r'";

@@ -284,7 +284,9 @@ function applyPatch(source: Value, ops: readonly Value[]): Value | undefined {
         const chunk = path.length === 0 && doc === undefined ? undefined : renderAt(doc, path);
         const v = value();
         if (chunk === undefined || !equals(chunk, v)) {
-          throw new PatchError(`value from EditTree != patch value.\n\nExpected: ${formatValue(v)}\n\nFound: ${chunk === undefined ? '<nil>' : formatValue(chunk)}`);
+          throw new PatchError(
+            `value from EditTree != patch value.\n\nExpected: ${formatValue(v)}\n\nFound: ${chunk === undefined ? '<nil>' : formatValue(chunk)}`,
+          );
         }
         break;
       }

@@ -30,7 +30,6 @@ function unary(name: string, op: (x: GoFloat) => RNumber): BuiltinDef {
   };
 }
 
-
 function range(name: string, args: readonly Value[], step: bigint | undefined, ctx: BuiltinContext): Value {
   const x = bigIntOperand(name, args[0] as Value, 1);
   const y = bigIntOperand(name, args[1] as Value, 2);

@@ -2,7 +2,21 @@
  * Operators the evaluator itself needs: comparison (`==` `!=` `<` `<=` `>` `>=`), arithmetic
  * (`+` `-` `*` `/` `%`, with `-` also set difference) and set `&` / `|`.
  */
-import { BigNum, RSet, compare, numberText, equals, fromBigInt, isInteger, isNumber, isZero, rem, toBigInt, type RNumber, type Value } from '@policy-engine/rego-value';
+import {
+  BigNum,
+  RSet,
+  compare,
+  numberText,
+  equals,
+  fromBigInt,
+  isInteger,
+  isNumber,
+  isZero,
+  rem,
+  toBigInt,
+  type RNumber,
+  type Value,
+} from '@policy-engine/rego-value';
 import { goAdd, goFloat, goFloatToNumber, goMul, goQuo, goSub } from './gofloat.js';
 import { BuiltinError, typeError, type BuiltinDef } from './registry.js';
 
@@ -127,4 +141,3 @@ export const builtins: BuiltinDef[] = [
     },
   },
 ];
-

@@ -372,9 +372,16 @@ function nextTokenSet(start: number, input: readonly number[]): { index: number;
         if (hi === END) throw inputError(input, index, "range character '-' must be followed by a Unicode character: %w");
         index = hi.index;
         r = hi.r;
-        if (!hi.escaped && (r === 0x5d || r === 0x2d)) throw inputError(input, index, "range character '-' cannot be followed by a special symbol: %w");
+        if (!hi.escaped && (r === 0x5d || r === 0x2d))
+          throw inputError(input, index, "range character '-' cannot be followed by a special symbol: %w");
         if (r < prev) {
-          throw inputError(input, index, "range is out of order: '%s' comes before '%s' in Unicode: %w", String.fromCodePoint(r), String.fromCodePoint(prev));
+          throw inputError(
+            input,
+            index,
+            "range is out of order: '%s' comes before '%s' in Unicode: %w",
+            String.fromCodePoint(r),
+            String.fromCodePoint(prev),
+          );
         }
         for (let x = prev; x <= r; x++) runes.push(x);
         prevExists = false;
@@ -454,7 +461,11 @@ function trimGlobs(g1: GToken[], g2: GToken[]): [GToken[], GToken[]] | undefined
   if (l > 0) l--;
   let r1 = g1.length - 1;
   let r2 = g2.length - 1;
-  for (; r1 >= 0 && r1 >= l && r2 >= 0 && r2 >= l && (g1[r1] as GToken).flag === FLAG_NONE && (g2[r2] as GToken).flag === FLAG_NONE; r1--, r2--) {
+  for (
+    ;
+    r1 >= 0 && r1 >= l && r2 >= 0 && r2 >= l && (g1[r1] as GToken).flag === FLAG_NONE && (g2[r2] as GToken).flag === FLAG_NONE;
+    r1--, r2--
+  ) {
     if (!tokenMatch(g1[r1] as GToken, g2[r2] as GToken)) return undefined;
   }
   if (r1 < g1.length - 1) {

@@ -81,7 +81,7 @@ function goReplace(s: string, pairs: readonly (readonly [string, string])[]): st
   };
   let last = 0;
   let prevMatchEmpty = false;
-  for (let i = 0; i <= src.length; ) {
+  for (let i = 0; i <= src.length;) {
     let found: readonly [Uint8Array, Uint8Array] | undefined;
     for (const p of keys) {
       if (p[0].length === 0 ? !prevMatchEmpty : startsAt(p[0], i)) {
@@ -183,18 +183,30 @@ export const builtins: BuiltinDef[] = [
       return stringSlice('concat', c, 2).join(sep);
     },
   },
-  { name: 'contains', arity: 2, fn: (args) => {
-    const [s, sub] = strings2('contains', args);
-    return s.includes(sub);
-  } },
-  { name: 'startswith', arity: 2, fn: (args) => {
-    const [s, p] = strings2('startswith', args);
-    return s.startsWith(p);
-  } },
-  { name: 'endswith', arity: 2, fn: (args) => {
-    const [s, p] = strings2('endswith', args);
-    return s.endsWith(p);
-  } },
+  {
+    name: 'contains',
+    arity: 2,
+    fn: (args) => {
+      const [s, sub] = strings2('contains', args);
+      return s.includes(sub);
+    },
+  },
+  {
+    name: 'startswith',
+    arity: 2,
+    fn: (args) => {
+      const [s, p] = strings2('startswith', args);
+      return s.startsWith(p);
+    },
+  },
+  {
+    name: 'endswith',
+    arity: 2,
+    fn: (args) => {
+      const [s, p] = strings2('endswith', args);
+      return s.endsWith(p);
+    },
+  },
   {
     name: 'format_int',
     arity: 2,
@@ -279,7 +291,10 @@ export const builtins: BuiltinDef[] = [
   {
     name: 'strings.reverse',
     arity: 1,
-    fn: (args) => runes(argString('strings.reverse', args, 0)).reverse().join(''),
+    fn: (args) =>
+      runes(argString('strings.reverse', args, 0))
+        .reverse()
+        .join(''),
   },
   {
     name: 'strings.any_prefix_match',

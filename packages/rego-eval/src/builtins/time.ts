@@ -11,17 +11,11 @@
  * (`zone-abbreviations.ts`, 1970–2100), else tzdata's numeric form (`+04`, `+0530`); before
  * 1970 Go may print historic letters (`LMT`, `PMT`) where this prints the numeric form.
  */
-import {
-  fromBigInt,
-  isInteger,
-  isNumber,
-  toBigInt,
-  type Value,
-} from "@policy-engine/rego-value";
-import type { BuiltinDef } from "./registry.js";
-import { argString, typeError } from "./registry.js";
-import { fail, intOperand } from "./util.js";
-import { ZONE_ABBREVIATIONS } from "./zone-abbreviations.js";
+import { fromBigInt, isInteger, isNumber, toBigInt, type Value } from '@policy-engine/rego-value';
+import type { BuiltinDef } from './registry.js';
+import { argString, typeError } from './registry.js';
+import { fail, intOperand } from './util.js';
+import { ZONE_ABBREVIATIONS } from './zone-abbreviations.js';
 
 // ---------------------------------------------------------------------------
 // Calendar arithmetic (proleptic Gregorian, days since 1970-01-01).
@@ -41,13 +35,7 @@ function civilFromDays(z: number): [number, number, number] {
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe -
-      Math.floor(doe / 1460) +
-      Math.floor(doe / 36524) -
-      Math.floor(doe / 146096)) /
-      365,
-  );
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -55,44 +43,40 @@ function civilFromDays(z: number): [number, number, number] {
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
-const isLeap = (y: number): boolean =>
-  y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-const DAYS_BEFORE = [
-  0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365,
-];
+const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 function daysIn(m: number, y: number): number {
   if (m === 2 && isLeap(y)) return 29;
   return (DAYS_BEFORE[m] as number) - (DAYS_BEFORE[m - 1] as number);
 }
 
-const floorDiv = (a: bigint, b: bigint): bigint =>
-  a >= 0n ? a / b : -((-a + b - 1n) / b);
+const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
 
 // ---------------------------------------------------------------------------
 // Zones.
 
 /** A location: UTC, a fixed offset, or an IANA zone resolved through `Intl`. */
 interface Zone {
-  readonly kind: "utc" | "iana";
+  readonly kind: 'utc' | 'iana';
   readonly name: string;
 }
 
-const UTC_ZONE: Zone = { kind: "utc", name: "UTC" };
+const UTC_ZONE: Zone = { kind: 'utc', name: 'UTC' };
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      era: "short",
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      era: 'short',
     });
     formatters.set(zone, f);
   }
@@ -101,33 +85,26 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** The zone's UTC offset in seconds at a Unix second. */
 function offsetAt(zone: Zone, unix: number): number {
-  if (zone.kind === "utc") return 0;
+  if (zone.kind === 'utc') return 0;
   const parts = formatter(zone.name).formatToParts(new Date(unix * 1000));
-  const get = (t: string): number =>
-    Number(parts.find((p) => p.type === t)?.value ?? "0");
-  let year = get("year");
-  if (parts.find((p) => p.type === "era")?.value === "BC") year = 1 - year;
-  const local =
-    daysFromCivil(year, get("month"), get("day")) * 86400 +
-    get("hour") * 3600 +
-    get("minute") * 60 +
-    get("second");
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? '0');
+  let year = get('year');
+  if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
+  const local = daysFromCivil(year, get('month'), get('day')) * 86400 + get('hour') * 3600 + get('minute') * 60 + get('second');
   return local - unix;
 }
 
 /** The zone abbreviation at an offset (`MST` layout element): tzdata's letters, else its numeric form. */
 function abbreviation(zone: Zone, offset: number): string {
-  if (zone.kind === "utc") return "UTC";
-  const table =
-    ZONE_ABBREVIATIONS[zone.name] ??
-    ZONE_ABBREVIATIONS[canonicalName(zone.name)];
+  if (zone.kind === 'utc') return 'UTC';
+  const table = ZONE_ABBREVIATIONS[zone.name] ?? ZONE_ABBREVIATIONS[canonicalName(zone.name)];
   const letters = table?.[String(offset)];
   if (letters !== undefined) return letters;
-  const sign = offset < 0 ? "-" : "+";
+  const sign = offset < 0 ? '-' : '+';
   const a = Math.abs(offset);
-  const hh = String(Math.floor(a / 3600)).padStart(2, "0");
+  const hh = String(Math.floor(a / 3600)).padStart(2, '0');
   const mm = Math.floor((a % 3600) / 60);
-  return sign + hh + (mm === 0 ? "" : String(mm).padStart(2, "0"));
+  return sign + hh + (mm === 0 ? '' : String(mm).padStart(2, '0'));
 }
 
 function canonicalName(name: string): string {
@@ -140,16 +117,14 @@ function loadLocation(name: string): Zone | string {
   const cached = zoneCache.get(name);
   if (cached !== undefined) return cached;
   let out: Zone | string = `unknown time zone ${name}`;
-  if (name.includes("..") || name.startsWith("/") || name.startsWith("\\"))
-    out = "time: invalid location name";
+  if (name.includes('..') || name.startsWith('/') || name.startsWith('\\')) out = 'time: invalid location name';
   else if (/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) {
     try {
-      const resolved = new Intl.DateTimeFormat("en-US", {
+      const resolved = new Intl.DateTimeFormat('en-US', {
         timeZone: name,
       }).resolvedOptions().timeZone;
       // Go's zone files are case-sensitive; Intl canonicalises case.
-      if (resolved === name || resolved.toLowerCase() !== name.toLowerCase())
-        out = { kind: "iana", name };
+      if (resolved === name || resolved.toLowerCase() !== name.toLowerCase()) out = { kind: 'iana', name };
     } catch {
       // unknown to Intl
     }
@@ -212,25 +187,12 @@ function fields(t: Time): Fields {
 }
 
 /** Go's `time.Date` (fields normalised, the zone's offset found as Go does). */
-function date(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  min: number,
-  sec: number,
-  nsec: number,
-  zone: Zone,
-): Time {
+function date(year: number, month: number, day: number, hour: number, min: number, sec: number, nsec: number, zone: Zone): Time {
   // normalise month into 1..12
   const m0 = month - 1;
   year += Math.floor(m0 / 12);
   month = (((m0 % 12) + 12) % 12) + 1;
-  const local =
-    BigInt(daysFromCivil(year, month, 1) + day - 1) * 86400n +
-    BigInt(hour) * 3600n +
-    BigInt(min) * 60n +
-    BigInt(sec);
+  const local = BigInt(daysFromCivil(year, month, 1) + day - 1) * 86400n + BigInt(hour) * 3600n + BigInt(min) * 60n + BigInt(sec);
   let unix = local + floorDiv(BigInt(nsec), NS);
   const ns = BigInt(nsec) - floorDiv(BigInt(nsec), NS) * NS;
   const o1 = offsetAt(zone, Number(unix));
@@ -238,28 +200,20 @@ function date(
   return { ns: unix * NS + ns, zone };
 }
 
-const DAY_NAMES = [
-  "Sunday",
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-];
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 
 // ---------------------------------------------------------------------------
@@ -313,28 +267,13 @@ interface Chunk {
   readonly suffix: string;
 }
 
-const STD0X = [
-  Std.ZeroMonth,
-  Std.ZeroDay,
-  Std.ZeroHour12,
-  Std.ZeroMinute,
-  Std.ZeroSecond,
-  Std.Year,
-];
-const startsWithLower = (s: string): boolean =>
-  s.length > 0 && s[0] !== undefined && s[0] >= "a" && s[0] <= "z";
-const digitAt = (s: string, i: number): boolean =>
-  i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+const STD0X = [Std.ZeroMonth, Std.ZeroDay, Std.ZeroHour12, Std.ZeroMinute, Std.ZeroSecond, Std.Year];
+const startsWithLower = (s: string): boolean => s.length > 0 && s[0] !== undefined && s[0] >= 'a' && s[0] <= 'z';
+const digitAt = (s: string, i: number): boolean => i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
 
 /** Go's `nextStdChunk`. */
 function nextStdChunk(layout: string): Chunk {
-  const at = (
-    i: number,
-    std: Std,
-    len: number,
-    digits = 0,
-    sep = ".",
-  ): Chunk => ({
+  const at = (i: number, std: Std, len: number, digits = 0, sep = '.'): Chunk => ({
     prefix: layout.slice(0, i),
     std,
     digits,
@@ -345,115 +284,97 @@ function nextStdChunk(layout: string): Chunk {
   for (let i = 0; i < layout.length; i++) {
     const c = layout[i];
     switch (c) {
-      case "J":
-        if (has(i, "Jan")) {
-          if (has(i, "January")) return at(i, Std.LongMonth, 7);
+      case 'J':
+        if (has(i, 'Jan')) {
+          if (has(i, 'January')) return at(i, Std.LongMonth, 7);
           if (!startsWithLower(layout.slice(i + 3))) return at(i, Std.Month, 3);
         }
         break;
-      case "M":
-        if (has(i, "Mon")) {
-          if (has(i, "Monday")) return at(i, Std.LongWeekDay, 6);
-          if (!startsWithLower(layout.slice(i + 3)))
-            return at(i, Std.WeekDay, 3);
+      case 'M':
+        if (has(i, 'Mon')) {
+          if (has(i, 'Monday')) return at(i, Std.LongWeekDay, 6);
+          if (!startsWithLower(layout.slice(i + 3))) return at(i, Std.WeekDay, 3);
         }
-        if (has(i, "MST")) return at(i, Std.TZ, 3);
+        if (has(i, 'MST')) return at(i, Std.TZ, 3);
         break;
-      case "0":
-        if (
-          i + 1 < layout.length &&
-          (layout[i + 1] as string) >= "1" &&
-          (layout[i + 1] as string) <= "6"
-        ) {
-          return at(
-            i,
-            STD0X[(layout.charCodeAt(i + 1) - 49) as number] as Std,
-            2,
-          );
+      case '0':
+        if (i + 1 < layout.length && (layout[i + 1] as string) >= '1' && (layout[i + 1] as string) <= '6') {
+          return at(i, STD0X[(layout.charCodeAt(i + 1) - 49) as number] as Std, 2);
         }
-        if (has(i, "002")) return at(i, Std.ZeroYearDay, 3);
+        if (has(i, '002')) return at(i, Std.ZeroYearDay, 3);
         break;
-      case "1":
-        if (has(i, "15")) return at(i, Std.Hour, 2);
+      case '1':
+        if (has(i, '15')) return at(i, Std.Hour, 2);
         return at(i, Std.NumMonth, 1);
-      case "2":
-        if (has(i, "2006")) return at(i, Std.LongYear, 4);
+      case '2':
+        if (has(i, '2006')) return at(i, Std.LongYear, 4);
         return at(i, Std.Day, 1);
-      case "_":
-        if (has(i, "_2")) {
-          if (has(i, "_2006"))
+      case '_':
+        if (has(i, '_2')) {
+          if (has(i, '_2006'))
             return {
               prefix: layout.slice(0, i + 1),
               std: Std.LongYear,
               digits: 0,
-              sep: ".",
+              sep: '.',
               suffix: layout.slice(i + 5),
             };
           return at(i, Std.UnderDay, 2);
         }
-        if (has(i, "__2")) return at(i, Std.UnderYearDay, 3);
+        if (has(i, '__2')) return at(i, Std.UnderYearDay, 3);
         break;
-      case "3":
+      case '3':
         return at(i, Std.Hour12, 1);
-      case "4":
+      case '4':
         return at(i, Std.Minute, 1);
-      case "5":
+      case '5':
         return at(i, Std.Second, 1);
-      case "P":
-        if (has(i, "PM")) return at(i, Std.PM, 2);
+      case 'P':
+        if (has(i, 'PM')) return at(i, Std.PM, 2);
         break;
-      case "p":
-        if (has(i, "pm")) return at(i, Std.pm, 2);
+      case 'p':
+        if (has(i, 'pm')) return at(i, Std.pm, 2);
         break;
-      case "-":
-        if (has(i, "-070000")) return at(i, Std.NumSecondsTz, 7);
-        if (has(i, "-07:00:00")) return at(i, Std.NumColonSecondsTZ, 9);
-        if (has(i, "-0700")) return at(i, Std.NumTZ, 5);
-        if (has(i, "-07:00")) return at(i, Std.NumColonTZ, 6);
-        if (has(i, "-07")) return at(i, Std.NumShortTZ, 3);
+      case '-':
+        if (has(i, '-070000')) return at(i, Std.NumSecondsTz, 7);
+        if (has(i, '-07:00:00')) return at(i, Std.NumColonSecondsTZ, 9);
+        if (has(i, '-0700')) return at(i, Std.NumTZ, 5);
+        if (has(i, '-07:00')) return at(i, Std.NumColonTZ, 6);
+        if (has(i, '-07')) return at(i, Std.NumShortTZ, 3);
         break;
-      case "Z":
-        if (has(i, "Z070000")) return at(i, Std.ISO8601SecondsTZ, 7);
-        if (has(i, "Z07:00:00")) return at(i, Std.ISO8601ColonSecondsTZ, 9);
-        if (has(i, "Z0700")) return at(i, Std.ISO8601TZ, 5);
-        if (has(i, "Z07:00")) return at(i, Std.ISO8601ColonTZ, 6);
-        if (has(i, "Z07")) return at(i, Std.ISO8601ShortTZ, 3);
+      case 'Z':
+        if (has(i, 'Z070000')) return at(i, Std.ISO8601SecondsTZ, 7);
+        if (has(i, 'Z07:00:00')) return at(i, Std.ISO8601ColonSecondsTZ, 9);
+        if (has(i, 'Z0700')) return at(i, Std.ISO8601TZ, 5);
+        if (has(i, 'Z07:00')) return at(i, Std.ISO8601ColonTZ, 6);
+        if (has(i, 'Z07')) return at(i, Std.ISO8601ShortTZ, 3);
         break;
-      case ".":
-      case ",":
-        if (
-          i + 1 < layout.length &&
-          (layout[i + 1] === "0" || layout[i + 1] === "9")
-        ) {
+      case '.':
+      case ',':
+        if (i + 1 < layout.length && (layout[i + 1] === '0' || layout[i + 1] === '9')) {
           const ch = layout[i + 1];
           let j = i + 1;
           while (j < layout.length && layout[j] === ch) j++;
           if (!digitAt(layout, j)) {
-            return at(
-              i,
-              ch === "0" ? Std.FracSecond0 : Std.FracSecond9,
-              j - i,
-              (j - (i + 1)) & 0xfff,
-              c,
-            );
+            return at(i, ch === '0' ? Std.FracSecond0 : Std.FracSecond9, j - i, (j - (i + 1)) & 0xfff, c);
           }
         }
         break;
     }
   }
-  return { prefix: layout, std: Std.None, digits: 0, sep: ".", suffix: "" };
+  return { prefix: layout, std: Std.None, digits: 0, sep: '.', suffix: '' };
 }
 
 const pad = (x: number, width: number): string => {
-  const s = String(Math.abs(x)).padStart(width, "0");
-  return x < 0 ? "-" + s : s;
+  const s = String(Math.abs(x)).padStart(width, '0');
+  return x < 0 ? '-' + s : s;
 };
 
 /** Go's `Time.Format`. */
 function format(t: Time, layout: string): string {
   const f = fields(t);
-  let out = "";
-  while (layout !== "") {
+  let out = '';
+  while (layout !== '') {
     const { prefix, std, digits, sep, suffix } = nextStdChunk(layout);
     out += prefix;
     if (std === Std.None) break;
@@ -487,14 +408,13 @@ function format(t: Time, layout: string): string {
         out += String(f.day);
         break;
       case Std.UnderDay:
-        out += (f.day < 10 ? " " : "") + String(f.day);
+        out += (f.day < 10 ? ' ' : '') + String(f.day);
         break;
       case Std.ZeroDay:
         out += pad(f.day, 2);
         break;
       case Std.UnderYearDay:
-        out +=
-          (f.yday < 100 ? " " : "") + (f.yday < 10 ? " " : "") + String(f.yday);
+        out += (f.yday < 100 ? ' ' : '') + (f.yday < 10 ? ' ' : '') + String(f.yday);
         break;
       case Std.ZeroYearDay:
         out += pad(f.yday, 3);
@@ -521,10 +441,10 @@ function format(t: Time, layout: string): string {
         out += pad(f.sec, 2);
         break;
       case Std.PM:
-        out += f.hour >= 12 ? "PM" : "AM";
+        out += f.hour >= 12 ? 'PM' : 'AM';
         break;
       case Std.pm:
-        out += f.hour >= 12 ? "pm" : "am";
+        out += f.hour >= 12 ? 'pm' : 'am';
         break;
       case Std.TZ: {
         out += abbreviation(t.zone, f.offset);
@@ -538,8 +458,8 @@ function format(t: Time, layout: string): string {
         if (digits < 9) frac = frac.slice(0, digits);
         let s = sep + frac;
         if (trim) {
-          s = s.replace(/0+$/, "");
-          if (s === sep) s = "";
+          s = s.replace(/0+$/, '');
+          if (s === sep) s = '';
         }
         out += s;
         break;
@@ -552,36 +472,28 @@ function format(t: Time, layout: string): string {
           std === Std.ISO8601ShortTZ ||
           std === Std.ISO8601ColonSecondsTZ;
         if (f.offset === 0 && iso) {
-          out += "Z";
+          out += 'Z';
           break;
         }
         let zone = Math.trunc(f.offset / 60);
         let absOffset = f.offset;
         if (zone < 0) {
-          out += "-";
+          out += '-';
           zone = -zone;
           absOffset = -absOffset;
-        } else out += "+";
+        } else out += '+';
         out += pad(Math.floor(zone / 60), 2);
         const colon =
-          std === Std.ISO8601ColonTZ ||
-          std === Std.NumColonTZ ||
-          std === Std.ISO8601ColonSecondsTZ ||
-          std === Std.NumColonSecondsTZ;
-        if (colon) out += ":";
-        if (std !== Std.NumShortTZ && std !== Std.ISO8601ShortTZ)
-          out += pad(zone % 60, 2);
+          std === Std.ISO8601ColonTZ || std === Std.NumColonTZ || std === Std.ISO8601ColonSecondsTZ || std === Std.NumColonSecondsTZ;
+        if (colon) out += ':';
+        if (std !== Std.NumShortTZ && std !== Std.ISO8601ShortTZ) out += pad(zone % 60, 2);
         if (
           std === Std.ISO8601SecondsTZ ||
           std === Std.NumSecondsTz ||
           std === Std.NumColonSecondsTZ ||
           std === Std.ISO8601ColonSecondsTZ
         ) {
-          if (
-            std === Std.NumColonSecondsTZ ||
-            std === Std.ISO8601ColonSecondsTZ
-          )
-            out += ":";
+          if (std === Std.NumColonSecondsTZ || std === Std.ISO8601ColonSecondsTZ) out += ':';
           out += pad(absOffset % 60, 2);
         }
       }
@@ -596,10 +508,9 @@ function timeQuote(s: string): string {
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
     if (c >= 0x80 || c < 0x20) {
-      for (const b of new TextEncoder().encode(ch))
-        out += "\\x" + b.toString(16).padStart(2, "0");
+      for (const b of new TextEncoder().encode(ch)) out += '\\x' + b.toString(16).padStart(2, '0');
     } else {
-      if (ch === '"' || ch === "\\") out += "\\";
+      if (ch === '"' || ch === '\\') out += '\\';
       out += ch;
     }
   }
@@ -609,14 +520,8 @@ function timeQuote(s: string): string {
 /** A `time.Parse` failure with Go's message. */
 class ParseError extends Error {}
 
-function parseError(
-  layout: string,
-  value: string,
-  layoutElem: string,
-  valueElem: string,
-  message: string,
-): ParseError {
-  if (message === "") {
+function parseError(layout: string, value: string, layoutElem: string, valueElem: string, message: string): ParseError {
+  if (message === '') {
     return new ParseError(
       `parsing time ${timeQuote(value)} as ${timeQuote(layout)}: cannot parse ${timeQuote(valueElem)} as ${timeQuote(layoutElem)}`,
     );
@@ -630,20 +535,13 @@ const SHORT_MONTHS = MONTH_NAMES.map((m) => m.slice(0, 3));
 /** Go's `lookup`: case-insensitive prefix match; index or -1. */
 function lookup(tab: readonly string[], val: string): [number, string] {
   for (const [i, v] of tab.entries()) {
-    if (
-      val.length >= v.length &&
-      val.slice(0, v.length).toLowerCase() === v.toLowerCase()
-    ) {
+    if (val.length >= v.length && val.slice(0, v.length).toLowerCase() === v.toLowerCase()) {
       // Go's match folds only ASCII letters
       let ok = true;
       for (let k = 0; k < v.length; k++) {
         const a = val.charCodeAt(k);
         const b = v.charCodeAt(k);
-        if (
-          a !== b &&
-          ((a | 0x20) !== (b | 0x20) || (a | 0x20) < 97 || (a | 0x20) > 122)
-        )
-          ok = false;
+        if (a !== b && ((a | 0x20) !== (b | 0x20) || (a | 0x20) < 97 || (a | 0x20) > 122)) ok = false;
       }
       if (ok) return [i, val.slice(v.length)];
     }
@@ -686,8 +584,8 @@ function leadingInt(s: string): [bigint, string] | undefined {
 /** Go's `atoi`: optional sign and digits only. */
 function atoi(s: string): number | undefined {
   let neg = false;
-  if (s.length > 0 && (s[0] === "-" || s[0] === "+")) {
-    neg = s[0] === "-";
+  if (s.length > 0 && (s[0] === '-' || s[0] === '+')) {
+    neg = s[0] === '-';
     s = s.slice(1);
   }
   const r = leadingInt(s);
@@ -698,10 +596,10 @@ function atoi(s: string): number | undefined {
 
 function skip(value: string, prefix: string): string | undefined {
   while (prefix.length > 0) {
-    if (prefix[0] === " ") {
-      if (value.length > 0 && value[0] !== " ") return undefined;
-      prefix = prefix.replace(/^ +/, "");
-      value = value.replace(/^ +/, "");
+    if (prefix[0] === ' ') {
+      if (value.length > 0 && value[0] !== ' ') return undefined;
+      prefix = prefix.replace(/^ +/, '');
+      value = value.replace(/^ +/, '');
       continue;
     }
     if (value.length === 0 || value[0] !== prefix[0]) return undefined;
@@ -713,7 +611,7 @@ function skip(value: string, prefix: string): string | undefined {
 
 function parseSignedOffset(value: string): number {
   const sign = value[0];
-  if (sign !== "-" && sign !== "+") return 0;
+  if (sign !== '-' && sign !== '+') return 0;
   const r = leadingInt(value.slice(1));
   if (!r || r[1] === value.slice(1)) return 0;
   if (r[0] > 23n) return 0;
@@ -723,42 +621,37 @@ function parseSignedOffset(value: string): number {
 /** Go's `parseTimeZone`: the length of the zone name, or 0. */
 function parseTimeZone(value: string): number {
   if (value.length < 3) return 0;
-  if (value.startsWith("ChST") || value.startsWith("MeST")) return 4;
-  if (value.startsWith("GMT"))
-    return value.length === 3 ? 3 : 3 + parseSignedOffset(value.slice(3));
-  if (value[0] === "+" || value[0] === "-") return parseSignedOffset(value);
+  if (value.startsWith('ChST') || value.startsWith('MeST')) return 4;
+  if (value.startsWith('GMT')) return value.length === 3 ? 3 : 3 + parseSignedOffset(value.slice(3));
+  if (value[0] === '+' || value[0] === '-') return parseSignedOffset(value);
   let n = 0;
   for (; n < 6 && n < value.length; n++) {
     const c = value[n] as string;
-    if (c < "A" || c > "Z") break;
+    if (c < 'A' || c > 'Z') break;
   }
-  if (n === 5) return value[4] === "T" ? 5 : 0;
-  if (n === 4) return value[3] === "T" || value.startsWith("WITA") ? 4 : 0;
+  if (n === 5) return value[4] === 'T' ? 5 : 0;
+  if (n === 4) return value[3] === 'T' || value.startsWith('WITA') ? 4 : 0;
   if (n === 3) return 3;
   return 0;
 }
 
-const commaOrPeriod = (c: string | undefined): boolean =>
-  c === "." || c === ",";
+const commaOrPeriod = (c: string | undefined): boolean => c === '.' || c === ',';
 
 /** Go's `parseNanoseconds`: [ns, rangeError] or undefined (bad). */
-function parseNanoseconds(
-  value: string,
-  nbytes: number,
-): [number, string] | undefined {
+function parseNanoseconds(value: string, nbytes: number): [number, string] | undefined {
   if (!commaOrPeriod(value[0])) return undefined;
   if (nbytes > 10) nbytes = 10;
   const ns = atoi(value.slice(1, nbytes));
   if (ns === undefined) return undefined;
-  if (ns < 0) return [0, "fractional second"];
-  return [ns * 10 ** (10 - nbytes), ""];
+  if (ns < 0) return [0, 'fractional second'];
+  return [ns * 10 ** (10 - nbytes), ''];
 }
 
 /** Go's `time.Parse` (location `Local` = UTC, as OPA runs in this project's images). */
 function parse(layoutIn: string, valueIn: string): Time {
   let layout = layoutIn;
   let value = valueIn;
-  let rangeErr = "";
+  let rangeErr = '';
   let amSet = false;
   let pmSet = false;
   let year = 0;
@@ -773,23 +666,12 @@ function parse(layoutIn: string, valueIn: string): Time {
   let zoneOffset = -1;
   for (;;) {
     const chunk = nextStdChunk(layout);
-    const stdstr = layout.slice(
-      chunk.prefix.length,
-      layout.length - chunk.suffix.length,
-    );
+    const stdstr = layout.slice(chunk.prefix.length, layout.length - chunk.suffix.length);
     const skipped = skip(value, chunk.prefix);
-    if (skipped === undefined)
-      throw parseError(layoutIn, valueIn, chunk.prefix, value, "");
+    if (skipped === undefined) throw parseError(layoutIn, valueIn, chunk.prefix, value, '');
     value = skipped;
     if (chunk.std === Std.None) {
-      if (value.length !== 0)
-        throw parseError(
-          layoutIn,
-          valueIn,
-          "",
-          value,
-          ": extra text: " + timeQuote(value),
-        );
+      if (value.length !== 0) throw parseError(layoutIn, valueIn, '', value, ': extra text: ' + timeQuote(value));
       break;
     }
     layout = chunk.suffix;
@@ -829,10 +711,7 @@ function parse(layoutIn: string, valueIn: string): Time {
       }
       case Std.Month:
       case Std.LongMonth: {
-        const [i, rest] = lookup(
-          std === Std.Month ? SHORT_MONTHS : MONTH_NAMES,
-          value,
-        );
+        const [i, rest] = lookup(std === Std.Month ? SHORT_MONTHS : MONTH_NAMES, value);
         if (i < 0) bad = true;
         else {
           month = i + 1;
@@ -843,14 +722,11 @@ function parse(layoutIn: string, valueIn: string): Time {
       case Std.NumMonth:
       case Std.ZeroMonth:
         month = num(getnum(value, std === Std.ZeroMonth));
-        if (!bad && (month <= 0 || month > 12)) rangeErr = "month";
+        if (!bad && (month <= 0 || month > 12)) rangeErr = 'month';
         break;
       case Std.WeekDay:
       case Std.LongWeekDay: {
-        const [i, rest] = lookup(
-          std === Std.WeekDay ? SHORT_DAYS : DAY_NAMES,
-          value,
-        );
+        const [i, rest] = lookup(std === Std.WeekDay ? SHORT_DAYS : DAY_NAMES, value);
         if (i < 0) bad = true;
         else value = rest;
         break;
@@ -858,36 +734,34 @@ function parse(layoutIn: string, valueIn: string): Time {
       case Std.Day:
       case Std.UnderDay:
       case Std.ZeroDay:
-        if (std === Std.UnderDay && value[0] === " ") value = value.slice(1);
+        if (std === Std.UnderDay && value[0] === ' ') value = value.slice(1);
         day = num(getnum(value, std === Std.ZeroDay));
         break;
       case Std.UnderYearDay:
       case Std.ZeroYearDay:
-        for (let i = 0; i < 2; i++)
-          if (std === Std.UnderYearDay && value[0] === " ")
-            value = value.slice(1);
+        for (let i = 0; i < 2; i++) if (std === Std.UnderYearDay && value[0] === ' ') value = value.slice(1);
         yday = num(getnum3(value, std === Std.ZeroYearDay));
         break;
       case Std.Hour:
         hour = num(getnum(value, false));
-        if (hour < 0 || hour >= 24) rangeErr = "hour";
+        if (hour < 0 || hour >= 24) rangeErr = 'hour';
         break;
       case Std.Hour12:
       case Std.ZeroHour12:
         hour = num(getnum(value, std === Std.ZeroHour12));
-        if (hour < 0 || hour > 12) rangeErr = "hour";
+        if (hour < 0 || hour > 12) rangeErr = 'hour';
         break;
       case Std.Minute:
       case Std.ZeroMinute:
         min = num(getnum(value, std === Std.ZeroMinute));
-        if (min < 0 || min >= 60) rangeErr = "minute";
+        if (min < 0 || min >= 60) rangeErr = 'minute';
         break;
       case Std.Second:
       case Std.ZeroSecond: {
         sec = num(getnum(value, std === Std.ZeroSecond));
         if (bad) break;
         if (sec < 0 || sec >= 60) {
-          rangeErr = "second";
+          rangeErr = 'second';
           break;
         }
         if (value.length >= 2 && commaOrPeriod(value[0]) && digitAt(value, 1)) {
@@ -910,13 +784,13 @@ function parse(layoutIn: string, valueIn: string): Time {
         }
         const p = value.slice(0, 2);
         value = value.slice(2);
-        if (p === (std === Std.PM ? "PM" : "pm")) pmSet = true;
-        else if (p === (std === Std.PM ? "AM" : "am")) amSet = true;
+        if (p === (std === Std.PM ? 'PM' : 'pm')) pmSet = true;
+        else if (p === (std === Std.PM ? 'AM' : 'am')) amSet = true;
         else bad = true;
         break;
       }
       case Std.TZ: {
-        if (value.startsWith("UTC")) {
+        if (value.startsWith('UTC')) {
           utc = true;
           value = value.slice(3);
           break;
@@ -939,8 +813,7 @@ function parse(layoutIn: string, valueIn: string): Time {
         break;
       }
       case Std.FracSecond9: {
-        if (value.length < 2 || !commaOrPeriod(value[0]) || !digitAt(value, 1))
-          break;
+        if (value.length < 2 || !commaOrPeriod(value[0]) || !digitAt(value, 1)) break;
         let i = 0;
         while (i + 1 < value.length && digitAt(value, i + 1)) i++;
         const r = parseNanoseconds(value, 1 + i);
@@ -956,7 +829,7 @@ function parse(layoutIn: string, valueIn: string): Time {
           std === Std.ISO8601ColonTZ ||
           std === Std.ISO8601SecondsTZ ||
           std === Std.ISO8601ColonSecondsTZ;
-        if (iso && value[0] === "Z") {
+        if (iso && value[0] === 'Z') {
           value = value.slice(1);
           utc = true;
           break;
@@ -964,36 +837,19 @@ function parse(layoutIn: string, valueIn: string): Time {
         let parts: [string, string, string, string] | undefined;
         const v = value;
         if (std === Std.ISO8601ColonTZ || std === Std.NumColonTZ) {
-          if (v.length >= 6 && v[3] === ":")
-            parts = [v.slice(0, 1), v.slice(1, 3), v.slice(4, 6), "00"];
+          if (v.length >= 6 && v[3] === ':') parts = [v.slice(0, 1), v.slice(1, 3), v.slice(4, 6), '00'];
           if (parts) value = v.slice(6);
         } else if (std === Std.NumShortTZ || std === Std.ISO8601ShortTZ) {
-          if (v.length >= 3) parts = [v.slice(0, 1), v.slice(1, 3), "00", "00"];
+          if (v.length >= 3) parts = [v.slice(0, 1), v.slice(1, 3), '00', '00'];
           if (parts) value = v.slice(3);
-        } else if (
-          std === Std.ISO8601ColonSecondsTZ ||
-          std === Std.NumColonSecondsTZ
-        ) {
-          if (v.length >= 9 && v[3] === ":" && v[6] === ":")
-            parts = [
-              v.slice(0, 1),
-              v.slice(1, 3),
-              v.slice(4, 6),
-              v.slice(7, 9),
-            ];
+        } else if (std === Std.ISO8601ColonSecondsTZ || std === Std.NumColonSecondsTZ) {
+          if (v.length >= 9 && v[3] === ':' && v[6] === ':') parts = [v.slice(0, 1), v.slice(1, 3), v.slice(4, 6), v.slice(7, 9)];
           if (parts) value = v.slice(9);
         } else if (std === Std.ISO8601SecondsTZ || std === Std.NumSecondsTz) {
-          if (v.length >= 7)
-            parts = [
-              v.slice(0, 1),
-              v.slice(1, 3),
-              v.slice(3, 5),
-              v.slice(5, 7),
-            ];
+          if (v.length >= 7) parts = [v.slice(0, 1), v.slice(1, 3), v.slice(3, 5), v.slice(5, 7)];
           if (parts) value = v.slice(7);
         } else {
-          if (v.length >= 5)
-            parts = [v.slice(0, 1), v.slice(1, 3), v.slice(3, 5), "00"];
+          if (v.length >= 5) parts = [v.slice(0, 1), v.slice(1, 3), v.slice(3, 5), '00'];
           if (parts) value = v.slice(5);
         }
         if (!parts) {
@@ -1008,23 +864,16 @@ function parse(layoutIn: string, valueIn: string): Time {
         const h = hr?.[0] ?? 0;
         const m = mi?.[0] ?? 0;
         const s = se?.[0] ?? 0;
-        if (h > 24) rangeErr = "time zone offset hour";
-        if (m > 60) rangeErr = "time zone offset minute";
-        if (s > 60) rangeErr = "time zone offset second";
+        if (h > 24) rangeErr = 'time zone offset hour';
+        if (m > 60) rangeErr = 'time zone offset minute';
+        if (s > 60) rangeErr = 'time zone offset second';
         zoneOffset = (h * 60 + m) * 60 + s;
-        if (sign === "-") zoneOffset = -zoneOffset;
-        else if (sign !== "+") bad = true;
+        if (sign === '-') zoneOffset = -zoneOffset;
+        else if (sign !== '+') bad = true;
       }
     }
-    if (rangeErr !== "")
-      throw parseError(
-        layoutIn,
-        valueIn,
-        stdstr,
-        value,
-        ": " + rangeErr + " out of range",
-      );
-    if (bad) throw parseError(layoutIn, valueIn, stdstr, hold, "");
+    if (rangeErr !== '') throw parseError(layoutIn, valueIn, stdstr, value, ': ' + rangeErr + ' out of range');
+    if (bad) throw parseError(layoutIn, valueIn, stdstr, hold, '');
   }
   if (pmSet && hour < 12) hour += 12;
   else if (amSet && hour === 12) hour = 0;
@@ -1037,46 +886,23 @@ function parse(layoutIn: string, valueIn: string): Time {
         d = 29;
       } else if (yday > 31 + 29) yday--;
     }
-    if (yday < 1 || yday > 365)
-      throw parseError(
-        layoutIn,
-        valueIn,
-        "",
-        value,
-        ": day-of-year out of range",
-      );
+    if (yday < 1 || yday > 365) throw parseError(layoutIn, valueIn, '', value, ': day-of-year out of range');
     if (m === 0) {
       m = Math.floor((yday - 1) / 31) + 1;
       if ((DAYS_BEFORE[m] as number) < yday) m++;
       d = yday - (DAYS_BEFORE[m - 1] as number);
     }
-    if (month >= 0 && month !== m)
-      throw parseError(
-        layoutIn,
-        valueIn,
-        "",
-        value,
-        ": day-of-year does not match month",
-      );
+    if (month >= 0 && month !== m) throw parseError(layoutIn, valueIn, '', value, ': day-of-year does not match month');
     month = m;
-    if (day >= 0 && day !== d)
-      throw parseError(
-        layoutIn,
-        valueIn,
-        "",
-        value,
-        ": day-of-year does not match day",
-      );
+    if (day >= 0 && day !== d) throw parseError(layoutIn, valueIn, '', value, ': day-of-year does not match day');
     day = d;
   } else {
     if (month < 0) month = 1;
     if (day < 0) day = 1;
   }
-  if (day < 1 || day > daysIn(month, year))
-    throw parseError(layoutIn, valueIn, "", value, ": day out of range");
+  if (day < 1 || day > daysIn(month, year)) throw parseError(layoutIn, valueIn, '', value, ': day out of range');
   const t = date(year, month, day, hour, min, sec, nsec, UTC_ZONE);
-  if (!utc && zoneOffset !== -1)
-    return { ns: t.ns - BigInt(zoneOffset) * NS, zone: UTC_ZONE };
+  if (!utc && zoneOffset !== -1) return { ns: t.ns - BigInt(zoneOffset) * NS, zone: UTC_ZONE };
   return t;
 }
 
@@ -1099,18 +925,17 @@ function parseDuration(orig: string): bigint {
   let s = orig;
   let d = 0n;
   let neg = false;
-  const invalid = (): Error =>
-    new Error(`time: invalid duration ${timeQuote(orig)}`);
-  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
-    neg = s[0] === "-";
+  const invalid = (): Error => new Error(`time: invalid duration ${timeQuote(orig)}`);
+  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
+    neg = s[0] === '-';
     s = s.slice(1);
   }
-  if (s === "0") return 0n;
-  if (s === "") throw invalid();
-  while (s !== "") {
+  if (s === '0') return 0n;
+  if (s === '') throw invalid();
+  while (s !== '') {
     let f = 0n;
     let scale = 1;
-    if (!(s[0] === "." || digitAt(s, 0))) throw invalid();
+    if (!(s[0] === '.' || digitAt(s, 0))) throw invalid();
     const pl = s.length;
     const li = leadingInt(s);
     if (!li) throw invalid();
@@ -1118,7 +943,7 @@ function parseDuration(orig: string): bigint {
     s = li[1];
     const pre = pl !== s.length;
     let post = false;
-    if (s[0] === ".") {
+    if (s[0] === '.') {
       s = s.slice(1);
       const pl2 = s.length;
       let i = 0;
@@ -1142,16 +967,12 @@ function parseDuration(orig: string): bigint {
     }
     if (!pre && !post) throw invalid();
     let i = 0;
-    while (i < s.length && !(s[i] === "." || digitAt(s, i))) i++;
-    if (i === 0)
-      throw new Error(`time: missing unit in duration ${timeQuote(orig)}`);
+    while (i < s.length && !(s[i] === '.' || digitAt(s, i))) i++;
+    if (i === 0) throw new Error(`time: missing unit in duration ${timeQuote(orig)}`);
     const u = s.slice(0, i);
     s = s.slice(i);
     const unit = UNITS[u];
-    if (unit === undefined)
-      throw new Error(
-        `time: unknown unit ${timeQuote(u)} in duration ${timeQuote(orig)}`,
-      );
+    if (unit === undefined) throw new Error(`time: unknown unit ${timeQuote(u)} in duration ${timeQuote(orig)}`);
     if (v > (1n << 63n) / unit) throw invalid();
     v *= unit;
     if (f > 0n) {
@@ -1170,38 +991,31 @@ function parseDuration(orig: string): bigint {
 function formatFloatF(x: number): string {
   const s = String(x);
   if (!/e/.test(s)) return s;
-  const [mant = "", expText = "0"] = s.split("e");
+  const [mant = '', expText = '0'] = s.split('e');
   const exp = Number(expText);
-  const neg = mant.startsWith("-");
-  const digits = mant.replace("-", "").replace(".", "");
-  const point =
-    (mant.replace("-", "").indexOf(".") === -1
-      ? mant.replace("-", "").length
-      : mant.replace("-", "").indexOf(".")) + exp;
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const point = (mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
   const out =
     point <= 0
-      ? "0." + "0".repeat(-point) + digits
+      ? '0.' + '0'.repeat(-point) + digits
       : point >= digits.length
-        ? digits + "0".repeat(point - digits.length)
-        : digits.slice(0, point) + "." + digits.slice(point);
-  return (neg ? "-" : "") + out;
+        ? digits + '0'.repeat(point - digits.length)
+        : digits.slice(0, point) + '.' + digits.slice(point);
+  return (neg ? '-' : '') + out;
 }
 
 /** OPA's `parseExtendedDuration`. */
 function parseExtendedDuration(s: string): bigint {
-  const invalid = (): Error =>
-    new Error(`time: invalid duration ${goQuoteStr(s)}`);
-  if (s === "") throw invalid();
+  const invalid = (): Error => new Error(`time: invalid duration ${goQuoteStr(s)}`);
+  if (s === '') throw invalid();
   if (!/[dwy]/.test(s)) return parseDuration(s);
   const m = /^([-+]?)((?:[0-9.]+(?:ms|us|µs|ns|[a-z]))+)$/u.exec(s);
   if (!m) throw invalid();
-  let rewritten = m[1] ?? "";
-  for (const seg of (m[2] as string).matchAll(
-    /([0-9.]+)(ms|us|µs|ns|[a-z])/gu,
-  )) {
-    const [, digits = "", unit = ""] = seg;
-    const coeff =
-      unit === "d" ? 24 : unit === "w" ? 7 * 24 : unit === "y" ? 365 * 24 : 0;
+  let rewritten = m[1] ?? '';
+  for (const seg of (m[2] as string).matchAll(/([0-9.]+)(ms|us|µs|ns|[a-z])/gu)) {
+    const [, digits = '', unit = ''] = seg;
+    const coeff = unit === 'd' ? 24 : unit === 'w' ? 7 * 24 : unit === 'y' ? 365 * 24 : 0;
     if (coeff === 0) {
       rewritten += digits + unit;
       continue;
@@ -1209,13 +1023,13 @@ function parseExtendedDuration(s: string): bigint {
     if (!/^(\d+\.?\d*|\.\d+)$/.test(digits)) throw invalid();
     const val = Number(digits);
     if (!Number.isFinite(val)) throw invalid();
-    rewritten += formatFloatF(val * coeff) + "h";
+    rewritten += formatFloatF(val * coeff) + 'h';
   }
   try {
     return parseDuration(rewritten);
   } catch (e) {
     const msg = (e as Error).message;
-    const i = msg.lastIndexOf(" ");
+    const i = msg.lastIndexOf(' ');
     throw new Error(`${i === -1 ? msg : msg.slice(0, i)} ${goQuoteStr(s)}`);
   }
 }
@@ -1225,12 +1039,11 @@ function goQuoteStr(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x09) out += "\\t";
-    else if (c === 0x0d) out += "\\r";
-    else if (c < 0x20 || c === 0x7f)
-      out += "\\x" + c.toString(16).padStart(2, "0");
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0d) out += '\\r';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
     else out += ch;
   }
   return out + '"';
@@ -1240,55 +1053,53 @@ function goQuoteStr(s: string): string {
 // The built-ins.
 
 const LAYOUTS: Record<string, string> = {
-  ANSIC: "Mon Jan _2 15:04:05 2006",
-  UnixDate: "Mon Jan _2 15:04:05 MST 2006",
-  RubyDate: "Mon Jan 02 15:04:05 -0700 2006",
-  RFC822: "02 Jan 06 15:04 MST",
-  RFC822Z: "02 Jan 06 15:04 -0700",
-  RFC850: "Monday, 02-Jan-06 15:04:05 MST",
-  RFC1123: "Mon, 02 Jan 2006 15:04:05 MST",
-  RFC1123Z: "Mon, 02 Jan 2006 15:04:05 -0700",
-  RFC3339: "2006-01-02T15:04:05Z07:00",
-  RFC3339Nano: "2006-01-02T15:04:05.999999999Z07:00",
+  ANSIC: 'Mon Jan _2 15:04:05 2006',
+  UnixDate: 'Mon Jan _2 15:04:05 MST 2006',
+  RubyDate: 'Mon Jan 02 15:04:05 -0700 2006',
+  RFC822: '02 Jan 06 15:04 MST',
+  RFC822Z: '02 Jan 06 15:04 -0700',
+  RFC850: 'Monday, 02-Jan-06 15:04:05 MST',
+  RFC1123: 'Mon, 02 Jan 2006 15:04:05 MST',
+  RFC1123Z: 'Mon, 02 Jan 2006 15:04:05 -0700',
+  RFC3339: '2006-01-02T15:04:05Z07:00',
+  RFC3339Nano: '2006-01-02T15:04:05.999999999Z07:00',
 };
 
 /** OPA's `toSafeUnixNano`. */
 function safeNanos(name: string, ns: bigint): Value {
-  if (ns < INT64_MIN || ns > INT64_MAX)
-    throw fail(name, "time outside of valid range");
+  if (ns < INT64_MIN || ns > INT64_MAX) throw fail(name, 'time outside of valid range');
   return fromBigInt(ns);
 }
 
 /** OPA's `tzTime`: the time of `ns` or `[ns, tz]` / `[ns, tz, layout]`, and the layout. */
 function tzTime(name: string, a: Value): [Time, string] {
-  const either = "either number (ns) or [number (ns), string (tz)]";
+  const either = 'either number (ns) or [number (ns), string (tz)]';
   let n: Value;
   let zone = UTC_ZONE;
-  let layout = "";
+  let layout = '';
   if (Array.isArray(a)) {
     const arr = a as readonly Value[];
     if (arr.length === 0) throw typeError(name, 1, either, a);
     n = arr[0] as Value;
-    if (!isNumber(n)) throw typeError(name, 1, "number", n);
+    if (!isNumber(n)) throw typeError(name, 1, 'number', n);
     if (arr.length > 1) {
       const tz = arr[1] as Value;
-      if (typeof tz !== "string") throw typeError(name, 1, "string", tz);
-      if (tz !== "" && tz !== "UTC" && tz !== "Local") {
+      if (typeof tz !== 'string') throw typeError(name, 1, 'string', tz);
+      if (tz !== '' && tz !== 'UTC' && tz !== 'Local') {
         const z = loadLocation(tz);
-        if (typeof z === "string") throw fail(name, z);
+        if (typeof z === 'string') throw fail(name, z);
         zone = z;
       }
     }
     if (arr.length > 2) {
       const l = arr[2] as Value;
-      if (typeof l !== "string") throw typeError(name, 1, "string", l);
+      if (typeof l !== 'string') throw typeError(name, 1, 'string', l);
       layout = l;
     }
   } else if (isNumber(a)) n = a;
   else throw typeError(name, 1, either, a);
   const i = isInteger(n) ? toBigInt(n) : undefined;
-  if (i === undefined || i < INT64_MIN || i > INT64_MAX)
-    throw fail(name, "timestamp too big");
+  if (i === undefined || i < INT64_MIN || i > INT64_MAX) throw fail(name, 'timestamp too big');
   return [{ ns: i, zone }, layout];
 }
 
@@ -1303,12 +1114,12 @@ function wrapParse<T>(name: string, f: () => T): T {
 
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
-  { name: "time.now_ns", arity: 0, fn: (_args, ctx) => fromBigInt(ctx.now) },
+  { name: 'time.now_ns', arity: 0, fn: (_args, ctx) => fromBigInt(ctx.now) },
   {
-    name: "time.parse_ns",
+    name: 'time.parse_ns',
     arity: 2,
     fn: (args) => {
-      const name = "time.parse_ns";
+      const name = 'time.parse_ns';
       const layout = argString(name, args, 0);
       const value = argString(name, args, 1);
       const t = wrapParse(name, () => parse(LAYOUTS[layout] ?? layout, value));
@@ -1316,22 +1127,19 @@ export const builtins: BuiltinDef[] = [
     },
   },
   {
-    name: "time.parse_rfc3339_ns",
+    name: 'time.parse_rfc3339_ns',
     arity: 1,
     fn: (args) => {
-      const name = "time.parse_rfc3339_ns";
+      const name = 'time.parse_rfc3339_ns';
       const value = argString(name, args, 0);
-      return safeNanos(
-        name,
-        wrapParse(name, () => parse(LAYOUTS["RFC3339"] as string, value)).ns,
-      );
+      return safeNanos(name, wrapParse(name, () => parse(LAYOUTS['RFC3339'] as string, value)).ns);
     },
   },
   {
-    name: "time.parse_duration_ns",
+    name: 'time.parse_duration_ns',
     arity: 1,
     fn: (args) => {
-      const name = "time.parse_duration_ns";
+      const name = 'time.parse_duration_ns';
       const s = argString(name, args, 0);
       try {
         return fromBigInt(parseExtendedDuration(s));
@@ -1341,70 +1149,53 @@ export const builtins: BuiltinDef[] = [
     },
   },
   {
-    name: "time.format",
+    name: 'time.format',
     arity: 1,
     fn: (args) => {
-      const [t, layout] = tzTime("time.format", args[0] as Value);
-      return format(
-        t,
-        layout === ""
-          ? (LAYOUTS["RFC3339Nano"] as string)
-          : (LAYOUTS[layout] ?? layout),
-      );
+      const [t, layout] = tzTime('time.format', args[0] as Value);
+      return format(t, layout === '' ? (LAYOUTS['RFC3339Nano'] as string) : (LAYOUTS[layout] ?? layout));
     },
   },
   {
-    name: "time.date",
+    name: 'time.date',
     arity: 1,
     fn: (args) => {
-      const f = fields(tzTime("time.date", args[0] as Value)[0]);
+      const f = fields(tzTime('time.date', args[0] as Value)[0]);
       return [f.year, f.month, f.day];
     },
   },
   {
-    name: "time.clock",
+    name: 'time.clock',
     arity: 1,
     fn: (args) => {
-      const f = fields(tzTime("time.clock", args[0] as Value)[0]);
+      const f = fields(tzTime('time.clock', args[0] as Value)[0]);
       return [f.hour, f.min, f.sec];
     },
   },
   {
-    name: "time.weekday",
+    name: 'time.weekday',
     arity: 1,
-    fn: (args) =>
-      DAY_NAMES[
-        fields(tzTime("time.weekday", args[0] as Value)[0]).weekday
-      ] as string,
+    fn: (args) => DAY_NAMES[fields(tzTime('time.weekday', args[0] as Value)[0]).weekday] as string,
   },
   {
-    name: "time.add_date",
+    name: 'time.add_date',
     arity: 4,
     fn: (args) => {
-      const name = "time.add_date";
+      const name = 'time.add_date';
       const [t] = tzTime(name, args[0] as Value);
       const years = intOperand(name, args[1] as Value, 2);
       const months = intOperand(name, args[2] as Value, 3);
       const days = intOperand(name, args[3] as Value, 4);
       const f = fields(t);
-      const r = date(
-        f.year + years,
-        f.month + months,
-        f.day + days,
-        f.hour,
-        f.min,
-        f.sec,
-        f.nsec,
-        t.zone,
-      );
+      const r = date(f.year + years, f.month + months, f.day + days, f.hour, f.min, f.sec, f.nsec, t.zone);
       return safeNanos(name, r.ns);
     },
   },
   {
-    name: "time.diff",
+    name: 'time.diff',
     arity: 2,
     fn: (args) => {
-      const name = "time.diff";
+      const name = 'time.diff';
       const [a] = tzTime(name, args[0] as Value);
       const [b0] = tzTime(name, args[1] as Value);
       let t1 = a;

@@ -106,7 +106,7 @@ function describe(u: Uint8Array): RObject {
     out.set('macvariables', macVariables(u[10] as number));
     out.set('clocksequence', (((u[8] as number) << 8) | (u[9] as number)) & 0x3fff);
     if (version === 2) {
-      out.set('id', ((u[0] as number) * 0x1000000 + ((u[1] as number) << 16) + ((u[2] as number) << 8) + (u[3] as number)));
+      out.set('id', (u[0] as number) * 0x1000000 + ((u[1] as number) << 16) + ((u[2] as number) << 8) + (u[3] as number));
       out.set('domain', domainName(u[9] as number));
     }
   }

@@ -18,12 +18,32 @@ describe('aggregates agree with OPA', () => {
   it('on hand-picked cases (types, empties, big numbers, errors)', async () => {
     const cases = [
       ...calls('count', [[[1, 2, 3]], [set(1, 2)], [RObject.fromRecord({ a: 1 })], ['héllo'], ['😀a'], [1], [null]]),
-      ...calls('sum', [[[]], [[1, 2.5]], [[0.1, 0.2]], [set(0.1, 0.2, 0.3)], [[n('12345678901234567890'), 1]], [[1, 'a']], [['a']], [[n('1e400'), 1]], [[1, 2.5, n('12345678901234567890')]], ['x'], [[1.5, 2.5]]]),
+      ...calls('sum', [
+        [[]],
+        [[1, 2.5]],
+        [[0.1, 0.2]],
+        [set(0.1, 0.2, 0.3)],
+        [[n('12345678901234567890'), 1]],
+        [[1, 'a']],
+        [['a']],
+        [[n('1e400'), 1]],
+        [[1, 2.5, n('12345678901234567890')]],
+        ['x'],
+        [[1.5, 2.5]],
+      ]),
       ...calls('product', [[[]], [[0.1, 3]], [[1.5, 2]], [[n('12345678901234567890'), 3]], [set(2, 3)], [[2, 'a']], [{} as never]]),
       ...calls('max', [[[]], [[1, 'a', null]], [set(3, 1, 2)], [[[1], [0, 5]]], [set()], ['x']]),
       ...calls('min', [[[]], [[1, 'a', null]], [set(3, 1, 2)], [[[1], [0, 5]]], [5]]),
       ...calls('sort', [[[3, 1, 'a', null, [1]]], [set('b', 'a')], [[]], [RObject.fromRecord({})]]),
-    ].map((c) => (c.args[0] && typeof c.args[0] === 'object' && !(c.args[0] instanceof RObject) && !(c.args[0] instanceof RSet) && !Array.isArray(c.args[0]) ? { ...c, args: [new RObject()] } : c));
+    ].map((c) =>
+      c.args[0] &&
+      typeof c.args[0] === 'object' &&
+      !(c.args[0] instanceof RObject) &&
+      !(c.args[0] instanceof RSet) &&
+      !Array.isArray(c.args[0])
+        ? { ...c, args: [new RObject()] }
+        : c,
+    );
     expect((await disagreements(cases)).join('\n')).toBe('');
   });
 
@@ -37,7 +57,16 @@ describe('aggregates agree with OPA', () => {
 
   it('on 300 generated sums and products of mixed numbers (fast-check, seeded)', async () => {
     const lists = fc.sample(fc.array(number, { maxLength: 6 }), { seed: 11, numRuns: 150 });
-    const cases = [...calls('sum', lists.map((l) => [l])), ...calls('product', lists.map((l) => [l.slice(0, 4)]))];
+    const cases = [
+      ...calls(
+        'sum',
+        lists.map((l) => [l]),
+      ),
+      ...calls(
+        'product',
+        lists.map((l) => [l.slice(0, 4)]),
+      ),
+    ];
     expect((await disagreements(cases)).join('\n')).toBe('');
   });
 });

@@ -13,7 +13,14 @@ describe('array built-ins agree with OPA', () => {
 
   it('array.concat, array.reverse and array.flatten', async () => {
     const cases = [
-      ...calls('array.concat', [[[1], [2, 3]], [[], [1]], [[1], []], [[], []], [1, [1]], [[1], new RSet([1])]]),
+      ...calls('array.concat', [
+        [[1], [2, 3]],
+        [[], [1]],
+        [[1], []],
+        [[], []],
+        [1, [1]],
+        [[1], new RSet([1])],
+      ]),
       ...calls('array.reverse', [[[1, 2, 3]], [[]], [[1]], ['abc']]),
       ...calls('array.flatten', [[[1, [2, [3]], [], 'a']], [[]], [[1, 2]], [[[1], [2]]], [new RSet([1])]]),
     ];

@@ -8,7 +8,29 @@ import { calls, disagreements, testContext } from './oracle.js';
 // the number's value.
 describe('to_number agrees with OPA', () => {
   it('on numbers, booleans, null, Go float syntax and invalid strings', async () => {
-    const strings = ['0', '-1', '3.14', '1e3', '1E-3', '-0', '1e400', '1e-400', '12345678901234567890123', 'abc', '', ' 1', '1 ', '0x', 'inf', '-Inf', 'NaN', '+-1', '1e', '--1', 'infinity'];
+    const strings = [
+      '0',
+      '-1',
+      '3.14',
+      '1e3',
+      '1E-3',
+      '-0',
+      '1e400',
+      '1e-400',
+      '12345678901234567890123',
+      'abc',
+      '',
+      ' 1',
+      '1 ',
+      '0x',
+      'inf',
+      '-Inf',
+      'NaN',
+      '+-1',
+      '1e',
+      '--1',
+      'infinity',
+    ];
     const cases = calls('to_number', [
       ...strings.map((s) => [s]),
       [null],

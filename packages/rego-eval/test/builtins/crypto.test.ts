@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Value } from '@policy-engine/rego-value';
 import { calls, disagreements } from './oracle.js';
 
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 300 }));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+);
 
 describe('crypto hash and HMAC built-ins agree with OPA', () => {
   it('on generated strings and keys (fast-check, seeded), long keys and operand errors', async () => {

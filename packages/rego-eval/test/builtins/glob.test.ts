@@ -109,7 +109,25 @@ describe('glob built-ins agree with OPA (gobwas/glob)', () => {
   }, 120_000);
 
   it("glob.match gives gobwas/glob's syntax errors (byte offsets) and OPA's operand errors", async () => {
-    const bad = ['[a', '[', '[]', '[a-', '[a-]', '[a-bc]', '[z-a]', '{a', '{a,b', 'a\\', '[!', 'é[', 'é{a', '{a,[b}', '{[a-}', '[\\', '[a\\]'];
+    const bad = [
+      '[a',
+      '[',
+      '[]',
+      '[a-',
+      '[a-]',
+      '[a-bc]',
+      '[z-a]',
+      '{a',
+      '{a,b',
+      'a\\',
+      '[!',
+      'é[',
+      'é{a',
+      '{a,[b}',
+      '{[a-}',
+      '[\\',
+      '[a\\]',
+    ];
     const cases = [
       ...calls(
         'glob.match',

@@ -23,14 +23,44 @@ describe('number built-ins agree with OPA', () => {
 
   it('numbers.range and numbers.range_step, with their errors', async () => {
     const cases = [
-      ...calls('numbers.range', [[0, 5], [5, 0], [-2, 2], [3, 3], [n('12345678901234567890'), n('12345678901234567893')], [1.5, 3], [1, 2.5], ['a', 1], [1, null]]),
-      ...calls('numbers.range_step', [[0, 10, 3], [10, 0, 4], [0, 1, 5], [0, 5, 0], [0, 5, -1], [0, 5, 1.5], [1.5, 5, 1], [0, 'x', 1]]),
+      ...calls('numbers.range', [
+        [0, 5],
+        [5, 0],
+        [-2, 2],
+        [3, 3],
+        [n('12345678901234567890'), n('12345678901234567893')],
+        [1.5, 3],
+        [1, 2.5],
+        ['a', 1],
+        [1, null],
+      ]),
+      ...calls('numbers.range_step', [
+        [0, 10, 3],
+        [10, 0, 4],
+        [0, 1, 5],
+        [0, 5, 0],
+        [0, 5, -1],
+        [0, 5, 1.5],
+        [1.5, 5, 1],
+        [0, 'x', 1],
+      ]),
     ];
     expect((await disagreements(cases)).join('\n')).toBe('');
   });
 
   it('rand.intn: argument errors as OPA, and one value per (string, n) within a query', async () => {
-    expect((await disagreements(calls('rand.intn', [['x', 0], [1, 5], ['x', 1.5], ['x', 'y']]))).join('\n')).toBe('');
+    expect(
+      (
+        await disagreements(
+          calls('rand.intn', [
+            ['x', 0],
+            [1, 5],
+            ['x', 1.5],
+            ['x', 'y'],
+          ]),
+        )
+      ).join('\n'),
+    ).toBe('');
     const def = defaultBuiltins.get('rand.intn');
     const ctx = testContext('rand.intn');
     const first = def?.fn(['seed', 1000], ctx);

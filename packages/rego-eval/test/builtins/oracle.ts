@@ -10,16 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { findOpa } from '@policy-engine/opa';
-import {
-  RObject,
-  RSet,
-  equals,
-  numberText,
-  parseJSONText,
-  toJSONText,
-  typeName,
-  type Value,
-} from '@policy-engine/rego-value';
+import { RObject, RSet, equals, numberText, parseJSONText, toJSONText, typeName, type Value } from '@policy-engine/rego-value';
 import { BuiltinError, defaultBuiltins, type BuiltinContext } from '../../src/builtins/index.js';
 
 /** One call of a built-in with ground arguments. */
@@ -38,10 +29,19 @@ export type Outcome =
 export function regoLiteral(v: Value): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'string') return JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  if (typeof v === 'string')
+    return JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
   if (Array.isArray(v)) return '[' + (v as readonly Value[]).map(regoLiteral).join(', ') + ']';
   if (v instanceof RSet) return v.size === 0 ? 'set()' : '{' + v.sorted().map(regoLiteral).join(', ') + '}';
-  if (v instanceof RObject) return '{' + v.sortedEntries().map(([k, x]) => `${regoLiteral(k)}: ${regoLiteral(x)}`).join(', ') + '}';
+  if (v instanceof RObject)
+    return (
+      '{' +
+      v
+        .sortedEntries()
+        .map(([k, x]) => `${regoLiteral(k)}: ${regoLiteral(x)}`)
+        .join(', ') +
+      '}'
+    );
   return numberText(v as Parameters<typeof numberText>[0]);
 }
 
@@ -148,7 +148,8 @@ function same(mine: Outcome, opa: Outcome): boolean {
 function show(o: Outcome): string {
   if (o.kind === 'undefined') return 'undefined';
   if (o.kind === 'error') return `${o.code}: ${o.message}`;
-  if (o.value instanceof RObject && o.value.has('t') && o.value.has('v')) return `${String(o.value.get('t'))} ${toJSONText(o.value.get('v') as Value)}`;
+  if (o.value instanceof RObject && o.value.has('t') && o.value.has('v'))
+    return `${String(o.value.get('t'))} ${toJSONText(o.value.get('v') as Value)}`;
   return `${typeName(o.value)} ${toJSONText(o.value)}`;
 }
 

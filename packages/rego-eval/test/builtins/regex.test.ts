@@ -112,7 +112,10 @@ describe('regex built-ins agree with OPA (RE2 via re2js)', () => {
 
   it('template_match on generated templates (fast-check, seeded)', async () => {
     const tpiece = fc.constantFrom('a', '.', ':', '*', '(', '{a+}', '{[0-9]*}', '{.*}', '{a|b}', '{x{2}}', 'é', '<a>');
-    const gen = fc.sample(fc.tuple(fc.array(tpiece, { maxLength: 4 }), subject, fc.constantFrom(['{', '}'], ['<', '>'])), { seed: 1206, numRuns: 300 });
+    const gen = fc.sample(fc.tuple(fc.array(tpiece, { maxLength: 4 }), subject, fc.constantFrom(['{', '}'], ['<', '>'])), {
+      seed: 1206,
+      numRuns: 300,
+    });
     const cases = calls(
       'regex.template_match',
       gen.map(([ps, s, [a, b]]) => [ps.join(''), s.replace(/x/g, 'a:'), a as string, b as string]),

@@ -7,6 +7,17 @@ const samples: Value[] = [null, true, 1, 2.5, 'a', [], [1], new RObject(), RObje
 describe('type built-ins agree with OPA', () => {
   it('is_* and type_name on a value of every type', async () => {
     const names = ['is_number', 'is_string', 'is_boolean', 'is_array', 'is_set', 'is_object', 'is_null', 'type_name'];
-    expect((await disagreements(names.flatMap((name) => calls(name, samples.map((v) => [v]))))).join('\n')).toBe('');
+    expect(
+      (
+        await disagreements(
+          names.flatMap((name) =>
+            calls(
+              name,
+              samples.map((v) => [v]),
+            ),
+          ),
+        )
+      ).join('\n'),
+    ).toBe('');
   });
 });

@@ -9,7 +9,12 @@ const dashed = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.sl
 
 /** 16 bytes with every version nibble and variant pattern, written in each form google/uuid accepts, and near misses. */
 const uuidText = fc
-  .tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 8 }))
+  .tuple(
+    fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 16, maxLength: 16 }),
+    fc.integer({ min: 0, max: 15 }),
+    fc.integer({ min: 0, max: 7 }),
+    fc.integer({ min: 0, max: 8 }),
+  )
   .map(([bytes, version, variantTop, form]) => {
     const b = [...bytes];
     b[6] = (version << 4) | ((b[6] as number) & 0x0f);
@@ -40,7 +45,14 @@ const uuidText = fc
 describe('uuid built-ins', () => {
   it('uuid.parse agrees with OPA on 400 generated UUID texts (fast-check, seeded) and odd inputs', async () => {
     const texts = fc.sample(uuidText, { seed: 41, numRuns: 400 }).map((t): Value[] => [t]);
-    const odd: Value[][] = [[''], ['urn:uuid:'], ['uuid:00000000-0000-1000-8000-000000000000xxxxx'], ['é0000000-0000-1000-8000-0000000000000'], [1], [null]];
+    const odd: Value[][] = [
+      [''],
+      ['urn:uuid:'],
+      ['uuid:00000000-0000-1000-8000-000000000000xxxxx'],
+      ['é0000000-0000-1000-8000-0000000000000'],
+      [1],
+      [null],
+    ];
     expect((await disagreements(calls('uuid.parse', [...texts, ...odd]))).join('\n')).toBe('');
   });
 

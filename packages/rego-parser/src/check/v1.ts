@@ -4,8 +4,17 @@ import { refText } from '../parser/util.js';
 
 /** Built-ins OPA v1.22.3 marks deprecated: its compiler rejects calls to them in Rego v1. */
 export const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set([
-  'all', 'any', 'cast_array', 'cast_boolean', 'cast_null', 'cast_object', 'cast_set', 'cast_string',
-  'net.cidr_overlap', 're_match', 'set_diff',
+  'all',
+  'any',
+  'cast_array',
+  'cast_boolean',
+  'cast_null',
+  'cast_object',
+  'cast_set',
+  'cast_string',
+  'net.cidr_overlap',
+  're_match',
+  'set_diff',
 ]);
 
 function visitTerm(t: Term, f: (call: Extract<Term, { type: 'call' }>) => void): void {

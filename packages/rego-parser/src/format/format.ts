@@ -35,7 +35,8 @@ function body(r: Rule): string {
   const first = r.body[0];
   if (!r.bodyBraces && first) {
     // `p if {1}` would read as a body: a set literal keeps its parentheses.
-    if (first.terms.type === 'set' && !first.negated) return `${kw} (${term(first.terms, top)})${expr({ ...first, terms: { type: 'null', location: first.location } }, top).slice(4)}`;
+    if (first.terms.type === 'set' && !first.negated)
+      return `${kw} (${term(first.terms, top)})${expr({ ...first, terms: { type: 'null', location: first.location } }, top).slice(4)}`;
     return `${kw} ${expr(first, top)}`;
   }
   return `${kw} ${blockBody(r.body, top)}`;

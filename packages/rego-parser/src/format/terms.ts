@@ -14,7 +14,20 @@ function str(value: string, raw: boolean | undefined): string {
 }
 
 const LEVELS: Record<string, number> = {
-  in: 1, '==': 2, '!=': 2, '<': 2, '>': 2, '<=': 2, '>=': 2, '|': 3, '&': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6,
+  in: 1,
+  '==': 2,
+  '!=': 2,
+  '<': 2,
+  '>': 2,
+  '<=': 2,
+  '>=': 2,
+  '|': 3,
+  '&': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
 };
 
 /** Binding level of a term: 0 for `k, v in xs`, 1..6 for infix operators, 7 for plain terms. */
@@ -147,7 +160,8 @@ export function firstBodyExpr(e: Expr, c: Ctx): string {
   if (e.negated) return expr(e, c);
   if (isTerm(t) && t.type === 'call' && (t.infix === '=' || t.infix === ':=') && t.args.length === 2) {
     const [a, b] = t.args as [Term, Term];
-    if (barAfterFirstTerm(a) || (a.type === 'call' && a.infix === '|')) return `(${term(a, c)}) ${t.infix} ${termTop(b, c)}${withs(e.with, c)}`;
+    if (barAfterFirstTerm(a) || (a.type === 'call' && a.infix === '|'))
+      return `(${term(a, c)}) ${t.infix} ${termTop(b, c)}${withs(e.with, c)}`;
     return expr(e, c);
   }
   if (isTerm(t) && barAfterFirstTerm(t)) {
@@ -213,7 +227,8 @@ export function expr(e: Expr, c: Ctx): string {
       const [first] = t.symbols;
       if (first && first.type === 'call' && first.infix === 'in') {
         const [a, b, d] = first.args;
-        out = d && b && a ? `some ${at(a, 2, c)}, ${at(b, 2, c)} in ${at(d, 2, c)}` : `some ${at(a as Term, 2, c)} in ${at(b as Term, 2, c)}`;
+        out =
+          d && b && a ? `some ${at(a, 2, c)}, ${at(b, 2, c)} in ${at(d, 2, c)}` : `some ${at(a as Term, 2, c)} in ${at(b as Term, 2, c)}`;
       } else out = `some ${t.symbols.map((s) => term(s, c)).join(', ')}`;
       break;
     }
@@ -225,7 +240,15 @@ export function expr(e: Expr, c: Ctx): string {
       else {
         const inner = t.body[0];
         const it = inner?.terms;
-        const plain = t.body.length === 1 && inner && it && !inner.negated && inner.with.length === 0 && it.type !== 'logicaland' && it.type !== 'logicalor' && it.type !== 'notbody';
+        const plain =
+          t.body.length === 1 &&
+          inner &&
+          it &&
+          !inner.negated &&
+          inner.with.length === 0 &&
+          it.type !== 'logicaland' &&
+          it.type !== 'logicalor' &&
+          it.type !== 'notbody';
         const innerText = inner ? expr(inner, c) : '';
         out = plain && !innerText.startsWith('{') ? `not ${innerText}` : `not (${inlineBody(t.body, c)})`;
       }

@@ -179,7 +179,17 @@ export function lex(src: string): LexResult {
       i = e;
       ws = true;
       if (errs.length > 0) {
-        tokens.push({ kind: 'illegal', text: src.slice(start, e), offset: start, end: e, line, col: start - lineStart + 1, ws, nl, errors: errs });
+        tokens.push({
+          kind: 'illegal',
+          text: src.slice(start, e),
+          offset: start,
+          end: e,
+          line,
+          col: start - lineStart + 1,
+          ws,
+          nl,
+          errors: errs,
+        });
         ws = false;
         nl = false;
       }
@@ -249,7 +259,17 @@ export function lex(src: string): LexResult {
         const startLine = line;
         const startCol = start - lineStart + 1;
         newlinesIn(start, i);
-        tokens.push({ kind: 'illegal', text: src.slice(start), offset: start, end: i, line: startLine, col: startCol, ws, nl, errors: [{ message: 'non-terminated string', offset: i }] });
+        tokens.push({
+          kind: 'illegal',
+          text: src.slice(start),
+          offset: start,
+          end: i,
+          line: startLine,
+          col: startCol,
+          ws,
+          nl,
+          errors: [{ message: 'non-terminated string', offset: i }],
+        });
         ws = false;
         nl = false;
         continue;
@@ -258,7 +278,17 @@ export function lex(src: string): LexResult {
       const startLine = line;
       const startCol = start - lineStart + 1;
       const errs = errorsIn(start, i);
-      tokens.push({ kind: errs.length ? 'illegal' : 'rawstring', text: src.slice(start, i), offset: start, end: i, line: startLine, col: startCol, ws, nl, ...(errs.length ? { errors: errs } : {}) });
+      tokens.push({
+        kind: errs.length ? 'illegal' : 'rawstring',
+        text: src.slice(start, i),
+        offset: start,
+        end: i,
+        line: startLine,
+        col: startCol,
+        ws,
+        nl,
+        ...(errs.length ? { errors: errs } : {}),
+      });
       ws = false;
       nl = false;
       newlinesIn(start, i);
@@ -335,10 +365,10 @@ export function lex(src: string): LexResult {
             : c === '\ufeff'
               ? 'illegal byte-order mark'
               : c === '\u00a0'
-            ? 'illegal non-breaking space character, use a regular space instead'
-            : c === '$'
-              ? 'illegal $ character'
-              : 'illegal token';
+                ? 'illegal non-breaking space character, use a regular space instead'
+                : c === '$'
+                  ? 'illegal $ character'
+                  : 'illegal token';
         push('illegal', start, [{ message: msg, offset: start }]);
       }
     }

@@ -70,15 +70,27 @@ export function collectAnnotations(
       else scope = '';
     }
     const last = lines[lines.length - 1] ?? first;
-    const a: Annotation = { type: 'annotation', text, ...(scope ? { scope } : {}), location: { ...first.location, end: last.location.end } };
+    const a: Annotation = {
+      type: 'annotation',
+      text,
+      ...(scope ? { scope } : {}),
+      location: { ...first.location, end: last.location.end },
+    };
     all.push(a);
     const have = node ? ` (have ${node.kind})` : '';
     if (scope === 'rule' || scope === 'document') {
-      if (node?.kind !== 'rule') errors.push({ location: first.location, message: `annotation scope '${scope}' must be applied to rule${have}` });
+      if (node?.kind !== 'rule')
+        errors.push({ location: first.location, message: `annotation scope '${scope}' must be applied to rule${have}` });
     } else if (scope === 'package' || scope === 'subpackages') {
-      if (node?.kind !== 'package') errors.push({ location: first.location, message: `annotation scope '${scope}' must be applied to package${have}` });
+      if (node?.kind !== 'package')
+        errors.push({ location: first.location, message: `annotation scope '${scope}' must be applied to package${have}` });
     } else {
-      errors.push({ location: first.location, message: `invalid annotation scope '${scope}'. Use one of ${SCOPES.map((s) => `'${s}'`).join(', ').replace(/, ('subpackages')$/, ', or $1')}` });
+      errors.push({
+        location: first.location,
+        message: `invalid annotation scope '${scope}'. Use one of ${SCOPES.map((s) => `'${s}'`)
+          .join(', ')
+          .replace(/, ('subpackages')$/, ', or $1')}`,
+      });
     }
     if (entrypoint && scope !== 'document' && scope !== 'package') {
       errors.push({ location: first.location, message: `annotation entrypoint applied to non-document or package scope '${scope}'` });

@@ -6,7 +6,13 @@ import { valueName } from './terms.js';
 import { refText } from './util.js';
 
 function isOp(t: Term, name: string): boolean {
-  return t.type === 'call' && t.operator.value.length === 1 && t.operator.value[0]?.type === 'var' && t.operator.value[0].name === name && t.args.length === 2;
+  return (
+    t.type === 'call' &&
+    t.operator.value.length === 1 &&
+    t.operator.value[0]?.type === 'var' &&
+    t.operator.value[0].name === name &&
+    t.args.length === 2
+  );
 }
 
 /** OPA's ParseRuleFromBody for top-level statements like `p = 1`, `p[x]`, `f(x) = y`. */
@@ -17,7 +23,8 @@ export function ruleFromBody(body: Body): RawRule | string {
   if (expr.negated) return 'negated expressions cannot be used for rule head';
   const t = expr.terms;
   if (t.type === 'some') return "'some' declarations cannot be used for rule head";
-  if (t.type === 'every' || t.type === 'notbody' || t.type === 'logicaland' || t.type === 'logicalor') return 'expression cannot be used for rule head';
+  if (t.type === 'every' || t.type === 'notbody' || t.type === 'logicaland' || t.type === 'logicalor')
+    return 'expression cannot be used for rule head';
   const mk = (head: RawHead, location: Location): RawRule => ({
     default: false,
     head,
@@ -93,4 +100,3 @@ export function ruleFromBody(body: Body): RawRule | string {
   h.args = [...t.args];
   return mk(h, t.operator.location);
 }
-

@@ -86,7 +86,13 @@ export function parseSetOrObject(p: ParserState): Term | undefined {
   }
 }
 
-function parseSet(p: ParserState, s: ReturnType<ParserState['save']>, head: Term, potentialComprehension: boolean, loc: Location): Term | undefined {
+function parseSet(
+  p: ParserState,
+  s: ReturnType<ParserState['save']>,
+  head: Term,
+  potentialComprehension: boolean,
+  loc: Location,
+): Term | undefined {
   if (!p.enter()) return undefined;
   try {
     switch (p.tok()) {
@@ -212,4 +218,3 @@ function parseTermPairList(p: ParserState, end: string, r: (readonly [Term, Term
     }
   }
 }
-

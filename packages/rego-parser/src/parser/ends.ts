@@ -86,7 +86,8 @@ export function assignEnds(module: Module, tokens: readonly Token[], lines: Line
     } else if (n.type !== 'comment' && n.type !== 'annotation' && n.type !== 'module') {
       let i = firstAtOrAfter(end);
       // `f()` and `set()`: the empty argument list follows the operator.
-      const emptyCall = (n.type === 'call' && n.args.length === 0) || (n.type === 'set' && n.items.length === 0 && tokens[at]?.kind === 'ident');
+      const emptyCall =
+        (n.type === 'call' && n.args.length === 0) || (n.type === 'set' && n.items.length === 0 && tokens[at]?.kind === 'ident');
       if (emptyCall && tokens[i]?.kind === '(') {
         const c = closer.get(i);
         if (c !== undefined) {

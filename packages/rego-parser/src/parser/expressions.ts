@@ -1,7 +1,16 @@
 import type { Body, Expr, Term, With } from '../ast.js';
 import type { Location } from '../location.js';
 import type { ParserState } from './state.js';
-import { attachWith, errorAmbiguousUnionBody, foldLogicalTail, isAmbiguousUnionBody, logicalKeywordsActive, parseLogicalGroup, parseLogicalOrChain, parseNotBody } from './logical.js';
+import {
+  attachWith,
+  errorAmbiguousUnionBody,
+  foldLogicalTail,
+  isAmbiguousUnionBody,
+  logicalKeywordsActive,
+  parseLogicalGroup,
+  parseLogicalOrChain,
+  parseNotBody,
+} from './logical.js';
 import { exprOp, infixCall, parseTermInfixCall } from './infix.js';
 import { parseTerm, parseVar, scanAheadRef } from './terms.js';
 
@@ -131,7 +140,13 @@ function parseLiteralExpr(p: ParserState, negated: boolean, loc: Location): Expr
     const g = parseLogicalGroup(p, true, 'not ');
     if (g.committed) {
       if (!g.body) return undefined;
-      const not: Expr = { type: 'expr', negated: false, terms: { type: 'notbody', body: g.body, explicitBody: g.explicit, location: loc }, with: [], location: loc };
+      const not: Expr = {
+        type: 'expr',
+        negated: false,
+        terms: { type: 'notbody', body: g.body, explicitBody: g.explicit, location: loc },
+        with: [],
+        location: loc,
+      };
       return foldLogicalTail(p, [not], false, loc);
     }
   }
@@ -150,14 +165,22 @@ function parseLiteralExpr(p: ParserState, negated: boolean, loc: Location): Expr
   }
   if (negated && p.notBodies) {
     const inner: Expr = { ...expr, with: [] };
-    expr = { type: 'expr', negated: false, terms: { type: 'notbody', body: [inner], explicitBody: false, location: loc }, with: expr.with, location: loc };
+    expr = {
+      type: 'expr',
+      negated: false,
+      terms: { type: 'notbody', body: [inner], explicitBody: false, location: loc },
+      with: expr.with,
+      location: loc,
+    };
   } else {
     expr = { ...expr, negated };
   }
   const k = p.tok();
   if (k === 'and' || k === 'or') {
     if (withLoc) {
-      p.hint(`Wrap the operand in \`(...)\` or \`{...}\` to scope, or move \`with\` after the \`${k}\` expression to apply it to the whole expression`);
+      p.hint(
+        `Wrap the operand in \`(...)\` or \`{...}\` to scope, or move \`with\` after the \`${k}\` expression to apply it to the whole expression`,
+      );
       p.error(withLoc, `\`with\` modifier is not allowed on operand of \`${k}\``);
       return undefined;
     }

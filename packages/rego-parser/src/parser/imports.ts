@@ -106,7 +106,10 @@ export function parseImport(p: ParserState): RawImport | undefined {
   const headName = head?.type === 'var' ? head.name : '';
   if (!IMPORT_ROOTS.has(headName)) {
     p.hint('if this is unexpected, try updating OPA');
-    p.error(path.location, `unexpected import path, must begin with one of: {data, future, input, rego}, got: ${head ? termText(head) : ''}`);
+    p.error(
+      path.location,
+      `unexpected import path, must begin with one of: {data, future, input, rego}, got: ${head ? termText(head) : ''}`,
+    );
     return undefined;
   }
   if (p.tok() === 'as') {
@@ -166,7 +169,8 @@ export function applySpecialImport(p: ParserState, imp: RawImport): 'v1' | 'v2' 
   if (head?.type !== 'var') return undefined;
   if (head.name === 'rego') {
     const second = path[1];
-    const which = path.length === 2 && second?.type === 'string' && (second.value === 'v1' || second.value === 'v2') ? second.value : undefined;
+    const which =
+      path.length === 2 && second?.type === 'string' && (second.value === 'v1' || second.value === 'v2') ? second.value : undefined;
     if (!which) {
       p.error(imp.path.location, `invalid import \`${refString(path)}\`, must be one of: \`rego.v1\`, \`rego.v2\``);
       return undefined;

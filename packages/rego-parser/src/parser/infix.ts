@@ -5,8 +5,21 @@ import { parseTerm, scanAheadRef } from './terms.js';
 
 /** Operator token → OPA built-in name. */
 export const OPERATOR_NAMES: Readonly<Record<string, string>> = {
-  '==': 'equal', '!=': 'neq', '<': 'lt', '>': 'gt', '<=': 'lte', '>=': 'gte', '|': 'or', '&': 'and',
-  '+': 'plus', '-': 'minus', '*': 'mul', '/': 'div', '%': 'rem', '=': 'eq', ':=': 'assign',
+  '==': 'equal',
+  '!=': 'neq',
+  '<': 'lt',
+  '>': 'gt',
+  '<=': 'lte',
+  '>=': 'gte',
+  '|': 'or',
+  '&': 'and',
+  '+': 'plus',
+  '-': 'minus',
+  '*': 'mul',
+  '/': 'div',
+  '%': 'rem',
+  '=': 'eq',
+  ':=': 'assign',
 };
 
 /** A ref term naming an operator (`plus`, `internal.member_2`, …). */
@@ -14,7 +27,10 @@ export function opRef(name: string, loc: Location): RefTerm {
   const [head, ...rest] = name.split('.');
   return {
     type: 'ref',
-    value: [{ type: 'var', name: head ?? name, location: loc }, ...rest.map((r): StringTerm => ({ type: 'string', value: r, location: loc }))],
+    value: [
+      { type: 'var', name: head ?? name, location: loc },
+      ...rest.map((r): StringTerm => ({ type: 'string', value: r, location: loc })),
+    ],
     location: loc,
   };
 }
@@ -113,7 +129,12 @@ function binaryLevel(ops: readonly string[], next: Level, self: () => Level, ret
   };
 }
 
-const parseTermFactor: Level = binaryLevel(['*', '/', '%'], (p) => parseTerm(p), () => parseTermFactor, false);
+const parseTermFactor: Level = binaryLevel(
+  ['*', '/', '%'],
+  (p) => parseTerm(p),
+  () => parseTermFactor,
+  false,
+);
 const parseTermArith: Level = binaryLevel(['+', '-'], parseTermFactor, () => parseTermArith, false);
 const parseTermAnd: Level = binaryLevel(['&'], parseTermArith, () => parseTermAnd, true);
 const parseTermOr: Level = binaryLevel(['|'], parseTermAnd, () => parseTermOr, true);

@@ -134,10 +134,10 @@ function badTemplateExpr(e: Expr): string | undefined {
   if (t.type === 'call' && t.operator.value.length === 1) {
     const h = t.operator.value[0];
     if (h?.type === 'var' && h.name === 'eq' && t.args.length === 2) return "unexpected unification ('=') in template-string expression";
-    if (h?.type === 'var' && h.name === 'assign' && t.args.length === 2) return "unexpected assignment (':=') in template-string expression";
+    if (h?.type === 'var' && h.name === 'assign' && t.args.length === 2)
+      return "unexpected assignment (':=') in template-string expression";
   }
   if (t.type === 'every') return "unexpected 'every' in template-string expression";
   if (t.type === 'some') return "unexpected 'some' in template-string expression";
   return undefined;
 }
-

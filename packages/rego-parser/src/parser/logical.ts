@@ -74,7 +74,9 @@ function checkVoidCallOperands(p: ParserState, lhs: Body, rhs: Body, op: string)
       }
     }
     if (ok && name && loc) {
-      p.hint(`\`${name}\` produces no value and always succeeds, so the operand can never fail; move it out of the operand, or add an expression that can fail`);
+      p.hint(
+        `\`${name}\` produces no value and always succeeds, so the operand can never fail; move it out of the operand, or add an expression that can fail`,
+      );
       p.error(loc, `operand of \`${op}\` cannot consist only of calls to \`${name}\``);
     }
   }
@@ -104,7 +106,10 @@ export function parseLogicalOrChain(p: ParserState, lhsBody: Body, lhsExplicit: 
         rhsExplicit = false;
       }
       checkVoidCallOperands(p, lhsBody, rhsBody, 'or');
-      const node = mkExpr({ type: 'logicalor', lhs: lhsBody, rhs: rhsBody, explicitLhs: lhsExplicit, explicitRhs: rhsExplicit, location: lhsLoc }, lhsLoc);
+      const node = mkExpr(
+        { type: 'logicalor', lhs: lhsBody, rhs: rhsBody, explicitLhs: lhsExplicit, explicitRhs: rhsExplicit, location: lhsLoc },
+        lhsLoc,
+      );
       lhsBody = [node];
       lhsExplicit = false;
     }
@@ -123,7 +128,10 @@ function parseLogicalAndChain(p: ParserState, lhsBody: Body, lhsExplicit: boolea
       if (!r) return undefined;
       const [rhsBody, rhsExplicit] = r;
       checkVoidCallOperands(p, lhsBody, rhsBody, 'and');
-      const node = mkExpr({ type: 'logicaland', lhs: lhsBody, rhs: rhsBody, explicitLhs: lhsExplicit, explicitRhs: rhsExplicit, location: lhsLoc }, lhsLoc);
+      const node = mkExpr(
+        { type: 'logicaland', lhs: lhsBody, rhs: rhsBody, explicitLhs: lhsExplicit, explicitRhs: rhsExplicit, location: lhsLoc },
+        lhsLoc,
+      );
       lhsBody = [node];
       lhsExplicit = false;
     }
@@ -152,7 +160,7 @@ export function parseNotBody(p: ParserState, notLoc: Location): Expr | undefined
     }
     p.restore(failed);
     p.errors.length = s.errors;
-      p.errors.push(...errs);
+    p.errors.push(...errs);
     return undefined;
   }
   p.scan();
@@ -279,7 +287,9 @@ export function parseLogicalGroup(
       if (!w) return { explicit: false, committed: true };
       const k2 = p.tok();
       if (k2 === 'and' || k2 === 'or') {
-        p.hint(`Wrap the operand in \`(...)\` or \`{...}\` to scope, or move \`with\` after the \`${k2}\` expression to apply it to the whole expression`);
+        p.hint(
+          `Wrap the operand in \`(...)\` or \`{...}\` to scope, or move \`with\` after the \`${k2}\` expression to apply it to the whole expression`,
+        );
         p.error(withLoc, `\`with\` modifier is not allowed on operand of \`${k2}\``);
         return { explicit: false, committed: true };
       }

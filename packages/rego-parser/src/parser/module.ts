@@ -97,7 +97,10 @@ function statements(p: ParserState): { stmts: Stmt[]; raise: 'v1' | 'v2' | undef
         }
         const r = applySpecialImport(p, imp);
         if (r === 'v2' || (r === 'v1' && raise === undefined)) raise = r;
-        stmts.push({ kind: 'import', imp: { type: 'import', path: imp.path, ...(imp.alias !== undefined ? { alias: imp.alias } : {}), location: imp.location } });
+        stmts.push({
+          kind: 'import',
+          imp: { type: 'import', path: imp.path, ...(imp.alias !== undefined ? { alias: imp.alias } : {}), location: imp.location },
+        });
         continue;
       } else if (p.errors.length > errorsBefore) {
         recover(p, startI);
@@ -140,10 +143,12 @@ export function ruleKind(h: { args?: readonly Term[] | undefined; key?: Term | u
 
 function checkV1(r: RawRule, err: (loc: Location, msg: string) => void): void {
   const t = r.head.args && r.head.args.length > 0 ? 'function' : 'rule';
-  if (r.head.ref.length < 2 && r.head.name !== undefined && KEYWORDS_V1.has(r.head.name)) err(r.location, `${r.head.name} keyword cannot be used for rule name`);
+  if (r.head.ref.length < 2 && r.head.name !== undefined && KEYWORDS_V1.has(r.head.name))
+    err(r.location, `${r.head.name} keyword cannot be used for rule name`);
   if (r.generatedBody && r.head.generatedValue) err(r.location, `${t} must have value assignment and/or body declaration`);
   if (!r.generatedBody && !r.head.keywords.includes('if') && !r.default) err(r.location, `\`if\` keyword is required before ${t} body`);
-  if (ruleKind(r.head) === 'partial-set' && !r.head.keywords.includes('contains')) err(r.location, '`contains` keyword is required for partial set rules');
+  if (ruleKind(r.head) === 'partial-set' && !r.head.keywords.includes('contains'))
+    err(r.location, '`contains` keyword is required for partial set rules');
 }
 
 function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rule {
@@ -178,7 +183,17 @@ function freeze(r: RawRule, annotations: readonly Annotation[] | undefined): Rul
 export function parseModule(source: string, options: ParseOptions = {}): ParseResult {
   if (typeof source !== 'string') {
     const location = { file: options.file ?? '', line: 1, col: 1, offset: 0, end: 0 };
-    return { module: undefined, errors: [{ code: 'rego_parse_error', message: `source must be a string, got ${source === null ? 'null' : typeof source}`, location, excerpt: '' }] };
+    return {
+      module: undefined,
+      errors: [
+        {
+          code: 'rego_parse_error',
+          message: `source must be a string, got ${source === null ? 'null' : typeof source}`,
+          location,
+          excerpt: '',
+        },
+      ],
+    };
   }
   if (options.regoVersion === 'auto') {
     const v1 = parseModule(source, { ...options, regoVersion: 'v1' });
@@ -212,7 +227,8 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
   if (first) {
     if (first.kind === 'package') pkg = first.pkg;
     else {
-      const loc = first.kind === 'import' ? first.imp.location : first.kind === 'rules' ? (first.rules[0] as RawRule).location : first.location;
+      const loc =
+        first.kind === 'import' ? first.imp.location : first.kind === 'rules' ? (first.rules[0] as RawRule).location : first.location;
       err(loc, 'package expected');
     }
   }
@@ -231,7 +247,13 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
     return name !== undefined && name in HEAD_KW ? name : undefined;
   };
   const stmtLine = (st: Stmt): number =>
-    st.kind === 'body' ? st.location.line : st.kind === 'rules' ? (st.rules[0]?.location.line ?? 0) : st.kind === 'import' ? st.imp.location.line : st.pkg.location.line;
+    st.kind === 'body'
+      ? st.location.line
+      : st.kind === 'rules'
+        ? (st.rules[0]?.location.line ?? 0)
+        : st.kind === 'import'
+          ? st.imp.location.line
+          : st.pkg.location.line;
   stmts.forEach((s, idx) => {
     if (idx === 0) return;
     switch (s.kind) {

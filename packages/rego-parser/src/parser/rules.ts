@@ -105,7 +105,8 @@ function parseHead(p: ParserState, defaultRule: boolean): [RawHead, boolean] | u
   const name = refText(head.ref);
   switch (p.tok()) {
     case 'contains':
-      if (head.args) p.illegal(`the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`);
+      if (head.args)
+        p.illegal(`the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`);
       p.scan();
       {
         const key = parseTermInfixCall(p);

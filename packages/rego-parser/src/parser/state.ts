@@ -6,7 +6,17 @@ import { LineTable } from '../lines.js';
 
 /** Keywords of both Rego versions that are always reserved by the scanner. */
 export const BASE_KEYWORDS: ReadonlySet<string> = new Set([
-  'package', 'import', 'as', 'default', 'else', 'not', 'some', 'with', 'null', 'true', 'false',
+  'package',
+  'import',
+  'as',
+  'default',
+  'else',
+  'not',
+  'some',
+  'with',
+  'null',
+  'true',
+  'false',
 ]);
 /** Future keywords of Rego v0 (built into v1). */
 export const FUTURE_V0 = ['in', 'every', 'contains', 'if'] as const;
@@ -210,10 +220,31 @@ export class ParserState {
 }
 
 const NAMES: Record<string, string> = {
-  ident: 'identifier', eof: 'eof', ws: 'whitespace', number: 'number', string: 'string', rawstring: 'string',
-  'tmpl-part': 'template-string-part', 'tmpl-end': 'template-string-end', 'rawtmpl-part': 'raw-template-string-part',
-  'rawtmpl-end': 'raw-template-string-end', '+': 'plus', '-': 'minus', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and',
-  '|': 'or', '=': 'eq', '==': 'equal', ':=': 'assign', '!=': 'neq', '>': 'gt', '<': 'lt', '>=': 'gte', '<=': 'lte',
+  ident: 'identifier',
+  eof: 'eof',
+  ws: 'whitespace',
+  number: 'number',
+  string: 'string',
+  rawstring: 'string',
+  'tmpl-part': 'template-string-part',
+  'tmpl-end': 'template-string-end',
+  'rawtmpl-part': 'raw-template-string-part',
+  'rawtmpl-end': 'raw-template-string-end',
+  '+': 'plus',
+  '-': 'minus',
+  '*': 'mul',
+  '/': 'div',
+  '%': 'rem',
+  '&': 'and',
+  '|': 'or',
+  '=': 'eq',
+  '==': 'equal',
+  ':=': 'assign',
+  '!=': 'neq',
+  '>': 'gt',
+  '<': 'lt',
+  '>=': 'gte',
+  '<=': 'lte',
 };
 
 /** OPA's name of a token kind in messages. */

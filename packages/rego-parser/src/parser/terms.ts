@@ -129,8 +129,19 @@ function parseTermFinish(p: ParserState, head: Term | undefined, skipws: boolean
 export function parseHeadFinish(p: ParserState, head: Term): Term | undefined {
   p.scanWS();
   switch (p.tok()) {
-    case '+': case '-': case '*': case '/': case '%': case '&': case '|':
-    case '==': case '!=': case '>': case '>=': case '<': case '<=':
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '&':
+    case '|':
+    case '==':
+    case '!=':
+    case '>':
+    case '>=':
+    case '<':
+    case '<=':
       p.illegal();
       break;
     case 'ws':
@@ -248,4 +259,3 @@ export function valueName(t: Term): string {
 export function parseVar(p: ParserState): VarTerm {
   return { type: 'var', name: p.lit, location: p.loc() };
 }
-

@@ -37,7 +37,9 @@ function closes(s: string, quote: string): boolean {
 
 /** go-yaml names the line only past the first one. */
 function mappingValues(n: number): YamlProblem {
-  return n > 1 ? { message: `yaml: line ${n}: mapping values are not allowed in this context`, line: n } : { message: 'yaml: mapping values are not allowed in this context' };
+  return n > 1
+    ? { message: `yaml: line ${n}: mapping values are not allowed in this context`, line: n }
+    : { message: 'yaml: mapping values are not allowed in this context' };
 }
 
 /** Checks the YAML text of an annotation (content lines, one `# ` prefix removed). */
@@ -47,10 +49,14 @@ export function yamlProblem(lines: readonly string[]): YamlProblem | undefined {
   if (!first) return undefined;
   const anyKey = content.some(({ l }) => KEY.test(l.trimStart()));
   if (!anyKey) {
-    if (/^-(\s|$)/.test(first.l)) return { message: `yaml: unmarshal errors:\n  line ${first.n}: cannot unmarshal !!seq into ast.rawAnnotation`, line: first.n };
+    if (/^-(\s|$)/.test(first.l))
+      return { message: `yaml: unmarshal errors:\n  line ${first.n}: cannot unmarshal !!seq into ast.rawAnnotation`, line: first.n };
     if (/^[\s]*["'|>&*!?%@`{[\-.]/.test(first.l)) return undefined;
     const scalar = content.map(({ l }) => l.trim()).join(' ');
-    return { message: `yaml: unmarshal errors:\n  line ${first.n}: cannot unmarshal !!str \`${truncate(scalar)}\` into ast.rawAnnotation`, line: first.n };
+    return {
+      message: `yaml: unmarshal errors:\n  line ${first.n}: cannot unmarshal !!str \`${truncate(scalar)}\` into ast.rawAnnotation`,
+      line: first.n,
+    };
   }
   let mapping = false;
   const keys = new Map<string, number>();
@@ -91,7 +97,8 @@ export function yamlProblem(lines: readonly string[]): YamlProblem | undefined {
     mapping = true;
     const key = (m[1] ?? '').replace(/^(["'])(.*)\1$/, '$2');
     const seen = keys.get(key);
-    if (seen !== undefined) return { message: `yaml: unmarshal errors:\n  line ${n}: mapping key "${key}" already defined at line ${seen}`, line: n };
+    if (seen !== undefined)
+      return { message: `yaml: unmarshal errors:\n  line ${n}: mapping key "${key}" already defined at line ${seen}`, line: n };
     keys.set(key, n);
     const value = t.slice(m[0].length).trim();
     if (value.startsWith('"') || value.startsWith("'")) {
@@ -127,7 +134,8 @@ export function colonHints(comments: readonly { text: string; line: number }[]):
       if (r === ' ' || r === '\t') break;
       bad.push(r === '' ? "'\\x00'" : `'${r}'`);
     }
-    if (bad.length > 0) out += `\n  Hint: on line ${c.line}, symbol(s) [${bad.join(' ')}] immediately following a key/value separator ':' is not a legal yaml space character`;
+    if (bad.length > 0)
+      out += `\n  Hint: on line ${c.line}, symbol(s) [${bad.join(' ')}] immediately following a key/value separator ':' is not a legal yaml space character`;
   }
   return out;
 }

@@ -71,7 +71,12 @@ function regoFiles(tree: string, dir: string): CorpusModule[] {
       if (statSync(p).isDirectory()) walk(p);
       else if (name.endsWith('.rego')) {
         const source = readFileSync(p, 'utf8');
-        out.push({ id: `${tree}/${relative(dir, p)}`, regoVersion: 'v1', source, hash: createHash('sha256').update(`v1\0${source}`).digest('hex') });
+        out.push({
+          id: `${tree}/${relative(dir, p)}`,
+          regoVersion: 'v1',
+          source,
+          hash: createHash('sha256').update(`v1\0${source}`).digest('hex'),
+        });
       }
     }
   };

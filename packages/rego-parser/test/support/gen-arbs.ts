@@ -8,7 +8,22 @@ const vars = fc.oneof(
   { arbitrary: fc.constantFrom('x', 'y', 'z', 'k', 'v', '_'), weight: 12 },
   { arbitrary: fc.constantFrom('input', 'data', 'some', 'in', 'if', 'contains', 'every', 'not', 'and', 'or', 'else'), weight: 1 },
 );
-const scalars = fc.constantFrom('1', '-2', '3.50', '.5', '1e3', 'true', 'false', 'null', '"s"', '"a\\nb"', '`raw`', '$"t{x}"', '$"{1 + 2}"', '-x');
+const scalars = fc.constantFrom(
+  '1',
+  '-2',
+  '3.50',
+  '.5',
+  '1e3',
+  'true',
+  'false',
+  'null',
+  '"s"',
+  '"a\\nb"',
+  '`raw`',
+  '$"t{x}"',
+  '$"{1 + 2}"',
+  '-x',
+);
 const refs = fc
   .tuple(
     fc.constantFrom('input', 'data.lib', 'x', 'f(1)', '[1, 2]', '{"a": 1}'),

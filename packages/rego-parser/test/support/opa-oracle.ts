@@ -103,7 +103,11 @@ function toVerdict(c: CachedVerdict): OpaVerdict {
       ? {
           rules: c.rules.map((r) => ({
             name: r.headName ?? opaRefText(r.ref),
-            kind: opaRuleKind({ ...(r.hasKey ? { key: true } : {}), ...(r.hasValue ? { value: true } : {}), args: Array.from({ length: r.args }) }),
+            kind: opaRuleKind({
+              ...(r.hasKey ? { key: true } : {}),
+              ...(r.hasValue ? { value: true } : {}),
+              args: Array.from({ length: r.args }),
+            }),
             default: r.default,
           })),
         }

@@ -92,7 +92,9 @@ export const registerConformance: RegisterCommand = (program: Command) => {
               ? {
                   onProgress: (p) => {
                     if (p.done % 10 === 0 || p.done === p.total) {
-                      process.stderr.write(`\r\x1b[K${dir}: ${p.done}/${p.total}  passed ${p.passed}  failed ${p.failed}  skipped ${p.skipped}`);
+                      process.stderr.write(
+                        `\r\x1b[K${dir}: ${p.done}/${p.total}  passed ${p.passed}  failed ${p.failed}  skipped ${p.skipped}`,
+                      );
                     }
                   },
                 }

@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createPolicyEngine, PolicyEngineError, type Decision, type PolicySource, type RegoVersionSetting } from '@policy-engine/evaluator';
 import {
-  createPolicyEngine,
-  PolicyEngineError,
-  type Decision,
-  type PolicySource,
-  type RegoVersionSetting,
-} from '@policy-engine/evaluator';
-import { DEFAULT_ENGINE, ENGINE_NAMES, EngineNotAvailableError, createEngineByName, type EngineName, type NamedEngine } from '@policy-engine/engines';
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  EngineNotAvailableError,
+  createEngineByName,
+  type EngineName,
+  type NamedEngine,
+} from '@policy-engine/engines';
 import { inputCodecFor } from '@policy-engine/inputs';
 import { OpaNotFoundError, ensureOpa, startOpaServer } from '@policy-engine/opa';
 import { CliError, ExitCode } from '../exit.js';
@@ -34,7 +35,9 @@ const PACKAGE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 export function packageName(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('must not be empty (a package such as opa.pipelines)');
   if (!PACKAGE_NAME.test(value)) {
-    throw new InvalidArgumentError('must be a Rego package path: dot-separated identifiers of letters, digits and _ (e.g. spinnaker.http.authz)');
+    throw new InvalidArgumentError(
+      'must be a Rego package path: dot-separated identifiers of letters, digits and _ (e.g. spinnaker.http.authz)',
+    );
   }
   return value;
 }
@@ -104,7 +107,8 @@ async function makeEngine(opts: EvalOptions): Promise<NamedEngine> {
     });
   } catch (err) {
     if (err instanceof EngineNotAvailableError) throw new CliError(err.message);
-    if (err instanceof OpaNotFoundError) throw new CliError(`${err.code}: --engine ${opts.engine} needs OPA: ${err.message} --engine native needs none.`);
+    if (err instanceof OpaNotFoundError)
+      throw new CliError(`${err.code}: --engine ${opts.engine} needs OPA: ${err.message} --engine native needs none.`);
     throw err;
   }
 }
@@ -141,9 +145,18 @@ async function evaluate(opts: EvalOptions): Promise<{ decision: Decision; warnin
 export const registerEval: RegisterCommand = (program) => {
   program
     .command('eval')
-    .description('Evaluate a policy package for one input document on an engine (native, wasm or opa) and print the Decision. Exit 0 allowed, 1 denied, 2 error.')
-    .addOption(new Option('--engine <engine>', 'evaluation engine (the same default as run-pipeline and the gate)').choices(ENGINE_NAMES).default(DEFAULT_ENGINE))
-    .option('--opa-url <url...>', 'OPA server(s) to use instead of starting one (with /v1 or /v1/data or neither; several = failover); implies --engine opa')
+    .description(
+      'Evaluate a policy package for one input document on an engine (native, wasm or opa) and print the Decision. Exit 0 allowed, 1 denied, 2 error.',
+    )
+    .addOption(
+      new Option('--engine <engine>', 'evaluation engine (the same default as run-pipeline and the gate)')
+        .choices(ENGINE_NAMES)
+        .default(DEFAULT_ENGINE),
+    )
+    .option(
+      '--opa-url <url...>',
+      'OPA server(s) to use instead of starting one (with /v1 or /v1/data or neither; several = failover); implies --engine opa',
+    )
     .option('--policy <path...>', 'policy files or directories (.rego, data .json/.yaml, bundle .tar.gz); repeatable')
     .option('--data <file...>', 'data files merged at the root of data; repeatable')
     .addOption(new Option('--rego-version <version>', 'Rego syntax of the policies').choices(['v0', 'v1', 'auto']).default('auto'))
@@ -154,14 +167,16 @@ export const registerEval: RegisterCommand = (program) => {
     .option('--timeout-ms <ms>', 'evaluation timeout in milliseconds (default 10000)', positiveInt)
     .action(async (given: EvalOptions, cmd: Command) => {
       // `--opa-url` alone means "evaluate on that OPA".
-      const opts: EvalOptions = given.opaUrl && given.opaUrl.length > 0 && cmd.getOptionValueSource('engine') === 'default' ? { ...given, engine: 'opa' } : given;
+      const opts: EvalOptions =
+        given.opaUrl && given.opaUrl.length > 0 && cmd.getOptionValueSource('engine') === 'default' ? { ...given, engine: 'opa' } : given;
       const { decision, warning } = await evaluate(opts);
       const out = cmd.configureOutput();
       const write = out.writeOut ?? ((s: string) => process.stdout.write(s));
       const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
       write(opts.format === 'json' ? `${JSON.stringify(decision)}\n` : formatPretty(decision));
       if (warning !== undefined) writeErr(`warning: ${warning}\n`);
-      if (decision.error && decision.allowed) writeErr(`warning: engine error, allowed because of --fail-open: ${decision.error.message}\n`);
+      if (decision.error && decision.allowed)
+        writeErr(`warning: engine error, allowed because of --fail-open: ${decision.error.message}\n`);
       setExit(cmd, decision.error && !decision.allowed ? ExitCode.Error : decision.allowed ? ExitCode.Ok : ExitCode.Failed);
     });
 };

@@ -29,7 +29,9 @@ Examples:
 export const registerFmt: RegisterCommand = (program: Command) => {
   program
     .command('fmt')
-    .description('Format Rego files: print the formatted source, rewrite the files with --write, or list files that would change with --check. Exit 0 ok, 1 --check found changes, 2 parse errors.')
+    .description(
+      'Format Rego files: print the formatted source, rewrite the files with --write, or list files that would change with --check. Exit 0 ok, 1 --check found changes, 2 parse errors.',
+    )
     .argument('<files...>', 'Rego files or directories (their .rego files, recursively), or - for standard input (not with --write)')
     .option('-w, --write', 'rewrite the files in place')
     .option('--check', 'write nothing; print the files that would change and exit 1 if any')

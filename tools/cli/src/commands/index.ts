@@ -7,4 +7,11 @@ import { registerRunPipeline } from './run-pipeline.js';
 import { registerValidateInput } from './validate-input.js';
 
 /** Every subcommand of `policy-engine`, in help order. Each lives in its own file. */
-export const commands: readonly RegisterCommand[] = [registerEval, registerRunPipeline, registerValidateInput, registerParse, registerFmt, registerConformance];
+export const commands: readonly RegisterCommand[] = [
+  registerEval,
+  registerRunPipeline,
+  registerValidateInput,
+  registerParse,
+  registerFmt,
+  registerConformance,
+];

@@ -28,7 +28,10 @@ export function regoVersionOption(v: string): 'v0' | 'v1' | 'auto' {
 
 function pretty(file: string, m: Module): string {
   const lines = [`${file}: package ${m.package.path.join('.')} (rego ${m.regoVersion})`];
-  for (const i of m.imports) lines.push(`  import ${i.path.value.map((t, k) => (k === 0 && t.type === 'var' ? t.name : t.type === 'string' ? `.${t.value}` : '[?]')).join('')}${i.alias ? ` as ${i.alias}` : ''}`);
+  for (const i of m.imports)
+    lines.push(
+      `  import ${i.path.value.map((t, k) => (k === 0 && t.type === 'var' ? t.name : t.type === 'string' ? `.${t.value}` : '[?]')).join('')}${i.alias ? ` as ${i.alias}` : ''}`,
+    );
   for (const r of m.rules) lines.push(`  ${r.location.line}:${r.location.col} ${r.default ? 'default ' : ''}${r.name} (${r.kind})`);
   return `${lines.join('\n')}\n`;
 }

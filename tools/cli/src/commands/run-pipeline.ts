@@ -30,19 +30,26 @@ function collect(value: string, previous: string[]): string[] {
 export const registerRunPipeline: RegisterCommand = (program: Command) => {
   program
     .command('run-pipeline')
-    .description('Run a pipeline configuration (JSON as Spinnaker saves it) with simulated tasks under the Orca policy hooks; print the execution log.')
+    .description(
+      'Run a pipeline configuration (JSON as Spinnaker saves it) with simulated tasks under the Orca policy hooks; print the execution log.',
+    )
     .argument('<pipeline>', 'pipeline configuration JSON file (- for stdin)')
     .option('--policy <dir>', 'policy directory (.rego + data files, Rego v0/v1 auto-detected)', DEFAULT_POLICY_DIR)
-    .addOption(new Option('--engine <engine>', 'evaluation engine (the same default as eval and the gate)').choices(ENGINE_NAMES).default(DEFAULT_ENGINE))
+    .addOption(
+      new Option('--engine <engine>', 'evaluation engine (the same default as eval and the gate)')
+        .choices(ENGINE_NAMES)
+        .default(DEFAULT_ENGINE),
+    )
     .option('--user <name>', 'user who starts the pipeline (default anonymous)')
     .option('--role <name>', 'a role of the user (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--legacy-package-names', 'also consult spinnaker.execution.task.before.* and spinnaker.deployment.tasks.*')
     .action(async (file: string, opts: RunPipelineOptions, cmd: Command) => {
       const pipeline = readJson(file);
-      const user = opts.user === undefined && opts.role.length === 0
-        ? undefined
-        : { username: opts.user ?? 'anonymous', isAdmin: false, roles: opts.role.map((name) => ({ name, source: 'CLI' })) };
+      const user =
+        opts.user === undefined && opts.role.length === 0
+          ? undefined
+          : { username: opts.user ?? 'anonymous', isAdmin: false, roles: opts.role.map((name) => ({ name, source: 'CLI' })) };
       try {
         const run = await runPipelineExample(pipeline, {
           policyDir: opts.policy,
@@ -56,7 +63,8 @@ export const registerRunPipeline: RegisterCommand = (program: Command) => {
         setExit(cmd, run.exitCode === 0 ? ExitCode.Ok : ExitCode.Failed);
       } catch (err) {
         if (err instanceof PolicyEngineError) throw new CliError(err.message);
-        if (err instanceof OpaNotFoundError) throw new CliError(`${err.code}: --engine ${opts.engine} needs OPA: ${err.message} --engine native needs none.`);
+        if (err instanceof OpaNotFoundError)
+          throw new CliError(`${err.code}: --engine ${opts.engine} needs OPA: ${err.message} --engine native needs none.`);
         throw err;
       }
     });

@@ -31,7 +31,9 @@ Example:
 export const registerValidateInput: RegisterCommand = (program: Command) => {
   program
     .command('validate-input')
-    .description("Check an input document (or OPA's {\"input\": …} request form) against a policy package's input type. Exit 0 valid, 1 invalid, 2 usage or I/O error.")
+    .description(
+      'Check an input document (or OPA\'s {"input": …} request form) against a policy package\'s input type. Exit 0 valid, 1 invalid, 2 usage or I/O error.',
+    )
     .requiredOption('-p, --package <name>', 'policy package, e.g. spinnaker.http.authz')
     .argument('<file>', 'input document (JSON), or - for standard input')
     .addHelpText('after', helpText)

@@ -10,8 +10,7 @@ import { parseJsonExact, type JValue } from '../value.js';
 
 /** The query to run and the JSON input to give it, or why the case cannot be given. */
 export type PreparedInput =
-  | { readonly query: string; readonly input: JValue | undefined }
-  | { readonly error: { readonly code: string; readonly message: string } };
+  { readonly query: string; readonly input: JValue | undefined } | { readonly error: { readonly code: string; readonly message: string } };
 
 /** Whether a query text is a single expression (no top-level `;` or line break). */
 export function isSingleExpression(query: string): boolean {

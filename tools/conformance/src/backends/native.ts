@@ -46,7 +46,11 @@ function locText(loc: unknown): string {
   if (loc === null || typeof loc !== 'object') return '';
   const l = loc as { file?: unknown; line?: unknown; row?: unknown; col?: unknown };
   const line = l.line ?? l.row;
-  return typeof l.file === 'string' && l.file !== '' ? `${l.file}:${String(line)}: ` : line !== undefined ? `${String(line)}:${String(l.col)}: ` : '';
+  return typeof l.file === 'string' && l.file !== ''
+    ? `${l.file}:${String(line)}: `
+    : line !== undefined
+      ? `${String(line)}:${String(l.col)}: `
+      : '';
 }
 
 /** An error thrown by rego-eval as an outcome (the first of a compile error's list). */
@@ -68,7 +72,8 @@ export async function nativeBackend(options: BackendOptions): Promise<Conformanc
   } catch (err) {
     throw new BackendUnavailableError(`the native engine is not available: ${(err as Error).message}`);
   }
-  if (typeof evalMod.compile !== 'function') throw new BackendUnavailableError('the native engine is not available: @policy-engine/rego-eval exports no compile() yet');
+  if (typeof evalMod.compile !== 'function')
+    throw new BackendUnavailableError('the native engine is not available: @policy-engine/rego-eval exports no compile() yet');
   return {
     name: 'native',
     async run(c: ConformanceCase): Promise<CaseOutcome> {

@@ -28,7 +28,13 @@ interface Ran {
 }
 
 /** Runs one `opa` process (no standard input), killing it after `timeoutMs`. */
-function runProcess(bin: string, args: readonly string[], cwd: string, timeoutMs: number, env: { readonly [k: string]: string } | undefined): Promise<Ran> {
+function runProcess(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs: number,
+  env: { readonly [k: string]: string } | undefined,
+): Promise<Ran> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     const out: Buffer[] = [];
@@ -42,7 +48,11 @@ function runProcess(bin: string, args: readonly string[], cwd: string, timeoutMs
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code: code ?? (signal ? -1 : 0), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolvePromise({
+        code: code ?? (signal ? -1 : 0),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
@@ -74,7 +84,8 @@ export function opaEvalOutcome(stdout: string, stderr: string, exitCode: number)
   }
   const result = doc['result'];
   if (result === undefined) return { result: [] };
-  if (!Array.isArray(result)) return { error: { code: 'opa_eval_failed', message: `unexpected result: ${toJSONText(result).slice(0, 200)}` } };
+  if (!Array.isArray(result))
+    return { error: { code: 'opa_eval_failed', message: `unexpected result: ${toJSONText(result).slice(0, 200)}` } };
   const rows: Binding[] = result.map((r: JValue) => {
     const b = isJObject(r) ? r['bindings'] : undefined;
     return b !== undefined && isJObject(b) ? b : {};

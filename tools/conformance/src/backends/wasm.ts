@@ -95,12 +95,17 @@ export function wasmBackend(options: WasmBackendOptions): ConformanceBackend {
       try {
         const data = c.data === undefined ? [] : [{ id: 'data.json', path: [], value: JSON.parse(toJSONText(c.data)) as unknown }];
         await engine.load({ modules, data, revision: `${c.file}#${c.index}` });
-        const r = await engine.evaluate(`${QUERY_PACKAGE}.results`, input.input === undefined ? undefined : JSON.parse(toJSONText(input.input)), {
-          deadline: performance.now() + (options.timeoutMs ?? 10_000),
-        });
+        const r = await engine.evaluate(
+          `${QUERY_PACKAGE}.results`,
+          input.input === undefined ? undefined : JSON.parse(toJSONText(input.input)),
+          {
+            deadline: performance.now() + (options.timeoutMs ?? 10_000),
+          },
+        );
         if (!r.defined) return { result: [] };
         const rows = fromPlain(r.value, 'wasm result');
-        if (!Array.isArray(rows)) return { error: { code: 'conformance_runner', message: `results is not a set: ${toJSONText(rows).slice(0, 200)}` } };
+        if (!Array.isArray(rows))
+          return { error: { code: 'conformance_runner', message: `results is not a set: ${toJSONText(rows).slice(0, 200)}` } };
         return { result: rows.filter((b): b is Binding => isJObject(b)) };
       } catch (err) {
         return wasmErrorOutcome(err);
