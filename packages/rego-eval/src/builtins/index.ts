@@ -11,6 +11,7 @@ import { builtins as crypto } from './crypto.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
+import { builtins as graphql } from './graphql.js';
 import { builtins as json } from './json.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
@@ -37,6 +38,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...encoding,
   ...glob,
   ...graph,
+  ...graphql,
   ...json,
   ...net,
   ...numbers,
