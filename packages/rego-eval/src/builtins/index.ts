@@ -12,6 +12,7 @@ import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
 import { builtins as json } from './json.js';
+import { builtins as jwt } from './jwt.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
@@ -38,6 +39,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...glob,
   ...graph,
   ...json,
+  ...jwt,
   ...net,
   ...numbers,
   ...objects,
