@@ -25,6 +25,7 @@ import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
 import { builtins as uuid } from './uuid.js';
+import { builtins as x509 } from './x509.js';
 import { builtins as units } from './units.js';
 
 /** Every built-in shipped with the interpreter. */
@@ -51,6 +52,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...uuid,
   ...semver,
   ...units,
+  ...x509,
 ];
 
 /** The default table by name. */
