@@ -5,6 +5,7 @@
  */
 import { builtins as aggregates } from './aggregates.js';
 import { builtins as arrays } from './arrays.js';
+import { builtins as aws } from './aws.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
 import { builtins as crypto } from './crypto.js';
@@ -33,6 +34,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...operators,
   ...aggregates,
   ...arrays,
+  ...aws,
   ...bits,
   ...casts,
   ...crypto,
