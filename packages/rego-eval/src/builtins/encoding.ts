@@ -5,7 +5,7 @@
  */
 import { RObject, RSet, compareStrings, formatValue, goQuote, typeName, type Value } from '@policy-engine/rego-value';
 import { GoJSONError, goJSONValid, goMarshal, goMarshalIndent, goUnmarshal } from './gojson.js';
-import { argObject, argString, type BuiltinDef } from './registry.js';
+import { argObject, argString, BuiltinError, type BuiltinDef } from './registry.js';
 import { fail, fromUtf8, operandError, typeErrorOf, utf8 } from './util.js';
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -29,7 +29,8 @@ function b64encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   return out;
 }
 
-class Corrupt extends Error {
+/** Go's `base64.CorruptInputError`: `illegal base64 data at input byte N`. */
+export class Corrupt extends Error {
   constructor(readonly offset: number) {
     super(`illegal base64 data at input byte ${offset}`);
   }
@@ -85,6 +86,30 @@ function b64decode(s: string, alphabet: string): Uint8Array {
     while (si < src.length && nl(src[si])) si++;
   }
   return Uint8Array.from(out);
+}
+
+/** Bytes as base64 (`url`: the URL alphabet; `pad`: with `=` padding), as Go's `base64` encodings. */
+export function base64Encode(bytes: Uint8Array, url: boolean, pad: boolean): string {
+  return b64encode(bytes, url ? URL : STD, pad);
+}
+
+/** Go's `base64.StdEncoding.DecodeString` (or the URL alphabet), as bytes. Throws {@link Corrupt}. */
+export function base64Decode(s: string, url: boolean): Uint8Array {
+  return b64decode(s, url ? URL : STD);
+}
+
+/**
+ * OPA's `base64url.decode` as bytes: a missing padding is added first (a length of 1 mod 4
+ * fails with `illegal base64url string: <s>`). Throws {@link Corrupt} or `Error`.
+ */
+export function base64UrlDecodeBytes(s: string): Uint8Array {
+  if (!s.endsWith('=')) {
+    const r = utf8(s).length % 4;
+    if (r === 2) s += '==';
+    else if (r === 3) s += '=';
+    else if (r === 1) throw new Error(`illegal base64url string: ${s}`);
+  }
+  return b64decode(s, URL);
 }
 
 function decodeWith(name: string, s: string, alphabet: string): string {
@@ -232,14 +257,12 @@ export const builtins: BuiltinDef[] = [
     name: 'base64url.decode',
     arity: 1,
     fn: (args) => {
-      let s = argString('base64url.decode', args, 0);
-      if (!s.endsWith('=')) {
-        const r = utf8(s).length % 4;
-        if (r === 2) s += '==';
-        else if (r === 3) s += '=';
-        else if (r === 1) throw fail('base64url.decode', `illegal base64url string: ${s}`);
+      try {
+        return fromUtf8(base64UrlDecodeBytes(argString('base64url.decode', args, 0)));
+      } catch (e) {
+        if (e instanceof Error && !(e instanceof BuiltinError)) throw fail('base64url.decode', e.message);
+        throw e;
       }
-      return decodeWith('base64url.decode', s, URL);
     },
   },
   {

@@ -126,6 +126,10 @@ function quoteChar(s: string, i: number): string {
   if (b === 0x0a) return "'\\n'";
   if (b === 0x0d) return "'\\r'";
   if (b === 0x09) return "'\\t'";
+  if (b === 0x07) return "'\\a'";
+  if (b === 0x08) return "'\\b'";
+  if (b === 0x0b) return "'\\v'";
+  if (b === 0x0c) return "'\\f'";
   if (b < 0x20 || b === 0x7f) return `'\\x${b.toString(16).padStart(2, '0')}'`;
   if (b >= 0x80 && b < 0xa0) return `'\\u00${b.toString(16).padStart(2, '0')}'`;
   return `'${String.fromCharCode(b)}'`;

@@ -5,6 +5,7 @@
  */
 import { builtins as aggregates } from './aggregates.js';
 import { builtins as arrays } from './arrays.js';
+import { builtins as aws } from './aws.js';
 import { builtins as bits } from './bits.js';
 import { builtins as casts } from './casts.js';
 import { builtins as crypto } from './crypto.js';
@@ -13,6 +14,7 @@ import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
 import { builtins as graphql } from './graphql.js';
 import { builtins as json } from './json.js';
+import { builtins as jwt } from './jwt.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
@@ -25,6 +27,7 @@ import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
 import { builtins as uuid } from './uuid.js';
+import { builtins as x509 } from './x509.js';
 import { builtins as units } from './units.js';
 
 /** Every built-in shipped with the interpreter. */
@@ -32,6 +35,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...operators,
   ...aggregates,
   ...arrays,
+  ...aws,
   ...bits,
   ...casts,
   ...crypto,
@@ -40,6 +44,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...graph,
   ...graphql,
   ...json,
+  ...jwt,
   ...net,
   ...numbers,
   ...objects,
@@ -51,6 +56,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...uuid,
   ...semver,
   ...units,
+  ...x509,
 ];
 
 /** The default table by name. */
