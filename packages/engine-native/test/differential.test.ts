@@ -7,7 +7,7 @@
  * with keep-alive in concurrent batches. Values, undefined and errors must all agree; a
  * disagreement prints the seed, the variation (fixture, mutations, input) and both results.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -20,7 +20,10 @@ import { variations, type Json, type Variation } from './support/variations.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EXAMPLE_POLICIES = resolve(here, '../../../examples/policies');
-const FIXTURES = resolve(here, '../../../../shared/spec/fixtures');
+// The shared spec sits beside the repository (../shared); a git worktree elsewhere finds it at /work/shared.
+const FIXTURES =
+  [resolve(here, '../../../../shared/spec/fixtures'), '/work/shared/spec/fixtures'].find((d) => existsSync(d)) ??
+  resolve(here, '../../../../shared/spec/fixtures');
 const RUNS = Number(process.env['DIFF_RUNS'] ?? '1000');
 const SEED = Number(process.env['DIFF_SEED'] ?? '20261203');
 const CONCURRENCY = 16;

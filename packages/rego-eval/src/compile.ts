@@ -10,7 +10,7 @@ import {
   type Rule,
   type Term as AstTerm,
 } from '@policy-engine/rego-parser';
-import { RObject, RSet, formatValue, keyOf, parseNumber, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, formatValue, keyOf, parseNumberLiteral, type Value } from '@policy-engine/rego-value';
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
 import type { Body, E, T, W, X } from './ir.js';
@@ -113,7 +113,7 @@ function scalar(t: AstTerm): Value | undefined {
     case 'boolean':
       return t.value;
     case 'number':
-      return parseNumber(t.value) ?? null;
+      return parseNumberLiteral(t.value) ?? null;
     case 'string':
       return t.value;
     default:

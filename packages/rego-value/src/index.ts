@@ -27,6 +27,7 @@ export {
   fromBigInt,
   fromFloat,
   parseNumber,
+  parseNumberLiteral,
   fromInputNumber,
   canonicalNumber,
   toDecimal,
@@ -54,6 +55,6 @@ export {
 /** JSON conversion (values and text). */
 export { fromJSON, toJSON, toJSONText, parseJSONText, ValueConversionError, type ToJSONOptions, type FromJSONOptions } from './json.js';
 /** OPA's term text and Go's quoting. */
-export { formatValue, goQuote } from './format.js';
+export { formatValue, goCanBackquote, goIsPrint, goQuote } from './format.js';
 /** Go's `fmt.Sprintf` as OPA's `sprintf` uses it. */
 export { sprintf } from './sprintf.js';

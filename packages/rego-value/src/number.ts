@@ -140,6 +140,22 @@ export function parseNumber(text: string): RNumber | undefined {
   return makeNumber(mant, exp);
 }
 
+/**
+ * A Rego number literal as OPA's parser keeps it (`ast.Number` holds the source text): the exact
+ * value, and, when the text is a float's (`100.0`, `1e2`, `.0`, `2e308`) but the value an integer or
+ * too large for a float64, that text too (as {@link fromInputNumber} does), so `sprintf("%f", [100.0])`
+ * formats a float and `sprintf("%v", [2e308])` prints `2e308`, as OPA does. A leading-dot form
+ * (`.5`, `-.5`) is read as `0.5`; undefined when the text is not a number.
+ */
+export function parseNumberLiteral(text: string): RNumber | undefined {
+  const t = text.startsWith('.') ? '0' + text : text.startsWith('-.') ? '-0' + text.slice(1) : text;
+  const n = parseNumber(t);
+  if (n === undefined || !/[.eE]/.test(t)) return n;
+  if (!isInteger(n) && Number.isFinite(toFloat(n))) return n;
+  const [m, e] = toDecimal(n);
+  return new BigNum(m, e, t);
+}
+
 /** `mant, exp` of any number. */
 export function toDecimal(n: RNumber): [bigint, number] {
   return typeof n === 'number' ? decimalOf(n) : [n.mant, n.exp];

@@ -3,7 +3,7 @@
  * (or `*big.Int`), other numbers `float64`, strings stay strings and every other value is
  * passed as its term text (so `%v` of `[1]` is `[1]`, and `%d` of a set is a `%!d(string=…)`).
  */
-import { goQuote, formatValue } from './format.js';
+import { goCanBackquote, goQuote, formatValue } from './format.js';
 import { BigNum, isInteger, toBigInt, toFloat, numberText } from './number.js';
 import { isNumber, type Value } from './value.js';
 
@@ -99,8 +99,7 @@ function fmtInt(v: bigint, verb: string, sp: Spec): string | undefined {
       return pad(String.fromCodePoint(goRune(v)), sp, false);
     case 'q': {
       const r = goRune(v);
-      const quoted = r === 0x27 ? "\\'" : goQuote(String.fromCodePoint(r)).slice(1, -1).replace(/\\"/g, '"');
-      return pad("'" + quoted + "'", sp, false);
+      return pad(goQuote(String.fromCodePoint(r), "'", sp.plus), sp, false);
     }
     case 'U':
       // Go formats the value as a uint64: a negative one wraps around.
@@ -187,7 +186,7 @@ function fmtString(s: string, verb: string, sp: Spec): string | undefined {
     case 's':
       return pad(s, sp, false);
     case 'q':
-      return pad(sp.sharp && !s.includes('`') ? '`' + s + '`' : goQuote(s), sp, false);
+      return pad(sp.sharp && goCanBackquote(s) ? '`' + s + '`' : goQuote(s, '"', sp.plus), sp, false);
     case 'x':
     case 'X':
       return pad(utf8Hex(s, verb === 'X', sp), sp, false);
@@ -204,7 +203,11 @@ function fmtArgV(a: GoArg): string {
 
 function formatArg(a: GoArg, verb: string, sp: Spec): string {
   let out: string | undefined;
-  if (a.t === 'int') out = fmtInt(a.v, verb, sp);
+  if (a.t === 'int' && a.big) {
+    // A *big.Int formats itself (math/big's Int.Format): %s and %v are decimal, unknown verbs name `big.Int`.
+    if ('bdoOsvxX'.includes(verb)) out = fmtInt(a.v, verb === 's' || verb === 'v' ? 'd' : verb, sp);
+    else return `%!${verb}(big.Int=${a.v.toString()})`;
+  } else if (a.t === 'int') out = fmtInt(a.v, verb, sp);
   else if (a.t === 'float64') out = fmtFloat(a.v, verb, sp);
   else out = fmtString(a.v, verb, sp);
   return out ?? `%!${verb}(${typeLabel(a)}=${fmtArgV(a)})`;
@@ -270,7 +273,7 @@ export function sprintf(format: string, args: readonly Value[]): string {
       continue;
     }
     if (verb === 't') {
-      out += `%!t(${typeLabel(a)}=${fmtArgV(a)})`;
+      out += a.t === 'int' && a.big ? `%!t(big.Int=${a.v.toString()})` : `%!t(${typeLabel(a)}=${fmtArgV(a)})`;
       continue;
     }
     out += formatArg(a, verb, sp);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RObject, RSet, formatValue, parseNumber, sprintf, type Value } from '../src/index.js';
+import { RObject, RSet, formatValue, parseNumber, parseNumberLiteral, sprintf, type Value } from '../src/index.js';
+
+const BIG = parseNumber('123456789123456789123') as Value;
 
 describe('formatValue', () => {
   it('prints OPA term text', () => {
@@ -28,6 +30,24 @@ describe('sprintf (Go fmt with OPA arguments)', () => {
     ['%v', [1e6 + 0.5], '1.0000005e+06'],
     ['%d', ['s'], '%!d(string=s)'],
     ['%d %d', [1], '1 %!d(MISSING)'],
+    // *big.Int formats itself (OPA v1.22.3: sprintf/big_int); expectations from the real OPA
+    [
+      '%s|%v|%x|%q',
+      [BIG, BIG, BIG, BIG],
+      '123456789123456789123|123456789123456789123|6b14e9f9b0df36a83|%!q(big.Int=123456789123456789123)',
+    ],
+    // literals keep OPA's float text: %f of 100.0 is a float, %v of 2e308 its text
+    [
+      '%f, %3.1f, %.3f|%v|%d',
+      [
+        parseNumberLiteral('0.0') as Value,
+        parseNumberLiteral('100.0') as Value,
+        parseNumberLiteral('.0') as Value,
+        parseNumberLiteral('2e308') as Value,
+        parseNumberLiteral('1e2') as Value,
+      ],
+      '0.000000, 100.0, 0.000|2e308|%!d(float64=100)',
+    ],
     ['%d', [1, 'x'], '1%!(EXTRA string=x)'],
     ['%t', [true], '%!t(string=true)'],
     ['100%%', [], '100%'],

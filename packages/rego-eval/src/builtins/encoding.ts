@@ -6,7 +6,7 @@
 import { RObject, RSet, compareStrings, formatValue, goQuote, typeName, type Value } from '@policy-engine/rego-value';
 import { GoJSONError, goJSONValid, goMarshal, goMarshalIndent, goUnmarshal } from './gojson.js';
 import { argObject, argString, BuiltinError, type BuiltinDef } from './registry.js';
-import { fail, fromUtf8, operandError, typeErrorOf, utf8 } from './util.js';
+import { fail, fromUtf8, goQuoteBytes, operandError, typeErrorOf, utf8 } from './util.js';
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -171,39 +171,6 @@ export function queryEscape(s: string): string {
 }
 
 class EscapeError extends Error {}
-
-/** Length of the valid UTF-8 sequence at `i` (Go's `utf8.DecodeRune` rules), or 0 when the byte starts none. */
-function utf8SequenceLength(b: Uint8Array, i: number): number {
-  const c = b[i] as number;
-  if (c < 0x80) return 1;
-  const cont = (j: number, lo = 0x80, hi = 0xbf): boolean => i + j < b.length && (b[i + j] as number) >= lo && (b[i + j] as number) <= hi;
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    const ok1 = c === 0xe0 ? cont(1, 0xa0) : c === 0xed ? cont(1, 0x80, 0x9f) : cont(1);
-    return ok1 && cont(2) ? 3 : 0;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    const ok1 = c === 0xf0 ? cont(1, 0x90) : c === 0xf4 ? cont(1, 0x80, 0x8f) : cont(1);
-    return ok1 && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-/** Go's `strconv.Quote` of raw bytes: invalid UTF-8 bytes become `\xNN`. */
-function goQuoteBytes(b: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < b.length;) {
-    const n = utf8SequenceLength(b, i);
-    if (n === 0) {
-      out += '\\x' + (b[i] as number).toString(16).padStart(2, '0');
-      i++;
-    } else {
-      out += goQuote(fromUtf8(b.subarray(i, i + n))).slice(1, -1);
-      i += n;
-    }
-  }
-  return `"${out}"`;
-}
 
 /** Go's `url.QueryUnescape`. */
 function queryUnescape(s: string): string {

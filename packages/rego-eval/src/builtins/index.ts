@@ -26,6 +26,7 @@ import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
+import { builtins as uri } from './uri.js';
 import { builtins as uuid } from './uuid.js';
 import { builtins as x509 } from './x509.js';
 import { builtins as units } from './units.js';
@@ -53,6 +54,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...strings,
   ...time,
   ...types,
+  ...uri,
   ...uuid,
   ...semver,
   ...units,

@@ -118,8 +118,8 @@ function parseIPv6(input: string): Uint8Array | undefined {
   return ip;
 }
 
-/** `netip.ParseAddr` as 16 bytes (`As16`), and whether it is IPv4 (`Is4`). */
-function parseAddr(s: string): { readonly ip: Uint8Array; readonly is4: boolean } | undefined {
+/** `netip.ParseAddr` (without zones) as 16 bytes (`As16`), and whether it is IPv4 (`Is4`); undefined when not an address. */
+export function parseAddr(s: string): { readonly ip: Uint8Array; readonly is4: boolean } | undefined {
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '.') {

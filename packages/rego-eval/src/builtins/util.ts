@@ -2,7 +2,7 @@
  * Helpers shared by the built-in families: OPA's operand error texts
  * (`topdown/builtins.NewOperand*Err`), integer operands and Go string semantics (runes).
  */
-import { isInteger, isNumber, toBigInt, typeName, type Value } from '@policy-engine/rego-value';
+import { goQuote, isInteger, isNumber, toBigInt, typeName, type Value } from '@policy-engine/rego-value';
 import { BuiltinError, typeError } from './registry.js';
 
 /** `"<name>: operand N <detail>"` as an `eval_type_error` (OPA's `NewOperandErr`). */
@@ -71,4 +71,37 @@ export function utf8(s: string): Uint8Array {
 /** A string of UTF-8 bytes (invalid sequences become U+FFFD, as OPA's JSON output shows them). */
 export function fromUtf8(b: Uint8Array): string {
   return utf8Decoder.decode(b);
+}
+
+/** Length of the valid UTF-8 sequence at `i` (Go's `utf8.DecodeRune` rules), or 0 when the byte starts none. */
+export function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i] as number;
+  if (c < 0x80) return 1;
+  const cont = (j: number, lo = 0x80, hi = 0xbf): boolean => i + j < b.length && (b[i + j] as number) >= lo && (b[i + j] as number) <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const ok1 = c === 0xe0 ? cont(1, 0xa0) : c === 0xed ? cont(1, 0x80, 0x9f) : cont(1);
+    return ok1 && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const ok1 = c === 0xf0 ? cont(1, 0x90) : c === 0xf4 ? cont(1, 0x80, 0x8f) : cont(1);
+    return ok1 && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** Go's `strconv.Quote` of raw bytes: invalid UTF-8 bytes become `\xNN`. */
+export function goQuoteBytes(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length;) {
+    const n = utf8SequenceLength(b, i);
+    if (n === 0) {
+      out += '\\x' + (b[i] as number).toString(16).padStart(2, '0');
+      i++;
+    } else {
+      out += goQuote(fromUtf8(b.subarray(i, i + n))).slice(1, -1);
+      i += n;
+    }
+  }
+  return `"${out}"`;
 }
