@@ -4,6 +4,7 @@ import { registerEval } from './eval.js';
 import { registerFmt } from './fmt.js';
 import { registerParse } from './parse.js';
 import { registerRunPipeline } from './run-pipeline.js';
+import { registerTest } from './test.js';
 import { registerValidateInput } from './validate-input.js';
 
 /** Every subcommand of `policy-engine`, in help order. Each lives in its own file. */
@@ -13,5 +14,6 @@ export const commands: readonly RegisterCommand[] = [
   registerValidateInput,
   registerParse,
   registerFmt,
+  registerTest,
   registerConformance,
 ];
