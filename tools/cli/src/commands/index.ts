@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../program.js';
+import { registerCheck } from './check.js';
 import { registerConformance } from './conformance.js';
 import { registerEval } from './eval.js';
 import { registerFmt } from './fmt.js';
@@ -15,5 +16,6 @@ export const commands: readonly RegisterCommand[] = [
   registerParse,
   registerFmt,
   registerTest,
+  registerCheck,
   registerConformance,
 ];
