@@ -35,6 +35,8 @@ export interface EvalState {
   readonly deadline: number | undefined;
   readonly now: bigint;
   readonly print: (msg: string) => void;
+  /** Coverage hook: called with an expression's location when it is evaluated and a rule's when it produces a value. */
+  readonly cover: ((loc: ErrorLocation) => void) | undefined;
 }
 
 function iterEntries(v: Value, f: (k: Value, x: Value) => boolean): boolean {
@@ -120,6 +122,7 @@ export class Evaluation {
 
   private evalExpr(e: E, env: Env, k: K): boolean {
     this.tick();
+    this.st.cover?.(e.loc);
     if (e.with.length > 0) return this.withExpr(e, env, k);
     return this.evalExprNoWith(e, env, k);
   }
@@ -580,7 +583,7 @@ export class Evaluation {
         set ??= new RSet();
         const s = set;
         const env: Env = new Map();
-        this.evalBody(rule.body, 0, env, () => this.evalTerm(rule.key as T, env, (v) => (s.add(v), false)));
+        this.evalBody(rule.body, 0, env, () => this.evalTerm(rule.key as T, env, (v) => (this.st.cover?.(rule.loc), s.add(v), false)));
       } else if (rule.kind === 'obj') {
         obj ??= new RObject();
         this.evalObjRule(rule, obj);
@@ -592,6 +595,7 @@ export class Evaluation {
           const constant = b.value.k === 'val';
           this.evalBody(b.body, 0, env, () =>
             this.evalTerm(b.value, env, (v) => {
+              this.st.cover?.(b.loc);
               if (complete === undefined) complete = v;
               else if (!equals(complete, v))
                 throw new RegoEvalError('eval_conflict_error', `rule ${rule.path} produced conflicting values`, b.loc);
@@ -613,7 +617,10 @@ export class Evaluation {
       let v: Value | undefined;
       const env: Env = new Map();
       this.evalTerm(d.value, env, (x) => ((v = x), true));
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        this.st.cover?.(d.loc);
+        return v;
+      }
     }
     return undefined;
   }
@@ -623,6 +630,7 @@ export class Evaluation {
     this.evalBody(rule.body, 0, env, () =>
       this.evalArgs(rule.rest, 0, [], env, (keys) =>
         this.evalTerm(rule.kind === 'set' ? (rule.key as T) : rule.value, env, (v) => {
+          this.st.cover?.(rule.loc);
           let o = obj;
           for (let i = 0; i < keys.length - 1; i++) {
             const key = keys[i] as Value;
@@ -746,6 +754,7 @@ export class Evaluation {
           if (i === params.length) {
             return this.evalBody(b.body, 0, env, () =>
               this.evalTerm(b.value, env, (v) => {
+                this.st.cover?.(b.loc);
                 if (result === undefined) result = v;
                 else if (!equals(result, v))
                   throw new RegoEvalError('eval_conflict_error', `function ${path} produced conflicting values for the same inputs`, b.loc);

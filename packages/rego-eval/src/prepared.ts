@@ -3,7 +3,7 @@ import { RObject, ValueConversionError, fromJSON, type Value } from '@policy-eng
 import { defaultBuiltins } from './builtins/index.js';
 import { builtinTable, type BuiltinDef } from './builtins/registry.js';
 import { compileModules, type ModuleSource, type RuleNode } from './compile.js';
-import { RegoEvalError } from './errors.js';
+import { RegoEvalError, type ErrorLocation } from './errors.js';
 import { Evaluation } from './eval.js';
 import type { Body, T } from './ir.js';
 
@@ -31,6 +31,11 @@ export interface EvalOptions {
   readonly print?: (msg: string) => void;
   /** User-defined built-ins. */
   readonly builtins?: readonly BuiltinDef[];
+  /**
+   * Coverage hook (as OPA's `cover` tracer): called with the location of every expression when
+   * it is evaluated and of every rule (its start) when it produces a value. Default: none.
+   */
+  readonly cover?: (loc: ErrorLocation) => void;
   /** The input must be a JSON value: a bigint in it fails with `eval_input_error` when read (default: read as an exact integer). */
   readonly jsonInput?: boolean;
 }
@@ -98,6 +103,7 @@ class Prepared implements PreparedPolicySet {
       deadline: options.deadline,
       now: options.now ?? nowNs(),
       print: options.print ?? (() => {}),
+      cover: options.cover,
     });
   }
 

@@ -1,9 +1,11 @@
 import type { RegisterCommand } from '../program.js';
+import { registerCheck } from './check.js';
 import { registerConformance } from './conformance.js';
 import { registerEval } from './eval.js';
 import { registerFmt } from './fmt.js';
 import { registerParse } from './parse.js';
 import { registerRunPipeline } from './run-pipeline.js';
+import { registerTest } from './test.js';
 import { registerValidateInput } from './validate-input.js';
 
 /** Every subcommand of `policy-engine`, in help order. Each lives in its own file. */
@@ -13,5 +15,7 @@ export const commands: readonly RegisterCommand[] = [
   registerValidateInput,
   registerParse,
   registerFmt,
+  registerTest,
+  registerCheck,
   registerConformance,
 ];
