@@ -73,3 +73,6 @@ export type {
 } from './options.js';
 export { DEFAULT_RELOAD_SETTLE_MS, DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
 export { POLICY_LABEL } from './sources/configmap.js';
+export { retryDelayMs, type BundleServiceSource, type BundleStatus } from './sources/bundle-service.js';
+export { bundleFileDigest, verifyBundle, type BundleVerificationConfig, type BundleVerificationKey } from './bundle-signature.js';
+export { readBundleArchive, type BundleArchiveFile } from './sources/bundle.js';
