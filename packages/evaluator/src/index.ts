@@ -55,6 +55,16 @@ export {
   type DecisionLogSink,
   type WritableTarget,
 } from './decision-log.js';
+export {
+  decisionLogEvent,
+  decisionLogService,
+  maskEvent,
+  type DecisionLogEvent,
+  type DecisionLogService,
+  type DecisionLogServiceOptions,
+  type DecisionLogStats,
+  type MaskRule,
+} from './decision-log-service.js';
 export { discoverModule, type DiscoveredModule } from './discovery.js';
 export { packageIndex, type PackageIndex } from './package-index.js';
 export { loadPolicySources, type LoadedPolicies } from './load.js';

@@ -10,11 +10,10 @@
  * `persistDir` and read from there at start when the service cannot be reached.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { verifyBundle, type BundleVerificationConfig } from '../bundle-signature.js';
 import { ConfigurationError, PolicySourceError, type PolicyEngineError } from '../errors.js';
+import { exchange } from '../http-client.js';
 import type { Logger, RegoVersionSetting } from '../options.js';
 import { bundleContent, manifestRevision, readBundleArchive } from './bundle.js';
 import type { RawSourceContent } from './raw.js';
@@ -319,8 +318,7 @@ export class BundleServiceClient {
     }
   }
 
-  private download(): Promise<Download> {
-    const url = new URL(this.source.url);
+  private async download(): Promise<Download> {
     const wait = this.longPoll ? this.source.polling?.longPollingTimeoutSeconds : undefined;
     const headers: Record<string, string> = {
       ...this.source.headers,
@@ -330,40 +328,16 @@ export class BundleServiceClient {
     if (this.active?.etag) headers['If-None-Match'] = this.active.etag;
     if (this.source.token !== undefined) headers['Authorization'] = `Bearer ${this.source.token}`;
     const timeoutMs = (this.source.requestTimeoutMs ?? 10_000) + (wait ?? 0) * 1000;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<Download>((resolve, reject) => {
-      const req = send(
-        url,
-        {
-          method: 'GET',
-          headers,
-          signal: this.stop.signal,
-          timeout: timeoutMs,
-          ...(this.source.ca !== undefined ? { ca: this.source.ca } : {}),
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const longPoll = res.headers['content-type'] === LONG_POLL_TYPE;
-            if (res.statusCode === 304) resolve({ kind: 'not-modified', longPoll: this.longPoll });
-            else if (res.statusCode === 200) {
-              const etag = typeof res.headers.etag === 'string' ? res.headers.etag : '';
-              resolve({ kind: 'bundle', archive: Buffer.concat(chunks), etag, longPoll });
-            } else reject(new PolicySourceError(`server replied with HTTP ${res.statusCode ?? '?'}`, this.source.url));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new PolicySourceError(`no answer within ${timeoutMs} ms`, this.source.url)));
-      req.on('error', (error) =>
-        reject(
-          error instanceof PolicySourceError
-            ? error
-            : new PolicySourceError(`request failed: ${error.message}`, this.source.url, { cause: error }),
-        ),
-      );
-      req.end();
+    const res = await exchange(this.source.url, {
+      method: 'GET',
+      headers,
+      timeoutMs,
+      signal: this.stop.signal,
+      ...(this.source.ca !== undefined ? { ca: this.source.ca } : {}),
     });
+    if (res.status === 304) return { kind: 'not-modified', longPoll: this.longPoll };
+    if (res.status !== 200) throw new PolicySourceError(`server replied with HTTP ${res.status}`, this.source.url);
+    const etag = typeof res.headers.etag === 'string' ? res.headers.etag : '';
+    return { kind: 'bundle', archive: res.body, etag, longPoll: res.headers['content-type'] === LONG_POLL_TYPE };
   }
 }
