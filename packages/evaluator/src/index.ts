@@ -55,6 +55,16 @@ export {
   type DecisionLogSink,
   type WritableTarget,
 } from './decision-log.js';
+export {
+  decisionLogEvent,
+  decisionLogService,
+  maskEvent,
+  type DecisionLogEvent,
+  type DecisionLogService,
+  type DecisionLogServiceOptions,
+  type DecisionLogStats,
+  type MaskRule,
+} from './decision-log-service.js';
 export { discoverModule, type DiscoveredModule } from './discovery.js';
 export { packageIndex, type PackageIndex } from './package-index.js';
 export { loadPolicySources, type LoadedPolicies } from './load.js';
@@ -73,3 +83,6 @@ export type {
 } from './options.js';
 export { DEFAULT_RELOAD_SETTLE_MS, DEFAULT_TIMEOUT_MS, createPolicyEngine, quietConsoleLogger } from './policy-engine.js';
 export { POLICY_LABEL } from './sources/configmap.js';
+export { retryDelayMs, type BundleServiceSource, type BundleStatus } from './sources/bundle-service.js';
+export { bundleFileDigest, verifyBundle, type BundleVerificationConfig, type BundleVerificationKey } from './bundle-signature.js';
+export { readBundleArchive, type BundleArchiveFile } from './sources/bundle.js';

@@ -7,6 +7,7 @@ import { discoverModule } from './discovery.js';
 import { PolicyCompileError, PolicyEngineError, PolicySourceError, type PolicyProblem } from './errors.js';
 import type { LoadedModuleInfo, PolicySource } from './options.js';
 import { loadBundle } from './sources/bundle.js';
+import { BundleServiceClient, type BundleServiceSource } from './sources/bundle-service.js';
 import { loadConfigMap } from './sources/configmap.js';
 import { loadDirectory, loadFiles } from './sources/directory.js';
 import type { RawSourceContent } from './sources/raw.js';
@@ -17,7 +18,22 @@ export interface LoadedPolicies {
   readonly modules: LoadedModuleInfo[];
 }
 
-async function readSource(source: PolicySource): Promise<RawSourceContent> {
+/** Content of a bundle-service source: the facade's client holds it; tools download it once. */
+export type BundleResolver = (source: BundleServiceSource) => Promise<RawSourceContent>;
+
+/** One download (or the persisted copy), verified; for tools without a facade. */
+const downloadOnce: BundleResolver = async (source) => {
+  const errors: string[] = [];
+  const client = new BundleServiceClient(source, { warn: () => undefined, error: (m) => errors.push(m) });
+  await client.prepare();
+  const content = client.content();
+  if (content.modules.length === 0 && content.data.length === 0 && errors.length > 0) {
+    throw new PolicySourceError(errors.join('; '), source.url);
+  }
+  return content;
+};
+
+async function readSource(source: PolicySource, resolveBundle: BundleResolver): Promise<RawSourceContent> {
   switch (source.kind) {
     case 'directory':
       return loadDirectory(source.path, source.regoVersion ?? 'v1');
@@ -27,6 +43,8 @@ async function readSource(source: PolicySource): Promise<RawSourceContent> {
       return loadConfigMap(source.path, source.requireLabel ?? false, source.regoVersion ?? 'v1');
     case 'bundle':
       return loadBundle(source.path, source.regoVersion ?? 'v1');
+    case 'bundle-service':
+      return resolveBundle(source);
     case 'inline':
       return {
         modules: source.modules.map((m) => ({ id: m.id, source: m.source, regoVersion: m.regoVersion ?? 'v1' })),
@@ -49,13 +67,22 @@ export async function loadPolicySources(
   sources: PolicySource | readonly PolicySource[],
   extraData?: Record<string, unknown>,
 ): Promise<LoadedPolicies> {
+  return loadSources(sources, extraData, downloadOnce);
+}
+
+/** {@link loadPolicySources} with the content of bundle-service sources supplied by the caller (the facade's clients). */
+export async function loadSources(
+  sources: PolicySource | readonly PolicySource[],
+  extraData: Record<string, unknown> | undefined,
+  resolveBundle: BundleResolver,
+): Promise<LoadedPolicies> {
   const modules: PolicyModule[] = [];
   const infos: LoadedModuleInfo[] = [];
   const data: DataDocument[] = [];
   const problems: PolicyProblem[] = [];
   const seen = new Set<string>();
   for (const source of sourceList(sources)) {
-    const content = await readSource(source);
+    const content = await readSource(source, resolveBundle);
     for (const raw of content.modules) {
       if (seen.has(raw.id)) throw new PolicySourceError('module id appears twice in the policy sources', raw.id);
       seen.add(raw.id);

@@ -4,6 +4,7 @@
 import type { Decision } from './decision.js';
 import type { Engine, RegoVersion } from './engine.js';
 import type { PolicyEngineError } from './errors.js';
+import type { BundleServiceSource, BundleStatus } from './sources/bundle-service.js';
 
 /** Rego version setting of a source: a fixed version or `auto` (v1 when the module parses as v1, else v0). */
 export type RegoVersionSetting = RegoVersion | 'auto';
@@ -18,6 +19,8 @@ export type PolicySource =
   | { readonly kind: 'configmap'; readonly path: string; readonly requireLabel?: boolean; readonly regoVersion?: RegoVersionSetting }
   /** An OPA bundle: a `.tar.gz` file or a directory in bundle layout. `regoVersion` applies to modules the manifest says nothing about (default v1). */
   | { readonly kind: 'bundle'; readonly path: string; readonly regoVersion?: RegoVersionSetting }
+  /** An OPA bundle polled from a bundle service (see {@link BundleServiceSource}). */
+  | BundleServiceSource
   /** Modules and data given in code. */
   | {
       readonly kind: 'inline';
@@ -40,6 +43,12 @@ export interface DecisionContext {
   readonly time: string;
   /** The input document that was evaluated. */
   readonly input: unknown;
+  /** The document the engine returned for `data.<package>` (absent when the engine was not asked, answered undefined or failed). */
+  readonly result?: unknown;
+  /** Manifest revisions of the active bundles of bundle-service sources, by bundle name (OPA's decision log `bundles`). */
+  readonly bundles?: Readonly<Record<string, { readonly revision: string }>>;
+  /** Content revision of the active policy set. */
+  readonly revision?: string;
 }
 
 /** How decisions are made and reported. */
@@ -114,6 +123,8 @@ export interface PolicyEngineHealth {
   /** Revision of the active policy set. */
   readonly revision: string;
   readonly detail?: string;
+  /** One entry per bundle-service source: whether a bundle is active, its manifest revision, the last error. */
+  readonly bundles?: readonly BundleStatus[];
 }
 
 /** The facade adapters use: evaluate a package for an input and get a Decision. */

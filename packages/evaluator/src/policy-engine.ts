@@ -16,8 +16,10 @@ import {
   InvalidInput,
   PolicyEngineError,
 } from './errors.js';
-import { loadPolicySources, sourceList, type LoadedPolicies } from './load.js';
+import { loadSources, sourceList, type BundleResolver, type LoadedPolicies } from './load.js';
+import { BundleServiceClient } from './sources/bundle-service.js';
 import type {
+  PolicySource,
   DecisionContext,
   LoadedModuleInfo,
   Logger,
@@ -128,11 +130,41 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     return { revision: loaded.policySet.revision, index, modules: loaded.modules, policySet: loaded.policySet };
   };
 
+  // Bundle-service sources: one polling client each; their content is what the client holds.
+  const clients = new Map<PolicySource, BundleServiceClient>();
+  try {
+    for (const source of sourceList(options.policies)) {
+      if (source.kind === 'bundle-service') clients.set(source, new BundleServiceClient(source, logger));
+    }
+  } catch (error) {
+    await engine.close().catch(() => undefined);
+    throw asPolicyEngineError(error);
+  }
+  const resolveBundle: BundleResolver = (source) => {
+    const client = clients.get(source);
+    return Promise.resolve(client === undefined ? { modules: [], data: [] } : client.content());
+  };
+  const loadAll = (): Promise<LoadedPolicies> => loadSources(options.policies, options.data, resolveBundle);
+  const settleClients = async (result: ReloadResult): Promise<void> => {
+    for (const client of clients.values()) await client.settle(result);
+  };
+
   let state: ActiveState;
   try {
-    const loaded = await loadPolicySources(options.policies, options.data);
-    await engine.load(loaded.policySet);
+    await Promise.all([...clients.values()].map((client) => client.prepare()));
+    let loaded: LoadedPolicies;
+    try {
+      loaded = await loadAll();
+      await engine.load(loaded.policySet);
+    } catch (error) {
+      if (clients.size === 0) throw error;
+      // A downloaded bundle that does not load is refused; start without it (not ready) rather than not at all.
+      await settleClients({ ok: false, error: asPolicyEngineError(error) });
+      loaded = await loadAll();
+      await engine.load(loaded.policySet);
+    }
     state = activate(loaded, packageIndex(loaded.policySet.modules));
+    await settleClients({ ok: true, revision: state.revision });
   } catch (error) {
     // The engine was handed over: do not leak its processes or workers when the first load fails.
     await engine.close().catch(() => undefined);
@@ -188,7 +220,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         );
         await quietFor(WATCH_DEBOUNCE_MS);
       };
-      const loaded = await loadPolicySources(options.policies, options.data);
+      const loaded = await loadAll();
       const revision = loaded.policySet.revision;
       if (overtaken()) {
         await discard(revision, 'before loading');
@@ -300,6 +332,18 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     }
   }
 
+  for (const client of clients.values()) client.start(() => reload());
+
+  const bundleRevisions = (): Readonly<Record<string, { readonly revision: string }>> | undefined => {
+    if (clients.size === 0) return undefined;
+    const out: Record<string, { revision: string }> = {};
+    for (const client of clients.values()) {
+      const revision = client.revision();
+      if (revision !== undefined) out[client.name] = { revision };
+    }
+    return out;
+  };
+
   const missingPolicy = (packageName: string): Verdict =>
     onMissingPolicy === 'deny' && SAVE_TIME_PACKAGES.includes(packageName)
       ? {
@@ -344,8 +388,11 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const startedAt = performance.now();
     // One deadline for the whole decision (a parent-package check included), on the monotonic clock.
     const deadline = startedAt + timeoutMs;
-    const context: DecisionContext = { id: randomUUID(), time: new Date().toISOString(), input };
+    const id = randomUUID();
+    const time = new Date().toISOString();
     const active = state; // read once: the whole decision uses one policy set
+    const bundles = bundleRevisions();
+    let document: { value: unknown } | undefined;
     // A module of this package, or of a parent package whose rule heads define it
     // (`package spinnaker.deployment` + `tasks.before.deployManifest.deny contains …`): ask the engine.
     const holder = active.index.declaringPackage(packageName);
@@ -363,6 +410,14 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         ...(decisionError ? { error: decisionError } : {}),
       };
       if (settings.onDecision) {
+        const context: DecisionContext = {
+          id,
+          time,
+          input,
+          revision: active.revision,
+          ...(document !== undefined ? { result: document.value } : {}),
+          ...(bundles !== undefined ? { bundles } : {}),
+        };
         try {
           settings.onDecision(decision, context);
         } catch (hookError) {
@@ -406,6 +461,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         repair(active);
         return failure(fault);
       }
+      document = { value: result.value };
       const verdict = interpretDocument(packageName, result.value, allowPackages);
       if (verdict === undefined) {
         return failure(new EvaluationError(`data.${packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`));
@@ -421,8 +477,17 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     hasPolicy: (packageName) => state.index.decides(packageName),
     packages: () => state.index.packages,
     health: async (): Promise<PolicyEngineHealth> => {
-      const base = { engine: engine.name, revision: state.revision };
+      const bundles = [...clients.values()].map((client) => client.status());
+      const base = { engine: engine.name, revision: state.revision, ...(bundles.length > 0 ? { bundles } : {}) };
       if (closed) return { ...base, status: 'DOWN', detail: 'policy engine is closed' };
+      // OPA's readiness: not ready until every configured bundle has been activated once.
+      const waiting = bundles.filter((b) => !b.active);
+      if (waiting.length > 0) {
+        const why = waiting
+          .map((b) => `bundle ${b.name} not activated yet${b.lastError !== undefined ? ` (${b.lastError})` : ''}`)
+          .join('; ');
+        return { ...base, status: 'DOWN', detail: why };
+      }
       if (engine.readiness === undefined) return { ...base, status: 'UP' };
       // Bounded like a decision: an engine that cannot say within the timeout cannot decide either.
       let timer: NodeJS.Timeout | undefined;
@@ -456,6 +521,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       if (closed) return;
       closed = true;
       for (const watcher of watchers) watcher.close();
+      await Promise.all([...clients.values()].map((client) => client.close()));
       for (const wake of [...wakeOnClose]) wake();
       await queue.catch(() => undefined);
       await engine.close();

@@ -6,7 +6,7 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { t as listTar } from 'tar';
+import { Parser, t as listTar } from 'tar';
 import type { DataDocument, RegoVersion } from '../engine.js';
 import { PolicySourceError } from '../errors.js';
 import type { RegoVersionSetting } from '../options.js';
@@ -16,9 +16,15 @@ import { globToRegExp } from './glob.js';
 import type { RawModule, RawSourceContent } from './raw.js';
 
 /** One file of a bundle: path relative to the bundle root, without a leading `/`. */
-interface BundleFile {
+export interface BundleFile {
   readonly path: string;
   readonly text: string;
+}
+
+/** One file of a bundle archive with its bytes (signature digests are taken over the bytes). */
+export interface BundleArchiveFile {
+  readonly path: string;
+  readonly bytes: Buffer;
 }
 
 function normalise(path: string): string {
@@ -59,6 +65,38 @@ async function readTarGz(file: string): Promise<BundleFile[]> {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new PolicySourceError(`cannot read bundle archive (${reason})`, file, { cause });
   }
+  return files;
+}
+
+/**
+ * Reads a gzip-compressed bundle archive held in memory (a download) into its files.
+ * @throws PolicySourceError when the bytes are not a gzip tar archive.
+ */
+export async function readBundleArchive(archive: Uint8Array, id: string): Promise<BundleArchiveFile[]> {
+  if (archive[0] !== 0x1f || archive[1] !== 0x8b) throw new PolicySourceError('not a gzip-compressed bundle (.tar.gz)', id);
+  const files: BundleArchiveFile[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const fail = (cause: unknown): void => {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      reject(new PolicySourceError(`cannot read bundle archive (${reason})`, id, { cause }));
+    };
+    const parser = new Parser({
+      strict: true,
+      onReadEntry: (entry) => {
+        if (entry.type !== 'File' && entry.type !== 'OldFile') {
+          entry.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        const path = normalise(entry.path);
+        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+        entry.on('end', () => files.push({ path, bytes: Buffer.concat(chunks) }));
+      },
+    });
+    parser.on('error', fail);
+    parser.on('end', () => resolve());
+    parser.end(Buffer.from(archive));
+  });
   return files;
 }
 
@@ -127,8 +165,16 @@ export async function loadBundle(path: string, defaultVersion: RegoVersionSettin
     throw new PolicySourceError('bundle does not exist or cannot be read', path, { cause });
   }
   const files = isDir ? await readBundleDir(path) : await readTarGz(path);
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const prefix = isDir ? join(path, '/') : `bundle:${path}#`;
+  return bundleContent(files, isDir ? join(path, '/') : `bundle:${path}#`, defaultVersion);
+}
+
+/**
+ * Turns the files of a bundle into modules and data: the manifest chooses Rego versions,
+ * `data.json`/`data.yaml` mount at their directory path. Module ids are `prefix` + path.
+ * @throws PolicySourceError for a malformed manifest or data file.
+ */
+export function bundleContent(unsorted: readonly BundleFile[], prefix: string, defaultVersion: RegoVersionSetting): RawSourceContent {
+  const files = [...unsorted].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest = parseManifest(files.find((f) => f.path === '.manifest')?.text, `${prefix}.manifest`);
   const modules: RawModule[] = [];
   const data: DataDocument[] = [];
@@ -149,4 +195,16 @@ export async function loadBundle(path: string, defaultVersion: RegoVersionSettin
     }
   }
   return { modules, data };
+}
+
+/** The `revision` string of a bundle's `.manifest` (`''` when it has none). */
+export function manifestRevision(files: readonly BundleFile[]): string {
+  const text = files.find((f) => f.path === '.manifest')?.text;
+  if (text === undefined) return '';
+  try {
+    const json = JSON.parse(text) as { revision?: unknown };
+    return typeof json.revision === 'string' ? json.revision : '';
+  } catch {
+    return '';
+  }
 }
