@@ -12,6 +12,7 @@ import { builtins as crypto } from './crypto.js';
 import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
+import { builtins as httpSend } from './http-send.js';
 import { builtins as json } from './json.js';
 import { builtins as jwt } from './jwt.js';
 import { builtins as net } from './net.js';
@@ -41,6 +42,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...encoding,
   ...glob,
   ...graph,
+  ...httpSend,
   ...json,
   ...jwt,
   ...net,
