@@ -8,42 +8,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { RObject, RSet, compareStrings, formatValue, goQuote, isInteger, isNumber, toBigInt, type Value } from '@policy-engine/rego-value';
 import { goMarshal } from './gojson.js';
+import { validateHttpRequest } from './http-send.js';
 import { typeError, type BuiltinDef } from './registry.js';
 import { fail, operandError, utf8 } from './util.js';
 
 const NAME = 'providers.aws.sign_req';
 
 const REQUIRED_AWS = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service'];
-const HTTP_ALLOWED = new Set([
-  'method',
-  'url',
-  'body',
-  'enable_redirect',
-  'force_json_decode',
-  'force_yaml_decode',
-  'headers',
-  'raw_body',
-  'tls_use_system_certs',
-  'tls_ca_cert',
-  'tls_ca_cert_file',
-  'tls_ca_cert_env_variable',
-  'tls_client_cert',
-  'tls_client_cert_file',
-  'tls_client_cert_env_variable',
-  'tls_client_key',
-  'tls_client_key_file',
-  'tls_client_key_env_variable',
-  'tls_insecure_skip_verify',
-  'tls_server_name',
-  'timeout',
-  'cache',
-  'force_cache',
-  'force_cache_duration_seconds',
-  'raise_error',
-  'caching_mode',
-  'max_retry_attempts',
-  'cache_ignored_headers',
-]);
 const IGNORED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id']);
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
@@ -139,11 +110,7 @@ function signReq(args: Value[]): Value {
   const ts = isInteger(tsV) ? toBigInt(tsV) : undefined;
   if (ts === undefined || ts > INT64_MAX || ts < INT64_MIN)
     throw operandError(NAME, 3, 'could not convert time_ns value into a unix timestamp');
-  const keys = reqV.sortedEntries().map(([k]) => k);
-  const invalid = keys.filter((k) => typeof k !== 'string' || !HTTP_ALLOWED.has(k));
-  if (invalid.length > 0) throw operandError(NAME, 1, `invalid request parameters(s): ${setText(invalid)}`);
-  const missing = ['method', 'url'].filter((k) => reqV.get(k) === undefined);
-  if (missing.length > 0) throw operandError(NAME, 1, `missing required request parameters(s): ${setText(missing)}`);
+  validateHttpRequest(NAME, reqV, 1);
   const headersV = reqV.get('headers');
   let headers = new RObject();
   if (headersV !== undefined) {

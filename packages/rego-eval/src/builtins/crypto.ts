@@ -11,7 +11,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, type CHash } from '@noble/hashes/utils.js';
 import type { Value } from '@policy-engine/rego-value';
 import { argString, type BuiltinDef } from './registry.js';
-import { utf8 } from './util.js';
+import { constantTimeEqual, utf8 } from './util.js';
 
 type Hash = CHash;
 
@@ -29,14 +29,6 @@ function hmacOf(name: string, h: Hash): BuiltinDef {
       return bytesToHex(hmac(h, key, message));
     },
   };
-}
-
-/** Go's `hmac.Equal` (`subtle.ConstantTimeCompare`): equal lengths and bytes, compared in time independent of the contents. */
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
 }
 
 /** The built-ins of this family. */

@@ -88,6 +88,16 @@ export function bytesToBigInt(b: Uint8Array): bigint {
   return v;
 }
 
+/** A non-negative bigint as big-endian bytes: minimal, or left-padded (high bytes cut) to `len`. */
+export function bigIntToBytes(x: bigint, len?: number): Uint8Array {
+  let hex = x.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  const n = len ?? hex.length / 2;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n && 2 * i < hex.length; i++) out[n - 1 - i] = parseInt(hex.slice(hex.length - 2 * i - 2, hex.length - 2 * i), 16);
+  return out;
+}
+
 /** A DER INTEGER (two's complement) as a bigint. */
 export function derInteger(n: DerNode, message: string): bigint {
   expect(n, 2, message);

@@ -13,6 +13,7 @@ import { builtins as encoding } from './encoding.js';
 import { builtins as glob } from './glob.js';
 import { builtins as graph } from './graph.js';
 import { builtins as graphql } from './graphql.js';
+import { builtins as httpSend } from './http-send.js';
 import { builtins as json } from './json.js';
 import { builtins as jwt } from './jwt.js';
 import { builtins as net } from './net.js';
@@ -44,6 +45,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...glob,
   ...graph,
   ...graphql,
+  ...httpSend,
   ...json,
   ...jwt,
   ...net,

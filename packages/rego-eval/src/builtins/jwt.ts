@@ -13,6 +13,7 @@ import { GoJSONError, goJSONValid, goMarshal, goUnmarshal } from './gojson.js';
 import {
   JWS_ALGORITHMS,
   KeyError,
+  keyBuiltin,
   jwsDigest,
   jwsSign,
   jwsVerify,
@@ -25,11 +26,11 @@ import {
   type JwkEntry,
   type Key,
 } from './keys.js';
-import { argObject, argString, BuiltinError, builtinError, typeError, type BuiltinContext, type BuiltinDef } from './registry.js';
+import { argObject, argString, typeError, type BuiltinContext, type BuiltinDef } from './registry.js';
 import { fromUtf8, utf8 } from './util.js';
 
 /** A JWT error (`message` without the built-in's name; the caller prefixes it). */
-class JwtError extends Error {}
+class JwtError extends KeyError {}
 
 interface Token {
   readonly header: string;
@@ -223,24 +224,8 @@ function verifyHs(ctx: BuiltinContext, args: Value[], alg: string): boolean {
   return jwsVerify(utf8(secret), alg, utf8(`${t.header}.${t.payload}`), sig);
 }
 
-function guarded(name: string, arity: number, f: (args: Value[], ctx: BuiltinContext) => Value): BuiltinDef {
-  return {
-    name,
-    arity,
-    fn: (args, ctx) => {
-      try {
-        return f(args, ctx);
-      } catch (e) {
-        if (e instanceof BuiltinError) throw e;
-        if (e instanceof JwtError || e instanceof KeyError || e instanceof DerError) throw builtinError(name, e.message);
-        throw e;
-      }
-    },
-  };
-}
-
 function asymmetric(name: string, alg: string, check: DigestVerify): BuiltinDef {
-  return guarded(name, 2, (args, ctx) => verifyWith(ctx, args[0] as Value, args[1] as Value, alg, check));
+  return keyBuiltin(name, 2, (args, ctx) => verifyWith(ctx, args[0] as Value, args[1] as Value, alg, check));
 }
 
 const rsa =
@@ -420,7 +405,7 @@ function encodeSign(headers: string, payload: string, jwk: string): string {
 
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
-  guarded('io.jwt.decode', 1, (args) => decode(args[0] as Value)),
+  keyBuiltin('io.jwt.decode', 1, (args) => decode(args[0] as Value)),
   asymmetric('io.jwt.verify_rs256', 'RS256', rsa('RS256')),
   asymmetric('io.jwt.verify_rs384', 'RS384', rsa('RS384')),
   asymmetric('io.jwt.verify_rs512', 'RS512', rsa('RS512')),
@@ -431,14 +416,14 @@ export const builtins: BuiltinDef[] = [
   asymmetric('io.jwt.verify_es384', 'ES384', verifyEcdsaDigest),
   asymmetric('io.jwt.verify_es512', 'ES512', verifyEcdsaDigest),
   asymmetric('io.jwt.verify_eddsa', 'EdDSA', verifyEd25519),
-  guarded('io.jwt.verify_hs256', 2, (args, ctx) => verifyHs(ctx, args, 'HS256')),
-  guarded('io.jwt.verify_hs384', 2, (args, ctx) => verifyHs(ctx, args, 'HS384')),
-  guarded('io.jwt.verify_hs512', 2, (args, ctx) => verifyHs(ctx, args, 'HS512')),
-  guarded('io.jwt.decode_verify', 2, (args, ctx) => decodeVerify(ctx, args)),
-  guarded('io.jwt.encode_sign', 3, (args) =>
+  keyBuiltin('io.jwt.verify_hs256', 2, (args, ctx) => verifyHs(ctx, args, 'HS256')),
+  keyBuiltin('io.jwt.verify_hs384', 2, (args, ctx) => verifyHs(ctx, args, 'HS384')),
+  keyBuiltin('io.jwt.verify_hs512', 2, (args, ctx) => verifyHs(ctx, args, 'HS512')),
+  keyBuiltin('io.jwt.decode_verify', 2, (args, ctx) => decodeVerify(ctx, args)),
+  keyBuiltin('io.jwt.encode_sign', 3, (args) =>
     encodeSign(goMarshal(args[0] as Value), goMarshal(args[1] as Value), goMarshal(args[2] as Value)),
   ),
-  guarded('io.jwt.encode_sign_raw', 3, (args) => {
+  keyBuiltin('io.jwt.encode_sign_raw', 3, (args) => {
     const jwk = argString('io.jwt.encode_sign_raw', args, 2);
     return encodeSign(argString('io.jwt.encode_sign_raw', args, 0), argString('io.jwt.encode_sign_raw', args, 1), jwk);
   }),

@@ -10,10 +10,22 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { RObject, type Value } from '@policy-engine/rego-value';
 import { base64Decode, base64UrlDecodeBytes } from './encoding.js';
-import { DerError, bytesToBigInt, child, derBitString, derInteger, derOidText, expect, parseDerExact, type DerNode } from './der.js';
+import {
+  DerError,
+  bigIntToBytes,
+  bytesToBigInt,
+  child,
+  derBitString,
+  derInteger,
+  derOidText,
+  expect,
+  parseDerExact,
+  type DerNode,
+} from './der.js';
 import { goUnmarshal } from './gojson.js';
 import { hashOf, signPkcs1v15, signPss, verifyPkcs1v15, verifyPss, type RsaHash } from './rsa.js';
-import { utf8 } from './util.js';
+import { builtinError, type BuiltinContext, type BuiltinDef } from './registry.js';
+import { constantTimeEqual, utf8 } from './util.js';
 
 /** The NIST curves ECDSA keys use. */
 export type CurveName = 'P-256' | 'P-384' | 'P-521';
@@ -25,8 +37,27 @@ export type Key =
   | { readonly kty: 'OKP'; readonly x: Uint8Array; readonly d?: Uint8Array }
   | { readonly kty: 'oct'; readonly k: Uint8Array };
 
-/** A malformed key, PEM block or JWK; the message is Go's (or jwx's). */
+/** A malformed key, PEM block or JWK; the message is Go's (or jwx's). The JWT and x509 errors extend it. */
 export class KeyError extends Error {}
+
+/**
+ * A built-in of the JWT / x509 families: a {@link KeyError} or `DerError` it throws becomes OPA's
+ * `"<name>: <message>"` built-in error.
+ */
+export function keyBuiltin(name: string, arity: number, f: (args: Value[], ctx: BuiltinContext) => Value): BuiltinDef {
+  return {
+    name,
+    arity,
+    fn: (args, ctx) => {
+      try {
+        return f(args, ctx);
+      } catch (e) {
+        if (e instanceof KeyError || e instanceof DerError) throw builtinError(name, e.message);
+        throw e;
+      }
+    },
+  };
+}
 
 // --- PEM --------------------------------------------------------------------------------
 
@@ -169,16 +200,6 @@ export function curveOid(crv: CurveName): string {
   return Object.entries(CURVE_OIDS).find(([, c]) => c === crv)?.[0] ?? '';
 }
 
-function toFixed(x: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let v = x;
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
 function ecPoint(crv: CurveName, point: Uint8Array, message: string): { x: bigint; y: bigint } {
   const len = curveBytes(crv);
   if (point.length !== 1 + 2 * len || point[0] !== 4) throw new KeyError(message);
@@ -262,7 +283,7 @@ export function parseEcPrivateKey(der: Uint8Array, named?: CurveName): Key {
     for (const c of seq.children.slice(2)) if (c.cls === 2 && c.tag === 0) crv = CURVE_OIDS[derOidText(child(c, 0, msg), msg)];
     if (crv === undefined) throw new KeyError('x509: unknown elliptic curve');
     const d = bytesToBigInt(dBytes);
-    const pub = curveOf(crv).getPublicKey(toFixed(d, curveBytes(crv)), false);
+    const pub = curveOf(crv).getPublicKey(bigIntToBytes(d, curveBytes(crv)), false);
     const { x, y } = ecPoint(crv, pub, msg);
     return { kty: 'EC', crv, x, y, d };
   }, msg);
@@ -372,8 +393,8 @@ export function parseJwkObject(o: RObject): JwkEntry {
         const len = curveBytes(crv);
         const point = new Uint8Array(1 + 2 * len);
         point[0] = 4;
-        point.set(toFixed(x, len), 1);
-        point.set(toFixed(y, len), 1 + len);
+        point.set(bigIntToBytes(x, len), 1);
+        point.set(bigIntToBytes(y, len), 1 + len);
         ecPoint(crv, point, 'invalid EC public key');
         key = { kty, crv, x, y, ...(d !== undefined ? { d } : {}) };
         break;
@@ -473,12 +494,12 @@ export function verifyEcdsaDigest(key: Key, digest: Uint8Array, sig: Uint8Array)
   if (r <= 0n || s <= 0n || r >= order || s >= order) return false;
   const len = curveBytes(key.crv);
   const compact = new Uint8Array(2 * len);
-  compact.set(toFixed(r, len), 0);
-  compact.set(toFixed(s, len), len);
+  compact.set(bigIntToBytes(r, len), 0);
+  compact.set(bigIntToBytes(s, len), len);
   const point = new Uint8Array(1 + 2 * len);
   point[0] = 4;
-  point.set(toFixed(key.x, len), 1);
-  point.set(toFixed(key.y, len), 1 + len);
+  point.set(bigIntToBytes(key.x, len), 1);
+  point.set(bigIntToBytes(key.y, len), 1 + len);
   try {
     return curve.verify(compact, digest, point, { prehash: false, lowS: false });
   } catch {
@@ -500,13 +521,6 @@ export function verifyEd25519(key: Key, message: Uint8Array, sig: Uint8Array): b
 export function verifyRsaDigest(key: Key, alg: string, digest: Uint8Array, sig: Uint8Array): boolean {
   if (key.kty !== 'RSA') return false;
   return alg.startsWith('PS') ? verifyPss(key, hashOfAlg(alg), digest, sig) : verifyPkcs1v15(key, hashOfAlg(alg), digest, sig);
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
 }
 
 /** HMAC of a message for an HS* algorithm. */
@@ -543,7 +557,7 @@ export function jwsSign(key: Key, alg: string, message: Uint8Array): Uint8Array 
   const digest = jwsDigest(alg, message);
   if (alg.startsWith('ES')) {
     if (key.kty !== 'EC' || key.d === undefined) throw new KeyError(`invalid key type ${goKeyType(key)}. *ecdsa.PrivateKey is required`);
-    return curveOf(key.crv).sign(digest, toFixed(key.d, curveBytes(key.crv)), { prehash: false, lowS: false });
+    return curveOf(key.crv).sign(digest, bigIntToBytes(key.d, curveBytes(key.crv)), { prehash: false, lowS: false });
   }
   if (key.kty !== 'RSA' || key.d === undefined) throw new KeyError(`invalid key type ${goKeyType(key)}. *rsa.PrivateKey is required`);
   const priv = { n: key.n, e: key.e, d: key.d, p: key.p, q: key.q };

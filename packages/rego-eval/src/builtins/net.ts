@@ -260,7 +260,7 @@ function maskOnes(m: Uint8Array): number {
 }
 
 /** Go's `IP.String`: dotted IPv4 (also for IPv4-mapped addresses), else RFC 5952 IPv6. */
-function ipString(ip: IP): string {
+export function ipString(ip: IP): string {
   const v4 = to4(ip);
   if (v4) return Array.from(v4).join('.');
   const groups: number[] = [];

@@ -8,7 +8,8 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { hexToBytes, randomBytes, type CHash } from '@noble/hashes/utils.js';
-import { bytesToBigInt } from './der.js';
+import { bigIntToBytes, bytesToBigInt } from './der.js';
+import { constantTimeEqual } from './util.js';
 
 /** An RSA public key. */
 export interface RsaPublicKey {
@@ -55,20 +56,7 @@ function bitLength(x: bigint): number {
 }
 
 function i2osp(x: bigint, len: number): Uint8Array | undefined {
-  const out = new Uint8Array(len);
-  let v = x;
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return v === 0n ? out : undefined;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
+  return x >= 1n << BigInt(8 * len) ? undefined : bigIntToBytes(x, len);
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -119,7 +107,7 @@ export function verifyPkcs1v15(key: RsaPublicKey, hash: RsaHash, digest: Uint8Ar
   const k = keyBytes(key.n);
   const em = i2osp(m, k);
   const want = pkcs1Encoding(hash, digest, k);
-  return em !== undefined && want !== undefined && equalBytes(em, want);
+  return em !== undefined && want !== undefined && constantTimeEqual(em, want);
 }
 
 /** RSASSA-PKCS1-v1_5 signature of a digest (Go's `rsa.SignPKCS1v15`); `undefined` if the key is too small. */
@@ -163,7 +151,7 @@ export function verifyPss(key: RsaPublicKey, hash: RsaHash, digest: Uint8Array, 
   if (i === db.length || db[i] !== 1) return false;
   const salt = db.subarray(i + 1);
   const h2 = h(concat(new Uint8Array(8), digest, salt));
-  return equalBytes(h2, hh);
+  return constantTimeEqual(h2, hh);
 }
 
 /** RSASSA-PSS signature of a digest with a random salt as long as the hash (what jwx's PS* use). */

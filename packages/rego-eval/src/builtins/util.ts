@@ -105,3 +105,11 @@ export function goQuoteBytes(b: Uint8Array): string {
   }
   return `"${out}"`;
 }
+
+/** Go's `subtle.ConstantTimeCompare` (`hmac.Equal`): equal lengths and bytes, compared in time independent of the contents. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}

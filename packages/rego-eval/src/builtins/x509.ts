@@ -13,6 +13,7 @@ import { parseCertificate, parseExtensions, type Certificate, type Extension } f
 import {
   CONTEXT,
   DerError,
+  bigIntToBytes,
   child,
   derBitString,
   derInteger,
@@ -28,6 +29,7 @@ import {
 import { Corrupt, base64Decode, base64Encode } from './encoding.js';
 import {
   KeyError,
+  keyBuiltin,
   byteString,
   pemDecode,
   parseEcPrivateKey,
@@ -37,11 +39,12 @@ import {
   verifyEcdsaDigest,
   type Key,
 } from './keys.js';
-import { argObject, argString, BuiltinError, builtinError, type BuiltinContext, type BuiltinDef } from './registry.js';
+import { ipString } from './net.js';
+import { argObject, argString, type BuiltinDef } from './registry.js';
 import { hashOf, verifyPkcs1v15, verifyPss, type RsaHash } from './rsa.js';
-import { utf8 } from './util.js';
+import { constantTimeEqual, utf8 } from './util.js';
 
-class X509Error extends Error {}
+class X509Error extends KeyError {}
 
 type Entries = [string, Value][];
 
@@ -63,14 +66,6 @@ function strings(xs: readonly string[]): Value {
 
 function b64url(b: Uint8Array): string {
   return base64Encode(b, true, false);
-}
-
-function minimalBytes(x: bigint): Uint8Array {
-  let hex = x.toString(16);
-  if (hex.length % 2) hex = '0' + hex;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 // --- names -----------------------------------------------------------------------------------
@@ -256,29 +251,7 @@ function goUrl(s: string): Value {
 }
 
 function ipText(b: Uint8Array): string {
-  if (b.length === 4) return [...b].join('.');
-  if (b.length !== 16) return '?' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return [...b.subarray(12)].join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[i] as number) << 8) | (b[i + 1] as number));
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return b.length === 4 || b.length === 16 ? ipString(b) : '?' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 interface Sans {
@@ -571,13 +544,11 @@ function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
     const r = derInteger(child(seq, 0, ''), '');
     const s = derInteger(child(seq, 1, ''), '');
     const out = new Uint8Array(2 * size);
-    const put = (x: bigint, at: number): boolean => {
-      const b = minimalBytes(x);
-      if (b.length > size) return false;
-      out.set(b, at + size - b.length);
-      return true;
-    };
-    return put(r, 0) && put(s, size) ? out : undefined;
+    const limit = 1n << BigInt(8 * size);
+    if (r < 0n || s < 0n || r >= limit || s >= limit) return undefined;
+    out.set(bigIntToBytes(r, size), 0);
+    out.set(bigIntToBytes(s, size), size);
+    return out;
   } catch {
     return undefined;
   }
@@ -605,10 +576,6 @@ function signedBy(c: Certificate, parent: Certificate): boolean {
   }
   if (key.kty !== 'RSA') return false;
   return verifyPkcs1v15(key, hash, digest, c.signature) || (alg === '1.2.840.113549.1.1.10' && verifyPss(key, hash, digest, c.signature));
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => b[i] === x);
 }
 
 interface VerifyOptions {
@@ -655,9 +622,9 @@ function verifyChain(certs: readonly Certificate[], vo: VerifyOptions, now: numb
       if (p.keyUsage !== 0 && (p.keyUsage & 32) === 0) return undefined;
     }
     if (!usageOk(c, usages)) return undefined;
-    if (equalBytes(c.raw, root.raw)) return chain;
+    if (constantTimeEqual(c.raw, root.raw)) return chain;
     for (const parent of [root, ...intermediates]) {
-      if (chain.includes(parent) || !equalBytes(parent.rawSubject, c.rawIssuer) || !signedBy(c, parent)) continue;
+      if (chain.includes(parent) || !constantTimeEqual(parent.rawSubject, c.rawIssuer) || !signedBy(c, parent)) continue;
       const found = walk(parent, [...chain, parent], depth + 1);
       if (found !== undefined) return found;
     }
@@ -891,24 +858,19 @@ function privateJwk(key: Key): RObject {
       const { n, e, d = 0n, p = 0n, q = 0n } = key;
       return obj([
         ['kty', 'RSA'],
-        ['n', b64url(minimalBytes(n))],
-        ['e', b64url(minimalBytes(e))],
-        ['d', b64url(minimalBytes(d))],
-        ['p', b64url(minimalBytes(p))],
-        ['q', b64url(minimalBytes(q))],
-        ['dp', b64url(minimalBytes(d % (p - 1n)))],
-        ['dq', b64url(minimalBytes(d % (q - 1n)))],
-        ['qi', b64url(minimalBytes(modInverse(q, p)))],
+        ['n', b64url(bigIntToBytes(n))],
+        ['e', b64url(bigIntToBytes(e))],
+        ['d', b64url(bigIntToBytes(d))],
+        ['p', b64url(bigIntToBytes(p))],
+        ['q', b64url(bigIntToBytes(q))],
+        ['dp', b64url(bigIntToBytes(d % (p - 1n)))],
+        ['dq', b64url(bigIntToBytes(d % (q - 1n)))],
+        ['qi', b64url(bigIntToBytes(modInverse(q, p)))],
       ]);
     }
     case 'EC': {
       const len = key.crv === 'P-256' ? 32 : key.crv === 'P-384' ? 48 : 66;
-      const fixed = (x: bigint): string => {
-        const b = minimalBytes(x);
-        const out = new Uint8Array(len);
-        out.set(b, len - b.length);
-        return b64url(out);
-      };
+      const fixed = (x: bigint): string => b64url(bigIntToBytes(x, len));
       return obj([
         ['kty', 'EC'],
         ['crv', key.crv],
@@ -974,7 +936,7 @@ function goPrivateKey(key: Key): Value {
 function sameKey(a: Key, b: Key): boolean {
   if (a.kty === 'RSA' && b.kty === 'RSA') return a.n === b.n && a.e === b.e;
   if (a.kty === 'EC' && b.kty === 'EC') return a.crv === b.crv && a.x === b.x && a.y === b.y;
-  if (a.kty === 'OKP' && b.kty === 'OKP') return equalBytes(a.x, b.x);
+  if (a.kty === 'OKP' && b.kty === 'OKP') return constantTimeEqual(a.x, b.x);
   return false;
 }
 
@@ -1040,31 +1002,15 @@ function keyPair(certText: string, keyText: string): RObject {
 
 // --- built-ins -----------------------------------------------------------------------------------
 
-function guarded(name: string, arity: number, f: (args: Value[], ctx: BuiltinContext) => Value): BuiltinDef {
-  return {
-    name,
-    arity,
-    fn: (args, ctx) => {
-      try {
-        return f(args, ctx);
-      } catch (e) {
-        if (e instanceof BuiltinError) throw e;
-        if (e instanceof X509Error || e instanceof KeyError || e instanceof DerError) throw builtinError(name, e.message);
-        throw e;
-      }
-    },
-  };
-}
-
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
-  guarded('crypto.x509.parse_certificates', 1, (args) =>
+  keyBuiltin('crypto.x509.parse_certificates', 1, (args) =>
     certsFromString(argString('crypto.x509.parse_certificates', args, 0)).map((c) => goCertificate(c)),
   ),
-  guarded('crypto.x509.parse_and_verify_certificates', 1, (args, ctx) =>
+  keyBuiltin('crypto.x509.parse_and_verify_certificates', 1, (args, ctx) =>
     parseAndVerify(argString(ctx.name, args, 0), { dnsName: '', currentTime: undefined, keyUsages: [] }, true),
   ),
-  guarded('crypto.x509.parse_and_verify_certificates_with_options', 2, (args, ctx) => {
+  keyBuiltin('crypto.x509.parse_and_verify_certificates_with_options', 2, (args, ctx) => {
     const input = argString(ctx.name, args, 0);
     const o = argObject(ctx.name, args, 1);
     let certsOk = true;
@@ -1077,7 +1023,7 @@ export const builtins: BuiltinDef[] = [
     if (!certsOk) return [false, []];
     return parseAndVerify(input, verifyOptions(o), false);
   }),
-  guarded('crypto.x509.parse_certificate_request', 1, (args) => {
+  keyBuiltin('crypto.x509.parse_certificate_request', 1, (args) => {
     const input = argString('crypto.x509.parse_certificate_request', args, 0);
     let bytes = utf8(input);
     if (!input.startsWith('-----BEGIN CERTIFICATE REQUEST-----')) bytes = decodeB64(input);
@@ -1085,17 +1031,17 @@ export const builtins: BuiltinDef[] = [
     if (block !== undefined && block.type !== 'CERTIFICATE REQUEST') throw new X509Error('invalid PEM-encoded certificate signing request');
     return parseCsr(block !== undefined ? block.bytes : bytes);
   }),
-  guarded('crypto.x509.parse_keypair', 2, (args) =>
+  keyBuiltin('crypto.x509.parse_keypair', 2, (args) =>
     keyPair(argString('crypto.x509.parse_keypair', args, 0), argString('crypto.x509.parse_keypair', args, 1)),
   ),
-  guarded('crypto.x509.parse_rsa_private_key', 1, (args) => {
+  keyBuiltin('crypto.x509.parse_rsa_private_key', 1, (args) => {
     let text = argString('crypto.x509.parse_rsa_private_key', args, 0);
     if (text === '') throw new X509Error('input PEM data was empty');
     if (!text.startsWith('-----BEGIN')) text = new TextDecoder().decode(decodeB64(text));
     const keys = privateKeysFromPem(text);
     return keys.length === 0 ? null : privateJwk(keys[0] as Key);
   }),
-  guarded('crypto.parse_private_keys', 1, (args) => {
+  keyBuiltin('crypto.parse_private_keys', 1, (args) => {
     const text = argString('crypto.parse_private_keys', args, 0);
     if (text === '') return null;
     return privateKeysFromPem(text).map(goPrivateKey);
