@@ -26,6 +26,7 @@ import { builtins as types } from './types.js';
 import { builtins as uri } from './uri.js';
 import { builtins as uuid } from './uuid.js';
 import { builtins as units } from './units.js';
+import { builtins as yaml } from './yaml.js';
 
 /** Every built-in shipped with the interpreter. */
 export const coreBuiltins: readonly BuiltinDef[] = [
@@ -51,6 +52,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...uuid,
   ...semver,
   ...units,
+  ...yaml,
 ];
 
 /** The default table by name. */
