@@ -18,6 +18,7 @@ import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
 import { builtins as regex } from './regex.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
+import { builtins as runtime } from './runtime.js';
 import { builtins as semver } from './semver.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
@@ -50,6 +51,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...types,
   ...uri,
   ...uuid,
+  ...runtime,
   ...semver,
   ...units,
   ...yaml,
