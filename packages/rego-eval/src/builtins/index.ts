@@ -22,6 +22,7 @@ import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
 import { builtins as regex } from './regex.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
+import { builtins as runtime } from './runtime.js';
 import { builtins as semver } from './semver.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
@@ -31,6 +32,7 @@ import { builtins as uri } from './uri.js';
 import { builtins as uuid } from './uuid.js';
 import { builtins as x509 } from './x509.js';
 import { builtins as units } from './units.js';
+import { builtins as yaml } from './yaml.js';
 
 /** Every built-in shipped with the interpreter. */
 export const coreBuiltins: readonly BuiltinDef[] = [
@@ -58,9 +60,11 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...types,
   ...uri,
   ...uuid,
+  ...runtime,
   ...semver,
   ...units,
   ...x509,
+  ...yaml,
 ];
 
 /** The default table by name. */

@@ -482,8 +482,22 @@ function cidrMerge(name: string, args: readonly Value[]): Value {
   return result;
 }
 
+/**
+ * `net.lookup_ip_addr` without a network: the synchronous, browser-safe interpreter does no DNS. Go's
+ * resolver answers an IP literal with itself and `localhost` (RFC 6761 names, also `*.localhost`)
+ * with the loopback addresses without asking DNS; so do we. Any other name is a clear built-in error.
+ */
+function lookupIPAddr(name: string): Value {
+  const ip = parseIP(name);
+  if (ip) return new RSet([ipString(ip)]);
+  const lower = name.toLowerCase().replace(/\.$/, '');
+  if (lower === 'localhost' || lower.endsWith('.localhost')) return new RSet(['127.0.0.1', '::1']);
+  throw fail('net.lookup_ip_addr', `lookup ${name}: DNS lookups are not available in the embedded engine (only IP literals and localhost)`);
+}
+
 /** The built-ins of this family. */
 export const builtins: BuiltinDef[] = [
+  { name: 'net.lookup_ip_addr', arity: 1, fn: (args) => lookupIPAddr(argString('net.lookup_ip_addr', args, 0)) },
   { name: 'net.cidr_contains', arity: 2, fn: (args) => cidrContains('net.cidr_contains', args[0] as Value, args[1] as Value) },
   { name: 'net.cidr_overlap', arity: 2, fn: (args) => cidrContains('net.cidr_overlap', args[0] as Value, args[1] as Value) },
   {
