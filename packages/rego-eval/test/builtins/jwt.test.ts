@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { constants, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RObject, type Value } from '@policy-engine/rego-value';
@@ -138,6 +138,40 @@ describe('io.jwt.* agree with OPA', () => {
     }
     expect((await disagreements(cs)).join('\n')).toBe('');
   }, 120_000);
+
+  it('verifies signatures made elsewhere (node:crypto): PSS with any salt length, ECDSA in IEEE P1363 form', async () => {
+    const b64u = (b: Buffer | string): string => Buffer.from(b).toString('base64url');
+    const token = (alg: string, f: (input: string) => Buffer): string => {
+      const input = `${b64u(JSON.stringify({ alg, typ: 'JWT' }))}.${b64u(JSON.stringify({ sub: 'x', n: alg }))}`;
+      return `${input}.${b64u(f(input))}`;
+    };
+    const pss = (hash: string, saltLength: number) => (input: string) =>
+      nodeSign(hash, Buffer.from(input), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+    const ecdsa = (hash: string, key: KeyObject) => (input: string) =>
+      nodeSign(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+    const cs: Call[] = [];
+    for (const salt of [0, 20, 32, 64, constants.RSA_PSS_SALTLEN_MAX_SIGN])
+      cs.push(...calls('io.jwt.verify_ps256', [[token('PS256', pss('sha256', salt)), pem(rsa.publicKey)]]));
+    cs.push(...calls('io.jwt.verify_ps512', [[token('PS512', pss('sha512', 10)), jwkText(rsa.publicKey)]]));
+    cs.push(
+      ...calls('io.jwt.verify_rs384', [[token('RS384', (i) => nodeSign('sha384', Buffer.from(i), rsa.privateKey)), pem(rsa.publicKey)]]),
+    );
+    for (const [alg, hash, key, fn] of [
+      ['ES256', 'sha256', ec256, 'io.jwt.verify_es256'],
+      ['ES384', 'sha384', ec384, 'io.jwt.verify_es384'],
+      ['ES512', 'sha512', ec521, 'io.jwt.verify_es512'],
+    ] as const)
+      for (let i = 0; i < 4; i++) {
+        const t = token(alg, ecdsa(hash, key.privateKey));
+        cs.push(
+          ...calls(fn, [[t, pem(key.publicKey)]]),
+          ...calls('io.jwt.decode_verify', [[t, new RObject([['cert', jwkText(key.publicKey)]])]]),
+        );
+      }
+    cs.push(...calls('io.jwt.verify_eddsa', [[token('EdDSA', (i) => nodeSign(null, Buffer.from(i), ed.privateKey)), pem(ed.publicKey)]]));
+    expect((await disagreements(cs)).join('\n')).toBe('');
+    for (const c of cs) if (c.name !== 'io.jwt.decode_verify') expect(ours(c)).toEqual({ kind: 'value', value: true });
+  }, 60_000);
 
   it('reports malformed tokens, keys and constraints with OPA’s errors', async () => {
     const token = sign(
