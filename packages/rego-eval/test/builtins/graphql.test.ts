@@ -45,6 +45,28 @@ const SCHEMAS = [
   '"""\n  multi\n  line\n"""\nscalar S\nextend scalar S @d\nunion U = | A | B',
 ];
 
+/** Schemas each breaking one of gqlparser's schema rules (its words and locations differ from graphql-js's). */
+const BAD_SCHEMAS = [
+  'type Query { a: S }',
+  'type Query { a: Int @x }',
+  'type Query { a: Int } type Query { b: Int }',
+  'type Query { a(x: I): Int } type I { a: Int }',
+  'type Query implements I { a: Int } interface I { b: Int }',
+  'union U = Query | Int type Query { a: Int }',
+  'input I { a: Query } type Query { a(i: I): Int }',
+  'type Query { a: Int a: Int }',
+  'enum E { A A } type Query { a: E }',
+  'schema { query: Nope } type Query { a: Int }',
+  'type Query { __a: Int }',
+  'directive @d on FIELD type Query { a: Int @d }',
+  'type Query { a: Int } extend type Query { a: Int }',
+  'scalar String type Query { a: Int }',
+  'type Query { a(x: Int = "s"): Int }',
+  'interface I { a: Int } type Query { a: I } type T implements I { b: Int }',
+  'input A { b: B! } input B { a: A! } type Query { a(x: A): Int }',
+  'type Query { a: Int } extend interface Query { b: Int }',
+];
+
 /** A document with a random edit: a cut, an inserted character, or a truncation. */
 function mutated(base: readonly string[]): fc.Arbitrary<string> {
   const chars = fc.constantFrom(
@@ -186,6 +208,10 @@ describe('graphql built-ins', () => {
       ...calls(
         'graphql.schema_is_valid',
         schemas.map((s): Value[] => [s]),
+      ),
+      ...calls(
+        'graphql.parse',
+        [...BAD_SCHEMAS, ...schemas].map((s): Value[] => ['{ __typename }', s]),
       ),
       ...calls(
         'graphql.is_valid',
