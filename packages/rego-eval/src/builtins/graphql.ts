@@ -293,6 +293,33 @@ function decode(t: GoType, v: unknown, where: string): GoJSON {
   return decodeStruct(t.ptr, v);
 }
 
+/** Go's name of a field's type, as `encoding/json` prints it in a type error. */
+function goTypeName(struct: string, field: string, t: GoType): string {
+  const special: Record<string, string> = {
+    Operation: 'ast.Operation',
+    'Definition.Kind': 'ast.DefinitionKind',
+    'Directive.Location': 'ast.DirectiveLocation',
+    'Value.Kind': 'ast.ValueKind',
+    SelectionSet: 'ast.SelectionSet',
+    Interfaces: '[]string',
+    Types: '[]string',
+    Locations: '[]ast.DirectiveLocation',
+    'CommentGroup.List': '[]*ast.Comment',
+    'SchemaDocument.Directives': 'ast.DirectiveDefinitionList',
+    'SchemaDocument.DirectiveExtensions': 'ast.DirectiveDefinitionList',
+    Fields: 'ast.FieldList',
+    EnumValues: 'ast.EnumValueList',
+    Children: 'ast.ChildValueList',
+    Operations: 'ast.OperationList',
+  };
+  const named = special[`${struct}.${field}`] ?? special[field];
+  if (named !== undefined) return named;
+  if (typeof t === 'string') return t === 'int' ? 'int' : t;
+  if ('ptr' in t) return `ast.${t.ptr}`;
+  if ('slice' in t && typeof t.slice === 'object' && 'ptr' in t.slice) return `ast.${t.slice.ptr}List`;
+  return 'ast.SelectionSet';
+}
+
 function decodeStruct(name: string, v: unknown): GoObject {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     throw new DecodeError(`json: cannot unmarshal ${jsonType(v)} into Go value of type ast.${name}`);
@@ -308,7 +335,7 @@ function decodeStruct(name: string, v: unknown): GoObject {
     if (field === undefined) continue;
     const t = fields[field] as GoType;
     if (t === 'ignore') continue;
-    out[field] = decode(t, x, `struct field ${name}.${field}`);
+    out[field] = decode(t, x, `struct field ${name}.${field} of type ${goTypeName(name, field, t)}`);
   }
   return out;
 }

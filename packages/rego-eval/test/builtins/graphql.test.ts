@@ -225,6 +225,36 @@ describe('graphql built-ins', () => {
     expect((await disagreements(cases)).join('\n')).toBe('');
   }, 300_000);
 
+  it('read AST objects as Go reads them into gqlparser’s structs (against OPA)', async () => {
+    const schemaAST = call('graphql.parse_schema', SCHEMA) as Value;
+    const asts = QUERIES.map((q) => call('graphql.parse_query', q) as Value);
+    const cases = [
+      ...calls(
+        'graphql.is_valid',
+        asts.map((q): Value[] => [q, schemaAST]),
+      ),
+      ...calls(
+        'graphql.parse',
+        asts.map((q): Value[] => [q, schemaAST]),
+      ),
+      ...calls('graphql.schema_is_valid', [
+        [schemaAST],
+        [fromJSON({ definitions: [{ kind: 'OBJECT', name: 'Query', fields: [{ name: 'a', type: { namedType: 'Int' } }] }] })],
+      ]),
+      ...calls('graphql.parse', [
+        [
+          fromJSON({
+            Operations: [{ Operation: 'query', SelectionSet: [{ Name: 'hero', Alias: 'hero', SelectionSet: [{ Name: 'id' }] }] }],
+          }),
+          SCHEMA,
+        ],
+        [fromJSON({ Operations: [{ Operation: 'query', SelectionSet: [{ Name: 5 }] }] }), SCHEMA],
+        [fromJSON({ Operations: 'x' }), SCHEMA],
+      ]),
+    ];
+    expect((await disagreements(cases)).join('\n')).toBe('');
+  }, 120_000);
+
   // graphql.parse's error text is compared on the hand-written cases above only: gqlparser walks
   // a document post-order and stops at unknown fragments and types, so where a query has several
   // errors its list (joined into OPA's message) is ordered and counted differently from graphql-js's.
