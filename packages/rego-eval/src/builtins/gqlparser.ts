@@ -7,6 +7,7 @@
  * `Unexpected String "Description"`), which graphql-js's parser words and places differently,
  * so the parsing is ported rather than adapted; graphql-js validates (see `graphql.ts`).
  */
+import { goQuote } from '@policy-engine/rego-value';
 
 /** A JSON value as Go marshals gqlparser's AST. */
 export type GoJSON = null | string | number | boolean | GoJSON[] | { [key: string]: GoJSON };
@@ -80,25 +81,6 @@ interface Token {
   readonly value: string;
   readonly line: number;
   readonly column: number;
-}
-
-/** Go's `strconv.Quote` for the texts tokens carry. */
-function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (c === 7) out += '\\a';
-    else if (c === 8) out += '\\b';
-    else if (c === 12) out += '\\f';
-    else if (c === 10) out += '\\n';
-    else if (c === 13) out += '\\r';
-    else if (c === 9) out += '\\t';
-    else if (c === 11) out += '\\v';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 function tokenText(t: Token): string {
@@ -985,16 +967,21 @@ class Parser {
   private parseTypeReference(): GoObject | null {
     let elem: GoObject | null = null;
     let named = '';
+    let position: GoObject;
     if (this.skip(T.BracketL)) {
       if (!this.enterNested()) return null;
       try {
+        position = this.pos();
         elem = this.parseTypeReference();
         this.expect(T.BracketR);
       } finally {
         this.depth--;
       }
-    } else named = this.parseName();
-    return { NamedType: named, Elem: elem, NonNull: this.skip(T.Bang) };
+    } else {
+      position = this.pos();
+      named = this.parseName();
+    }
+    return { Position: position, NamedType: named, Elem: elem, NonNull: this.skip(T.Bang) };
   }
 
   private parseName(): string {
@@ -1115,10 +1102,12 @@ class Parser {
 
   private parseSchemaDefinition(description: Description): GoObject {
     const comment = this.expectKeyword('schema');
+    const position = this.pos();
     const directives = this.parseDirectives(true);
     const ops: GoJSON[] = [];
     const end = this.some(T.BraceL, T.BraceR, () => ops.push(this.parseOperationTypeDefinition()));
     return {
+      Position: position,
       Description: description.text,
       Directives: directives,
       OperationTypes: list(ops),
@@ -1180,13 +1169,14 @@ class Parser {
     const args: GoJSON[] = [];
     this.some(T.ParenL, T.ParenR, () => {
       const desc = this.parseDescription();
-      this.peek();
+      const position = this.pos();
       const after = this.comment;
       const name = this.parseName();
       this.expect(T.Colon);
       const type = this.parseTypeReference();
       const defaultValue = this.skip(T.Equals) ? this.parseValueLiteral(true) : null;
       args.push({
+        Position: position,
         Description: desc.text,
         Name: name,
         DefaultValue: defaultValue,
@@ -1211,10 +1201,11 @@ class Parser {
 
   private parseEnumValueDefinition(): GoObject {
     const desc = this.parseDescription();
-    this.peek();
+    const position = this.pos();
     const after = this.comment;
     const name = this.parseName();
     return {
+      Position: position,
       Description: desc.text,
       Name: name,
       Directives: this.parseDirectives(true),
@@ -1236,11 +1227,13 @@ class Parser {
     };
     if (word === 'schema') {
       this.expectKeyword('schema');
+      const position = this.pos();
       const directives = this.parseDirectives(true);
       const ops: GoJSON[] = [];
       const end = this.some(T.BraceL, T.BraceR, () => ops.push(this.parseOperationTypeDefinition()));
       if (directives === null && ops.length === 0) this.unexpectedError();
       (doc.SchemaExtension as GoJSON[]).push({
+        Position: position,
         Description: '',
         Directives: directives,
         OperationTypes: list(ops),

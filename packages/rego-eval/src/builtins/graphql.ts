@@ -14,7 +14,18 @@
  */
 import {
   GraphQLError,
+  GraphQLSchema,
   Kind,
+  KnownDirectivesRule,
+  KnownTypeNamesRule,
+  UniqueArgumentDefinitionNamesRule,
+  UniqueArgumentNamesRule,
+  UniqueDirectiveNamesRule,
+  UniqueDirectivesPerLocationRule,
+  UniqueEnumValueNamesRule,
+  UniqueFieldDefinitionNamesRule,
+  UniqueInputFieldNamesRule,
+  UniqueOperationTypesRule,
   buildASTSchema,
   specifiedRules,
   validate,
@@ -25,12 +36,12 @@ import {
   type DirectiveNode,
   type DocumentNode,
   type FieldDefinitionNode,
-  type GraphQLSchema,
   type InputValueDefinitionNode,
   type NamedTypeNode,
   type SelectionNode,
   type TypeNode,
   type ValidationContext,
+  type ValidationRule,
   type ValueNode,
   type VariableDefinitionNode,
 } from 'graphql';
@@ -282,6 +293,33 @@ function decode(t: GoType, v: unknown, where: string): GoJSON {
   return decodeStruct(t.ptr, v);
 }
 
+/** Go's name of a field's type, as `encoding/json` prints it in a type error. */
+function goTypeName(struct: string, field: string, t: GoType): string {
+  const special: Record<string, string> = {
+    Operation: 'ast.Operation',
+    'Definition.Kind': 'ast.DefinitionKind',
+    'Directive.Location': 'ast.DirectiveLocation',
+    'Value.Kind': 'ast.ValueKind',
+    SelectionSet: 'ast.SelectionSet',
+    Interfaces: '[]string',
+    Types: '[]string',
+    Locations: '[]ast.DirectiveLocation',
+    'CommentGroup.List': '[]*ast.Comment',
+    'SchemaDocument.Directives': 'ast.DirectiveDefinitionList',
+    'SchemaDocument.DirectiveExtensions': 'ast.DirectiveDefinitionList',
+    Fields: 'ast.FieldList',
+    EnumValues: 'ast.EnumValueList',
+    Children: 'ast.ChildValueList',
+    Operations: 'ast.OperationList',
+  };
+  const named = special[`${struct}.${field}`] ?? special[field];
+  if (named !== undefined) return named;
+  if (typeof t === 'string') return t === 'int' ? 'int' : t;
+  if ('ptr' in t) return `ast.${t.ptr}`;
+  if ('slice' in t && typeof t.slice === 'object' && 'ptr' in t.slice) return `ast.${t.slice.ptr}List`;
+  return 'ast.SelectionSet';
+}
+
 function decodeStruct(name: string, v: unknown): GoObject {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     throw new DecodeError(`json: cannot unmarshal ${jsonType(v)} into Go value of type ast.${name}`);
@@ -297,7 +335,7 @@ function decodeStruct(name: string, v: unknown): GoObject {
     if (field === undefined) continue;
     const t = fields[field] as GoType;
     if (t === 'ignore') continue;
-    out[field] = decode(t, x, `struct field ${name}.${field}`);
+    out[field] = decode(t, x, `struct field ${name}.${field} of type ${goTypeName(name, field, t)}`);
   }
   return out;
 }
@@ -347,9 +385,19 @@ class ToGraphQL {
     if (t === undefined) return this.named('');
     const elem = obj(t, 'Elem');
     const inner: NamedTypeNode | TypeNode =
-      str(t, 'NamedType') !== '' || elem === undefined ? this.named(str(t, 'NamedType')) : { kind: Kind.LIST_TYPE, type: this.type(elem) };
+      str(t, 'NamedType') !== '' || elem === undefined
+        ? this.at(this.named(str(t, 'NamedType')), t)
+        : { kind: Kind.LIST_TYPE, type: this.type(elem) };
     const node = t.NonNull === true ? { kind: Kind.NON_NULL_TYPE, type: inner as NamedTypeNode } : inner;
     return this.at(node as TypeNode, t);
+  }
+
+  /** The type of a field or argument definition, which gqlparser reports at the definition. */
+  private ownedType(t: GoObject | undefined, owner: GoObject): TypeNode {
+    const node = this.type(t);
+    const [line, column] = positionOf(owner);
+    if (line !== undefined && column !== undefined) this.owners.set(node, { line, column });
+    return node;
   }
 
   value(v: GoObject | undefined): ValueNode {
@@ -507,8 +555,8 @@ class ToGraphQL {
       {
         kind: Kind.INPUT_VALUE_DEFINITION,
         ...(desc !== '' ? { description: { kind: Kind.STRING, value: desc } } : {}),
-        name: this.name(str(a, 'Name')),
-        type: this.type(obj(a, 'Type')),
+        name: this.at(this.name(str(a, 'Name')), a),
+        type: this.ownedType(obj(a, 'Type'), a),
         ...(dv !== undefined ? { defaultValue: this.value(dv) as ConstValueNode } : {}),
         directives: this.directives(a) as never,
       },
@@ -520,9 +568,9 @@ class ToGraphQL {
     return this.at(
       {
         kind: Kind.FIELD_DEFINITION,
-        name: this.name(str(f, 'Name')),
+        name: this.at(this.name(str(f, 'Name')), f),
         arguments: objs(f, 'Arguments').map((a) => this.inputValue(a)),
-        type: this.type(obj(f, 'Type')),
+        type: this.ownedType(obj(f, 'Type'), f),
         directives: this.directives(f) as never,
       },
       f,
@@ -543,17 +591,9 @@ class ToGraphQL {
         node = { kind: Kind.SCALAR_TYPE_DEFINITION, name, directives };
         break;
       case 'OBJECT':
-        node = {
-          kind: Kind.OBJECT_TYPE_DEFINITION,
-          name,
-          interfaces: strings('Interfaces').map((i) => this.named(i)),
-          directives,
-          fields: objs(d, 'Fields').map((f) => this.field(f)),
-        };
-        break;
       case 'INTERFACE':
         node = {
-          kind: Kind.INTERFACE_TYPE_DEFINITION,
+          kind: d.Kind === 'OBJECT' ? Kind.OBJECT_TYPE_DEFINITION : Kind.INTERFACE_TYPE_DEFINITION,
           name,
           interfaces: strings('Interfaces').map((i) => this.named(i)),
           directives,
@@ -569,7 +609,10 @@ class ToGraphQL {
           name,
           directives,
           values: objs(d, 'EnumValues').map((e) =>
-            this.at({ kind: Kind.ENUM_VALUE_DEFINITION, name: this.name(str(e, 'Name')), directives: this.directives(e) as never }, e),
+            this.at(
+              { kind: Kind.ENUM_VALUE_DEFINITION, name: this.at(this.name(str(e, 'Name')), e), directives: this.directives(e) as never },
+              e,
+            ),
           ),
         };
         break;
@@ -710,19 +753,90 @@ function convertSchema(doc: GoObject): Schema {
     });
   }
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions };
+  const reword = (e: GraphQLError): GqlError => schemaProblem(e, positions, to.owners, types);
+  // graphql-js's SDL rules (known types and directives, directive locations, unique names) run
+  // through `validate` over an empty schema: they read the definitions from the document.
+  const sdl = validate(new GraphQLSchema({ assumeValid: true }), document, SDL_RULES);
+  // gqlparser checks the schema's own directives before the types.
+  const onSchema = new Set<object>(schemaDirectives);
+  const firstSDL = sdl.find((e) => e.nodes?.some((n) => onSchema.has(n)) === true) ?? sdl[0];
+  if (firstSDL !== undefined) throw reword(firstSDL);
+  let schema: GraphQLSchema;
   try {
-    // Without `assumeValidSDL`, graphql-js checks the SDL rules first (known types and
-    // directives, directive locations and arguments, unique names) and throws their texts.
-    const problems = validateSchema(buildASTSchema(document)).filter((e) => e.message !== 'Query root type must be provided.');
-    const first = problems[0];
-    if (first !== undefined) throw located(first, positions);
-    // Checked above without the query-root rule, which gqlparser does not have; `assumeValid`
-    // keeps `validate` from asserting it again.
-    return { schema: buildASTSchema(document, { assumeValidSDL: true, assumeValid: true }) };
+    schema = buildASTSchema(document, { assumeValidSDL: true });
   } catch (e) {
-    if (e instanceof GqlError) throw e;
-    throw schemaError((e instanceof Error ? e.message : String(e)).split('\n\n')[0] as string);
+    throw schemaError(e instanceof Error ? e.message : String(e));
   }
+  // gqlparser has no query-root requirement.
+  const problems = validateSchema(schema).filter((e) => e.message !== 'Query root type must be provided.');
+  if (problems[0] !== undefined) throw reword(problems[0]);
+  // Checked above; `assumeValid` keeps `validate` from asserting the query root again
+  // (set on the config: `buildASTSchema` drops its options for a document with no definitions).
+  return { schema: new GraphQLSchema({ ...schema.toConfig(), assumeValid: true }) };
+}
+
+/** graphql-js's SDL rules that gqlparser's schema validation also applies. */
+const SDL_RULES = [
+  KnownTypeNamesRule,
+  KnownDirectivesRule,
+  UniqueDirectivesPerLocationRule,
+  UniqueArgumentNamesRule,
+  UniqueInputFieldNamesRule,
+  UniqueOperationTypesRule,
+  UniqueEnumValueNamesRule,
+  UniqueFieldDefinitionNamesRule,
+  UniqueArgumentDefinitionNamesRule,
+  UniqueDirectiveNamesRule,
+] as unknown as ValidationRule[];
+
+/** The named type of a type text such as `[Int!]!`. */
+function namedType(text: string): string {
+  return text.replace(/[[\]!]/g, '');
+}
+
+/**
+ * A schema problem under gqlparser's words and location (`validator/schema.go`); texts not
+ * listed keep graphql-js's words.
+ */
+function schemaProblem(e: GraphQLError, positions: Positions, owners: Positions, types: ReadonlyMap<string, GoObject>): GqlError {
+  const nodes = (e.nodes ?? []).filter((n) => positions.has(n));
+  const at = (n: object | undefined, message: string): GqlError => {
+    const p = n !== undefined ? (owners.get(n) ?? positions.get(n)) : undefined;
+    return new GqlError(message, p?.line, p?.column);
+  };
+  const atType = (name: string, message: string): GqlError => {
+    const [line, column] = positionOf(types.get(name) ?? {});
+    return new GqlError(message, line, column);
+  };
+  const kindOf = (name: string): string => str(types.get(namedType(name)) ?? {}, 'Kind') || 'SCALAR';
+  const m = e.message;
+  let r: RegExpExecArray | null;
+  if ((r = /^Unknown type "(.+?)"\./.exec(m))) {
+    const p = positions.get(nodes[0] as object);
+    return new GqlError(`Undefined type ${r[1] as string}.`, p?.line, p?.column);
+  }
+  if ((r = /^Unknown directive "@(.+?)"\./.exec(m))) return at(nodes[0], `Undefined directive ${r[1] as string}.`);
+  if ((r = /^Directive "@(.+?)" may not be used on (\w+)\./.exec(m)))
+    return at(nodes[0], `Directive ${r[1] as string} is not applicable on ${r[2] as string}.`);
+  if ((r = /^(Field|Enum value) "(.+?)" can only be defined once\./.exec(m)))
+    return at(nodes[nodes.length - 1], `${r[1] as string} ${r[2] as string} can only be defined once.`);
+  if ((r = /^(?:Type|Enum type|Union type|Input Object type) (\w+) must define one or more /.exec(m))) {
+    const kind = kindOf(r[1] as string);
+    const what = { INPUT_OBJECT: 'input fields', ENUM: 'unique enum values', UNION: 'member types' }[kind] ?? 'fields';
+    return atType(r[1] as string, `${kind} ${r[1] as string}: must define one or more ${what}.`);
+  }
+  if ((r = /^Interface field (\w+)\.(\w+) expected but (\w+) does not provide it\./.exec(m)))
+    return atType(r[3] as string, `For ${r[3] as string} to implement ${r[1] as string} it must have a field called ${r[2] as string}.`);
+  if ((r = /^Union type (\w+) can only include Object types, it cannot include (.+)\./.exec(m)))
+    return atType(r[1] as string, `UNION type "${r[2] as string}" must be OBJECT.`);
+  if ((r = /^The type of \w+\.(\w+)\((\w+):\) must be Input Type but got: (.+)\./.exec(m)))
+    return at(
+      nodes[0],
+      `cannot use ${r[3] as string} as argument ${r[2] as string} because ${kindOf(r[3] as string)} is not a valid input type`,
+    );
+  if ((r = /^The type of \w+\.(\w+) must be Input Type but got: (.+)\./.exec(m)))
+    return at(nodes[0], `${kindOf(r[2] as string)} ${r[1] as string}: field must be one of SCALAR, ENUM, INPUT_OBJECT.`);
+  return at(nodes[0], m);
 }
 
 /**

@@ -45,6 +45,28 @@ const SCHEMAS = [
   '"""\n  multi\n  line\n"""\nscalar S\nextend scalar S @d\nunion U = | A | B',
 ];
 
+/** Schemas each breaking one of gqlparser's schema rules (its words and locations differ from graphql-js's). */
+const BAD_SCHEMAS = [
+  'type Query { a: S }',
+  'type Query { a: Int @x }',
+  'type Query { a: Int } type Query { b: Int }',
+  'type Query { a(x: I): Int } type I { a: Int }',
+  'type Query implements I { a: Int } interface I { b: Int }',
+  'union U = Query | Int type Query { a: Int }',
+  'input I { a: Query } type Query { a(i: I): Int }',
+  'type Query { a: Int a: Int }',
+  'enum E { A A } type Query { a: E }',
+  'schema { query: Nope } type Query { a: Int }',
+  'type Query { __a: Int }',
+  'directive @d on FIELD type Query { a: Int @d }',
+  'type Query { a: Int } extend type Query { a: Int }',
+  'scalar String type Query { a: Int }',
+  'type Query { a(x: Int = "s"): Int }',
+  'interface I { a: Int } type Query { a: I } type T implements I { b: Int }',
+  'input A { b: B! } input B { a: A! } type Query { a(x: A): Int }',
+  'type Query { a: Int } extend interface Query { b: Int }',
+];
+
 /** A document with a random edit: a cut, an inserted character, or a truncation. */
 function mutated(base: readonly string[]): fc.Arbitrary<string> {
   const chars = fc.constantFrom(
@@ -188,6 +210,10 @@ describe('graphql built-ins', () => {
         schemas.map((s): Value[] => [s]),
       ),
       ...calls(
+        'graphql.parse',
+        [...BAD_SCHEMAS, ...schemas].map((s): Value[] => ['{ __typename }', s]),
+      ),
+      ...calls(
         'graphql.is_valid',
         queries.map((q): Value[] => [q, SCHEMA]),
       ),
@@ -198,6 +224,36 @@ describe('graphql built-ins', () => {
     ];
     expect((await disagreements(cases)).join('\n')).toBe('');
   }, 300_000);
+
+  it('read AST objects as Go reads them into gqlparser’s structs (against OPA)', async () => {
+    const schemaAST = call('graphql.parse_schema', SCHEMA) as Value;
+    const asts = QUERIES.map((q) => call('graphql.parse_query', q) as Value);
+    const cases = [
+      ...calls(
+        'graphql.is_valid',
+        asts.map((q): Value[] => [q, schemaAST]),
+      ),
+      ...calls(
+        'graphql.parse',
+        asts.map((q): Value[] => [q, schemaAST]),
+      ),
+      ...calls('graphql.schema_is_valid', [
+        [schemaAST],
+        [fromJSON({ definitions: [{ kind: 'OBJECT', name: 'Query', fields: [{ name: 'a', type: { namedType: 'Int' } }] }] })],
+      ]),
+      ...calls('graphql.parse', [
+        [
+          fromJSON({
+            Operations: [{ Operation: 'query', SelectionSet: [{ Name: 'hero', Alias: 'hero', SelectionSet: [{ Name: 'id' }] }] }],
+          }),
+          SCHEMA,
+        ],
+        [fromJSON({ Operations: [{ Operation: 'query', SelectionSet: [{ Name: 5 }] }] }), SCHEMA],
+        [fromJSON({ Operations: 'x' }), SCHEMA],
+      ]),
+    ];
+    expect((await disagreements(cases)).join('\n')).toBe('');
+  }, 120_000);
 
   // graphql.parse's error text is compared on the hand-written cases above only: gqlparser walks
   // a document post-order and stops at unknown fragments and types, so where a query has several
