@@ -9,8 +9,10 @@ import {
   type AuthzEvent,
   type GateAuthzConfig,
 } from '@policy-engine/gate-adapter';
+import type { PolicyEngineHealth } from '@policy-engine/evaluator';
 import { createGateApp } from './app.js';
 import { startEngine } from './engine.js';
+import { createGateMetrics, type GateMetrics } from './metrics.js';
 import type { GateServerSettings } from './settings.js';
 import { createStore, type GateStore } from './store.js';
 import { loadUsersFile } from './users.js';
@@ -23,6 +25,8 @@ export interface RunningGate {
   /** Engine description (`wasm`, `opa http://…`). */
   readonly engine: string;
   readonly policyDir: string;
+  /** Prometheus metrics (also served on `GET /metrics`). */
+  readonly metrics: GateMetrics;
   /** Policy packages loaded at start. */
   readonly packages: readonly string[];
   readonly config: GateAuthzConfig;
@@ -55,7 +59,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 export async function startGateServer(settings: GateServerSettings, options: StartGateOptions = {}): Promise<RunningGate> {
   const users = loadUsersFile(settings.usersFile);
   const config = settings.gateConfigFile ? loadArmoryConfigFile(settings.gateConfigFile) : readArmoryConfig({});
-  const engine = await startEngine(settings, config);
+  const metrics = createGateMetrics();
+  const engine = await startEngine(settings, config, metrics);
   let server: Server | undefined;
   try {
     const authorizer = createGateAuthorizer({
@@ -68,7 +73,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
     const store = createStore();
     // /health reports the engine; each change of state is logged once (polls are frequent).
     let lastStatus: 'UP' | 'DOWN' = 'UP';
-    const health = async (): Promise<{ readonly status: 'UP' | 'DOWN' }> => {
+    const health = async (): Promise<PolicyEngineHealth> => {
       const h = await engine.policyEngine.health();
       if (h.status !== lastStatus) {
         lastStatus = h.status;
@@ -78,12 +83,17 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       }
       return h;
     };
-    server = createServer(createGateApp({ authorizer, validator, store, health }));
+    const decisionLog = engine.decisionLog;
+    metrics.observe({
+      health: () => engine.policyEngine.health(),
+      ...(decisionLog ? { decisionLog: () => decisionLog.stats() } : {}),
+    });
+    server = createServer(createGateApp({ authorizer, validator, store, health, metrics }));
     const address = await listen(server, settings.port, settings.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     const packages = engine.policyEngine.packages();
-    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${settings.policyDir} packages=${packages.join(',') || '(none)'}`;
+    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${settings.bundleUrl ?? settings.policyDir} packages=${packages.join(',') || '(none)'}`;
     let closing: Promise<void> | undefined;
     const srv = server;
     return {
@@ -91,6 +101,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       port: address.port,
       engine: engine.description,
       policyDir: settings.policyDir,
+      metrics,
       packages,
       config,
       store,
