@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
 import {
@@ -9,7 +11,7 @@ import {
   type AuthzEvent,
   type GateAuthzConfig,
 } from '@policy-engine/gate-adapter';
-import type { PolicyEngineHealth } from '@policy-engine/evaluator';
+import { ConfigurationError, type PolicyEngineHealth } from '@policy-engine/evaluator';
 import { createGateApp } from './app.js';
 import { startEngine } from './engine.js';
 import { createGateMetrics, type GateMetrics } from './metrics.js';
@@ -55,12 +57,51 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
+/**
+ * The bundle and decision-log settings of the Armory-style file (`armory.policyEngine.bundle.*`,
+ * `.decisionLogs.url`) where the environment gave none (the environment wins). A relative
+ * `bundle.verificationKey` / `bundle.persistDir` is resolved against the file's directory.
+ */
+function withConfigFile(settings: GateServerSettings, config: GateAuthzConfig): GateServerSettings {
+  const bundle = config.bundle;
+  const dir = settings.gateConfigFile ? dirname(settings.gateConfigFile) : process.cwd();
+  let out = settings;
+  if (settings.bundleUrl === undefined && bundle !== undefined) {
+    let key: string | undefined;
+    if (bundle.verificationKey !== undefined) {
+      const file = resolve(dir, bundle.verificationKey);
+      try {
+        key = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new ConfigurationError(
+          `armory.policyEngine.bundle.verificationKey: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    }
+    out = {
+      ...out,
+      bundleUrl: bundle.url,
+      ...(bundle.pollingSeconds !== undefined && settings.bundlePollingSeconds === undefined
+        ? { bundlePollingSeconds: bundle.pollingSeconds }
+        : {}),
+      ...(key !== undefined && settings.bundleVerificationKey === undefined ? { bundleVerificationKey: key } : {}),
+      ...(bundle.token !== undefined && settings.bundleToken === undefined ? { bundleToken: bundle.token } : {}),
+      ...(bundle.persistDir !== undefined && settings.bundlePersistDir === undefined
+        ? { bundlePersistDir: resolve(dir, bundle.persistDir) }
+        : {}),
+    };
+  }
+  if (settings.decisionLogUrl === undefined && config.decisionLogUrl !== undefined) out = { ...out, decisionLogUrl: config.decisionLogUrl };
+  return out;
+}
+
 /** Starts the example Gate with `settings` (see `settingsFromEnv`). */
 export async function startGateServer(settings: GateServerSettings, options: StartGateOptions = {}): Promise<RunningGate> {
   const users = loadUsersFile(settings.usersFile);
   const config = settings.gateConfigFile ? loadArmoryConfigFile(settings.gateConfigFile) : readArmoryConfig({});
   const metrics = createGateMetrics();
-  const engine = await startEngine(settings, config, metrics);
+  const effective = withConfigFile(settings, config);
+  const engine = await startEngine(effective, config, metrics);
   let server: Server | undefined;
   try {
     const authorizer = createGateAuthorizer({
@@ -93,7 +134,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     const packages = engine.policyEngine.packages();
-    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${settings.bundleUrl ?? settings.policyDir} packages=${packages.join(',') || '(none)'}`;
+    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${effective.bundleUrl ?? settings.policyDir} packages=${packages.join(',') || '(none)'}`;
     let closing: Promise<void> | undefined;
     const srv = server;
     return {

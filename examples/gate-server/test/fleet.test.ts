@@ -219,9 +219,26 @@ describe('a fleet: embedded gate and real OPA on one bundle service and one coll
     expect(ours[ours.length - 1]?.['path']).toBe(sample['path']);
     await opa.stop();
 
-    // Service down: a restarted gate starts from its persisted bundle.
+    // Service down: a restarted gate starts from its persisted bundle. This one is configured
+    // through the Armory-style file instead of the environment (same settings).
     current = undefined;
-    gate = await startGateServer(settingsFromEnv(env, dir));
+    const profile = join(dir, 'gate-local.yml');
+    await writeFile(
+      profile,
+      [
+        'armory:',
+        '  policyEngine:',
+        '    bundle:',
+        `      url: ${bundleUrl}`,
+        '      pollingSeconds: 0.5',
+        '      verificationKey: pub.pem',
+        '      persistDir: persist',
+        '    decisionLogs:',
+        `      url: ${collectorUrl}/logs`,
+        '',
+      ].join('\n'),
+    );
+    gate = await startGateServer(settingsFromEnv({ PORT: '0', ENGINE: 'native', GATE_CONFIG: profile }, dir));
     try {
       const health = await rawRequest(gate.url, '/health');
       expect(health.status).toBe(200);
