@@ -1,6 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import type { Front50Validator } from '@policy-engine/front50-adapter';
 import { expressGateMiddleware, getGateContext, type GateAuthorizer } from '@policy-engine/gate-adapter';
+import type { BundleStatus } from '@policy-engine/evaluator';
 import { newTaskId, type GateStore, type TaskRecord } from './store.js';
 
 /** What the Express app is built from. */
@@ -13,7 +14,9 @@ export interface GateAppOptions {
    * What `GET /health` reports (the policy engine's `health()`): `UP` answers 200, `DOWN` 503,
    * so an orchestrator sees an engine that cannot decide. Without it the app is always `UP`.
    */
-  readonly health?: () => Promise<{ readonly status: 'UP' | 'DOWN' }>;
+  readonly health?: () => Promise<{ readonly status: 'UP' | 'DOWN'; readonly detail?: string; readonly bundles?: readonly BundleStatus[] }>;
+  /** Served on `GET /metrics` (Prometheus text), outside the policy (a scrape is not a Gate request). */
+  readonly metrics?: { text(): Promise<string>; readonly contentType: string };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -33,7 +36,7 @@ function currentUser(req: Request): string {
  * only runs for requests `spinnaker.http.authz` allowed (or exempt paths).
  */
 export function createGateApp(options: GateAppOptions): express.Express {
-  const { authorizer, validator, store, health } = options;
+  const { authorizer, validator, store, health, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('strict routing', false);
@@ -41,12 +44,25 @@ export function createGateApp(options: GateAppOptions): express.Express {
   // Express's default case-insensitive routing `POST /TASKS` would reach the /tasks handler
   // while the policy saw ["TASKS"].
   app.set('case sensitive routing', true);
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.text());
+    });
+  }
   app.use(expressGateMiddleware(authorizer));
   app.use(express.json({ limit: authorizer.config.bodyLimitBytes }));
 
   app.get('/health', async (_req, res) => {
-    const status = health ? (await health().catch(() => ({ status: 'DOWN' as const }))).status : 'UP';
-    res.status(status === 'UP' ? 200 : 503).json({ status });
+    const h = health
+      ? await health().catch((e: unknown) => ({ status: 'DOWN' as const, detail: e instanceof Error ? e.message : String(e) }))
+      : undefined;
+    const status = h?.status ?? 'UP';
+    // Readiness with its reason and the bundles' state (revision, last error), as OPA's /health?bundles tells.
+    res.status(status === 'UP' ? 200 : 503).json({
+      status,
+      ...(h?.detail !== undefined ? { detail: h.detail } : {}),
+      ...(h && 'bundles' in h && h.bundles !== undefined ? { bundles: h.bundles } : {}),
+    });
   });
 
   // Exempt like in Gate: tells the UI who is logged in (the identity is still checked).

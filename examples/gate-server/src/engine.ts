@@ -1,6 +1,15 @@
-import { createPolicyEngine, decisionLogSink, type PolicyEngine } from '@policy-engine/evaluator';
+import {
+  createPolicyEngine,
+  decisionLogService,
+  decisionLogSink,
+  type DecisionLogService,
+  type EvaluationOptions,
+  type PolicyEngine,
+  type PolicySource,
+} from '@policy-engine/evaluator';
 import { createEngineByName, type LocalOpa } from '@policy-engine/engines';
 import type { GateAuthzConfig } from '@policy-engine/gate-adapter';
+import type { GateMetrics } from './metrics.js';
 import type { GateServerSettings } from './settings.js';
 
 /** A policy engine plus what was started for it. */
@@ -8,6 +17,8 @@ export interface StartedEngine {
   readonly policyEngine: PolicyEngine;
   /** Human-readable engine description for the startup line (`wasm`, `opa http://…`). */
   readonly description: string;
+  /** The decision-log shipper (`DECISION_LOG_URL`). */
+  readonly decisionLog?: DecisionLogService;
   /** The OPA started for `ENGINE=opa` without `OPA_URL` (its `pid` follows restarts). */
   readonly localOpa?: LocalOpa;
   /** Stops the policy engine, the decision log and a locally started OPA. */
@@ -25,7 +36,7 @@ const opaTools = () => import('@policy-engine/opa');
  * when it dies). OPA is looked for only then, with tools/opa's `ensureOpa`.
  * @throws OpaNotFoundError (code `OPA_NOT_FOUND`) when wasm/opa is chosen and OPA cannot be had.
  */
-export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig): Promise<StartedEngine> {
+export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig, metrics?: GateMetrics): Promise<StartedEngine> {
   // The one evaluation timeout (Armory's opa.timeoutSeconds): the facade hands it to every
   // evaluation as a deadline, whichever engine runs it.
   const timeoutMs = config.timeoutSeconds * 1000;
@@ -61,6 +72,38 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
       }),
   });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;
+  const shipper = settings.decisionLogUrl
+    ? decisionLogService({
+        url: settings.decisionLogUrl,
+        labels: { app: 'gate-server' },
+        ...(settings.decisionLogSeconds !== undefined
+          ? { minDelaySeconds: settings.decisionLogSeconds, maxDelaySeconds: settings.decisionLogSeconds * 2 }
+          : {}),
+        logger: { warn: (m) => console.warn(`gate-server: ${m}`), error: (m) => console.error(`gate-server: ${m}`) },
+      })
+    : undefined;
+  const hooks = [sink, shipper?.onDecision, metrics ? metrics.onDecision.bind(metrics) : undefined].filter((h) => h !== undefined);
+  const onDecision: EvaluationOptions['onDecision'] =
+    hooks.length === 0 ? undefined : (decision, context) => hooks.forEach((hook) => hook(decision, context));
+  const policies: PolicySource = settings.bundleUrl
+    ? {
+        kind: 'bundle-service',
+        url: settings.bundleUrl,
+        name: 'gate',
+        regoVersion: settings.regoVersion,
+        polling: { minDelaySeconds: settings.bundlePollingSeconds ?? 60, maxDelaySeconds: (settings.bundlePollingSeconds ?? 60) * 2 },
+        ...(settings.bundleToken !== undefined ? { token: settings.bundleToken } : {}),
+        ...(settings.bundlePersistDir !== undefined ? { persistDir: settings.bundlePersistDir } : {}),
+        ...(settings.bundleVerificationKey !== undefined
+          ? {
+              verification: {
+                keys: { gate: { algorithm: settings.bundleVerificationAlgorithm ?? 'RS256', key: settings.bundleVerificationKey } },
+                keyId: 'gate',
+              },
+            }
+          : {}),
+      }
+    : { kind: 'directory', path: settings.policyDir, regoVersion: settings.regoVersion, watch: settings.watchPolicies };
   let policyEngine: PolicyEngine;
   // Reload events (applied revisions, held removals, discarded builds) go to stdout, warnings and
   // errors to stderr. The initial load's info line is left out: the startup line says what loaded.
@@ -75,27 +118,31 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   try {
     policyEngine = await createPolicyEngine({
       engine: made.engine,
-      policies: { kind: 'directory', path: settings.policyDir, regoVersion: settings.regoVersion, watch: settings.watchPolicies },
+      policies,
       options: {
         failOpen: config.failOpen,
         timeoutMs,
         logger,
-        ...(sink ? { onDecision: sink } : {}),
+        ...(onDecision ? { onDecision } : {}),
       },
     });
+    if (metrics) policyEngine.onReload((result) => metrics.onReload(result));
     started = true;
   } catch (e) {
     await made.close();
     await sink?.close();
+    await shipper?.close();
     throw e;
   }
   return {
     policyEngine,
     description: made.description,
     ...(made.localOpa ? { localOpa: made.localOpa } : {}),
+    ...(shipper ? { decisionLog: shipper } : {}),
     async close() {
       await policyEngine.close();
       await sink?.close();
+      await shipper?.close();
       await made.close();
     },
   };

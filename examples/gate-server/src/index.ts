@@ -14,5 +14,6 @@ export {
   type EngineChoice,
   type GateServerSettings,
 } from './settings.js';
+export { createGateMetrics, type GateMetrics } from './metrics.js';
 export { createStore, newTaskId, type ApplicationRecord, type GateStore, type TaskRecord } from './store.js';
 export { loadUsersFile, parseUsers } from './users.js';

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
 import {
@@ -9,8 +11,10 @@ import {
   type AuthzEvent,
   type GateAuthzConfig,
 } from '@policy-engine/gate-adapter';
+import { ConfigurationError, type PolicyEngineHealth } from '@policy-engine/evaluator';
 import { createGateApp } from './app.js';
 import { startEngine } from './engine.js';
+import { createGateMetrics, type GateMetrics } from './metrics.js';
 import type { GateServerSettings } from './settings.js';
 import { createStore, type GateStore } from './store.js';
 import { loadUsersFile } from './users.js';
@@ -23,6 +27,8 @@ export interface RunningGate {
   /** Engine description (`wasm`, `opa http://…`). */
   readonly engine: string;
   readonly policyDir: string;
+  /** Prometheus metrics (also served on `GET /metrics`). */
+  readonly metrics: GateMetrics;
   /** Policy packages loaded at start. */
   readonly packages: readonly string[];
   readonly config: GateAuthzConfig;
@@ -51,11 +57,51 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
+/**
+ * The bundle and decision-log settings of the Armory-style file (`armory.policyEngine.bundle.*`,
+ * `.decisionLogs.url`) where the environment gave none (the environment wins). A relative
+ * `bundle.verificationKey` / `bundle.persistDir` is resolved against the file's directory.
+ */
+function withConfigFile(settings: GateServerSettings, config: GateAuthzConfig): GateServerSettings {
+  const bundle = config.bundle;
+  const dir = settings.gateConfigFile ? dirname(settings.gateConfigFile) : process.cwd();
+  let out = settings;
+  if (settings.bundleUrl === undefined && bundle !== undefined) {
+    let key: string | undefined;
+    if (bundle.verificationKey !== undefined) {
+      const file = resolve(dir, bundle.verificationKey);
+      try {
+        key = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new ConfigurationError(
+          `armory.policyEngine.bundle.verificationKey: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    }
+    out = {
+      ...out,
+      bundleUrl: bundle.url,
+      ...(bundle.pollingSeconds !== undefined && settings.bundlePollingSeconds === undefined
+        ? { bundlePollingSeconds: bundle.pollingSeconds }
+        : {}),
+      ...(key !== undefined && settings.bundleVerificationKey === undefined ? { bundleVerificationKey: key } : {}),
+      ...(bundle.token !== undefined && settings.bundleToken === undefined ? { bundleToken: bundle.token } : {}),
+      ...(bundle.persistDir !== undefined && settings.bundlePersistDir === undefined
+        ? { bundlePersistDir: resolve(dir, bundle.persistDir) }
+        : {}),
+    };
+  }
+  if (settings.decisionLogUrl === undefined && config.decisionLogUrl !== undefined) out = { ...out, decisionLogUrl: config.decisionLogUrl };
+  return out;
+}
+
 /** Starts the example Gate with `settings` (see `settingsFromEnv`). */
 export async function startGateServer(settings: GateServerSettings, options: StartGateOptions = {}): Promise<RunningGate> {
   const users = loadUsersFile(settings.usersFile);
   const config = settings.gateConfigFile ? loadArmoryConfigFile(settings.gateConfigFile) : readArmoryConfig({});
-  const engine = await startEngine(settings, config);
+  const metrics = createGateMetrics();
+  const effective = withConfigFile(settings, config);
+  const engine = await startEngine(effective, config, metrics);
   let server: Server | undefined;
   try {
     const authorizer = createGateAuthorizer({
@@ -68,7 +114,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
     const store = createStore();
     // /health reports the engine; each change of state is logged once (polls are frequent).
     let lastStatus: 'UP' | 'DOWN' = 'UP';
-    const health = async (): Promise<{ readonly status: 'UP' | 'DOWN' }> => {
+    const health = async (): Promise<PolicyEngineHealth> => {
       const h = await engine.policyEngine.health();
       if (h.status !== lastStatus) {
         lastStatus = h.status;
@@ -78,12 +124,17 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       }
       return h;
     };
-    server = createServer(createGateApp({ authorizer, validator, store, health }));
+    const decisionLog = engine.decisionLog;
+    metrics.observe({
+      health: () => engine.policyEngine.health(),
+      ...(decisionLog ? { decisionLog: () => decisionLog.stats() } : {}),
+    });
+    server = createServer(createGateApp({ authorizer, validator, store, health, metrics }));
     const address = await listen(server, settings.port, settings.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     const packages = engine.policyEngine.packages();
-    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${settings.policyDir} packages=${packages.join(',') || '(none)'}`;
+    const startupLine = `gate-server listening on ${url} engine=${engine.description} policies=${effective.bundleUrl ?? settings.policyDir} packages=${packages.join(',') || '(none)'}`;
     let closing: Promise<void> | undefined;
     const srv = server;
     return {
@@ -91,6 +142,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       port: address.port,
       engine: engine.description,
       policyDir: settings.policyDir,
+      metrics,
       packages,
       config,
       store,

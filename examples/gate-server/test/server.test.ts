@@ -45,7 +45,7 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
   it('serves exempt paths without credentials and asks for them elsewhere', async () => {
     const health = await rawRequest(gate.url, '/health');
     expect(health.status).toBe(200);
-    expect(health.json()).toEqual({ status: 'UP' });
+    expect(health.json()).toMatchObject({ status: 'UP' });
     const apps = await rawRequest(gate.url, '/applications');
     expect(apps.status).toBe(401);
     expect(apps.json()).toEqual({ error: 'Unauthorized', message: 'authentication required' });
@@ -248,7 +248,7 @@ describe('gate-server when OPA goes down (ENGINE=opa, OPA_URL)', () => {
     // The health endpoint tells the truth: the engine cannot decide.
     const health = await rawRequest(closed.url, '/health');
     expect(health.status).toBe(503);
-    expect(health.json()).toEqual({ status: 'DOWN' });
+    expect(health.json()).toMatchObject({ status: 'DOWN' });
     expect((await rawRequest(open.url, '/health')).status).toBe(503);
     const served = await postJson(open.url, '/tasks', deployTask, DEV);
     expect(served.status).toBe(200);
@@ -277,10 +277,10 @@ describe('gate-server with its own local OPA (ENGINE=opa, no OPA_URL)', () => {
     const before = gate.localOpa!.pid!;
     process.kill(before, 'SIGKILL');
     await expect.poll(async () => (await rawRequest(gate.url, '/health')).status, { timeout: 5000, interval: 20 }).toBe(503);
-    expect((await rawRequest(gate.url, '/health')).json()).toEqual({ status: 'DOWN' });
+    expect((await rawRequest(gate.url, '/health')).json()).toMatchObject({ status: 'DOWN' });
     expect((await postJson(gate.url, '/tasks', deployTask, DEPLOYER)).status).toBe(503);
     await expect.poll(async () => (await rawRequest(gate.url, '/health')).status, { timeout: 20_000, interval: 100 }).toBe(200);
-    expect((await rawRequest(gate.url, '/health')).json()).toEqual({ status: 'UP' });
+    expect((await rawRequest(gate.url, '/health')).json()).toMatchObject({ status: 'UP' });
     expect(gate.localOpa!.pid).not.toBe(before);
     const denied = await postJson(gate.url, '/tasks', deployTask, DEV);
     expect(denied.status).toBe(403);

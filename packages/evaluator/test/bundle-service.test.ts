@@ -232,6 +232,35 @@ describe('bundle-service source', () => {
     }
   }, 30_000);
 
+  it('long-polls (Prefer: wait=N, no delay) once the server answers with the bundles content type', async () => {
+    const bundle = await build('long', 'lp', 'rev-lp');
+    const prefers: string[] = [];
+    const server = createServer((req, res) => {
+      prefers.push(String(req.headers.prefer));
+      const type = { 'Content-Type': 'application/vnd.openpolicyagent.bundles', ETag: '"lp"' };
+      if (req.headers['if-none-match'] === '"lp"') setTimeout(() => res.writeHead(304, type).end(), 50);
+      else res.writeHead(200, type).end(bundle);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/b.tar.gz`;
+    // A 60 s polling delay: only long polling can send more than one request within the test.
+    const policies = await createPolicyEngine({
+      engine: nativeEngine(),
+      policies: { kind: 'bundle-service', url, polling: { minDelaySeconds: 60, maxDelaySeconds: 60, longPollingTimeoutSeconds: 5 } },
+      options: { logger: recordingLogger() },
+    });
+    try {
+      await until(() => prefers.length >= 3);
+      expect(prefers[0]).toBe('modes=snapshot,delta');
+      expect(prefers.slice(1).every((p) => p === 'modes=snapshot,delta;wait=5')).toBe(true);
+      expect((await policies.health()).bundles?.[0]?.revision).toBe('rev-lp');
+    } finally {
+      await policies.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('backs off like OPA after failures and rejects bad polling settings', async () => {
     expect(retryDelayMs(100, 1000, 0)).toBe(0);
     for (let i = 0; i < 20; i++) {

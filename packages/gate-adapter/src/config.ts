@@ -17,6 +17,19 @@ export interface GateAuthzConfig {
   readonly opaBaseUrl?: string;
   /** `armory.policyEngine.opa.timeoutSeconds` (default 10). */
   readonly timeoutSeconds: number;
+  /**
+   * `armory.policyEngine.bundle.{url,pollingSeconds,verificationKey,token,persistDir}` (not Armory keys; OPA's bundle
+   * plugin settings): pull policies from an OPA bundle service. `verificationKey` is a PEM file path.
+   */
+  readonly bundle?: {
+    readonly url: string;
+    readonly pollingSeconds?: number;
+    readonly verificationKey?: string;
+    readonly token?: string;
+    readonly persistDir?: string;
+  };
+  /** `armory.policyEngine.decisionLogs.url` (not an Armory key): ship OPA decision log events there. */
+  readonly decisionLogUrl?: string;
   /** `armory.policyEngine.failOpen` (default false): allow when no decision can be obtained. */
   readonly failOpen: boolean;
   /** `armory.policyEngine.allow[].path`: exempt patterns added to the six defaults. */
@@ -160,8 +173,28 @@ export function readArmoryConfig(doc: unknown, overrides: GateAuthzConfigInput =
     }
     return typeof method === 'string' ? { path: entry['path'], method: method.toUpperCase() } : { path: entry['path'] };
   });
+  const text = (key: string): string | undefined => {
+    const v = lookup(root, `${base}.${key}`);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' || v.trim() === '') {
+      throw new ConfigurationError(`${where}: ${base}.${key} must be a non-empty string, got ${JSON.stringify(v)}`);
+    }
+    return v.trim();
+  };
+  const bundleUrl = text('bundle.url');
+  const bundleExtras = {
+    pollingSeconds: asPositiveNumber(lookup(root, `${base}.bundle.pollingSeconds`), `${base}.bundle.pollingSeconds`, where),
+    verificationKey: text('bundle.verificationKey'),
+    token: text('bundle.token'),
+    persistDir: text('bundle.persistDir'),
+  };
+  if (bundleUrl === undefined && Object.values(bundleExtras).some((v) => v !== undefined)) {
+    throw new ConfigurationError(`${where}: ${base}.bundle needs a url`);
+  }
   const fromDoc: GateAuthzConfigInput = {
     opaBaseUrl: typeof baseUrl === 'string' ? baseUrl : undefined,
+    bundle: bundleUrl === undefined ? undefined : { url: bundleUrl, ...stripUndefined(bundleExtras) },
+    decisionLogUrl: text('decisionLogs.url'),
     timeoutSeconds: asPositiveNumber(lookup(root, `${base}.opa.timeoutSeconds`), `${base}.opa.timeoutSeconds`, where),
     failOpen: asBoolean(lookup(root, `${base}.failOpen`), `${base}.failOpen`, where),
     allow,

@@ -88,3 +88,24 @@ describe('Armory configuration', () => {
     expect(() => resolveGateConfig({ timeoutSeconds: Number.NaN })).toThrow(ConfigurationError);
   });
 });
+
+describe('bundle and decision-log keys (OPA settings in the Armory profile)', () => {
+  it('reads armory.policyEngine.bundle.* and decisionLogs.url, nested or flat', () => {
+    const config = parseArmoryConfigYaml(
+      'armory:\n  policyEngine:\n    bundle:\n      url: http://b/bundle.tar.gz\n      pollingSeconds: 5\n      verificationKey: key.pem\n    decisionLogs.url: http://c/logs\n',
+    );
+    expect(config.bundle).toEqual({ url: 'http://b/bundle.tar.gz', pollingSeconds: 5, verificationKey: 'key.pem' });
+    expect(config.decisionLogUrl).toBe('http://c/logs');
+    expect(readArmoryConfig({ 'armory.policyEngine.bundle.url': 'http://x/b' }).bundle).toEqual({ url: 'http://x/b' });
+  });
+
+  it('refuses a bundle block without url and malformed values', () => {
+    expect(() => readArmoryConfig({ armory: { policyEngine: { bundle: { token: 't' } } } })).toThrow(
+      'armory.policyEngine.bundle needs a url',
+    );
+    expect(() => readArmoryConfig({ armory: { policyEngine: { bundle: { url: 'http://x', pollingSeconds: -1 } } } })).toThrow(
+      'pollingSeconds must be a positive number',
+    );
+    expect(() => readArmoryConfig({ armory: { policyEngine: { decisionLogs: { url: 3 } } } })).toThrow(ConfigurationError);
+  });
+});

@@ -4,9 +4,9 @@
  * module's Rego version; `data.json` / `data.yaml` at any depth mount at their directory path;
  * `policy.wasm`, `.signatures.json` and other files are ignored.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { Parser, t as listTar } from 'tar';
+import { Parser } from 'tar';
 import type { DataDocument, RegoVersion } from '../engine.js';
 import { PolicySourceError } from '../errors.js';
 import type { RegoVersionSetting } from '../options.js';
@@ -32,40 +32,13 @@ function normalise(path: string): string {
 }
 
 async function readTarGz(file: string): Promise<BundleFile[]> {
-  const files: BundleFile[] = [];
-  let head: Buffer;
+  let archive: Buffer;
   try {
-    const handle = await open(file, 'r');
-    try {
-      head = Buffer.alloc(2);
-      await handle.read(head, 0, 2, 0);
-    } finally {
-      await handle.close();
-    }
+    archive = await readFile(file);
   } catch (cause) {
     throw new PolicySourceError('bundle does not exist or cannot be read', file, { cause });
   }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) throw new PolicySourceError('not a gzip-compressed bundle (.tar.gz)', file);
-  try {
-    await listTar({
-      file,
-      strict: true,
-      onReadEntry: (entry) => {
-        if (entry.type !== 'File' && entry.type !== 'OldFile') {
-          entry.resume();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        const path = normalise(entry.path);
-        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-        entry.on('end', () => files.push({ path, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    });
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new PolicySourceError(`cannot read bundle archive (${reason})`, file, { cause });
-  }
-  return files;
+  return (await readBundleArchive(archive, file)).map((f) => ({ path: f.path, text: f.bytes.toString('utf8') }));
 }
 
 /**
