@@ -9,7 +9,7 @@ import {
   type EngineResult,
   type PolicySet,
 } from '@policy-engine/evaluator';
-import { abortError, deadlineExceeded, deadlinePassed, mergedData } from '@policy-engine/evaluator/engine-kit';
+import { abortError, deadlineExceeded, deadlinePassed, mergedData, moduleAst } from '@policy-engine/evaluator/engine-kit';
 import { RegoCompileError, RegoEvalError, compile, type BuiltinDef, type PreparedPolicySet } from '@policy-engine/rego-eval';
 import { toJSON } from '@policy-engine/rego-value';
 
@@ -50,7 +50,12 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
       if (closed) return Promise.reject(new EngineUnavailable('the native engine is closed'));
       try {
         const next = compile(
-          policies.modules.map((m) => ({ id: m.id, source: m.source, regoVersion: m.regoVersion })),
+          policies.modules.map((m) => {
+            // The AST the evaluator parsed when it built the set (or a hand-built module parsed once);
+            // a module that does not parse goes to the compiler as source, which reports its errors.
+            const ast = moduleAst(m);
+            return { id: m.id, source: m.source, regoVersion: m.regoVersion, ...(ast !== undefined ? { ast } : {}) };
+          }),
           { data: mergedData(policies), ...(options.builtins ? { builtins: options.builtins } : {}) },
         );
         prepared = next;

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicySet } from '@policy-engine/evaluator';
+import { unparsedModule } from '@policy-engine/evaluator/testing';
 import { nativeEngine } from '../src/index.js';
 
 function set(sources: Record<string, string>, data: unknown = {}): PolicySet {
   return {
-    modules: Object.entries(sources).map(([id, source]) => ({
-      id,
-      source,
-      regoVersion: 'v1',
-      packageName: /package\s+([\w.]+)/.exec(source)?.[1] ?? '',
-    })),
+    // Hand-built (some sources do not parse: the engine's compiler must report them).
+    modules: Object.entries(sources).map(([id, source]) => unparsedModule(id, source, 'v1')),
     data: [{ id: 'data.json', path: [], value: data }],
     revision: 'r1',
   };

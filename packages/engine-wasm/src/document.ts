@@ -1,5 +1,6 @@
-import { parse, type Module, type Rule } from '@policy-engine/rego-parser';
+import type { Module, Rule } from '@policy-engine/rego-parser';
 import type { PolicyModule } from '@policy-engine/evaluator';
+import { moduleAst } from '@policy-engine/evaluator/engine-kit';
 import { isPlainObject, lookup } from './data.js';
 
 /**
@@ -59,8 +60,8 @@ function startsWith(path: readonly string[], prefix: readonly string[]): boolean
 
 /**
  * Plans the entrypoints of a set: one per non-function rule (default rules, `else` chains
- * and rules split over modules count once), read from the parsed module. A module the
- * parser rejects contributes its whole package as an entrypoint (`opa build` then reports
+ * and rules split over modules count once), read from the parsed module (`PolicyModule.ast`,
+ * see `moduleAst`). A module the parser rejects contributes its whole package as an entrypoint (`opa build` then reports
  * OPA's own error for it).
  */
 export function planDocuments(modules: readonly PolicyModule[]): DocumentPlan {
@@ -69,7 +70,7 @@ export function planDocuments(modules: readonly PolicyModule[]): DocumentPlan {
   for (const m of modules) {
     const pkg = packagePath(m);
     for (let n = 0; n <= pkg.length; n++) containers.add(pathKey(pkg.slice(0, n)));
-    const parsed: Module | undefined = parse(m.source, { regoVersion: m.regoVersion, file: m.id }).module;
+    const parsed: Module | undefined = moduleAst(m);
     if (!parsed) {
       if (pkg.length > 0) found.push(pkg);
       continue;

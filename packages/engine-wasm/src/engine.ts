@@ -13,7 +13,8 @@ import {
   type PolicyModule,
   type PolicySet,
 } from '@policy-engine/evaluator';
-import { deadlineExceeded, deadlinePassed, mergedData } from '@policy-engine/evaluator/engine-kit';
+import { deadlineExceeded, deadlinePassed, mergedData, moduleAst } from '@policy-engine/evaluator/engine-kit';
+import { refText, walkCalls } from '@policy-engine/rego-parser';
 import { checkModules, compileWasm, type BuildInfo } from './build.js';
 import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan } from './document.js';
 import { lookup } from './data.js';
@@ -75,15 +76,22 @@ function fromResultSet(resultSet: unknown[] | undefined): { found: boolean; valu
   return first && 'result' in first ? { found: true, value: first.result } : { found: false };
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** True when the parsed module calls the built-in `name` (`http.send(…)`, `time.now_ns()`). */
+function calls(module: PolicyModule, name: string): boolean {
+  const ast = moduleAst(module);
+  if (ast === undefined) return false;
+  let found = false;
+  walkCalls(ast, (call) => {
+    if (refText(call.operator.value) === name) found = true;
+    return found;
+  });
+  return found;
 }
 
-/** Names each missing built-in with the modules whose source calls it. */
+/** Names each missing built-in with the modules whose parsed rules call it. */
 function unsupported(missing: readonly string[], modules: readonly PolicyModule[]): UnsupportedFeature {
   const lines = missing.map((name) => {
-    const re = new RegExp(`(^|[^\\w.])${escapeRegExp(name)}\\s*\\(`, 'm');
-    const users = modules.filter((m) => re.test(m.source)).map((m) => m.id);
+    const users = modules.filter((m) => calls(m, name)).map((m) => m.id);
     return `${name} (used by ${users.length > 0 ? users.join(', ') : 'an unknown module'})`;
   });
   return new UnsupportedFeature(

@@ -1,9 +1,10 @@
 /**
- * Package discovery: the one place that reads Rego source text. It parses each module with
- * `@policy-engine/rego-parser` to find the package it declares and to resolve
- * `regoVersion: 'auto'`; parse errors become a PolicyCompileError with file:line:col.
+ * Package discovery: the one place that parses Rego source text while a set is built. It
+ * parses each module with `@policy-engine/rego-parser` to find the package it declares and to
+ * resolve `regoVersion: 'auto'`, and keeps the AST (`PolicyModule.ast`) for the engines;
+ * parse errors become a PolicyCompileError with file:line:col.
  */
-import { checkRegoV1, packageName, parse, type ParseError } from '@policy-engine/rego-parser';
+import { checkRegoV1, packageName, parse, type Module, type ParseError } from '@policy-engine/rego-parser';
 import type { RegoVersion } from './engine.js';
 import { PolicyCompileError, type PolicyProblem } from './errors.js';
 import type { RegoVersionSetting, RegoVersionSource } from './options.js';
@@ -11,12 +12,14 @@ import type { RegoVersionSetting, RegoVersionSource } from './options.js';
 /** A module whose package and Rego version are known. */
 export interface DiscoveredModule {
   readonly packageName: string;
+  /** The module parsed with `regoVersion` (what `PolicyModule.ast` carries). */
+  readonly ast: Module;
   readonly regoVersion: RegoVersion;
   readonly regoVersionSource: RegoVersionSource;
 }
 
 interface ParseAttempt {
-  readonly packageName?: string;
+  readonly module?: Module;
   readonly problems: readonly PolicyProblem[];
 }
 
@@ -43,7 +46,7 @@ function attempt(source: string, version: RegoVersion, file: string): ParseAttem
           : [{ message: 'rego_parse_error: module could not be parsed', location: { file, line: 1, col: 1 }, code: 'rego_parse_error' }],
     };
   }
-  return { packageName: packageName(result.module), problems: [] };
+  return { module: result.module, problems: [] };
 }
 
 /**
@@ -53,14 +56,20 @@ function attempt(source: string, version: RegoVersion, file: string): ParseAttem
  * @throws PolicyCompileError with file:line:col of each parse problem.
  */
 export function discoverModule(source: string, file: string, setting: RegoVersionSetting, fromManifest = false): DiscoveredModule {
+  const found = (ast: Module, regoVersion: RegoVersion, regoVersionSource: RegoVersionSource): DiscoveredModule => ({
+    packageName: packageName(ast),
+    ast,
+    regoVersion,
+    regoVersionSource,
+  });
   if (setting === 'auto') {
     const v1 = attempt(source, 'v1', file);
-    if (v1.packageName !== undefined) return { packageName: v1.packageName, regoVersion: 'v1', regoVersionSource: 'auto-v1' };
+    if (v1.module !== undefined) return found(v1.module, 'v1', 'auto-v1');
     const v0 = attempt(source, 'v0', file);
-    if (v0.packageName !== undefined) return { packageName: v0.packageName, regoVersion: 'v0', regoVersionSource: 'auto-v0' };
+    if (v0.module !== undefined) return found(v0.module, 'v0', 'auto-v0');
     throw new PolicyCompileError(v1.problems);
   }
   const result = attempt(source, setting, file);
-  if (result.packageName === undefined) throw new PolicyCompileError(result.problems);
-  return { packageName: result.packageName, regoVersion: setting, regoVersionSource: fromManifest ? 'manifest' : 'configured' };
+  if (result.module === undefined) throw new PolicyCompileError(result.problems);
+  return found(result.module, setting, fromManifest ? 'manifest' : 'configured');
 }

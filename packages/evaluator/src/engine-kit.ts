@@ -1,8 +1,8 @@
 /**
  * @policy-engine/evaluator/engine-kit — helpers for engine authors (not for users of the
  * facade): the time left before an evaluation's deadline, the typed errors for a deadline or an
- * aborted signal, the merged data tree of a policy set and the text a `--v0-compatible` OPA
- * needs for a v1 module.
+ * aborted signal, the merged data tree of a policy set, the parsed AST of a module (also of a
+ * hand-built one without `ast`) and the text a `--v0-compatible` OPA needs for a v1 module.
  * @packageDocumentation
  */
 import type { EngineEvaluateOptions } from './engine.js';
@@ -10,6 +10,7 @@ import { EvaluationCancelled, EvaluationTimeout, PolicyEngineError } from './err
 
 export { mergedData } from './data-tree.js';
 export { v0CompatibleSource, type CompatSource } from './rego-compat.js';
+export { moduleAst, parsedModule, type ModuleText } from './policy-module.js';
 
 /**
  * Milliseconds left until `deadline` (a `performance.now()` time), never negative;

@@ -5,6 +5,8 @@
  * a package's document; everything Spinnaker-specific stays in the core.
  */
 
+import type { Module } from '@policy-engine/rego-parser';
+
 /** Rego syntax version of one module. */
 export type RegoVersion = 'v0' | 'v1';
 
@@ -18,6 +20,16 @@ export interface PolicyModule {
   readonly regoVersion: RegoVersion;
   /** Dotted package name declared by the module (without the `data.` prefix). */
   readonly packageName: string;
+  /**
+   * The module parsed by `@policy-engine/rego-parser` with `regoVersion` (the evaluator parses
+   * each module once, when it builds the set; engines compile from it instead of parsing
+   * again). Sets built by `loadPolicySources` / `createPolicyEngine`, and modules built with
+   * `policyModule()`, always carry it. Optional so that a hand-built `{ id, source,
+   * regoVersion, packageName }` stays a valid module: engines then get the AST through
+   * `moduleAst(module)` (`@policy-engine/evaluator/engine-kit`), which parses such a module
+   * once and remembers the result. When present it must be the parse of `source`.
+   */
+  readonly ast?: Module;
 }
 
 /** A base data document mounted at a path under `data`. */

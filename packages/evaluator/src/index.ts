@@ -66,6 +66,7 @@ export {
   type MaskRule,
 } from './decision-log-service.js';
 export { discoverModule, type DiscoveredModule } from './discovery.js';
+export { policyModule, type PolicyModuleInit } from './policy-module.js';
 export { packageIndex, type PackageIndex } from './package-index.js';
 export { loadPolicySources, type LoadedPolicies } from './load.js';
 export type {

@@ -88,7 +88,7 @@ export async function loadSources(
       seen.add(raw.id);
       try {
         const found = discoverModule(raw.source, raw.id, raw.regoVersion, raw.fromManifest ?? false);
-        modules.push({ id: raw.id, source: raw.source, regoVersion: found.regoVersion, packageName: found.packageName });
+        modules.push({ id: raw.id, source: raw.source, regoVersion: found.regoVersion, packageName: found.packageName, ast: found.ast });
         infos.push({
           id: raw.id,
           packageName: found.packageName,

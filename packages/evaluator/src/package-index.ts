@@ -5,8 +5,9 @@
  * through `PolicyEngine.hasPolicy`; the facade uses it to skip the engine and to tell an
  * undefined answer that is legal from one that means the engine lost the policies.
  */
-import { parse, type Term } from '@policy-engine/rego-parser';
+import type { Term } from '@policy-engine/rego-parser';
 import type { PolicyModule } from './engine.js';
+import { moduleAst } from './policy-module.js';
 
 /** What one module can define: its package and the ground paths of its rule heads. */
 interface ModuleCoverage {
@@ -52,9 +53,8 @@ export interface PackageIndex {
 
 function coverageOf(module: PolicyModule): ModuleCoverage {
   const packagePath = module.packageName.split('.');
-  const result = parse(module.source, { regoVersion: module.regoVersion, file: module.id });
-  // Discovery already parsed the module; a module that no longer parses has no rules we can see.
-  const rules = result.module?.rules ?? [];
+  // The AST discovery kept; a hand-built module that does not parse has no rules we can see.
+  const rules = moduleAst(module)?.rules ?? [];
   // A function (`f(x) := …`) is not a document: `data.<pkg>.f` is never defined by it.
   return { packagePath, rulePaths: rules.filter((rule) => rule.kind !== 'function').map((rule) => groundPrefix(rule.head.ref)) };
 }

@@ -1,4 +1,5 @@
-import type { PolicyModule } from './engine.js';
+import { declaredPackage, type Import } from '@policy-engine/rego-parser';
+import { parsedModule, type ModuleText } from './policy-module.js';
 
 /**
  * A module rewritten so that an OPA running with `--v0-compatible` parses it with the
@@ -11,40 +12,30 @@ export interface CompatSource {
   readonly rewritten: boolean;
 }
 
-const HAS_REGO_V1 = /^[ \t]*import[ \t]+rego\.v1\b/m;
+function importsRegoV1(imports: readonly Import[]): boolean {
+  return imports.some((i) => {
+    const [root, name, ...rest] = i.path.value;
+    return rest.length === 0 && root?.type === 'var' && root.name === 'rego' && name?.type === 'string' && name.value === 'v1';
+  });
+}
 
 /**
  * Makes a module loadable by a `--v0-compatible` OPA whatever its version. A v0 module is
  * left alone. A v1 module gets `import rego.v1` (a v0 parser then applies the v1 rules to
- * that module) appended to its `package` line, before any comment, so every line and
- * column OPA reports stays the module's own. OPA 1.22 accepts `package a.b import rego.v1`
- * and also accepts `future.keywords` imports next to it.
+ * that module) right after its `package` clause, before any comment on that line, so every
+ * line and column OPA reports stays the module's own. The clause and the imports come from
+ * the parsed module (`PolicyModule.ast`, or the source parsed once); a v1 module that does
+ * not parse is rewritten too when its `package` clause was read, so OPA reports its
+ * problems as v1 problems. OPA 1.22 accepts `package a.b import rego.v1` and also accepts
+ * `future.keywords` imports next to it.
  */
-export function v0CompatibleSource(module: Pick<PolicyModule, 'source' | 'regoVersion'>): CompatSource {
+export function v0CompatibleSource(module: ModuleText): CompatSource {
   const { source } = module;
-  if (module.regoVersion === 'v0' || HAS_REGO_V1.test(source)) return { source, rewritten: false };
-  const pkg = /^[ \t]*package\b[^\n]*/m.exec(source);
-  if (!pkg) return { source, rewritten: false };
-  const line = pkg[0];
-  const end = pkg.index + codeEnd(line);
+  if (module.regoVersion === 'v0') return { source, rewritten: false };
+  const parsed = parsedModule(module);
+  const pkg = declaredPackage(parsed);
+  const imports = parsed.module?.imports ?? parsed.partial?.imports ?? [];
+  if (pkg === undefined || importsRegoV1(imports)) return { source, rewritten: false };
+  const end = pkg.location.end;
   return { source: `${source.slice(0, end)} import rego.v1${source.slice(end)}`, rewritten: true };
-}
-
-/** Length of `line` without a trailing comment and whitespace (strings are skipped). */
-function codeEnd(line: string): number {
-  let quote: string | undefined;
-  let end = line.length;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === '\\' && quote === '"') i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === '`') quote = ch;
-    else if (ch === '#') {
-      end = i;
-      break;
-    }
-  }
-  while (end > 0 && /\s/.test(line[end - 1] ?? '')) end--;
-  return end;
 }

@@ -1,7 +1,8 @@
 /**
  * @policy-engine/evaluator/testing — helpers for tests of code built on the evaluator (and of
  * the evaluator itself): a counting wrapper around any engine, a scripted engine whose answers
- * the test gives, inline policy sets that declare packages, and a recording logger. Not part of
+ * the test gives, inline policy sets that declare packages, modules that need not parse, and a
+ * recording logger. Not part of
  * the main entry: production code has no use for them.
  * @packageDocumentation
  */
@@ -9,6 +10,7 @@ import type { Engine, EngineEvaluateOptions, EngineResult, PolicySet } from './e
 import type { Logger, PolicySource } from './options.js';
 
 export { countingEngine, type CountingEngine } from './counting-engine.js';
+export { unparsedModule } from './policy-module.js';
 
 /** The answer of a {@link ScriptedEngine} for one `evaluate` call. */
 export type EngineScript = (packageName: string, input: unknown, options?: EngineEvaluateOptions) => EngineResult | Promise<EngineResult>;

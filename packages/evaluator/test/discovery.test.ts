@@ -17,12 +17,12 @@ function compileError(fn: () => unknown): PolicyCompileError {
 
 describe('discoverModule (rego-parser)', () => {
   it('reads dotted and quoted package paths', () => {
-    expect(discoverModule('package a["b-c"].d\n', 'x.rego', 'v1')).toEqual({
+    expect(discoverModule('package a["b-c"].d\n', 'x.rego', 'v1')).toMatchObject({
       packageName: 'a.b-c.d',
       regoVersion: 'v1',
       regoVersionSource: 'configured',
     });
-    expect(discoverModule(V0_AUTHZ, 'x.rego', 'v0', true)).toEqual({
+    expect(discoverModule(V0_AUTHZ, 'x.rego', 'v0', true)).toMatchObject({
       packageName: 'spinnaker.http.authz',
       regoVersion: 'v0',
       regoVersionSource: 'manifest',
@@ -39,7 +39,7 @@ describe('discoverModule (rego-parser)', () => {
 
   it('auto picks v0 for a module that parses as v1 but calls a built-in OPA removed in v1, as real OPA decides', async () => {
     const source = 'package legacy\n\nx := any([true, false])\n';
-    expect(discoverModule(source, 'legacy.rego', 'auto')).toEqual({
+    expect(discoverModule(source, 'legacy.rego', 'auto')).toMatchObject({
       packageName: 'legacy',
       regoVersion: 'v0',
       regoVersionSource: 'auto-v0',

@@ -48,6 +48,12 @@ export interface ModuleSource {
   readonly id: string;
   readonly source: string;
   readonly regoVersion?: 'v0' | 'v1';
+  /**
+   * The module already parsed (`@policy-engine/rego-parser`'s `parse(source, { regoVersion,
+   * file: id })`): compiled as is, `source` is not parsed again. The AST is only read, never
+   * changed, so one parse can serve several compilations.
+   */
+  readonly ast?: Module;
 }
 
 /** Evaluator-handled calls (not in the built-in table). */
@@ -859,6 +865,10 @@ export function compileModules(
   const parsed: Module[] = [];
   const all = queryModule ? [...modules, queryModule] : modules;
   for (const m of all) {
+    if (m.ast !== undefined) {
+      parsed.push(m.ast);
+      continue;
+    }
     const r = parse(m.source, { file: m.id, regoVersion: m.regoVersion ?? defaultVersion });
     for (const e of r.errors) problems.add(e.code, e.message, loc(e.location));
     if (r.module) parsed.push(r.module);

@@ -2,7 +2,7 @@
  * @policy-engine/rego-parser — lexer, parser, located AST and formatter for Rego v0/v1.
  * @packageDocumentation
  */
-import type { Module } from './ast.js';
+import type { Module, Package } from './ast.js';
 import { RegoParseError } from './errors.js';
 import { parseModule, type ParseOptions, type ParseResult } from './parser/module.js';
 
@@ -32,6 +32,13 @@ export function parseOrThrow(source: string, options: ParseOptions = {}): Module
 /** The dotted package name of a module, e.g. `opa.pipelines` (without `data.`). */
 export function packageName(module: Module): string {
   return module.package.path.join('.');
+}
+/**
+ * The `package` clause a parse read: the module's, or for a module with errors the one
+ * the parser still read (`ParseResult.partial`); undefined when there is none.
+ */
+export function declaredPackage(result: ParseResult): Package | undefined {
+  return result.module?.package ?? result.partial?.package;
 }
 /** The formatter. */
 export { format, formatRule } from './format/format.js';

@@ -31,15 +31,7 @@ export { formatFigure, skippedCount } from './figures.js';
 /** Backends. */
 export { ENGINES, type EngineName, createBackend } from './backends/index.js';
 export { opaBackend, opaEvalOutcome, type OpaBackendOptions } from './backends/opa.js';
-export {
-  wasmBackend,
-  wasmErrorOutcome,
-  queryModule,
-  queryVariables,
-  packageNameOf,
-  QUERY_PACKAGE,
-  type WasmBackendOptions,
-} from './backends/wasm.js';
+export { wasmBackend, wasmErrorOutcome, queryModule, queryVariables, QUERY_PACKAGE, type WasmBackendOptions } from './backends/wasm.js';
 export { nativeBackend, nativeErrorOutcome, BackendUnavailableError } from './backends/native.js';
 /** Where the case trees live on this machine. */
 export { type CaseTree, caseTrees, sharedSuiteDir } from './trees.js';

@@ -2,7 +2,7 @@
 // `opa build -t wasm` and the wasm engine.
 import { afterAll, describe, expect, it } from 'vitest';
 import { findOpa } from '@policy-engine/opa';
-import { judge, packageNameOf, parseCaseFile, queryModule, queryVariables, wasmBackend, type ConformanceCase } from '../src/index.js';
+import { judge, parseCaseFile, queryModule, queryVariables, wasmBackend, type ConformanceCase } from '../src/index.js';
 
 describe('the query module', () => {
   it('binds the variables of want_result, sorted, in a partial set rule', () => {
@@ -17,10 +17,6 @@ describe('the query module', () => {
     expect(queryModule('true', [], 'v0')).toBe(
       'package conformance_query\n\nresults[__conformance_row] {\n  true\n  __conformance_row := {}\n}\n',
     );
-  });
-  it('reads the package a module declares', () => {
-    expect(packageNameOf('# comment\npackage a.b_c\n\np := 1\n')).toBe('a.b_c');
-    expect(packageNameOf('p := 1')).toBe('');
   });
 });
 

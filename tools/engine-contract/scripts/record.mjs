@@ -4,12 +4,15 @@
 // it: $OPA_BIN, else <repo>/.tools/bin/opa) and src/cases.json is written with OPA's answer as each
 // case's `expect`. Compile-error cases record OPA's `opa check` message. Run it again after
 // changing a case: `npm run record -w @policy-engine/engine-contract`; `--check` only compares
-// (the package's own test runs it).
+// (the package's own test runs it). It runs with tsx and the workspace's source condition
+// (`node --conditions=@policy-engine/source --import tsx scripts/record.mjs`), so it rewrites
+// modules with the evaluator's own `v0CompatibleSource`, exactly as the engines load them.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -24,7 +27,7 @@ function layout(modules) {
   const files = modules.map((m) => ({
     path: m.id,
     // A mixed set: v1 modules get `import rego.v1` and everything is parsed v0-compatible, as OPA documents.
-    source: mixed && m.regoVersion === 'v1' ? m.source.replace(/^(package [^\n]*)/m, '$1\nimport rego.v1') : m.source,
+    source: mixed ? v0CompatibleSource(m).source : m.source,
   }));
   return { flags: versions.has('v0') ? ['--v0-compatible'] : [], files };
 }

@@ -15,6 +15,7 @@ import {
   type EngineResult,
   type PolicySet,
 } from '@policy-engine/evaluator';
+import { unparsedModule } from '@policy-engine/evaluator/testing';
 import { repoRoot } from '@policy-engine/opa';
 import { contractCases, type ContractCase } from './cases.js';
 
@@ -110,7 +111,7 @@ const ECHO = { id: 'policies/echo.rego', regoVersion: 'v1' as const, source: 'pa
  */
 function unparsedSet(modules: ContractCase['modules']): PolicySet {
   return {
-    modules: modules.map((m) => ({ ...m, packageName: /^package\s+([\w.]+)/m.exec(m.source)?.[1] ?? '' })),
+    modules: modules.map((m) => unparsedModule(m.id, m.source, m.regoVersion)),
     data: [],
     revision: `unparsed-${modules.map((m) => m.id).join(',')}-${Math.random().toString(36).slice(2)}`,
   };

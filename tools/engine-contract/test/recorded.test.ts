@@ -6,10 +6,14 @@ import { contractCases } from '../src/index.js';
 
 describe('the recorded cases', () => {
   it('are what the real OPA answers today (scripts/record.mjs --check)', () => {
-    const out = execFileSync(process.execPath, [new URL('../scripts/record.mjs', import.meta.url).pathname, '--check'], {
-      encoding: 'utf8',
-      env: { ...process.env, OPA_BIN: findOpa() },
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@policy-engine/source', '--import', 'tsx', new URL('../scripts/record.mjs', import.meta.url).pathname, '--check'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, OPA_BIN: findOpa() },
+      },
+    );
     expect(out).toContain('matches');
   }, 120_000);
 

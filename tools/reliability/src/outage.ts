@@ -3,6 +3,12 @@ import { basic, sleep, startExampleGate } from './gate.js';
 import { startLoad } from './load.js';
 import type { LoadRecord, LoadRequestKind } from './load-types.js';
 
+/** One entry of OPA's `GET /v1/policies`: the id and OPA's own parsed AST (`package.path` is `data`, then string terms). */
+interface OpaPolicy {
+  readonly id: string;
+  readonly ast?: { readonly package?: { readonly path?: readonly { readonly value?: unknown }[] } };
+}
+
 /** Options of {@link runOpaOutage}; the defaults are the full run of `npm run reliability`. */
 export interface OpaOutageOptions {
   /** Load duration (ms); default 16,000. */
@@ -161,9 +167,10 @@ export async function runOpaOutage(options: OpaOutageOptions = {}): Promise<OpaO
     if (wipeAfterMs > 0 && Date.now() - loadStarted + wipeAfterMs < durationMs - 2000) {
       await sleep(wipeAfterMs);
       const at = Date.now();
-      const list = (await (await fetch(`${opa.url}/v1/policies`, { headers })).json()) as { result?: { id: string; raw: string }[] };
-      // The gate's policies, not OPA's own `system.authz` (deleting that locks everyone out, the gate included).
-      const ids = (list.result ?? []).filter((p) => !/^\s*package\s+system\b/m.test(p.raw)).map((p) => p.id);
+      const list = (await (await fetch(`${opa.url}/v1/policies`, { headers })).json()) as { result?: OpaPolicy[] };
+      // The gate's policies, not OPA's own `system.authz` (deleting that locks everyone out, the gate
+      // included): OPA's parsed AST of each policy names its package (`data.system.…`).
+      const ids = (list.result ?? []).filter((p) => p.ast?.package?.path?.[1]?.value !== 'system').map((p) => p.id);
       if (ids.length === 0) throw new Error('the OPA holds no policies to wipe');
       for (const id of ids) {
         const res = await fetch(`${opa.url}/v1/policies/${encodeURIComponent(id)}`, { method: 'DELETE', headers });

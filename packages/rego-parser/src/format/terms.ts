@@ -1,10 +1,24 @@
-import type { Body, Expr, Term, With } from '../ast.js';
+import type { Body, Comment, Expr, Term, With } from '../ast.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Formatting context: current indentation. */
+/** Comments attached to the expressions and block bodies of a module (see `format.ts`). */
+export interface CommentPlan {
+  /** Comments on lines of their own before an expression, and the one after it on its last line. */
+  readonly exprs: Map<Expr, { readonly leading: Comment[]; readonly trailing: Comment[] }>;
+  /** A comment after a body's `{` on the same line, and the comments before its `}`. */
+  readonly bodies: Map<Body, { readonly opening: Comment[]; readonly closing: Comment[] }>;
+}
+
+/** Formatting context: current indentation and, when formatting a whole module, its comments. */
 export interface Ctx {
   readonly indent: string;
+  readonly comments?: CommentPlan;
+}
+
+/** A comment as written: `#` and its text. */
+export function commentText(c: Comment): string {
+  return `#${c.text}`;
 }
 
 /** A string literal (JSON escapes; raw strings in backquotes). */
@@ -178,17 +192,36 @@ export function firstBodyExpr(e: Expr, c: Ctx): string {
   return expr(e, c);
 }
 
-/** A body in braces over several lines. */
+/** A body in braces over several lines, each expression with its comments. */
 export function blockBody(b: Body, c: Ctx): string {
-  const inner: Ctx = { indent: `${c.indent}\t` };
-  const lines: string[] = [];
+  const inner: Ctx = { ...c, indent: `${c.indent}\t` };
+  const lines: { leading: Comment[]; text: string; trailing: Comment[] }[] = [];
   for (const e of b) {
+    const attached = c.comments?.exprs.get(e);
     const text = lines.length === 0 ? firstBodyExpr(e, inner) : expr(e, inner);
-    // A line starting with `-` would continue the previous expression as a subtraction.
-    if (text.startsWith('-') && lines.length > 0) lines[lines.length - 1] += `; ${text}`;
-    else lines.push(`${inner.indent}${text}`);
+    const last = lines[lines.length - 1];
+    // A line starting with `-` would continue the previous expression as a subtraction; a comment
+    // after the previous expression then goes on a line of its own before it.
+    if (text.startsWith('-') && last) {
+      last.text += `; ${text}`;
+      last.leading.push(...last.trailing, ...(attached?.leading ?? []));
+      last.trailing = [...(attached?.trailing ?? [])];
+    } else lines.push({ leading: [...(attached?.leading ?? [])], text, trailing: [...(attached?.trailing ?? [])] });
   }
-  return `{\n${lines.join('\n')}\n${c.indent}}`;
+  const own = c.comments?.bodies.get(b);
+  const [opening, ...more] = own?.opening ?? [];
+  const first = lines[0];
+  if (more.length > 0) {
+    if (first) first.leading.unshift(...more);
+    else lines.push({ leading: more, text: '', trailing: [] });
+  }
+  const out: string[] = [];
+  for (const line of lines) {
+    for (const l of line.leading) out.push(`${inner.indent}${commentText(l)}`);
+    if (line.text !== '') out.push(`${inner.indent}${line.text}${line.trailing.map((t) => ` ${commentText(t)}`).join('')}`);
+  }
+  for (const l of own?.closing ?? []) out.push(`${inner.indent}${commentText(l)}`);
+  return `{${opening ? ` ${commentText(opening)}` : ''}\n${out.join('\n')}\n${c.indent}}`;
 }
 
 function withs(ws: readonly With[], c: Ctx): string {

@@ -20,8 +20,12 @@ export function assignEnds(module: Module, tokens: readonly Token[], lines: Line
   const opener = new Map<number, number>(); // closer token index -> opener offset
   const closer = new Map<number, number>(); // opener token index -> closer token index
   const stack: number[] = [];
+  const isTemplate = (t: Token | undefined): boolean =>
+    t !== undefined && (t.kind === 'tmpl-part' || t.kind === 'tmpl-end' || t.kind === 'rawtmpl-part' || t.kind === 'rawtmpl-end');
   tokens.forEach((t, i) => {
     if (t.kind in OPEN) stack.push(i);
+    // The `}` that ends a template string's `{expr}` (its `{` is inside a template token): no bracket pair.
+    else if (t.kind === '}' && isTemplate(tokens[i + 1]) && lines.source[(tokens[i + 1] as Token).offset] !== '$') return;
     else if (CLOSE.has(t.kind)) {
       const o = stack.pop();
       if (o !== undefined) {
@@ -76,10 +80,17 @@ export function assignEnds(module: Module, tokens: readonly Token[], lines: Line
       }
       end = Math.max(end, (tokens[i] as Token).end);
     } else if (n.type === 'templatestring') {
-      for (let i = firstAtOrAfter(end); i < tokens.length; i++) {
-        const k = (tokens[i] as Token).kind;
-        if (k === 'tmpl-end' || k === 'rawtmpl-end') {
-          end = (tokens[i] as Token).end;
+      // From its `$"` on, the closing quote of this template (nested templates in between).
+      let depth = 0;
+      for (let i = at; i < tokens.length; i++) {
+        const t = tokens[i] as Token;
+        if (!isTemplate(t)) continue;
+        const isEnd = t.kind === 'tmpl-end' || t.kind === 'rawtmpl-end';
+        const opens = lines.source[t.offset] === '$';
+        if (opens && !isEnd) depth++;
+        else if (isEnd && !opens) depth--;
+        if (depth <= 0 && isEnd) {
+          end = Math.max(end, t.end);
           break;
         }
       }
@@ -96,6 +107,9 @@ export function assignEnds(module: Module, tokens: readonly Token[], lines: Line
         }
       }
       for (; i < tokens.length; i++) {
+        // A trailing comma (`[1, 2,\n]`) does not end the collection that its closer ends.
+        const trailingComma = tokens[i]?.kind === ',' && (opener.get(i + 1) ?? -1) >= start;
+        if (trailingComma) continue;
         const o = opener.get(i);
         if (o === undefined || o < start) break;
         end = (tokens[i] as Token).end;

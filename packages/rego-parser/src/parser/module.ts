@@ -29,6 +29,13 @@ export interface ParseOptions {
 export interface ParseResult {
   readonly module: Module | undefined;
   readonly errors: readonly ParseError[];
+  /**
+   * When `module` is undefined: the `package` clause and the imports the parser still read
+   * (statements are parsed one by one, so a broken rule leaves them intact), for callers that
+   * need the package of a module OPA will reject (e.g. to hand it to OPA in the right syntax
+   * version). Absent when the module parsed (read them from `module`) or no package was read.
+   */
+  readonly partial?: { readonly package: Package; readonly imports: readonly Import[] };
 }
 
 type Stmt =
@@ -298,7 +305,21 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
   if (errors.length > 0 || parserErrors.length > 0 || !pkg) {
     // Like OPA: syntax errors first (in source order), then module-level errors.
     errors.sort((a, b) => a.location.offset - b.location.offset);
-    return { module: undefined, errors: dedupe([...parserErrors, ...errors]) };
+    const result = { module: undefined, errors: dedupe([...parserErrors, ...errors]) };
+    if (!pkg) return result;
+    // The clauses that did parse, with their end offsets (as a module of only them).
+    const head: Module = {
+      type: 'module',
+      regoVersion,
+      package: pkg,
+      imports,
+      rules: [],
+      annotations: [],
+      comments: [],
+      location: pkg.location,
+    };
+    assignEnds(head, tokens, p.lines);
+    return { ...result, partial: { package: head.package, imports: head.imports } };
   }
   const module: Module = {
     type: 'module',

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { PolicyCompileError, PolicyEngineError, type PolicyModule } from '@policy-engine/evaluator';
+import { unparsedModule } from '@policy-engine/evaluator/testing';
 import { findOpa } from '@policy-engine/opa';
 import type { BackendOptions, Binding, CaseOutcome, ConformanceBackend } from '../backend.js';
 import type { ConformanceCase } from '../load.js';
@@ -50,12 +51,6 @@ export function queryModule(query: string, variables: readonly string[], regoVer
     : `package ${QUERY_PACKAGE}\n\nresults[__conformance_row] {\n  ${body}\n}\n`;
 }
 
-/** The dotted package name a module declares (`package a.b` → `a.b`), `''` when none is found. */
-export function packageNameOf(source: string): string {
-  const m = /^\s*package\s+([A-Za-z_][\w.]*)/m.exec(source);
-  return m?.[1] ?? '';
-}
-
 /** An error of the wasm engine as an outcome, with OPA's code where the engine kept one. */
 export function wasmErrorOutcome(err: unknown): CaseOutcome {
   if (err instanceof PolicyCompileError) {
@@ -85,12 +80,10 @@ export function wasmBackend(options: WasmBackendOptions): ConformanceBackend {
       const input = inputOf(c);
       if ('error' in input) return input;
       const sources = [...c.modules, queryModule(input.query, queryVariables(c), options.regoVersion)];
-      const modules: PolicyModule[] = sources.map((source, i) => ({
-        id: i < c.modules.length ? `test-${i}.rego` : 'query.rego',
-        source,
-        regoVersion: options.regoVersion,
-        packageName: packageNameOf(source),
-      }));
+      // Built by hand: a case may hold a module that does not parse (OPA's compiler must say so).
+      const modules: PolicyModule[] = sources.map((source, i) =>
+        unparsedModule(i < c.modules.length ? `test-${i}.rego` : 'query.rego', source, options.regoVersion),
+      );
       const engine = wasmEngine({ opaPath, cacheDir, workers: 1, spareWorkers: 0 });
       try {
         const data = c.data === undefined ? [] : [{ id: 'data.json', path: [], value: JSON.parse(toJSONText(c.data)) as unknown }];
