@@ -26,6 +26,7 @@ import { builtins as runtime } from './runtime.js';
 import { builtins as semver } from './semver.js';
 import { builtins as sets } from './sets.js';
 import { builtins as strings } from './strings.js';
+import { builtins as template } from './template.js';
 import { builtins as time } from './time.js';
 import { builtins as types } from './types.js';
 import { builtins as uri } from './uri.js';
@@ -56,6 +57,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...regex,
   ...sets,
   ...strings,
+  ...template,
   ...time,
   ...types,
   ...uri,
