@@ -11,18 +11,10 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpa } from '@policy-engine/opa';
-import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
+import { inProcess } from './in-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EXAMPLES = resolve(here, '../../../examples/policies');
-
-async function inProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => (stdout += t), err: (t) => (stderr += t) };
-  const code = await runProgram(buildProgram(commands, io), args, io);
-  return { code, stdout, stderr };
-}
 
 let tmp = '';
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpa, runOpa } from '@policy-engine/opa';
-import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
+import { inProcess } from './in-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(here, '../../..');
@@ -17,10 +17,8 @@ const POLICIES = join(REPO, 'docs/writing-policies/policies');
 const REL = 'docs/writing-policies/policies';
 
 async function run(args: readonly string[]): Promise<{ code: number; out: string[] }> {
-  let stdout = '';
-  const io: CliIo = { out: (t) => (stdout += t), err: (t) => (stdout += t) };
-  const code = await runProgram(buildProgram(commands, io), args, io);
-  return { code, out: stdout.trimEnd().split('\n') };
+  const r = await inProcess(args);
+  return { code: r.code, out: (r.stdout + r.stderr).trimEnd().split('\n') };
 }
 
 /** The guide's code blocks of one language, in order. */

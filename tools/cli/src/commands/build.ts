@@ -92,11 +92,10 @@ export const registerBuild: RegisterCommand = (program: Command) => {
           continue;
         }
         const text = readText(file);
-        const v1 = parse(text, { regoVersion: 'v1', file });
-        const r = v1.module ? v1 : parse(text, { regoVersion: 'v0', file });
+        const r = parse(text, { regoVersion: 'auto', file });
         if (!r.module) {
           failed = true;
-          for (const e of v1.errors) writeErr(`${formatParseError(e)}\n`);
+          for (const e of r.errors) writeErr(`${formatParseError(e)}\n`);
           continue;
         }
         if (r.module.rules.some((x) => ['allow', 'deny', 'message'].includes(x.name))) packages.add(r.module.package.path.join('/'));
