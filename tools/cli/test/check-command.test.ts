@@ -12,19 +12,11 @@ import { caseFiles, caseTrees, parseCaseFile } from '@policy-engine/conformance'
 import { parse } from '@policy-engine/rego-parser';
 import { readFileSync } from 'node:fs';
 import { checkModules, type CheckModule } from '../src/check.js';
-import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
+import { inProcess } from './in-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEEDED = resolve(here, 'fixtures/check-seeded');
 const EXAMPLES = resolve(here, '../../../examples/policies');
-
-async function inProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => (stdout += t), err: (t) => (stderr += t) };
-  const code = await runProgram(buildProgram(commands, io), args, io);
-  return { code, stdout, stderr };
-}
 
 interface Problem {
   file: string;

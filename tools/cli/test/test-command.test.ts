@@ -10,18 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpa, runOpa } from '@policy-engine/opa';
-import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
+import { inProcess } from './in-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CORPUS = resolve(here, 'fixtures/rego-tests');
-
-async function inProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => (stdout += t), err: (t) => (stderr += t) };
-  const code = await runProgram(buildProgram(commands, io), args, io);
-  return { code, stdout, stderr };
-}
 
 interface OpaResult {
   package: string;

@@ -45,6 +45,8 @@ function layer(name: string): number {
   if (folder === 'engines') return 4;
   // The Orca simulator (runner, simulated executors) drives the orca-adapter interceptor.
   if (folder === 'orca-simulator') return 5;
+  // Test helpers for policy authors: fixtures on the native engine, above the engines.
+  if (folder === 'testing') return 5;
   throw new Error(`no layer assigned to ${entry.dir}: add it to this test and to ARCHITECTURE.md`);
 }
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { parse } from '@policy-engine/rego-parser';
-import type { ModuleSource } from '@policy-engine/rego-eval';
 import { checkModules, compileProblems, type CheckModule, type CheckProblem } from '../check.js';
 import { CliError, ExitCode } from '../exit.js';
 import { readText, regoFiles } from '../io.js';
@@ -44,26 +43,13 @@ function load(paths: readonly string[], version: 'v0' | 'v1' | 'auto'): { module
   for (const file of regoFiles(paths)) {
     if (file === '-') throw new CliError('check reads files and directories, not standard input');
     const text = readText(file);
-    const tries: ('v0' | 'v1')[] = version === 'auto' ? ['v1', 'v0'] : [version];
-    let firstErrors: CheckProblem[] | undefined;
-    for (const v of tries) {
-      const r = parse(text, { regoVersion: v, file });
-      if (r.module) {
-        const source: ModuleSource = { id: file, source: text, regoVersion: v };
-        modules.push({ source, module: r.module });
-        firstErrors = undefined;
-        break;
+    const r = parse(text, { regoVersion: version, file });
+    if (r.module) modules.push({ source: { id: file, source: text, regoVersion: r.module.regoVersion }, module: r.module });
+    else {
+      for (const e of r.errors) {
+        problems.push({ file, line: e.location.line, col: e.location.col, severity: 'error', code: e.code, message: e.message });
       }
-      firstErrors ??= r.errors.map((e) => ({
-        file,
-        line: e.location.line,
-        col: e.location.col,
-        severity: 'error' as const,
-        code: e.code,
-        message: e.message,
-      }));
     }
-    if (firstErrors) problems.push(...firstErrors);
   }
   return { modules, problems };
 }

@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../program.js';
+import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerConformance } from './conformance.js';
 import { registerEval } from './eval.js';
@@ -17,5 +18,6 @@ export const commands: readonly RegisterCommand[] = [
   registerFmt,
   registerTest,
   registerCheck,
+  registerBuild,
   registerConformance,
 ];

@@ -108,18 +108,12 @@ function loadModules(paths: readonly string[], version: 'v0' | 'v1' | 'auto', wr
   for (const file of regoFiles(paths)) {
     if (file === '-') throw new CliError('test reads files and directories, not standard input');
     const source = readText(file);
-    const v1 = version === 'v0' ? undefined : parse(source, { regoVersion: 'v1', file });
-    if (v1?.module) {
-      modules.push({ id: file, source, regoVersion: 'v1' });
-      continue;
+    const r = parse(source, { regoVersion: version, file });
+    if (r.module) modules.push({ id: file, source, regoVersion: r.module.regoVersion });
+    else {
+      failed = true;
+      for (const e of r.errors) writeErr(`${formatParseError(e)}\n`);
     }
-    const v0 = version === 'v1' ? undefined : parse(source, { regoVersion: 'v0', file });
-    if (v0?.module) {
-      modules.push({ id: file, source, regoVersion: 'v0' });
-      continue;
-    }
-    failed = true;
-    for (const e of (v1 ?? v0)?.errors ?? []) writeErr(`${formatParseError(e)}\n`);
   }
   return failed ? undefined : modules;
 }
