@@ -14,6 +14,12 @@ export interface GateAppOptions {
    * so an orchestrator sees an engine that cannot decide. Without it the app is always `UP`.
    */
   readonly health?: () => Promise<{ readonly status: 'UP' | 'DOWN' }>;
+  /**
+   * Benchmark baseline only (tools/bench measures what the middleware costs): leaves the
+   * authorization middleware out, so every route is open to anyone. Never set for a served gate;
+   * `main.ts` and the environment settings have no way to set it.
+   */
+  readonly withoutAuthorization?: boolean;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -33,7 +39,7 @@ function currentUser(req: Request): string {
  * only runs for requests `spinnaker.http.authz` allowed (or exempt paths).
  */
 export function createGateApp(options: GateAppOptions): express.Express {
-  const { authorizer, validator, store, health } = options;
+  const { authorizer, validator, store, health, withoutAuthorization = false } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('strict routing', false);
@@ -41,7 +47,7 @@ export function createGateApp(options: GateAppOptions): express.Express {
   // Express's default case-insensitive routing `POST /TASKS` would reach the /tasks handler
   // while the policy saw ["TASKS"].
   app.set('case sensitive routing', true);
-  app.use(expressGateMiddleware(authorizer));
+  if (!withoutAuthorization) app.use(expressGateMiddleware(authorizer));
   app.use(express.json({ limit: authorizer.config.bodyLimitBytes }));
 
   app.get('/health', async (_req, res) => {
