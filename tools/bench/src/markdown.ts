@@ -38,6 +38,13 @@ export function renderMarkdown(r: BenchResults, chartPath: string, whyMissed: Re
       'rerun the same command to reproduce the tables, `tools/bench/results.json` and the chart.',
   );
   out.push('');
+  if (r.quick)
+    out.push(
+      r.duration_s <= 300
+        ? `The \`--quick\` run took ${Math.round(r.duration_s)} s (goal: under 300 s).`
+        : `The \`--quick\` run took ${Math.round(r.duration_s)} s: **${Math.round(r.duration_s - 300)} s over the 300 s goal**, on this loaded machine (see the load average); \`opa bench\` (about 1 s of Go benchmark loop per run, 21 runs) and the parser's \`opa check\` passes dominate it.`,
+    );
+  out.push('');
   out.push('## Machine and conditions');
   out.push('');
   out.push(
@@ -153,6 +160,11 @@ export function renderMarkdown(r: BenchResults, chartPath: string, whyMissed: Re
     ),
   );
   out.push('');
+  if (r.load_lower_bounds.some((b) => b.startsWith('opa-rest/')))
+    out.push(
+      'opa-rest pushes one module per `PUT /v1/policies/<id>` and OPA compiles each PUT against everything already loaded, so its load time grows with the square of the module count; `>` marks a load abandoned at the time budget (a lower bound).',
+      '',
+    );
   out.push('## Parser throughput (conformance corpus)');
   out.push('');
   out.push(
