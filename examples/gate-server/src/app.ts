@@ -17,6 +17,12 @@ export interface GateAppOptions {
   readonly health?: () => Promise<{ readonly status: 'UP' | 'DOWN'; readonly detail?: string; readonly bundles?: readonly BundleStatus[] }>;
   /** Served on `GET /metrics` (Prometheus text), outside the policy (a scrape is not a Gate request). */
   readonly metrics?: { text(): Promise<string>; readonly contentType: string };
+  /**
+   * Benchmark baseline only (tools/bench measures what the middleware costs): leaves the
+   * authorization middleware out, so every route is open to anyone. Never set for a served gate;
+   * `main.ts` and the environment settings have no way to set it.
+   */
+  readonly withoutAuthorization?: boolean;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -36,7 +42,7 @@ function currentUser(req: Request): string {
  * only runs for requests `spinnaker.http.authz` allowed (or exempt paths).
  */
 export function createGateApp(options: GateAppOptions): express.Express {
-  const { authorizer, validator, store, health, metrics } = options;
+  const { authorizer, validator, store, health, metrics, withoutAuthorization = false } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('strict routing', false);
@@ -49,7 +55,7 @@ export function createGateApp(options: GateAppOptions): express.Express {
       res.type(metrics.contentType).send(await metrics.text());
     });
   }
-  app.use(expressGateMiddleware(authorizer));
+  if (!withoutAuthorization) app.use(expressGateMiddleware(authorizer));
   app.use(express.json({ limit: authorizer.config.bodyLimitBytes }));
 
   app.get('/health', async (_req, res) => {

@@ -45,6 +45,8 @@ export interface RunningGate {
 export interface StartGateOptions {
   /** Called for every authorization (e.g. access logging). */
   readonly onAuthz?: (event: AuthzEvent) => void;
+  /** Benchmark baseline only: the app without its authorization middleware (see `GateAppOptions.withoutAuthorization`). */
+  readonly withoutAuthorization?: boolean;
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -129,7 +131,7 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       health: () => engine.policyEngine.health(),
       ...(decisionLog ? { decisionLog: () => decisionLog.stats() } : {}),
     });
-    server = createServer(createGateApp({ authorizer, validator, store, health, metrics }));
+    server = createServer(createGateApp({ authorizer, validator, store, health, metrics, withoutAuthorization: options.withoutAuthorization === true }));
     const address = await listen(server, settings.port, settings.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { missingResultKeys, renderMarkdown } from '../src/index.js';
+import { sampleResults } from './sample.js';
+
+describe('results.json shape', () => {
+  it('a complete document has every key the issue lists', () => {
+    expect(missingResultKeys(sampleResults())).toEqual([]);
+  });
+  it('names each missing or non-numeric key', () => {
+    const doc = JSON.parse(JSON.stringify(sampleResults())) as Record<string, Record<string, Record<string, unknown>>>;
+    delete doc['engines']!['wasm']!['p99_us'];
+    doc['load_ms']!['native']!['1000'] = 'slow';
+    delete doc['parser'];
+    expect(missingResultKeys(doc)).toEqual(['engines.wasm.p99_us', 'load_ms.native.1000', 'parser.mb_per_s', 'parser.opa_mb_per_s']);
+    expect(missingResultKeys(null)).toHaveLength(28);
+  });
+  it('derives every ratio and the goals from the measurements', () => {
+    const r = sampleResults();
+    expect(r.ratios['native_p50/opa-inprocess_p50']).toBe(0.5);
+    expect(r.ratios['native_p50/wasm_p50']).toBe(0.1);
+    expect(r.ratios['native_p50/opa-rest_p50']).toBe(0.025);
+    expect(r.ratios['gateway_rps_with/rps_without']).toBe(0.9);
+    expect(r.ratios['parser_mb_per_s/opa_mb_per_s']).toBe(20);
+    const met = Object.fromEntries(r.goals.map((g) => [g.goal, g.met]));
+    expect(met).toEqual({
+      'native p50 vs OPA in-process': true,
+      'native p50 vs wasm engine': false,
+      'native p50 vs OPA REST': false,
+      'authorization middleware cost (saturated rps lost)': true,
+      '1,000 policies load on native': true,
+      'native cost linear in input size (log-log slope, 10→1,000 stages)': true,
+    });
+  });
+  it('BENCHMARKS.md has the tables, the chart, the conditions, lower bounds and why a goal was missed', () => {
+    const md = renderMarkdown(sampleResults(), 'tools/bench/chart.svg', { 'native p50 vs wasm engine': '2× the target. because' });
+    expect(md).toContain('![p50/p99 latency per engine (log scale) and the cost curves](tools/bench/chart.svg)');
+    expect(md).toMatch(/\| native p50 vs wasm engine \| ≤ 0\.05× \| 0\.1× \| \*\*no\*\* \| 2× the target\. because \|/);
+    expect(md).toContain('| opa-rest | 50 | 500 | > 30000 |');
+    expect(md).toContain('| engines | test |');
+    expect(md).toContain('load average at start (1, 5, 15 min) | 9.00, 8.00, 7.00');
+    expect(md).toContain('`native_p50/wasm_p50`');
+  });
+});
