@@ -131,7 +131,9 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       health: () => engine.policyEngine.health(),
       ...(decisionLog ? { decisionLog: () => decisionLog.stats() } : {}),
     });
-    server = createServer(createGateApp({ authorizer, validator, store, health, metrics, withoutAuthorization: options.withoutAuthorization === true }));
+    server = createServer(
+      createGateApp({ authorizer, validator, store, health, metrics, withoutAuthorization: options.withoutAuthorization === true }),
+    );
     const address = await listen(server, settings.port, settings.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
