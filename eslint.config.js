@@ -1,4 +1,7 @@
 // Shared flat config for every project in the workspace (eslint walks up to find it).
+// TypeScript files are linted type-aware (typescript-eslint's recommendedTypeChecked) through the
+// project service, which finds each file's nearest tsconfig.json (every project's includes its
+// src, test and vitest.config.ts); .js/.mjs files keep the untyped rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -37,5 +40,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
 );

@@ -134,7 +134,9 @@ describe.each(['native', 'wasm', 'opa'])('gate-server on ENGINE=%s', (engineName
     });
     const lone = await postJson(gate.url, '/tasks', '{"job":[{"type":"wait\\ud800"}]}', DEPLOYER);
     expect(lone.status).toBe(400);
-    expect(lone.json()).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('lone UTF-16 surrogate') });
+    const refusal = lone.json() as { error: string; message: string };
+    expect(refusal.error).toBe('BadRequest');
+    expect(refusal.message).toContain('lone UTF-16 surrogate');
     const utf8 = await rawRequest(gate.url, '/tasks', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

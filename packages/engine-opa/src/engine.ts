@@ -368,9 +368,10 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
       return servers.map((s) => ({ url: s.url, up: s.up, ...(s.revision ? { revision: s.revision } : {}) }));
     },
 
-    async close(): Promise<void> {
+    close(): Promise<void> {
       closed = true;
       if (timer) clearInterval(timer);
+      return Promise.resolve();
     },
   };
 }
@@ -384,7 +385,7 @@ function covers(set: DesiredState, packageName: string): boolean {
 function toResult(status: number, body: unknown, current: DesiredState | undefined): EngineResult {
   const files = current?.files ?? new Map<string, string>();
   if (status === 200 && body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    return 'result' in body ? { defined: true, value: (body as { result: unknown }).result } : { defined: false };
+    return 'result' in body ? { defined: true, value: body.result } : { defined: false };
   }
   const problems = opaProblems(body, (id) => files.get(id) ?? id);
   const first = problems.find((p) => p.location) ?? problems[0];

@@ -278,7 +278,7 @@ function shared(engine: Engine): Engine {
     name: engine.name,
     load: (set, o) => engine.load(set, o),
     evaluate: (p, i, o) => engine.evaluate(p, i, o),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }
 

@@ -124,9 +124,9 @@ describe('wasm engine under slow evaluations', () => {
     const policies = await createPolicyEngine({
       engine: {
         name: engine.name,
-        load: async () => undefined,
+        load: () => Promise.resolve(),
         evaluate: (p, i, o) => engine.evaluate(p, i, o),
-        close: async () => undefined,
+        close: () => Promise.resolve(),
       },
       policies: { kind: 'inline', modules: [{ id: 'plain.rego', source: plain.source, regoVersion: 'v1' }] },
     });

@@ -364,9 +364,7 @@ describe('initial load', () => {
     ];
     for (const [options, message] of bad) {
       const engine = scriptedEngine(() => defined({}));
-      const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: options as EvaluationOptions }).catch(
-        (e: unknown) => e,
-      );
+      const error = await createPolicyEngine({ engine, policies: inlinePackages('a.b'), options: options }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'CONFIGURATION_ERROR', message });
       expect(engine.closed).toBe(true);
       expect(engine.loads).toEqual([]);

@@ -7,12 +7,12 @@ describe('countingEngine', () => {
     const calls: string[] = [];
     const inner: Engine = {
       name: 'inner',
-      load: async () => void calls.push('load'),
-      evaluate: async (pkg): Promise<EngineResult> => {
+      load: () => Promise.resolve(void calls.push('load')),
+      evaluate: (pkg): Promise<EngineResult> => {
         calls.push(`evaluate ${pkg}`);
-        return { defined: true, value: { deny: [] } };
+        return Promise.resolve({ defined: true, value: { deny: [] } });
       },
-      close: async () => void calls.push('close'),
+      close: () => Promise.resolve(void calls.push('close')),
     };
     const engine = countingEngine(inner);
     const pe = await createPolicyEngine({

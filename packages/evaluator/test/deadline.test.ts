@@ -10,12 +10,12 @@ describe('the deadline of an evaluation', () => {
     const seen: EngineEvaluateOptions[] = [];
     const engine: Engine = {
       name: 'recording',
-      load: async () => undefined,
-      evaluate: async (_pkg, _input, options) => {
+      load: () => Promise.resolve(),
+      evaluate: (_pkg, _input, options) => {
         seen.push(options ?? {});
-        return { defined: true, value: { allow: true } };
+        return Promise.resolve({ defined: true, value: { allow: true } });
       },
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
     const pe = await createPolicyEngine({
       engine,
@@ -36,13 +36,13 @@ describe('the deadline of an evaluation', () => {
   it('an engine stopping at it gives a Decision with EVALUATION_TIMEOUT and the facade’s timeout', async () => {
     const engine: Engine = {
       name: 'stopping',
-      load: async () => undefined,
+      load: () => Promise.resolve(),
       evaluate: (_pkg, _input, options) =>
         new Promise((_, reject) => {
           const deadline = options?.deadline ?? performance.now();
           setTimeout(() => reject(deadlineExceeded(deadline, performance.now())), Math.max(0, deadline - performance.now()));
         }),
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
     const pe = await createPolicyEngine({
       engine,

@@ -173,7 +173,7 @@ export function readJsonBody(stream: Readable, options: ReadBodyOptions): Promis
       try {
         resolve(parseBodyText(text, options.contentType, options.maxDepth));
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   });

@@ -41,7 +41,7 @@ export function parseFeatureAction(payload: unknown): FeatureAction {
   if (typeof method !== 'string' || method === '') throw new GateRequestError(400, 'BadRequest', '"method" must be a non-empty string');
   const pathOk = typeof path === 'string' || (Array.isArray(path) && path.every((s) => typeof s === 'string'));
   if (!pathOk) throw new GateRequestError(400, 'BadRequest', '"path" must be a string or an array of strings');
-  return 'body' in p ? { method, path: path as string | string[], body: p['body'] } : { method, path: path as string | string[] };
+  return 'body' in p ? { method, path: path, body: p['body'] } : { method, path: path };
 }
 
 /** Builds the `spinnaker.ui.entitlements.isFeatureEnabled` input for `user` and `action`. */

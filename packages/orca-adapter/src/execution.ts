@@ -131,7 +131,7 @@ export function createStageExecution(config: StageConfig, id: string = randomUUI
     type: config.type,
     name: typeof config.name === 'string' ? config.name : config.type,
     status: 'NOT_STARTED',
-    context: structuredClone(context) as JsonObject,
+    context: structuredClone(context),
     outputs: {},
     tasks: [],
     requisiteStageRefIds: [...(requisiteStageRefIds ?? [])],
@@ -166,7 +166,7 @@ export function createExecution(config: PipelineConfig, options: CreateExecution
   const newId = options.newId ?? randomUUID;
   const now = options.now ?? Date.now;
   const id = newId();
-  const str = (key: string): string | null => (typeof parsed[key] === 'string' ? (parsed[key] as string) : null);
+  const str = (key: string): string | null => (typeof parsed[key] === 'string' ? parsed[key] : null);
   const bool = (key: string): boolean => parsed[key] === true;
   return {
     id,

@@ -19,7 +19,7 @@ const examplePolicies = join(repoRoot, 'examples', 'policies');
 
 interface EngineFactory {
   readonly name: string;
-  make(): Promise<{ engine: Engine; stop(): Promise<void> }>;
+  make(): Promise<{ engine: Engine; readonly stop: () => Promise<void> }>;
 }
 
 const factories: EngineFactory[] = [

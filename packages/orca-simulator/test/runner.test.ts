@@ -38,7 +38,7 @@ describe('runPipeline', () => {
     const result = await runPipeline(prodDeploy, { interceptor, user: 'alice' });
     expect(result.status).toBe('TERMINAL');
     expect(stage(result, 'a').status).toBe('TERMINAL');
-    expect(stage(result, 'a').tasks.map((t) => t.status)).toEqual(['TERMINAL', ...Array(8).fill('NOT_STARTED')]);
+    expect(stage(result, 'a').tasks.map((t) => t.status)).toEqual(['TERMINAL', ...Array<string>(8).fill('NOT_STARTED')]);
     expect(stage(result, 'b').status).toBe('SUCCEEDED');
     expect(stage(result, 'c').status).toBe('NOT_STARTED');
     expect(stage(result, 'a').context['exception']).toMatchObject({
@@ -71,7 +71,7 @@ describe('runPipeline', () => {
     expect(calls).toHaveLength(taskCount);
     calls.forEach((call, i) => {
       const statuses = (at(call.input, 'stage.tasks') as { status: string }[]).map((t) => t.status);
-      expect(statuses).toEqual([...Array(i).fill('SUCCEEDED'), 'RUNNING', ...Array(taskCount - i - 1).fill('NOT_STARTED')]);
+      expect(statuses).toEqual([...Array<string>(i).fill('SUCCEEDED'), 'RUNNING', ...Array<string>(taskCount - i - 1).fill('NOT_STARTED')]);
       expect(at(call.input, 'stage.status')).toBe('RUNNING');
       expect(at(call.input, 'user.username')).toBe('anonymous');
     });

@@ -271,6 +271,12 @@ function lowerVar(name: string, sc: Scope): T {
   return { k: 'var', n: name };
 }
 
+/** A constant ref part as a name segment: a string as it is, another value as OPA prints it, `?` when not constant. */
+function pathText(v: Value | undefined): string {
+  if (v === undefined) return '?';
+  return typeof v === 'string' ? v : formatValue(v);
+}
+
 /** Dotted name of a call operator, resolving package functions and imports to `data.…`. */
 function callName(op: AstTerm & { type: 'ref' }, sc: Scope): string {
   const parts = op.value;
@@ -279,7 +285,7 @@ function callName(op: AstTerm & { type: 'ref' }, sc: Scope): string {
   if (head?.type === 'var') {
     const g = sc.globals.get(head.name);
     if (g && g.k === 'ref' && !sc.locals.has(head.name)) {
-      const base = g.path.map((p) => String(constOf(p)));
+      const base = g.path.map((p) => pathText(constOf(p)));
       return ['data', ...base, ...rest].join('.');
     }
     return [head.name, ...rest].join('.');
@@ -379,7 +385,7 @@ function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
   const target = w.target;
   const parts = target.type === 'ref' ? target.value : [target];
   const head = parts[0];
-  const strs = parts.slice(1).map((p) => (p.type === 'string' ? p.value : String(scalar(p) ?? '?')));
+  const strs = parts.slice(1).map((p) => (p.type === 'string' ? p.value : pathText(scalar(p))));
   let mockFn: string | undefined;
   if (w.value.type === 'ref' || w.value.type === 'var') {
     const name = callName(w.value.type === 'ref' ? w.value : { type: 'ref', value: [w.value], location: w.value.location }, sc);
@@ -1093,7 +1099,7 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
   restT.forEach((t) => inVars(t, headVars));
   args.forEach((a) => inVars(a, headVars));
   const ordered = orderBody(body, boundArgs, ctx.problems, { vars: headVars, loc: loc(r.head.location) });
-  const elseRule = r.else ? lowerRule({ ...r.else, head: { ...r.else.head, args: r.head.args } } as Rule, top, rest, path) : undefined;
+  const elseRule = r.else ? lowerRule({ ...r.else, head: { ...r.else.head, args: r.head.args } }, top, rest, path) : undefined;
   return {
     kind,
     rest: restT,

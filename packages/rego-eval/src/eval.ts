@@ -486,7 +486,7 @@ export class Evaluation {
   nodeValue(node: RuleNode, base: Value | undefined): Value | undefined {
     const c = this.cache.get(node);
     if (c === PENDING) throw new RegoEvalError('eval_recursion_error', `rule data.${node.path.join('.')} is recursive`);
-    if (c !== undefined || this.cache.has(node)) return c as Value | undefined;
+    if (c !== undefined || this.cache.has(node)) return c;
     this.cache.set(node, PENDING);
     try {
       const v = this.computeNode(node, base);
@@ -701,7 +701,7 @@ export class Evaluation {
       case 'internal.member_2':
         return k(this.member(args[0] as Value, args[1] as Value, undefined));
       case 'internal.member_3':
-        return k(this.member(args[1] as Value, args[2] as Value, args[0] as Value));
+        return k(this.member(args[1] as Value, args[2] as Value, args[0]));
     }
     const def = this.st.builtins.get(fn);
     if (!def) throw new RegoEvalError('eval_builtin_error', `unknown built-in function ${fn}`, loc);

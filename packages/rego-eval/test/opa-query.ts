@@ -26,6 +26,11 @@ function canonical(v: Value): string {
   return toJSONText(parseJSONText(toJSONText(v)));
 }
 
+/** A string field of OPA's JSON output as it is; another value as JSON text. */
+function text(v: Value | undefined): string {
+  return typeof v === 'string' ? v : toJSONText(v ?? null);
+}
+
 function bindingsText(rows: readonly Record<string, Value>[]): string {
   if (rows.length === 0) return 'undefined';
   return rows
@@ -71,17 +76,23 @@ export function opaOutcome(c: QueryCase): string {
     try {
       out = execFileSync(findOpa(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      out = String((e as { stdout?: unknown }).stdout ?? '');
+      const stdout = (e as { stdout?: unknown }).stdout;
+      out = typeof stdout === 'string' ? stdout : '';
     }
     const doc = parseJSONText(out) as RObject;
     const errors = doc.get('errors') as readonly Value[] | undefined;
     if (errors && errors.length > 0) {
       const first = errors[0] as RObject;
       // Files are named as rego-eval's (`test-0.rego`), without OPA's temporary directory.
-      return `error ${String(first.get('code'))}: ${String(first.get('message')).replaceAll(`${dir}/`, '')}`;
+      return `error ${text(first.get('code'))}: ${text(first.get('message')).replaceAll(`${dir}/`, '')}`;
     }
     const result = (doc.get('result') as readonly Value[] | undefined) ?? [];
-    return bindingsText(result.map((r) => Object.fromEntries(((r as RObject).get('bindings') as RObject | undefined)?.entries() ?? [])));
+    const rows = result.map((r) => {
+      const row: Record<string, Value> = {};
+      for (const [name, value] of ((r as RObject).get('bindings') as RObject | undefined)?.entries() ?? []) row[text(name)] = value;
+      return row;
+    });
+    return bindingsText(rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

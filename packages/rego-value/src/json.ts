@@ -1,6 +1,6 @@
 /** Conversion between Rego values and JSON (values, and text keeping big numbers exact). */
 import { BigNum, fromBigInt, fromInputNumber, numberText, parseNumber, toFloat } from './number.js';
-import { RObject, RSet, type Value } from './value.js';
+import { RObject, RSet, isArray, type Value } from './value.js';
 
 /** Thrown when a JS value or JSON text cannot become a Rego value. */
 export class ValueConversionError extends Error {
@@ -90,10 +90,10 @@ export function toJSON(v: Value, options: ToJSONOptions = {}): unknown {
     if (options.bigNumbers === 'bigint' && v.exp >= 0) return v.mant * 10n ** BigInt(v.exp);
     return toFloat(v);
   }
-  if (Array.isArray(v)) return v.map((x) => toJSON(x, options));
+  if (isArray(v)) return v.map((x) => toJSON(x, options));
   if (v instanceof RSet) return v.sorted().map((x) => toJSON(x, options));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of (v as RObject).sortedEntries()) out[jsonKey(k)] = toJSON(x, options);
+  for (const [k, x] of v.sortedEntries()) out[jsonKey(k)] = toJSON(x, options);
   return out;
 }
 

@@ -5,5 +5,5 @@
  */
 export { CliError, ExitCode } from './exit.js';
 export { lineCol, parseJson, readJson, readText, unwrapInput } from './io.js';
-export { buildProgram, processIo, runProgram, setExit, type CliIo, type RegisterCommand } from './program.js';
+export { buildProgram, commandOutput, processIo, runProgram, setExit, type CliIo, type RegisterCommand } from './program.js';
 export { commands } from './commands/index.js';

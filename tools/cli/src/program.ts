@@ -6,8 +6,8 @@ export type RegisterCommand = (program: Command) => void;
 
 /** Output sinks, replaceable in tests. */
 export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
 }
 
 /** The real standard output and standard error. */
@@ -52,6 +52,15 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
     io.err(`error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
     return ExitCode.Error;
   }
+}
+
+/** A command's output sinks: those configured on it (`buildProgram` sets the program's `CliIo`), else the process's. */
+export function commandOutput(cmd: Command): CliIo {
+  const config = cmd.configureOutput();
+  return {
+    out: (text) => (config.writeOut ? config.writeOut(text) : process.stdout.write(text)),
+    err: (text) => (config.writeErr ? config.writeErr(text) : process.stderr.write(text)),
+  };
 }
 
 /** Records a command's exit code on the root program (read by runProgram). */

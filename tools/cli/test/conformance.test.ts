@@ -40,14 +40,10 @@ describe('policy-engine conformance', () => {
     const summary = JSON.parse(last) as Record<string, unknown>;
     expect(Object.keys(summary)).toEqual(['total', 'passed', 'failed', 'skipped', 'failures', 'skips']);
     expect(summary).toMatchObject({ total: 3, passed: 2, failed: 1, skipped: {}, skips: [] });
-    expect(summary['failures']).toEqual([
-      {
-        file: 'arith/plus.yaml',
-        index: 1,
-        note: 'arith/wrong expectation',
-        reason: expect.stringMatching(/want \[\{"x":4\}\] got \[\{"x":3\}\]/),
-      },
-    ]);
+    const failures = summary['failures'] as { reason: string }[];
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ file: 'arith/plus.yaml', index: 1, note: 'arith/wrong expectation' });
+    expect(failures[0]?.reason).toMatch(/want \[\{"x":4\}\] got \[\{"x":3\}\]/);
   });
   it('--format pretty prints the figures and each failure; all passing exits 0', async () => {
     const r = await inProcess(['conformance', '--engine', 'opa', '--filter', 'big', dir]);

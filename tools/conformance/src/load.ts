@@ -61,7 +61,7 @@ export function parseCaseFile(text: string, file: string, path = file): Conforma
   } catch (err) {
     throw new CaseFileError(file, `malformed YAML: ${(err as Error).message}`);
   }
-  const cases = doc !== null && typeof doc === 'object' && 'cases' in doc ? (doc as { cases: unknown }).cases : undefined;
+  const cases = doc !== null && typeof doc === 'object' && 'cases' in doc ? doc.cases : undefined;
   if (!Array.isArray(cases)) throw new CaseFileError(file, 'expected a document {cases: [...]}');
   return cases.map((raw: unknown, index): ConformanceCase => {
     const c = (raw ?? {}) as Record<string, unknown>;
@@ -71,7 +71,7 @@ export function parseCaseFile(text: string, file: string, path = file): Conforma
     if (c.want_result !== undefined && c.want_result !== null) {
       const wr = fromPlain(c.want_result, 'want_result');
       if (!Array.isArray(wr) || !wr.every(isJObject)) problems.push('want_result must be a list of objects');
-      else wantResult = wr as { [name: string]: JValue }[];
+      else wantResult = wr;
     }
     const wantErrorCode = str(c.want_error_code);
     const wantError = str(c.want_error);

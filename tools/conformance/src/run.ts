@@ -60,7 +60,7 @@ export async function runCases(cases: readonly ConformanceCase[], options: RunOp
       : cases.filter((c) => c.file.includes(options.filter as string) || c.note.includes(options.filter as string));
   const skips: ConformanceSkip[] = [];
   const skipped: Record<string, number> = {};
-  const verdicts: (ConformanceFailure | 'pass' | 'skip' | undefined)[] = new Array(selected.length);
+  const verdicts = new Array<ConformanceFailure | 'pass' | 'skip' | undefined>(selected.length);
   let passed = 0;
   let failed = 0;
   let done = 0;

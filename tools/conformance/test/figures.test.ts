@@ -121,8 +121,8 @@ describe.skipIf(!haveShared)(
   haveShared ? 'conformance figures' : 'conformance figures (skipped: the shared suite ../shared/opa-conformance is not on this machine)',
   () => {
     // The describe body is collected even when skipped: read nothing then.
-    const v1 = haveShared ? loadCases(join(shared as string, 'v1')) : [];
-    const core = haveShared ? casesOfTier(v1, loadTiers(manifest as string), 'core') : [];
+    const v1 = haveShared ? loadCases(join(shared, 'v1')) : [];
+    const core = haveShared ? casesOfTier(v1, loadTiers(manifest), 'core') : [];
 
     it('native passes every non-skipped case of the shared v1 core tier', async () => {
       expect(core).toHaveLength(1353);

@@ -21,7 +21,7 @@ export interface ExampleGateOptions {
 export interface ExampleGate {
   readonly gate: RunningGate;
   /** Stops the gate (and its engine and local OPA) and removes the temporary files. */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function startExampleGate(options: ExampleGateOptions): Promise<Exa
     });
     return {
       gate,
-      async close() {
+      close: async () => {
         try {
           await gate.close(2000);
         } finally {

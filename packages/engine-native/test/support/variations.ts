@@ -107,7 +107,7 @@ export const anyJson: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
     { maxDepth: 3, depthIdentifier: 'json' },
     { weight: 5, arbitrary: scalar },
     { weight: 1, arbitrary: fc.array(tie('v'), { maxLength: 4 }) },
-    { weight: 1, arbitrary: fc.dictionary(keys, tie('v'), { maxKeys: 4 }) as fc.Arbitrary<Json> },
+    { weight: 1, arbitrary: fc.dictionary(keys, tie('v'), { maxKeys: 4 }) },
   ),
 })).v;
 
@@ -207,22 +207,13 @@ const targeted: readonly [readonly (string | number)[], fc.Arbitrary<Json>][] = 
   [['deploy', 'manifestName'], or(fc.constantFrom('deployment web', 'svc', ''))],
   [['deploy', 'replicas'], or(numbers)],
   [['deploy', 'numRevisionsBack'], or(numbers)],
-  [
-    ['deploy', 'manifests'],
-    fc.oneof({ weight: 4, arbitrary: fc.array(manifest, { maxLength: 3 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson }),
-  ],
+  [['deploy', 'manifests'], fc.oneof({ weight: 4, arbitrary: fc.array(manifest, { maxLength: 3 }) }, { weight: 1, arbitrary: anyJson })],
   [['pipeline', 'application'], or(pick(words.apps))],
   [['pipeline', 'name'], or(fc.constantFrom('deploy', 'release "x"', ''))],
   [['pipeline', 'trigger', 'type'], or(fc.constantFrom('webhook', 'manual', 'git'))],
   [['pipeline', 'trigger', 'dryRun'], or(fc.constantFrom<Json>(true, false, 'true'))],
-  [
-    ['pipeline', 'stages'],
-    fc.oneof({ weight: 4, arbitrary: fc.array(stage, { maxLength: 4 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson }),
-  ],
-  [
-    ['pipeline', 'triggers'],
-    fc.oneof({ weight: 4, arbitrary: fc.array(trigger, { maxLength: 3 }) as fc.Arbitrary<Json> }, { weight: 1, arbitrary: anyJson }),
-  ],
+  [['pipeline', 'stages'], fc.oneof({ weight: 4, arbitrary: fc.array(stage, { maxLength: 4 }) }, { weight: 1, arbitrary: anyJson })],
+  [['pipeline', 'triggers'], fc.oneof({ weight: 4, arbitrary: fc.array(trigger, { maxLength: 3 }) }, { weight: 1, arbitrary: anyJson })],
   [['stage', 'name'], or(fc.constantFrom('Wait', 'Bake', ''))],
   [['stage', 'context', 'baseOs'], or(pick(words.os))],
   [['stage', 'context', 'account'], or(pick(words.accounts))],
@@ -268,7 +259,7 @@ export function apply(root: Json, m: Mutation): Json {
     if (Array.isArray(node) && typeof last === 'number') node.splice(last, 1);
     else if (!Array.isArray(node)) delete (node as Record<string, Json>)[String(last)];
   } else {
-    let v = obj[last as never] as Json | undefined;
+    let v = obj[last as never];
     if (v === undefined) return root;
     for (let d = 0; d < m.depth; d++) v = [v];
     setKey(node, last, v);

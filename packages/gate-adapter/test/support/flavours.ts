@@ -76,7 +76,7 @@ export const flavours: readonly Flavour[] = [
     async start(authorizer) {
       const app = Fastify({ logger: false });
       registerGateAuthz(app, authorizer);
-      const handler = async (request: { method: string; raw: IncomingMessage; body: unknown }) => {
+      const handler = (request: { method: string; raw: IncomingMessage; body: unknown }): Promise<Echo> => {
         const ctx = getGateContext(request.raw);
         const echo: Echo = {
           reached: true,
@@ -86,7 +86,7 @@ export const flavours: readonly Flavour[] = [
           path: ctx?.path ?? null,
           body: request.body ?? null,
         };
-        return echo;
+        return Promise.resolve(echo);
       };
       app.all('/', handler);
       app.all('/*', handler);

@@ -3,13 +3,13 @@
  * `any`, `all`. Sums and products of integers are exact (any size); with a non-integer they are
  * computed as OPA does, in Go `big.Float` (64-bit mantissa for `sum`, 53 for `product`).
  */
-import { RObject, RSet, compare, equals, fromBigInt, isNumber, toBigInt, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, compare, equals, fromBigInt, isArray, isNumber, toBigInt, type Value } from '@policy-engine/rego-value';
 import { goAdd, goFloat, goFloatToNumber, goMul, type GoFloat } from './gofloat.js';
 import type { BuiltinDef } from './registry.js';
 import { elementError, runes, typeErrorOf } from './util.js';
 
 function members(name: string, v: Value): readonly Value[] {
-  if (Array.isArray(v)) return v;
+  if (isArray(v)) return v;
   if (v instanceof RSet) return v.sorted();
   throw typeErrorOf(name, 1, v, 'set', 'array');
 }
@@ -99,7 +99,7 @@ export const builtins: BuiltinDef[] = [
     arity: 1,
     fn: ([v]) => {
       const x = v as Value;
-      if (Array.isArray(x)) return [...x].sort(compare);
+      if (isArray(x)) return [...x].sort(compare);
       if (x instanceof RSet) return [...x.sorted()];
       throw typeErrorOf('sort', 1, x, 'set', 'array');
     },

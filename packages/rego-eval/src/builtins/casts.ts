@@ -86,7 +86,7 @@ function cast(name: string, want: string, ok: (v: Value) => boolean): BuiltinDef
     name,
     arity: 1,
     fn: ([v]) => {
-      if (ok(v as Value)) return v as Value;
+      if (ok(v as Value)) return v;
       throw typeError(name, 1, want, v as Value);
     },
   };

@@ -168,7 +168,7 @@ export const builtins: BuiltinDef[] = [
       const arr = argArray('object.union_n', args, 0);
       if (arr.length === 0) return new RObject();
       for (const e of arr) if (!(e instanceof RObject)) throw elementError('object.union_n', 1, arr, e, 'object');
-      if (arr.length === 1) return arr[0] as Value;
+      if (arr.length === 1) return arr[0];
       const result = new RObject();
       const frozen = new Set<RObject>();
       for (let i = arr.length - 1; i >= 0; i--) {

@@ -108,7 +108,7 @@ function compileUncached(pattern: string): CompiledRegex {
     const name = original ? (original[Number(n.slice(1)) - 1] as string) : n;
     names.set(name, [...(names.get(name) ?? []), index]);
   }
-  return { re: compiled.re2() as unknown as GoRegexp, names };
+  return { re: compiled.re2(), names };
 }
 
 /**
@@ -220,7 +220,7 @@ function expand(re: CompiledRegex, template: string, src: string, m: readonly nu
     // A number is that group; a name is the first group of that name that matched.
     const groups = ref.num >= 0 ? [ref.num] : (re.names.get(ref.name) ?? []);
     const group = groups.find((g) => 2 * g + 1 < m.length && (m[2 * g] as number) >= 0);
-    if (group !== undefined) out += src.slice(m[2 * group] as number, m[2 * group + 1] as number);
+    if (group !== undefined) out += src.slice(m[2 * group], m[2 * group + 1]);
   }
   return out + t;
 }
@@ -230,7 +230,7 @@ function replaceAll(re: CompiledRegex, src: string, template: string): string {
   let out = '';
   let last = 0;
   for (const m of findAll(re, src, -1)) {
-    out += src.slice(last, m[0] as number) + expand(re, template, src, m);
+    out += src.slice(last, m[0]) + expand(re, template, src, m);
     last = m[1] as number;
   }
   return out + src.slice(last);

@@ -5,7 +5,7 @@
  * `BuiltinError` is OPA's `eval_builtin_error` (or `eval_type_error` via `typeError`): in
  * non-strict mode the evaluator turns it into undefined, in strict mode it aborts the query.
  */
-import { RObject, RSet, isNumber, typeName, type RNumber, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, isArray, isNumber, typeName, type RNumber, type Value } from '@policy-engine/rego-value';
 
 /** What a built-in may use of the running query. */
 export interface BuiltinContext {
@@ -74,7 +74,7 @@ export function argNumber(name: string, args: readonly Value[], i: number): RNum
 /** Argument `i` as an array, or a type error. */
 export function argArray(name: string, args: readonly Value[], i: number): readonly Value[] {
   const v = args[i] as Value;
-  if (!Array.isArray(v)) throw typeError(name, i + 1, 'array', v);
+  if (!isArray(v)) throw typeError(name, i + 1, 'array', v);
   return v;
 }
 /** Argument `i` as an object, or a type error. */

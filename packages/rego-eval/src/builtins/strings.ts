@@ -3,7 +3,7 @@
  * offsets in runes (code points), `strings.Replacer` priority rules, `unicode.IsSpace`,
  * Go's simple case mapping, `strings.Split` of an empty separator into runes.
  */
-import { RSet, compare, isInteger, isNumber, sprintf, toBigInt, type Value } from '@policy-engine/rego-value';
+import { RSet, compare, isArray, isInteger, isNumber, sprintf, toBigInt, type Value } from '@policy-engine/rego-value';
 import { goFloat, goTrunc } from './gofloat.js';
 import { argArray, argObject, argString, type BuiltinDef } from './registry.js';
 import { elementError, fail, fromUtf8, intOperand, isASCII, operandError, runes, typeErrorOf, utf8 } from './util.js';
@@ -120,7 +120,7 @@ function strings2(name: string, args: readonly Value[]): [string, string] {
 }
 
 function stringSlice(name: string, v: Value, pos: number): string[] {
-  const xs = Array.isArray(v) ? v : (v as RSet).sorted();
+  const xs = isArray(v) ? v : (v as RSet).sorted();
   return xs.map((x) => {
     if (typeof x !== 'string') throw elementError(name, pos, v, x, 'string');
     return x;

@@ -299,7 +299,7 @@ function nextStdChunk(layout: string): Chunk {
         break;
       case '0':
         if (i + 1 < layout.length && (layout[i + 1] as string) >= '1' && (layout[i + 1] as string) <= '6') {
-          return at(i, STD0X[(layout.charCodeAt(i + 1) - 49) as number] as Std, 2);
+          return at(i, STD0X[layout.charCodeAt(i + 1) - 49] as Std, 2);
         }
         if (has(i, '002')) return at(i, Std.ZeroYearDay, 3);
         break;
@@ -1175,7 +1175,7 @@ export const builtins: BuiltinDef[] = [
   {
     name: 'time.weekday',
     arity: 1,
-    fn: (args) => DAY_NAMES[fields(tzTime('time.weekday', args[0] as Value)[0]).weekday] as string,
+    fn: (args) => DAY_NAMES[fields(tzTime('time.weekday', args[0] as Value)[0]).weekday],
   },
   {
     name: 'time.add_date',

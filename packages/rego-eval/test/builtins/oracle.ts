@@ -108,8 +108,8 @@ export async function opaOutcomes(calls: readonly Call[], options: OracleOptions
     if (all.code !== 0) throw new Error(`opa eval failed: ${all.stdout}${all.stderr}`);
     const root = obj(parseJSONText(all.stdout));
     const result = root?.get('result') as readonly Value[] | undefined;
-    const exprs = obj(result?.[0] as Value)?.get('expressions') as readonly Value[] | undefined;
-    const doc = obj(obj(exprs?.[0] as Value)?.get('value')) ?? new RObject();
+    const exprs = obj(result?.[0])?.get('expressions') as readonly Value[] | undefined;
+    const doc = obj(obj(exprs?.[0])?.get('value')) ?? new RObject();
     const out: Outcome[] = new Array<Outcome>(calls.length);
     const missing: number[] = [];
     calls.forEach((_, i) => {
@@ -123,14 +123,19 @@ export async function opaOutcomes(calls: readonly Call[], options: OracleOptions
       const one = await runOpa(['eval', ...v0, '--strict-builtin-errors', '--format', 'json', '-d', single, `data.t.r${i}`]);
       const parsed = obj(parseJSONText(one.stdout));
       const errors = parsed?.get('errors') as readonly Value[] | undefined;
-      const first = obj(errors?.[0] as Value);
-      if (first) out[i] = { kind: 'error', code: String(first.get('code')), message: String(first.get('message')) };
+      const first = obj(errors?.[0]);
+      if (first) out[i] = { kind: 'error', code: text(first.get('code')), message: text(first.get('message')) };
       else out[i] = { kind: 'undefined' };
     });
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A string field of OPA's JSON output as it is; another value as JSON text. */
+function text(v: Value | undefined): string {
+  return typeof v === 'string' ? v : toJSONText(v ?? null);
 }
 
 /** Whether our outcome is OPA's (values by JSON text and top-level type; errors by code and message). */
@@ -149,7 +154,7 @@ function show(o: Outcome): string {
   if (o.kind === 'undefined') return 'undefined';
   if (o.kind === 'error') return `${o.code}: ${o.message}`;
   if (o.value instanceof RObject && o.value.has('t') && o.value.has('v'))
-    return `${String(o.value.get('t'))} ${toJSONText(o.value.get('v') as Value)}`;
+    return `${text(o.value.get('t'))} ${toJSONText(o.value.get('v') as Value)}`;
   return `${typeName(o.value)} ${toJSONText(o.value)}`;
 }
 

@@ -51,7 +51,7 @@ export function ruleFromBody(body: Body): RawRule | string {
       if (ref.length === 1) return 'refs cannot be used for rule head';
       const h = baseHead([ref[0]], t.location);
       h.name = ref[0].name;
-      h.key = ref[1] as Term;
+      h.key = ref[1];
       return mk(h, t.location);
     }
     return `${valueName(t as Term)} cannot be used for rule name`;
@@ -78,7 +78,7 @@ export function ruleFromBody(body: Body): RawRule | string {
         h.value = rhs;
         if (ref.length === 2) {
           h.name = ref[0].name;
-          h.key = ref[1] as Term;
+          h.key = ref[1];
         }
         rule = mk(h, rhs.location);
       }

@@ -235,7 +235,7 @@ export function parseRules(p: ParserState): RawRule[] | undefined {
     const r0 = ref[0] as Term;
     if (r0.type !== 'var') return undefined;
     head.name = r0.name;
-    head.key = ref[1] as Term;
+    head.key = ref[1];
     if (!head.value) head.ref = ref.slice(0, 1);
   }
 

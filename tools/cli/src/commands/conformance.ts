@@ -15,7 +15,7 @@ import {
 } from '@policy-engine/conformance';
 import { DEFAULT_ENGINE } from '@policy-engine/engines';
 import { CliError, ExitCode } from '../exit.js';
-import { setExit, type RegisterCommand } from '../program.js';
+import { commandOutput, setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine conformance`. */
 interface ConformanceOptions {
@@ -63,8 +63,7 @@ export const registerConformance: RegisterCommand = (program: Command) => {
     .option('--filter <text>', 'only cases whose file or note contains this text')
     .addHelpText('after', helpText)
     .action(async (dirs: string[], opts: ConformanceOptions, cmd: Command) => {
-      const write = cmd.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
-      const writeErr = cmd.configureOutput().writeErr ?? ((s: string) => process.stderr.write(s));
+      const { out: write, err: writeErr } = commandOutput(cmd);
       const tty = process.stderr.isTTY === true;
       const skips = loadSkipList(opts.engine);
       const parts: ConformanceSummary[] = [];

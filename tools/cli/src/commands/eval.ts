@@ -13,7 +13,7 @@ import { inputCodecFor } from '@policy-engine/inputs';
 import { OpaNotFoundError, ensureOpa, startOpaServer } from '@policy-engine/opa';
 import { CliError, ExitCode } from '../exit.js';
 import { readJson, unwrapInput } from '../io.js';
-import { setExit, type RegisterCommand } from '../program.js';
+import { commandOutput, setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine eval`. */
 interface EvalOptions {
@@ -170,9 +170,7 @@ export const registerEval: RegisterCommand = (program) => {
       const opts: EvalOptions =
         given.opaUrl && given.opaUrl.length > 0 && cmd.getOptionValueSource('engine') === 'default' ? { ...given, engine: 'opa' } : given;
       const { decision, warning } = await evaluate(opts);
-      const out = cmd.configureOutput();
-      const write = out.writeOut ?? ((s: string) => process.stdout.write(s));
-      const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
+      const { out: write, err: writeErr } = commandOutput(cmd);
       write(opts.format === 'json' ? `${JSON.stringify(decision)}\n` : formatPretty(decision));
       if (warning !== undefined) writeErr(`warning: ${warning}\n`);
       if (decision.error && decision.allowed)

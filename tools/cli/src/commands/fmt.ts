@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { format, formatParseError, parse } from '@policy-engine/rego-parser';
 import { CliError, ExitCode } from '../exit.js';
 import { readText, regoFiles } from '../io.js';
-import { setExit, type RegisterCommand } from '../program.js';
+import { commandOutput, setExit, type RegisterCommand } from '../program.js';
 import { regoVersionOption } from './parse.js';
 
 /** Parsed options of `policy-engine fmt`. */
@@ -38,8 +38,7 @@ export const registerFmt: RegisterCommand = (program: Command) => {
     .option('--rego-version <v>', 'Rego syntax version: v0, v1 or auto (v1 when it parses as v1, else v0)', 'v1')
     .addHelpText('after', helpText)
     .action((files: string[], opts: FmtOptions, cmd: Command) => {
-      const write = cmd.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
-      const writeErr = cmd.configureOutput().writeErr ?? ((s: string) => process.stderr.write(s));
+      const { out: write, err: writeErr } = commandOutput(cmd);
       const regoVersion = regoVersionOption(opts.regoVersion);
       if (opts.write && files.includes('-')) throw new CliError('--write cannot be used with standard input');
       if (opts.write && opts.check) throw new CliError('--write and --check cannot be used together');

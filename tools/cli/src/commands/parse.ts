@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatParseError, parse, type Module } from '@policy-engine/rego-parser';
 import { CliError, ExitCode } from '../exit.js';
 import { readText, regoFiles } from '../io.js';
-import { setExit, type RegisterCommand } from '../program.js';
+import { commandOutput, setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine parse`. */
 interface ParseCommandOptions {
@@ -46,8 +46,7 @@ export const registerParse: RegisterCommand = (program: Command) => {
     .option('--format <f>', 'output format: json or pretty', 'json')
     .addHelpText('after', helpText)
     .action((files: string[], opts: ParseCommandOptions, cmd: Command) => {
-      const write = cmd.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
-      const writeErr = cmd.configureOutput().writeErr ?? ((s: string) => process.stderr.write(s));
+      const { out: write, err: writeErr } = commandOutput(cmd);
       const regoVersion = regoVersionOption(opts.regoVersion);
       if (opts.format !== 'json' && opts.format !== 'pretty') throw new CliError(`--format must be json or pretty, got "${opts.format}"`);
       let failed = false;

@@ -5,7 +5,7 @@ import { OpaNotFoundError } from '@policy-engine/opa';
 import { runPipelineExample, DEFAULT_POLICY_DIR } from '@policy-engine/orca-runner';
 import { CliError, ExitCode } from '../exit.js';
 import { readJson } from '../io.js';
-import { setExit, type RegisterCommand } from '../program.js';
+import { commandOutput, setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine run-pipeline`. */
 interface RunPipelineOptions {
@@ -58,7 +58,7 @@ export const registerRunPipeline: RegisterCommand = (program: Command) => {
           legacyPackageNames: opts.legacyPackageNames === true,
           ...(user ? { user } : {}),
         });
-        const write = cmd.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
+        const { out: write } = commandOutput(cmd);
         write(run.output);
         setExit(cmd, run.exitCode === 0 ? ExitCode.Ok : ExitCode.Failed);
       } catch (err) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { inputCodecFor, knownPackages, validateInput } from '@policy-engine/inputs';
 import { CliError, ExitCode } from '../exit.js';
 import { readJson, unwrapInput } from '../io.js';
-import { setExit, type RegisterCommand } from '../program.js';
+import { commandOutput, setExit, type RegisterCommand } from '../program.js';
 
 /** Parsed options of `policy-engine validate-input`. */
 interface ValidateInputOptions {
@@ -38,7 +38,7 @@ export const registerValidateInput: RegisterCommand = (program: Command) => {
     .argument('<file>', 'input document (JSON), or - for standard input')
     .addHelpText('after', helpText)
     .action((file: string, opts: ValidateInputOptions, cmd: Command) => {
-      const write = cmd.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
+      const { out: write } = commandOutput(cmd);
       if (!inputCodecFor(opts.package)) {
         throw new CliError(`unknown policy package "${opts.package}" (see policy-engine validate-input --help)`);
       }

@@ -42,14 +42,19 @@ interface ErrorLike {
   readonly location?: unknown;
 }
 
+/** A location field's text: a number or string as it is, anything else as JSON. */
+function scalarText(v: unknown): string {
+  return typeof v === 'number' || typeof v === 'string' ? String(v) : (JSON.stringify(v) ?? 'undefined');
+}
+
 function locText(loc: unknown): string {
   if (loc === null || typeof loc !== 'object') return '';
   const l = loc as { file?: unknown; line?: unknown; row?: unknown; col?: unknown };
   const line = l.line ?? l.row;
   return typeof l.file === 'string' && l.file !== ''
-    ? `${l.file}:${String(line)}: `
+    ? `${l.file}:${scalarText(line)}: `
     : line !== undefined
-      ? `${String(line)}:${String(l.col)}: `
+      ? `${scalarText(line)}:${scalarText(l.col)}: `
       : '';
 }
 
@@ -74,30 +79,32 @@ export async function nativeBackend(options: BackendOptions): Promise<Conformanc
   }
   if (typeof evalMod.compile !== 'function')
     throw new BackendUnavailableError('the native engine is not available: @policy-engine/rego-eval exports no compile() yet');
+  /** One case, synchronously: rego-eval compiles and evaluates in process. */
+  const runCase = (c: ConformanceCase): CaseOutcome => {
+    const input = inputOf(c);
+    if ('error' in input) return input;
+    try {
+      const data = c.data === undefined ? undefined : valueMod.parseJSONText(toJSONText(c.data));
+      const prepared = evalMod.compile(
+        c.modules.map((source, i) => ({ id: `test-${i}.rego`, source, regoVersion: options.regoVersion })),
+        data === undefined ? {} : { data },
+      );
+      const rows = prepared.query(input.query, {
+        ...(input.input === undefined ? {} : { input: valueMod.parseJSONText(toJSONText(input.input)) }),
+        strictBuiltinErrors: c.strictError,
+      });
+      const result: Binding[] = rows.map((row) => {
+        const b: Record<string, Binding[string]> = {};
+        for (const [k, v] of Object.entries(row)) b[k] = parseJsonExact(valueMod.toJSONText(v));
+        return b;
+      });
+      return { result: result.filter((b) => isJObject(b)) };
+    } catch (err) {
+      return nativeErrorOutcome(err);
+    }
+  };
   return {
     name: 'native',
-    async run(c: ConformanceCase): Promise<CaseOutcome> {
-      const input = inputOf(c);
-      if ('error' in input) return input;
-      try {
-        const data = c.data === undefined ? undefined : valueMod.parseJSONText(toJSONText(c.data));
-        const prepared = evalMod.compile(
-          c.modules.map((source, i) => ({ id: `test-${i}.rego`, source, regoVersion: options.regoVersion })),
-          data === undefined ? {} : { data },
-        );
-        const rows = prepared.query(input.query, {
-          ...(input.input === undefined ? {} : { input: valueMod.parseJSONText(toJSONText(input.input)) }),
-          strictBuiltinErrors: c.strictError,
-        });
-        const result: Binding[] = rows.map((row) => {
-          const b: Record<string, Binding[string]> = {};
-          for (const [k, v] of Object.entries(row)) b[k] = parseJsonExact(valueMod.toJSONText(v));
-          return b;
-        });
-        return { result: result.filter((b) => isJObject(b)) };
-      } catch (err) {
-        return nativeErrorOutcome(err);
-      }
-    },
+    run: (c: ConformanceCase): Promise<CaseOutcome> => Promise.resolve(runCase(c)),
   };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { findOpa } from '@policy-engine/opa';
 import type { BackendOptions, Binding, CaseOutcome, ConformanceBackend } from '../backend.js';
 import type { ConformanceCase } from '../load.js';
-import { isJObject, parseJsonExact, toJSONText, type JValue } from '../value.js';
+import { Num, isJObject, parseJsonExact, toJSONText, type JValue } from '../value.js';
 import { inputOf } from './input.js';
 
 /** Options of {@link opaBackend}. */
@@ -76,8 +76,8 @@ export function opaEvalOutcome(stdout: string, stderr: string, exitCode: number)
     let where = '';
     if (loc !== undefined && isJObject(loc)) {
       const file = typeof loc['file'] === 'string' ? loc['file'] : '';
-      const row = loc['row']?.toString() ?? '0';
-      const col = loc['col']?.toString() ?? '0';
+      const row = loc['row'] instanceof Num ? loc['row'].toString() : '0';
+      const col = loc['col'] instanceof Num ? loc['col'].toString() : '0';
       where = file ? `${file}:${row}: ` : `${row}:${col}: `;
     }
     return { error: { code, message, text: `${where}${code}: ${message}` } };
@@ -128,8 +128,9 @@ export function opaBackend(options: OpaBackendOptions): ConformanceBackend {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    async close(): Promise<void> {
+    close(): Promise<void> {
       rmSync(root, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

@@ -19,7 +19,7 @@ import { unparsedModule } from '@policy-engine/evaluator/testing';
 import { findOpa } from '@policy-engine/opa';
 import type { BackendOptions, Binding, CaseOutcome, ConformanceBackend } from '../backend.js';
 import type { ConformanceCase } from '../load.js';
-import { fromPlain, isJObject, toJSONText } from '../value.js';
+import { fromPlain, isJObject, toJSONText, type JValue } from '../value.js';
 import { inputOf } from './input.js';
 
 /** Options of {@link wasmBackend}. */
@@ -99,7 +99,7 @@ export function wasmBackend(options: WasmBackendOptions): ConformanceBackend {
         const rows = fromPlain(r.value, 'wasm result');
         if (!Array.isArray(rows))
           return { error: { code: 'conformance_runner', message: `results is not a set: ${toJSONText(rows).slice(0, 200)}` } };
-        return { result: rows.filter((b): b is Binding => isJObject(b)) };
+        return { result: rows.filter((b: JValue): b is Binding => isJObject(b)) };
       } catch (err) {
         return wasmErrorOutcome(err);
       } finally {
