@@ -7,23 +7,20 @@
  * with keep-alive in concurrent batches. Values, undefined and errors must all agree; a
  * disagreement prints the seed, the variation (fixture, mutations, input) and both results.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, loadPolicySources, type Engine, type PolicySet } from '@policy-engine/evaluator';
 import { mergedData, v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
-import { startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { sharedDir, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { nativeEngine } from '../src/index.js';
 import { variations, type Json, type Variation } from './support/variations.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EXAMPLE_POLICIES = resolve(here, '../../../examples/policies');
-// The shared spec sits beside the repository (../shared); a git worktree elsewhere finds it at /work/shared.
-const FIXTURES =
-  [resolve(here, '../../../../shared/spec/fixtures'), '/work/shared/spec/fixtures'].find((d) => existsSync(d)) ??
-  resolve(here, '../../../../shared/spec/fixtures');
+const FIXTURES = join(sharedDir(), 'spec', 'fixtures');
 const RUNS = Number(process.env['DIFF_RUNS'] ?? '1000');
 const SEED = Number(process.env['DIFF_SEED'] ?? '20261203');
 const CONCURRENCY = 16;

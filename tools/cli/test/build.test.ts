@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureOpa } from '@policy-engine/opa';
+import { ensureOpa, sharedDir } from '@policy-engine/opa';
 import { inProcess } from './in-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,9 +39,9 @@ describe('policy-engine build --target wasm', () => {
     expect(manifest.wasm.map((w) => w.entrypoint)).toContain('spinnaker/http/authz');
     const policy = await loadPolicy(await readFile(join(dir, 'policy.wasm')));
     policy.setData(JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as object);
-    const fixture = [join(here, '../../../../shared/spec/fixtures'), '/work/shared/spec/fixtures']
-      .map((d) => join(d, 'spinnaker.http.authz.tasks.type.deployManifest.input.json'))
-      .find((f) => existsSync(f));
+    const fixture = [join(sharedDir(), 'spec', 'fixtures', 'spinnaker.http.authz.tasks.type.deployManifest.input.json')].find((f) =>
+      existsSync(f),
+    );
     expect(fixture, 'the shared spec fixtures').toBeDefined();
     const input = await readFile(fixture as string, 'utf8');
     const doc = JSON.parse(input) as { input?: object };

@@ -1,8 +1,8 @@
 /** The case trees this project runs, and where they live on this machine. */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { OPA_VERSION, opaSourceDir, repoRoot } from '@policy-engine/opa';
+import { join } from 'node:path';
+import { OPA_VERSION, opaSourceDir, sharedDir } from '@policy-engine/opa';
 
 /** A directory of case files and the Rego version its modules are written in. */
 export interface CaseTree {
@@ -13,14 +13,11 @@ export interface CaseTree {
 }
 
 /**
- * The shared suite's directory (`$OPA_CONFORMANCE_DIR`, else `<repo>/../shared/opa-conformance`,
- * else `/work/shared/opa-conformance`), holding `v1/`, `MANIFEST.tsv`, …; `undefined` when absent.
+ * The shared suite's directory (`$OPA_CONFORMANCE_DIR`, else `opa-conformance` in the shared facts:
+ * `sharedDir()` of `@policy-engine/opa`, `$POLICY_ENGINE_SHARED_DIR` or `<repo>/../shared`), holding `v1/`, `MANIFEST.tsv`, …; `undefined` when absent.
  */
 export function sharedSuiteDir(): string | undefined {
-  return (
-    process.env['OPA_CONFORMANCE_DIR'] ??
-    [resolve(repoRoot, '..', 'shared', 'opa-conformance'), '/work/shared/opa-conformance'].find((d) => existsSync(d))
-  );
+  return process.env['OPA_CONFORMANCE_DIR'] ?? [join(sharedDir(), 'opa-conformance')].find((d) => existsSync(d));
 }
 
 /**

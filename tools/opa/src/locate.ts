@@ -19,6 +19,16 @@ export function toolsDir(): string {
   return fromEnv && fromEnv.trim() !== '' ? resolve(fromEnv.trim()) : join(repoRoot, '.tools');
 }
 
+/**
+ * The project's read-only facts (`spec/`, `opa-conformance/`): `$POLICY_ENGINE_SHARED_DIR` when
+ * set (a git worktree elsewhere points it at the checkout's sibling), else `<repo>/../shared`.
+ * Read on every call.
+ */
+export function sharedDir(): string {
+  const fromEnv = process.env['POLICY_ENGINE_SHARED_DIR'];
+  return fromEnv && fromEnv.trim() !== '' ? resolve(fromEnv.trim()) : resolve(repoRoot, '..', 'shared');
+}
+
 interface OpaRecord {
   readonly version: string;
   readonly bin: string;
