@@ -139,12 +139,12 @@ function isIntNumber(v: RNumber): boolean {
 }
 
 /** `mustBeInteger`: an integral JSON number (as Go's `int`), else undefined. */
-function mustBeInteger(v: J | undefined): number | undefined {
+function mustBeInteger(v: J | undefined): bigint | undefined {
   if (v === undefined || !isNum(v) || !isIntNumber(v)) return undefined;
   const d = dec(v);
   const i = d[0] * 10n ** BigInt(Math.max(d[1], 0));
   if (i > 9223372036854775807n || i < -9223372036854775808n) return undefined;
-  return Number(i);
+  return i;
 }
 
 function mustBeNumber(v: J | undefined): Dec | undefined {
@@ -331,19 +331,19 @@ interface Sub {
   exclusiveMaximum?: Dec;
   minimum?: Dec;
   exclusiveMinimum?: Dec;
-  minLength?: number;
-  maxLength?: number;
+  minLength?: bigint;
+  maxLength?: bigint;
   pattern?: { match(s: string): boolean; text: string };
   format: string;
-  minProperties?: number;
-  maxProperties?: number;
+  minProperties?: bigint;
+  maxProperties?: bigint;
   required: string[];
   dependencies?: Map<string, string[] | Sub>;
   additionalProperties?: boolean | Sub;
   patternProperties?: [{ match(s: string): boolean }, Sub][];
   propertyNames?: Sub;
-  minItems?: number;
-  maxItems?: number;
+  minItems?: bigint;
+  maxItems?: bigint;
   uniqueItems: boolean;
   contains?: Sub;
   additionalItems?: boolean | Sub;
@@ -422,12 +422,12 @@ class Compiler {
     return v as readonly J[];
   }
 
-  private nonNegative(m: JObject, key: string): number | undefined {
+  private nonNegative(m: JObject, key: string): bigint | undefined {
     const v = m.get(key);
     if (v === undefined) return undefined;
     const i = mustBeInteger(v);
     if (i === undefined) throw mustBeOfAn(key, 'integer');
-    if (i < 0) throw mustBeGTEZero(key);
+    if (i < 0n) throw mustBeGTEZero(key);
     return i;
   }
 
@@ -974,6 +974,7 @@ function validateCommon(s: Sub, node: J, r: Result, ctx: Ctx): void {
 
 function validateArray(s: Sub, node: readonly J[], r: Result, ctx: Ctx): void {
   const n = node.length;
+  const count = BigInt(n);
   const at = (i: number): Ctx => ({ head: String(i), tail: ctx });
   if (s.itemsSingle) {
     node.forEach((x, i) => r.merge(sub(s.items[0] as Sub, x, at(i))));
@@ -986,11 +987,11 @@ function validateArray(s: Sub, node: readonly J[], r: Result, ctx: Ctx): void {
       else if (extra !== undefined && extra !== true) for (let i = k; i < n; i++) r.merge(sub(extra, node[i] as J, at(i)));
     }
   }
-  if (s.minItems !== undefined && n < s.minItems) {
+  if (s.minItems !== undefined && count < s.minItems) {
     const min = s.minItems;
     r.add('array_min_items', ctx, () => `Array must have at least ${min} items`);
   }
-  if (s.maxItems !== undefined && n > s.maxItems) {
+  if (s.maxItems !== undefined && count > s.maxItems) {
     const max = s.maxItems;
     r.add('array_max_items', ctx, () => `Array must have at most ${max} items`);
   }
@@ -1023,11 +1024,11 @@ function validateArray(s: Sub, node: readonly J[], r: Result, ctx: Ctx): void {
 }
 
 function validateObject(s: Sub, node: JObject, r: Result, ctx: Ctx): void {
-  if (s.minProperties !== undefined && node.size < s.minProperties) {
+  if (s.minProperties !== undefined && BigInt(node.size) < s.minProperties) {
     const min = s.minProperties;
     r.add('array_min_properties', ctx, () => `Must have at least ${min} properties`);
   }
-  if (s.maxProperties !== undefined && node.size > s.maxProperties) {
+  if (s.maxProperties !== undefined && BigInt(node.size) > s.maxProperties) {
     const max = s.maxProperties;
     r.add('array_max_properties', ctx, () => `Must have at most ${max} properties`);
   }
@@ -1065,7 +1066,7 @@ function validateObject(s: Sub, node: JObject, r: Result, ctx: Ctx): void {
 }
 
 function validateString(s: Sub, node: string, r: Result, ctx: Ctx): void {
-  const len = [...node].length;
+  const len = BigInt([...node].length);
   if (s.minLength !== undefined && len < s.minLength) {
     const min = s.minLength;
     r.add('string_gte', ctx, () => `String length must be greater than or equal to ${min}`);
