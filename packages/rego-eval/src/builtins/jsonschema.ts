@@ -35,16 +35,89 @@ class SchemaError extends Error {}
 
 // ---------------------------------------------------------------- JSON values and numbers
 
+/**
+ * A number of a JSON text written with a fraction or an exponent (`1.0`, `1e2`): gojsonschema
+ * takes it as a number but never as the integer of `minLength` & co. (Go's `Int64()` of its text).
+ */
+class FloatText {
+  constructor(readonly value: RNumber) {}
+}
+
 /** A JSON value as gojsonschema sees it: string keys, sets as arrays, numbers exact. */
-type J = null | boolean | string | RNumber | readonly J[] | JObject;
+type J = null | boolean | string | RNumber | FloatText | readonly J[] | JObject;
 type JObject = ReadonlyMap<string, J>;
+type JNumber = RNumber | FloatText;
 
 function isObj(v: J): v is JObject {
   return v instanceof Map;
 }
 
-function isNum(v: J): v is RNumber {
-  return typeof v === 'number' || v instanceof BigNum;
+function isNum(v: J): v is JNumber {
+  return typeof v === 'number' || v instanceof BigNum || v instanceof FloatText;
+}
+
+function numOf(v: JNumber): RNumber {
+  return v instanceof FloatText ? v.value : v;
+}
+
+/** A JSON text already known valid (`goUnmarshal` checked it) as a `J`, numbers' syntax kept. */
+function parseJSONTextJ(text: string): J {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const token = (re: RegExp): string => {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (!m) throw new SchemaError('invalid JSON string');
+    i += m[0].length;
+    return m[0];
+  };
+  const str = (): string => goUnmarshal(token(/"(?:[^"\\]|\\.)*"/y)) as string;
+  const value = (): J => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const m = new Map<string, J>();
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return m;
+      }
+      for (;;) {
+        ws();
+        const k = str();
+        ws();
+        i++; // ':'
+        m.set(k, value());
+        ws();
+        if (text[i++] === '}') return m;
+      }
+    }
+    if (c === '[') {
+      i++;
+      const a: J[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return a;
+      }
+      for (;;) {
+        a.push(value());
+        ws();
+        if (text[i++] === ']') return a;
+      }
+    }
+    if (c === '"') return str();
+    if (text.startsWith('true', i)) return ((i += 4), true);
+    if (text.startsWith('false', i)) return ((i += 5), false);
+    if (text.startsWith('null', i)) return ((i += 4), null);
+    const t = token(/-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y);
+    const n = goUnmarshal(t) as RNumber;
+    return /[.eE]/.test(t) ? new FloatText(n) : n;
+  };
+  return value();
 }
 
 function toJ(v: Value): J {
@@ -63,14 +136,13 @@ function toJ(v: Value): J {
 /** OPA's `astValueToJSONSchemaLoader` then `LoadJSON`. */
 function load(v: Value): J {
   if (typeof v === 'string') {
-    let parsed: Value;
     try {
-      parsed = goUnmarshal(v);
+      goUnmarshal(v);
     } catch (e) {
       if (e instanceof GoJSONError) throw new SchemaError('invalid JSON string');
       throw e;
     }
-    return toJ(parsed);
+    return parseJSONTextJ(v);
   }
   if (v instanceof RObject || Array.isArray(v)) return toJ(v);
   throw new SchemaError('wrong type, expected string or object');
@@ -79,8 +151,8 @@ function load(v: Value): J {
 /** An exact decimal `m·10^e`. */
 type Dec = readonly [bigint, number];
 
-function dec(n: RNumber): Dec {
-  return toDecimal(n);
+function dec(n: JNumber): Dec {
+  return toDecimal(numOf(n));
 }
 
 function align(a: Dec, b: Dec): [bigint, bigint] {
@@ -125,8 +197,8 @@ function marshalFloat(v: J): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'string') return goJSONString(v);
   if (isNum(v)) {
-    const f = Number(numberText(v));
-    if (!Number.isFinite(f)) throw new SchemaError(`json: cannot unmarshal number ${numberText(v)} into Go value of type float64`);
+    const f = Number(numberText(numOf(v)));
+    if (!Number.isFinite(f)) throw new SchemaError(`json: cannot unmarshal number ${numberText(numOf(v))} into Go value of type float64`);
     return Object.is(f, -0) ? '-0' : String(f);
   }
   if (Array.isArray(v)) return '[' + (v as readonly J[]).map(marshalFloat).join(',') + ']';
@@ -134,13 +206,13 @@ function marshalFloat(v: J): string {
   return '{' + keys.map((k) => goJSONString(k) + ':' + marshalFloat((v as JObject).get(k) as J)).join(',') + '}';
 }
 
-function isIntNumber(v: RNumber): boolean {
+function isIntNumber(v: JNumber): boolean {
   return isIntDec(dec(v));
 }
 
 /** `mustBeInteger`: an integral JSON number (as Go's `int`), else undefined. */
 function mustBeInteger(v: J | undefined): bigint | undefined {
-  if (v === undefined || !isNum(v) || !isIntNumber(v)) return undefined;
+  if (v === undefined || !isNum(v) || v instanceof FloatText || !isIntNumber(v)) return undefined;
   const d = dec(v);
   const i = d[0] * 10n ** BigInt(Math.max(d[1], 0));
   if (i > 9223372036854775807n || i < -9223372036854775808n) return undefined;
@@ -1082,7 +1154,7 @@ function validateString(s: Sub, node: string, r: Result, ctx: Ctx): void {
   r.score++;
 }
 
-function validateNumber(s: Sub, node: RNumber, r: Result, ctx: Ctx): void {
+function validateNumber(s: Sub, node: JNumber, r: Result, ctx: Ctx): void {
   const v = dec(node);
   if (s.multipleOf) {
     const [a, b] = align(v, s.multipleOf);
