@@ -518,6 +518,14 @@ class Compiler {
     else throw invalidType(draft === HYBRID ? 'boolean/number' : 'number', key);
   }
 
+  /** `additionalProperties` / `additionalItems`: a boolean or a schema object. */
+  private boolOrSchema(m: JObject, key: string, s: Sub): boolean | Sub | undefined {
+    const v = m.get(key);
+    if (v === undefined || typeof v === 'boolean') return v;
+    if (isObj(v)) return this.child(v, key, s);
+    throw invalidType('boolean/Valid Schema', key);
+  }
+
   private schemaOrBool(v: J, key: string, s: Sub, err: () => SchemaError): Sub {
     if (typeof v !== 'boolean' && !isObj(v)) throw err();
     return this.child(v, key, s);
@@ -583,12 +591,8 @@ class Compiler {
       }
     }
 
-    const ap = m.get('additionalProperties');
-    if (ap !== undefined) {
-      if (typeof ap === 'boolean') s.additionalProperties = ap;
-      else if (isObj(ap)) s.additionalProperties = this.child(ap, 'additionalProperties', s);
-      else throw invalidType('boolean/Valid Schema', 'additionalProperties');
-    }
+    const ap = this.boolOrSchema(m, 'additionalProperties', s);
+    if (ap !== undefined) s.additionalProperties = ap;
 
     const pp = m.get('patternProperties');
     if (pp !== undefined) {
@@ -642,12 +646,8 @@ class Compiler {
       } else throw bad();
     }
 
-    const ai = m.get('additionalItems');
-    if (ai !== undefined) {
-      if (typeof ai === 'boolean') s.additionalItems = ai;
-      else if (isObj(ai)) s.additionalItems = this.child(ai, 'additionalItems', s);
-      else throw invalidType('boolean/Valid Schema', 'additionalItems');
-    }
+    const ai = this.boolOrSchema(m, 'additionalItems', s);
+    if (ai !== undefined) s.additionalItems = ai;
 
     const mo = m.get('multipleOf');
     if (mo !== undefined) {
