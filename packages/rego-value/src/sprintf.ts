@@ -130,6 +130,13 @@ function trimZeros(d: string): string {
   return d.slice(0, n);
 }
 
+const pow5s: bigint[] = [];
+
+/** 5^n, cached (n ≤ 1074 + 52 for a float64). */
+function pow5(n: number): bigint {
+  return (pow5s[n] ??= 5n ** BigInt(n));
+}
+
 /** The exact decimal value of `mant × 2^e2`. */
 function exactDecimal(mant: bigint, e2: number): Decimal {
   if (mant === 0n) return { d: '', dp: 0 };
@@ -137,7 +144,7 @@ function exactDecimal(mant: bigint, e2: number): Decimal {
     const s = (mant << BigInt(e2)).toString();
     return { d: trimZeros(s), dp: s.length };
   }
-  const s = (mant * 5n ** BigInt(-e2)).toString();
+  const s = (mant * pow5(-e2)).toString();
   return { d: trimZeros(s), dp: s.length + e2 };
 }
 
@@ -736,6 +743,22 @@ function parseArgNumber(format: string, i: number): [number, number, boolean] {
   return [0, 1, false];
 }
 
+/** What `[n]` argument indices did to the current directive and the whole call. */
+interface IndexState {
+  reordered: boolean;
+  goodArgNum: boolean;
+}
+
+/** Go's `argNumber`: the argument `[n]` at `format[i:]` selects (else `argN`), where the format goes on, whether one was found. */
+function argNumber(st: IndexState, format: string, numArgs: number, argN: number, i: number): [number, number, boolean] {
+  if (i >= format.length || format[i] !== '[') return [argN, i, false];
+  st.reordered = true;
+  const [index, wid, ok] = parseArgNumber(format, i);
+  if (ok && index >= 0 && index < numArgs) return [index, i + wid, true];
+  st.goodArgNum = false;
+  return [argN, i + wid, ok];
+}
+
 /** Go's `fmt.Sprintf(format, args...)` over Rego values, as OPA's `sprintf` calls it. */
 export function sprintf(format: string, args: readonly Value[]): string {
   format = wellFormed(format);
@@ -744,21 +767,11 @@ export function sprintf(format: string, args: readonly Value[]): string {
   const end = format.length;
   let argNum = 0;
   let afterIndex = false;
-  let reordered = false;
-  let goodArgNum = true;
-
-  const argNumber = (argN: number, i: number): [number, number, boolean] => {
-    if (i >= end || format[i] !== '[') return [argN, i, false];
-    reordered = true;
-    const [index, wid, ok] = parseArgNumber(format, i);
-    if (ok && index >= 0 && index < a.length) return [index, i + wid, true];
-    goodArgNum = false;
-    return [argN, i + wid, ok];
-  };
+  const st: IndexState = { reordered: false, goodArgNum: true };
 
   let i = 0;
   while (i < end) {
-    goodArgNum = true;
+    st.goodArgNum = true;
     const pct = format.indexOf('%', i);
     if (pct < 0) {
       p.buf += format.slice(i);
@@ -789,7 +802,7 @@ export function sprintf(format: string, args: readonly Value[]): string {
           break flags;
       }
     }
-    [argNum, i, afterIndex] = argNumber(argNum, i);
+    [argNum, i, afterIndex] = argNumber(st, format, a.length, argNum, i);
     if (i < end && format[i] === '*') {
       i++;
       [f.wid, f.widPresent, argNum] = intFromArg(a, argNum);
@@ -802,12 +815,12 @@ export function sprintf(format: string, args: readonly Value[]): string {
       afterIndex = false;
     } else {
       [f.wid, f.widPresent, i] = parsenum(format, i, end);
-      if (afterIndex && f.widPresent) goodArgNum = false;
+      if (afterIndex && f.widPresent) st.goodArgNum = false;
     }
     if (i + 1 < end && format[i] === '.') {
       i++;
-      if (afterIndex) goodArgNum = false;
-      [argNum, i, afterIndex] = argNumber(argNum, i);
+      if (afterIndex) st.goodArgNum = false;
+      [argNum, i, afterIndex] = argNumber(st, format, a.length, argNum, i);
       if (i < end && format[i] === '*') {
         i++;
         [f.prec, f.precPresent, argNum] = intFromArg(a, argNum);
@@ -825,7 +838,7 @@ export function sprintf(format: string, args: readonly Value[]): string {
         }
       }
     }
-    if (!afterIndex) [argNum, i, afterIndex] = argNumber(argNum, i);
+    if (!afterIndex) [argNum, i, afterIndex] = argNumber(st, format, a.length, argNum, i);
     if (i >= end) {
       p.buf += '%!(NOVERB)';
       break;
@@ -833,7 +846,7 @@ export function sprintf(format: string, args: readonly Value[]): string {
     const verb = String.fromCodePoint(format.codePointAt(i) as number);
     i += verb.length;
     if (verb === '%') p.buf += '%';
-    else if (!goodArgNum) p.buf += '%!' + verb + '(BADINDEX)';
+    else if (!st.goodArgNum) p.buf += '%!' + verb + '(BADINDEX)';
     else if (argNum >= a.length) p.buf += '%!' + verb + '(MISSING)';
     else {
       if (verb === 'v' || verb === 'w') {
@@ -846,7 +859,7 @@ export function sprintf(format: string, args: readonly Value[]): string {
       argNum++;
     }
   }
-  if (!reordered && argNum < a.length) {
+  if (!st.reordered && argNum < a.length) {
     p.f = clearFlags();
     p.buf += '%!(EXTRA ';
     a.slice(argNum).forEach((x, k) => {
