@@ -60,6 +60,16 @@ describe('sprintf (Go fmt with OPA arguments)', () => {
     ['%q %c', [1114112, 1114112], "'\uFFFD' \uFFFD"],
     ['%q %q', [10, 39], "'\\n' '\\''"],
     ['%d %s', [1e21, 1e21], '%!d(float64=1e+21) %!s(float64=1e+21)'],
+    // Go fmt corners, checked against OPA v1.22.3 (opa eval): flags reach a bad verb's value,
+    // strings zero-pad, %.Nf rounds exactly with ties to even, %x of a float is hex.
+    ['%e|%5t|%-6.2t|%#v', [5, true, 'abc', 'q'], '%!e(int64=5)|%!t(string= true)|%!t(string=ab    )|"q"'],
+    ['%.0f %.0f %.0f %.1f %.2f', [0.5, 1.5, 2.5, 0.25, 0.125], '0 2 2 0.2 0.12'],
+    ['%#x|%x|%b', [1.5, 0.1, 2.5], '0x1.8000p+00|0x1.999999999999ap-04|5629499534213120p-51'],
+    ['%T %T %T %5.2T', [1, 1.5, 'x', true], 'int64 float64 string    st'],
+    ['%[2]d %[1]d %[3]d|%[x]d', [1, 2], '2 1 %!d(BADINDEX)|%!d(BADINDEX)'],
+    ['%-*d|%.*f|%*d', [-5, 7, 2, 1.5, 'x', 1], '7    |1.50|%!(BADWIDTH)1'],
+    ['%010s|%x|% X|%#U', ['hé', 'hé', 'hé', 65], "00000000hé|68c3a9|68 C3 A9|U+0041 'A'"],
+    ['%.|%!', [1], '%!|(int64=1)%!!(MISSING)'], // `%.|` is precision 0 and verb `|`
   ];
   it.each(cases.map(([f, a, w], i) => [i, f, a, w] as const))('case %i: %s', (_i, f, args, want) => {
     expect(sprintf(f, args)).toBe(want);
