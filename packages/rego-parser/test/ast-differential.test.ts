@@ -14,13 +14,11 @@
  * Not compared: `annotations` (`# METADATA`; the AST does not carry them yet), locations (not
  * in OPA's default output).
  */
-import { createHash } from 'node:crypto';
-import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, toOpaAstJson } from '../src/index.js';
 import { type CorpusModule, uniqueCorpusModules } from './support/corpus.js';
 import { crossVersion } from './support/corpus-cross.js';
-import { generatedModule } from './support/gen-arbs.js';
+import { generatedCorpusModules } from './support/gen-arbs.js';
 import { AST_FILE, type OpaAst, canonicalJson, opaAsts } from './support/opa-ast-oracle.js';
 import { skipList } from './support/skips.js';
 
@@ -110,15 +108,7 @@ describe('toOpaAstJson vs the real OPA', () => {
   });
 
   it('equals OPA on grammar-generated modules (v0 and v1)', async () => {
-    const sources = fc.sample(generatedModule, { numRuns: 400, seed: 21 });
-    const mods: CorpusModule[] = sources.flatMap((source, i) =>
-      (['v0', 'v1'] as const).map((regoVersion) => ({
-        id: `generated#${i}@${regoVersion}`,
-        regoVersion,
-        source,
-        hash: createHash('sha256').update(`${regoVersion}\0${source}`).digest('hex'),
-      })),
-    );
+    const mods = generatedCorpusModules(400, 21);
     const accepted = mods.filter((m) => parse(m.source, { regoVersion: m.regoVersion }).module !== undefined);
     const r = compare(accepted, await opaAsts(accepted));
     console.log(`generated: ${accepted.length} accepted of ${mods.length}, ${r.compared} compared, ${r.wrong.length} different`);
