@@ -64,3 +64,5 @@ export {
   type Closure,
   type Visitor,
 } from './walk.js';
+/** OPA's AST JSON (`opa parse --format json`, `rego.parse_module`), without locations and annotations. */
+export { OpaAstJsonError, goJsonString, toOpaAstJson, type OpaAstJsonOptions } from './opa-json.js';

@@ -21,6 +21,7 @@ import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
 import { builtins as objects } from './objects.js';
 import { builtins as operators } from './operators.js';
+import { builtins as parseModule } from './parse.js';
 import { builtins as regex } from './regex.js';
 import { builtinTable, type BuiltinDef } from './registry.js';
 import { builtins as runtime } from './runtime.js';
@@ -56,6 +57,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...net,
   ...numbers,
   ...objects,
+  ...parseModule,
   ...regex,
   ...sets,
   ...strings,

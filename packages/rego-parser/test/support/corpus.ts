@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { opaSourceDir } from '@policy-engine/opa';
+import { opaSourceDir, sharedDir } from '@policy-engine/opa';
 
 /** One Rego module of the corpus. */
 export interface CorpusModule {
@@ -18,8 +18,10 @@ export interface CorpusModule {
   readonly hash: string;
 }
 
-/** Where the shared conformance copy lives. */
-export const SHARED_CONFORMANCE = '/work/shared/opa-conformance';
+/** Where the shared conformance copy lives: `<sharedDir()>/opa-conformance` (`$POLICY_ENGINE_SHARED_DIR`, else `<repo>/../shared`). */
+export function sharedConformanceDir(): string {
+  return join(sharedDir(), 'opa-conformance');
+}
 
 function yamlFiles(dir: string): string[] {
   const out: string[] = [];
@@ -86,10 +88,11 @@ function regoFiles(tree: string, dir: string): CorpusModule[] {
 
 /** Every corpus module (the same source may appear under several ids). */
 export function corpusModules(): CorpusModule[] {
+  const shared = sharedConformanceDir();
   const out: CorpusModule[] = [
-    ...treeModules('shared/v1', join(SHARED_CONFORMANCE, 'v1'), 'v1'),
-    ...treeModules('shared/newer-v1', join(SHARED_CONFORMANCE, 'newer-v1'), 'v1'),
-    ...treeModules('shared/v0-sample', join(SHARED_CONFORMANCE, 'v0-sample'), 'v0'),
+    ...treeModules('shared/v1', join(shared, 'v1'), 'v1'),
+    ...treeModules('shared/newer-v1', join(shared, 'newer-v1'), 'v1'),
+    ...treeModules('shared/v0-sample', join(shared, 'v0-sample'), 'v0'),
   ];
   const src = opaSourceDir();
   if (src) {

@@ -2,7 +2,9 @@
  * A grammar-based generator of (mostly valid) Rego modules, for the differential test:
  * mutants exercise the reject paths, these exercise the accept paths.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import type { CorpusModule } from './corpus.js';
 
 const vars = fc.oneof(
   { arbitrary: fc.constantFrom('x', 'y', 'z', 'k', 'v', '_'), weight: 12 },
@@ -100,3 +102,15 @@ const imports = fc.subarray(
 export const generatedModule = fc
   .tuple(imports, fc.array(rule, { minLength: 1, maxLength: 4 }))
   .map(([is, rs]) => `package gen\n\n${is.join('\n')}${is.length ? '\n\n' : ''}${rs.join('\n\n')}\n`);
+
+/** A seeded sample of generated modules, each in v0 and v1 mode, as corpus modules (`generated#<i>@<version>`). */
+export function generatedCorpusModules(numRuns: number, seed: number): CorpusModule[] {
+  return fc.sample(generatedModule, { numRuns, seed }).flatMap((source, i) =>
+    (['v0', 'v1'] as const).map((regoVersion) => ({
+      id: `generated#${i}@${regoVersion}`,
+      regoVersion,
+      source,
+      hash: createHash('sha256').update(`${regoVersion}\0${source}`).digest('hex'),
+    })),
+  );
+}
