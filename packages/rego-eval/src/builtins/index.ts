@@ -15,6 +15,7 @@ import { builtins as graph } from './graph.js';
 import { builtins as graphql } from './graphql.js';
 import { builtins as httpSend } from './http-send.js';
 import { builtins as json } from './json.js';
+import { builtins as metadata } from './metadata.js';
 import { builtins as jwt } from './jwt.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
@@ -50,6 +51,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...graphql,
   ...httpSend,
   ...json,
+  ...metadata,
   ...jwt,
   ...net,
   ...numbers,

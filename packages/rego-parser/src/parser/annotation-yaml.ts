@@ -161,6 +161,7 @@ class Decoder {
     if (!x || this.isNull(x)) return null;
     if (isScalar(x)) {
       const v = x.value;
+      if (typeof v === 'string' && x.type === 'PLAIN') return goTimestamp(v) ?? v;
       if (typeof v === 'bigint') return Number(v);
       if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
       return this.text(x);
@@ -185,6 +186,29 @@ class Decoder {
     const entries: [Raw, Raw][] = this.pairs(x).map(([k, v]) => [this.str(k) ?? '', this.any(v)]);
     return { entries, stringKeys: true };
   }
+}
+
+/**
+ * go-yaml v3 reads a plain scalar in one of its timestamp forms (`2006-1-2`,
+ * `2006-1-2T15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`) into Go's `interface{}` as
+ * a `time.Time`, which becomes JSON as Go's RFC 3339 text (`2020-01-01T00:00:00Z`).
+ */
+function goTimestamp(s: string): string | undefined {
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?))?$/.exec(
+      s,
+    );
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const hh = Number(m[5] ?? m[10] ?? 0);
+  const mm = Number(m[6] ?? m[11] ?? 0);
+  const ss = Number(m[7] ?? m[12] ?? 0);
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hh > 23 || mm > 59 || ss > 59) return undefined;
+  const frac = (m[8] ?? m[13] ?? '').replace(/0+$/, '');
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const zone = m[9] ?? 'Z';
+  return `${m[1]}-${p2(month)}-${p2(day)}T${p2(hh)}:${p2(mm)}:${p2(ss)}${frac === '.' ? '' : frac}${zone === '+00:00' || zone === '-00:00' ? (zone === '+00:00' ? 'Z' : zone) : zone}`;
 }
 
 function isRawMap(x: Raw): x is RawMap {
