@@ -11,6 +11,7 @@ import {
   type Term as AstTerm,
 } from '@policy-engine/rego-parser';
 import { RObject, RSet, formatValue, keyOf, parseNumberLiteral, type Value } from '@policy-engine/rego-value';
+import { AnnotationSet, METADATA_CALLS, metadataValue, type MetadataScope } from './builtins/metadata.js';
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
 import type { Body, E, T, W, X } from './ir.js';
@@ -90,6 +91,14 @@ interface Ctx {
   readonly unknownCalls: { name: string; loc: ErrorLocation }[];
   /** Whether the module being lowered is Rego v1 (deprecated built-ins are refused). */
   v1Module: boolean;
+  /** The rule being lowered, for `rego.metadata.*` calls (OPA's rewriteRegoMetadataCalls); unset in queries. */
+  meta: MetadataScope | undefined;
+}
+
+/** The constant a `rego.metadata.chain()` / `rule()` call in a rule stands for, when it is one. */
+function metadataCall(fn: string, sc: Scope): Value | undefined {
+  const meta = sc.ctx.meta;
+  return meta && METADATA_CALLS.has(fn) && sc.ctx.builtins.has(fn) ? metadataValue(fn, meta) : undefined;
 }
 
 /** Built-ins Rego v1 modules may not call (OPA's `Deprecated: true`; queries still may). */
@@ -309,6 +318,8 @@ function lowerTerm(t: AstTerm, sc: Scope): T {
     }
     case 'call': {
       const fn = callName(t.operator, sc);
+      const meta = t.args.length === 0 ? metadataCall(fn, sc) : undefined;
+      if (meta !== undefined) return { k: 'val', v: meta };
       const args = t.args.map((a) => lowerTerm(a, sc));
       noteCall(fn, args.length, false, sc, loc(t.location));
       return { k: 'call', fn, args, loc: loc(t.location) };
@@ -444,6 +455,9 @@ function lowerExpr(e: AstExpr, sc: Scope): E {
       const fn = callName(x.operator, sc);
       const args = x.args.map((a) => lowerTerm(a, sc));
       if ((fn === 'eq' || fn === 'assign') && args.length === 2) return mk({ k: 'unify', a: args[0] as T, b: args[1] as T });
+      const meta = args.length <= 1 ? metadataCall(fn, sc) : undefined;
+      if (meta !== undefined)
+        return mk(args[0] ? { k: 'unify', a: args[0], b: { k: 'val', v: meta } } : { k: 'term', t: { k: 'val', v: meta } });
       const ar = arityOf(fn, sc.ctx);
       if (ar !== undefined && ar >= 0 && args.length === ar + 1) {
         checkDeprecated(fn, sc, loc(x.location));
@@ -897,7 +911,9 @@ export function compileModules(
       }
     }
   }
-  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [], v1Module: false };
+  const ctx: Ctx = { fresh: 0, problems, funcArity, builtins, unknownCalls: [], v1Module: false, meta: undefined };
+  const annotations = new AnnotationSet(queryModule ? parsed.slice(0, -1) : parsed);
+  for (const p of annotations.problems) problems.add(p.code, p.message, p.location);
   const root = newNode([]);
   let queryBody: Body | undefined;
   let queryVars: string[] | undefined;
@@ -939,7 +955,9 @@ export function compileModules(
       const { prefix, rest } = headPrefix(r);
       const node = nodeAt(root, [...pkg, ...prefix]);
       const path = ['data', ...pkg, ...prefix].join('.');
+      ctx.meta = { set: annotations, module: m, rule: r, own: true };
       const rule = lowerRule(r, top, rest, path);
+      ctx.meta = undefined;
       if (r.kind === 'function') node.funcs.push(rule);
       else if (r.default) node.defaults.push(rule);
       else node.rules.push(rule);
@@ -1099,6 +1117,8 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
   restT.forEach((t) => inVars(t, headVars));
   args.forEach((a) => inVars(a, headVars));
   const ordered = orderBody(body, boundArgs, ctx.problems, { vars: headVars, loc: loc(r.head.location) });
+  // An `else` branch is a rule of its own to OPA's AnnotationSet (same path): no `rule`-scope blocks.
+  if (r.else && ctx.meta) ctx.meta = { ...ctx.meta, own: false };
   const elseRule = r.else ? lowerRule({ ...r.else, head: { ...r.else.head, args: r.head.args } }, top, rest, path) : undefined;
   return {
     kind,

@@ -203,13 +203,56 @@ export interface Head {
   readonly location: Location;
 }
 
-/** A `# METADATA` annotation block (YAML text kept verbatim). */
+/** A JSON value read from an annotation's YAML (`custom`, `labels`, a schema `definition`). */
+export type AnnotationValue = null | boolean | number | string | readonly AnnotationValue[] | { readonly [key: string]: AnnotationValue };
+
+/** An entry of `related_resources`: `ref` is the URL as written (OPA's `url.URL`). */
+export interface RelatedResource {
+  readonly ref: string;
+  readonly description?: string;
+}
+
+/** An entry of `authors` (`"Name <email>"` or `{name, email}`); at least one is set. */
+export interface Author {
+  readonly name?: string;
+  readonly email?: string;
+}
+
+/**
+ * An entry of `schemas`: the document `path` (a ref such as `input.x`, as the array of its
+ * parts: the head var's name, then strings and numbers) and either a `schema` ref
+ * (`schema.input` → `["schema", "input"]`) or an inline `definition`.
+ */
+export interface SchemaAnnotation {
+  readonly path: readonly (string | number)[];
+  readonly schema?: readonly (string | number)[];
+  readonly definition?: AnnotationValue;
+}
+
+/**
+ * A `# METADATA` annotation block, read as OPA reads it (`ast.Annotations`): the YAML of the
+ * comment lines below `# METADATA` (one leading space of each removed), decoded into OPA's
+ * known keys; other keys are ignored. Empty strings, `false` and empty lists are left out.
+ */
 export interface Annotation {
   readonly type: 'annotation';
   /** The YAML text (comment prefixes `# ` removed). */
   readonly text: string;
-  /** The `scope:` value when written at the top level of the YAML, else undefined. */
+  /**
+   * The scope: as written, else OPA's default for the statement below (`rule`, `document`
+   * for a rule with `entrypoint: true`, `package`); absent only for a block with nothing below.
+   */
   readonly scope?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly entrypoint?: boolean;
+  readonly organizations?: readonly string[];
+  readonly relatedResources?: readonly RelatedResource[];
+  readonly authors?: readonly Author[];
+  readonly schemas?: readonly SchemaAnnotation[];
+  readonly custom?: { readonly [key: string]: AnnotationValue };
+  readonly labels?: { readonly [key: string]: AnnotationValue };
+  /** From the `# METADATA` comment to the end of the block's last line (OPA's location: the `# METADATA` line). */
   readonly location: Location;
 }
 
@@ -242,6 +285,11 @@ export interface Rule {
    */
   readonly bodyBraces: boolean;
   readonly else?: Rule;
+  /**
+   * OPA's `rule.Annotations` (`attachRuleAnnotations`): the module's `document`-scope blocks
+   * for the rule's path, and the `rule`-scope blocks for its path above it that no earlier
+   * rule of that path claimed (each rule claims the last of those), in module order.
+   */
   readonly annotations?: readonly Annotation[];
   readonly location: Location;
 }
@@ -253,6 +301,7 @@ export interface Module {
   readonly package: Package;
   readonly imports: readonly Import[];
   readonly rules: readonly Rule[];
+  /** Every `# METADATA` block of the module, in source order. */
   readonly annotations: readonly Annotation[];
   readonly comments: readonly Comment[];
   readonly location: Location;

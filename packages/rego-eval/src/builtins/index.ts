@@ -16,6 +16,7 @@ import { builtins as graphql } from './graphql.js';
 import { builtins as httpSend } from './http-send.js';
 import { builtins as json } from './json.js';
 import { builtins as jsonschema } from './jsonschema.js';
+import { builtins as metadata } from './metadata.js';
 import { builtins as jwt } from './jwt.js';
 import { builtins as net } from './net.js';
 import { builtins as numbers } from './numbers.js';
@@ -53,6 +54,7 @@ export const coreBuiltins: readonly BuiltinDef[] = [
   ...httpSend,
   ...json,
   ...jsonschema,
+  ...metadata,
   ...jwt,
   ...net,
   ...numbers,

@@ -1,37 +1,52 @@
-import type { Annotation, Comment } from '../ast.js';
+import type { Annotation, Comment, Term } from '../ast.js';
 import type { Location } from '../location.js';
-import { colonHints, yamlProblem } from './yaml-lite.js';
+import { decodeAnnotation, isAnnotationProblem } from './annotation-yaml.js';
+import { colonHints } from './yaml-lite.js';
 
-/** A statement an annotation block can attach to. */
+/** A statement an annotation block can attach to (`ref`: a rule's head ref). */
 export interface AnnotatableStatement {
   readonly kind: 'package' | 'import' | 'rule';
   readonly location: Location;
+  readonly ref?: readonly Term[];
 }
 
 const SCOPES = ['rule', 'document', 'package', 'subpackages'];
 
+/** OPA's `IsMetadataComment`. */
 function isMetadata(c: Comment): boolean {
   return c.location.col === 1 && c.text.trim().startsWith('METADATA');
 }
 
-function unquote(s: string | undefined): string | undefined {
-  if (s === undefined) return undefined;
-  const m = /^(['"])(.*)\1$/.exec(s);
-  return m ? m[2] : s;
+/** The text of a rule's ground head prefix (OPA's `rule.Ref().GroundPrefix()`), a map key. */
+export function groundPrefixKey(ref: readonly Term[]): string {
+  const parts: unknown[] = [];
+  for (const [i, t] of ref.entries()) {
+    if (i === 0 && t.type === 'var') parts.push(t.name);
+    else if (t.type === 'string' || t.type === 'number' || t.type === 'boolean') parts.push(t.value);
+    else if (t.type === 'null') parts.push(null);
+    else break;
+  }
+  return JSON.stringify(parts);
+}
+
+/** An annotation read from a block, with the statement below it (OPA's `a.node`). */
+interface Read {
+  readonly a: Annotation;
+  readonly node: AnnotatableStatement | undefined;
 }
 
 /**
- * Finds `# METADATA` blocks like OPA (a `# METADATA` comment in column 1, then the comment
- * lines right below it in column 1), works out each block's scope from the statement
- * right below it, and checks the scope is valid for that statement. The YAML itself is
- * kept as text (only `scope:` and `entrypoint:` are read).
+ * Finds `# METADATA` blocks like OPA's `parseAnnotations` (a `# METADATA` comment in column 1,
+ * then the comment lines right below it in column 1), decodes each block's YAML into OPA's
+ * known keys (`annotation-yaml.ts`), attaches it to the statement right below it, defaults
+ * and checks its scope (`attachAnnotationsNodes`), and gives each rule its annotations as
+ * OPA's `attachRuleAnnotations` does. Errors carry OPA's messages and locations.
  */
 export function collectAnnotations(
   comments: readonly Comment[],
   statements: readonly AnnotatableStatement[],
 ): { all: Annotation[]; byRule: Map<number, Annotation[]>; errors: { location: Location; message: string }[] } {
-  const all: Annotation[] = [];
-  const byRule = new Map<number, Annotation[]>();
+  const read: Read[] = [];
   const errors: { location: Location; message: string }[] = [];
   const sorted = [...statements].sort((a, b) => a.location.line - b.location.line);
   for (let i = 0; i < comments.length; i++) {
@@ -45,38 +60,48 @@ export function collectAnnotations(
       lines.push(c);
     }
     i--;
-    const text = lines.map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text)).join('\n');
+    const texts = lines.map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text));
+    const text = texts.join('\n');
     if (text.trim() === '') {
       errors.push({ location: first.location, message: 'expected METADATA block, found whitespace' });
       continue;
     }
-    const problem = yamlProblem(lines.map((c) => (c.text.startsWith(' ') ? c.text.slice(1) : c.text)));
-    if (problem) {
-      // Like OPA: the error sits on the comment its line number names (clamped), else the first line.
-      const at = problem.line !== undefined ? lines[Math.min(problem.line, lines.length - 1)] : lines[0];
+    const decoded = decodeAnnotation(texts);
+    if (isAnnotationProblem(decoded)) {
+      // Like OPA: a `yaml: line N` error sits on the block's comment N (0-based, clamped to
+      // the last), any other YAML error on the first line, OPA's own checks on `# METADATA`.
+      const yaml = decoded.message.startsWith('yaml: ');
+      const at = decoded.line !== undefined ? lines[Math.min(decoded.line, lines.length - 1)] : yaml ? lines[0] : first;
       errors.push({
         location: (at ?? first).location,
-        message: problem.message + colonHints(lines.map((c) => ({ text: c.text, line: c.location.line }))),
+        message: yaml ? decoded.message + colonHints(lines.map((c) => ({ text: c.text, line: c.location.line }))) : decoded.message,
       });
       continue;
     }
-    let scope = unquote(/^scope:[ \t]*(.*?)[ \t]*$/m.exec(text)?.[1]);
-    const entrypoint = /^entrypoint:[ \t]*true[ \t]*$/m.test(text);
     const node = sorted.find((s) => s.location.line >= first.location.line + 1);
+    let scope = decoded.scope;
     if (!scope) {
-      if (node?.kind === 'rule') scope = entrypoint ? 'document' : 'rule';
+      if (node?.kind === 'rule') scope = decoded.entrypoint ? 'document' : 'rule';
       else if (node?.kind === 'package') scope = 'package';
       else if (node?.kind === 'import') scope = 'import';
-      else scope = '';
     }
     const last = lines[lines.length - 1] ?? first;
     const a: Annotation = {
       type: 'annotation',
       text,
       ...(scope ? { scope } : {}),
+      ...(decoded.title ? { title: decoded.title } : {}),
+      ...(decoded.description ? { description: decoded.description } : {}),
+      ...(decoded.entrypoint ? { entrypoint: true } : {}),
+      ...(decoded.organizations.length > 0 ? { organizations: decoded.organizations } : {}),
+      ...(decoded.relatedResources.length > 0 ? { relatedResources: decoded.relatedResources } : {}),
+      ...(decoded.authors.length > 0 ? { authors: decoded.authors } : {}),
+      ...(decoded.schemas.length > 0 ? { schemas: decoded.schemas } : {}),
+      ...(decoded.custom ? { custom: decoded.custom } : {}),
+      ...(decoded.labels ? { labels: decoded.labels } : {}),
       location: { ...first.location, end: last.location.end },
     };
-    all.push(a);
+    read.push({ a, node });
     const have = node ? ` (have ${node.kind})` : '';
     if (scope === 'rule' || scope === 'document') {
       if (node?.kind !== 'rule')
@@ -92,14 +117,47 @@ export function collectAnnotations(
           .replace(/, ('subpackages')$/, ', or $1')}`,
       });
     }
-    if (entrypoint && scope !== 'document' && scope !== 'package') {
+    if (decoded.entrypoint && scope !== 'document' && scope !== 'package') {
       errors.push({ location: first.location, message: `annotation entrypoint applied to non-document or package scope '${scope}'` });
     }
-    if (node?.kind === 'rule') {
-      const list = byRule.get(node.location.offset) ?? [];
-      list.push(a);
-      byRule.set(node.location.offset, list);
-    }
   }
-  return { all, byRule, errors };
+  return { all: read.map((r) => r.a), byRule: attachRuleAnnotations(read, statements), errors };
+}
+
+/**
+ * OPA's `attachRuleAnnotations`: each rule gets the `document`-scope annotations of its path
+ * and the `rule`-scope ones of its path above it not yet claimed by an earlier rule (it
+ * claims the last of those), in module order. Keyed by the rule's location offset.
+ */
+function attachRuleAnnotations(read: readonly Read[], statements: readonly AnnotatableStatement[]): Map<number, Annotation[]> {
+  const byRule = new Map<number, Annotation[]>();
+  const groups = new Map<string, { doc: number[]; byRow: number[]; next: number; pending: number[] }>();
+  read.forEach(({ a, node }, i) => {
+    if ((a.scope !== 'document' && a.scope !== 'rule') || node?.kind !== 'rule' || !node.ref) return;
+    const k = groundPrefixKey(node.ref);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { doc: [], byRow: [], next: 0, pending: [] }));
+    (a.scope === 'document' ? g.doc : g.byRow).push(i);
+  });
+  if (groups.size === 0) return byRule;
+  const row = (i: number): number => (read[i] as Read).a.location.line;
+  for (const g of groups.values()) g.byRow.sort((x, y) => row(x) - row(y));
+  const rules = statements.filter((s) => s.kind === 'rule' && s.ref);
+  const inOrder = rules.every((r, i) => i === 0 || (rules[i - 1] as AnnotatableStatement).location.line <= r.location.line);
+  for (const rule of rules) {
+    const g = groups.get(groundPrefixKey(rule.ref ?? []));
+    if (!g) continue;
+    const line = rule.location.line;
+    if (!inOrder) {
+      // OPA's `attachRuleAnnotationsUnsorted` (rules out of source order: not from this parser).
+      g.pending = g.byRow.filter((i) => row(i) < line);
+    } else {
+      for (; g.next < g.byRow.length && row(g.byRow[g.next] as number) < line; g.next++) g.pending.push(g.byRow[g.next] as number);
+      g.pending.sort((x, y) => x - y);
+    }
+    const list = [...g.doc, ...g.pending].sort((x, y) => x - y).map((i) => (read[i] as Read).a);
+    if (list.length > 0) byRule.set(rule.location.offset, list);
+    g.pending.pop();
+  }
+  return byRule;
 }

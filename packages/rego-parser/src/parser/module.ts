@@ -299,7 +299,7 @@ export function parseModule(source: string, options: ParseOptions = {}): ParseRe
   const annotated = collectAnnotations(commentNodes, [
     ...(pkg ? [{ kind: 'package' as const, location: pkg.location }] : []),
     ...imports.map((i) => ({ kind: 'import' as const, location: i.location })),
-    ...raw.map((r) => ({ kind: 'rule' as const, location: r.location })),
+    ...raw.map((r) => ({ kind: 'rule' as const, location: r.location, ref: r.head.ref })),
   ]);
   if (errors.length === 0 && parserErrors.length === 0) for (const e of annotated.errors) err(e.location, e.message);
   if (errors.length > 0 || parserErrors.length > 0 || !pkg) {
