@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { EngineUnavailable, EvaluationCancelled, EvaluationError, type EngineEvaluateOptions } from '@policy-engine/evaluator';
 import { abortError, deadlineExceeded, remainingMs } from '@policy-engine/evaluator/engine-kit';
 import { EngineOverloaded } from './errors.js';
+import { WORKER_BOOTSTRAP, type WorkerScript } from './worker-script.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker/protocol.js';
 
 /** What a worker reports once its policy is loaded. */
@@ -16,8 +17,8 @@ export interface WorkerReady {
 
 /** What every worker of a pool loads. */
 export interface PoolOptions {
-  /** The worker's script (see `workerScript`). */
-  readonly script: URL;
+  /** The worker's code (see `workerScript`). */
+  readonly script: WorkerScript;
   readonly wasm: Uint8Array;
   readonly data: unknown;
   readonly size: number;
@@ -109,8 +110,13 @@ export class WorkerPool {
   }
 
   private spawn(spare = false): Slot {
-    const workerData: WorkerData = { wasm: this.module, data: this.options.data, maxMemoryPages: this.options.maxMemoryPages };
-    const worker = new Worker(this.options.script, { workerData });
+    const workerData: WorkerData = {
+      script: this.options.script,
+      wasm: this.module,
+      data: this.options.data,
+      maxMemoryPages: this.options.maxMemoryPages,
+    };
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData });
     // Referenced while it loads or evaluates (so a pending evaluation keeps the process alive), unreferenced when idle.
     const slot: Slot = {
       worker,

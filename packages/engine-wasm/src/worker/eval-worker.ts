@@ -1,8 +1,8 @@
 /**
  * Evaluation worker: loads one compiled policy.wasm and answers evaluation requests from the
  * engine. Runs in a worker_thread so that a runaway policy can be stopped (the engine
- * terminates the thread). Started from its build (`dist/worker/eval-worker.js`, or a bundle
- * of this file when the engine runs from its TypeScript sources: see `worker-script.ts`).
+ * terminates the thread). Runs as one CommonJS bundle of this file and its imports, loaded by
+ * the bootstrap in `worker-script.ts` with V8's code cache.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultBuiltins } from '@policy-engine/rego-eval';
@@ -34,7 +34,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     try {
       // One evaluation (one time.now_ns, one built-in cache) may read several entrypoints: the rules of a document.
       policy.startEvaluation();
-      const result = msg.entrypoints.map((entrypoint) => policy.evaluate(msg.input, entrypoint));
+      const result = policy.evaluateAll(msg.input, msg.entrypoints);
       reply = { type: 'result', id: msg.id, ok: true, result };
     } catch (err) {
       reply = { type: 'result', id: msg.id, ok: false, message: errorMessage(err) };

@@ -2,6 +2,8 @@
 
 /** What a worker is started with (`workerData`). */
 export interface WorkerData {
+  /** The bundle the bootstrap runs and its V8 code cache. */
+  readonly script: { readonly bundle: string; readonly codeCache: string };
   /** The compiled `WebAssembly.Module` (shared by every worker of a pool). */
   readonly wasm: unknown;
   /** Base data, as JSON. */

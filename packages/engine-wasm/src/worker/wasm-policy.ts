@@ -28,6 +28,12 @@ interface PolicyExports {
   opa_malloc(len: number): number;
   opa_heap_ptr_get(): number;
   opa_heap_ptr_set(addr: number): void;
+  opa_eval_ctx_new(): number;
+  opa_eval_ctx_set_input(ctx: number, input: number): void;
+  opa_eval_ctx_set_data(ctx: number, data: number): void;
+  opa_eval_ctx_set_entrypoint(ctx: number, entrypoint: number): void;
+  opa_eval_ctx_get_result(ctx: number): number;
+  eval(ctx: number): number;
 }
 
 /** The part of the WebAssembly API used here (the TypeScript libs of this repo do not declare it). */
@@ -171,14 +177,21 @@ export class WasmPolicy {
     this.state = { now: undefined, cache: new Map() };
   }
 
+  /** Entrypoint id of a name, or an error naming it. */
+  private entrypointId(name: string): number {
+    const id = this.entrypoints[name];
+    if (id === undefined) throw new Error(`entrypoint ${name} is not in the compiled policy`);
+    return id;
+  }
+
   /**
-   * Evaluates an entrypoint with the input given as JSON text (undefined = no input).
+   * Evaluates an entrypoint with the input given as JSON text (undefined = no input), with
+   * `opa_eval` (the ABI's one-call path, which parses the input again on every call).
    * Returns the result set as JSON: `[]` (undefined) or `[{"result": value}]`, sets as arrays
    * in OPA's order, non-string keys JSON-encoded (as OPA's REST API writes them).
    */
   evaluate(inputJson: string | undefined, entrypointName: string): unknown[] {
-    const entrypoint = this.entrypoints[entrypointName];
-    if (entrypoint === undefined) throw new Error(`entrypoint ${entrypointName} is not in the compiled policy`);
+    const entrypoint = this.entrypointId(entrypointName);
     let inputAddr = 0;
     let inputLen = 0;
     if (inputJson !== undefined) {
@@ -191,6 +204,31 @@ export class WasmPolicy {
     }
     const ret = this.exports.opa_eval(0, entrypoint, this.dataAddr, inputAddr, inputLen, this.dataHeapPtr + inputLen, 1);
     return toJSON(readValueText(readCString(this.memory, ret))) as unknown[];
+  }
+
+  /**
+   * Evaluates entrypoints one after the other for the same input (the rules of a document):
+   * the input is parsed into wasm memory once and one evaluation context serves them all
+   * (`opa_eval_ctx_*`); the heap is reset to just above `data` first. Returns one result set
+   * per entrypoint, as {@link evaluate} does.
+   */
+  evaluateAll(inputJson: string | undefined, entrypointNames: readonly string[]): unknown[][] {
+    const ids = entrypointNames.map((name) => this.entrypointId(name));
+    if (ids.length === 1) return [this.evaluate(inputJson, entrypointNames[0] as string)];
+    const ex = this.exports;
+    ex.opa_heap_ptr_set(this.dataHeapPtr);
+    const ctx = ex.opa_eval_ctx_new();
+    ex.opa_eval_ctx_set_data(ctx, this.dataAddr);
+    if (inputJson !== undefined)
+      ex.opa_eval_ctx_set_input(
+        ctx,
+        this.load(inputJson, (a, l) => ex.opa_json_parse(a, l)),
+      );
+    return ids.map((id) => {
+      ex.opa_eval_ctx_set_entrypoint(ctx, id);
+      if (ex.eval(ctx) !== 0) throw new Error('eval failed');
+      return toJSON(this.readValue(ex.opa_eval_ctx_get_result(ctx))) as unknown[];
+    });
   }
 }
 
