@@ -125,7 +125,11 @@ export function readValueText(text: string): Value {
   return v;
 }
 
-/** Writes a value as Rego value text that `opa_value_parse` reads back (sets and non-string keys kept). */
+/**
+ * Writes a value as Rego value text that `opa_value_parse` reads back (sets and non-string keys
+ * kept). Not rego-value's `formatValue` (Go-quoted strings: `\x07`, which the wasm lexer does not
+ * read) nor `toJSONText` (sets become arrays, keys strings).
+ */
 export function writeValueText(v: Value): string {
   if (v === null) return 'null';
   switch (typeof v) {
