@@ -19,6 +19,7 @@ import { checkModules, compileWasm, type BuildInfo } from './build.js';
 import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan } from './document.js';
 import { lookup } from './data.js';
 import { WorkerPool } from './pool.js';
+import { workerScript } from './worker-script.js';
 
 /** The error of a load whose signal was aborted: the reason when it is one of ours, else a cancellation. */
 function cancelledLoad(signal: AbortSignal): Error {
@@ -95,14 +96,14 @@ function unsupported(missing: readonly string[], modules: readonly PolicyModule[
     return `${name} (used by ${users.length > 0 ? users.join(', ') : 'an unknown module'})`;
   });
   return new UnsupportedFeature(
-    `the wasm engine cannot run built-in${missing.length > 1 ? 's' : ''} that opa-wasm does not implement: ${lines.join('; ')}`,
+    `the wasm engine cannot run built-in${missing.length > 1 ? 's' : ''} that neither the compiled module nor @policy-engine/rego-eval implements: ${lines.join('; ')}`,
   );
 }
 
 /**
  * Creates an engine that compiles the policy set with the real `opa build -t wasm` and
- * evaluates it in-process with @open-policy-agent/opa-wasm, in worker threads so that a
- * runaway evaluation can be stopped.
+ * evaluates it in-process in worker threads (so that a runaway evaluation can be stopped), the
+ * built-ins the module leaves to the host served by `@policy-engine/rego-eval`'s registry.
  */
 export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
   const opaPath = options.opaPath ?? process.env['OPA_BIN'] ?? 'opa';
@@ -145,6 +146,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       const entrypoints = plan.entrypoints.map(entrypointName);
       const compiled = await compileWasm(set.modules, entrypoints, buildOptions);
       const started = await WorkerPool.start({
+        script: await workerScript(cacheDir),
         wasm: compiled.wasm,
         data,
         size: workers,

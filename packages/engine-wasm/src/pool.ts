@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { EngineUnavailable, EvaluationCancelled, EvaluationError, type EngineEvaluateOptions } from '@policy-engine/evaluator';
 import { abortError, deadlineExceeded, remainingMs } from '@policy-engine/evaluator/engine-kit';
 import { EngineOverloaded } from './errors.js';
+import { WORKER_BOOTSTRAP, type WorkerScript } from './worker-script.js';
+import type { WorkerData, WorkerReply, WorkerRequest } from './worker/protocol.js';
 
 /** What a worker reports once its policy is loaded. */
 export interface WorkerReady {
@@ -9,12 +11,14 @@ export interface WorkerReady {
   readonly entrypoints: Readonly<Record<string, number>>;
   /** Built-ins the compiled policy calls on the host. */
   readonly required: readonly string[];
-  /** Host built-ins neither opa-wasm nor this engine implements. */
+  /** Built-ins the module imports that `@policy-engine/rego-eval`'s registry does not implement. */
   readonly missing: readonly string[];
 }
 
 /** What every worker of a pool loads. */
 export interface PoolOptions {
+  /** The worker's code (see `workerScript`). */
+  readonly script: WorkerScript;
   readonly wasm: Uint8Array;
   readonly data: unknown;
   readonly size: number;
@@ -48,18 +52,9 @@ interface Slot {
   readonly spare: boolean;
 }
 
-type WorkerMessage =
-  | { type: 'ready'; entrypoints: Record<string, number>; required: string[]; missing: string[] }
-  | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; ok: true; result: unknown[][] }
-  | { type: 'result'; id: number; ok: false; message: string };
-
 /** A compiled `WebAssembly.Module` (the TypeScript libs here do not declare the WebAssembly namespace). */
 type CompiledModule = object;
 const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledModule> } }).WebAssembly;
-
-// `../src/…` resolves from both src/ (tests, tsx) and dist/ (published: `files` ships src).
-const WORKER_URL = new URL('../src/worker/eval-worker.mjs', import.meta.url);
 
 /** Why a job ended early: a PolicyEngineError the caller aborted with (e.g. the evaluator's EvaluationTimeout), else EvaluationCancelled. */
 const abortReason = abortError;
@@ -115,9 +110,13 @@ export class WorkerPool {
   }
 
   private spawn(spare = false): Slot {
-    const worker = new Worker(WORKER_URL, {
-      workerData: { wasm: this.module, data: this.options.data, maxMemoryPages: this.options.maxMemoryPages },
-    });
+    const workerData: WorkerData = {
+      script: this.options.script,
+      wasm: this.module,
+      data: this.options.data,
+      maxMemoryPages: this.options.maxMemoryPages,
+    };
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData });
     // Referenced while it loads or evaluates (so a pending evaluation keeps the process alive), unreferenced when idle.
     const slot: Slot = {
       worker,
@@ -127,14 +126,14 @@ export class WorkerPool {
       spare,
     };
     slot.ready = new Promise<WorkerReady>((resolve, reject) => {
-      worker.on('message', (msg: WorkerMessage) => {
+      worker.on('message', (msg: WorkerReply) => {
         if (msg.type === 'ready') {
           this.readySlots.add(worker);
           worker.unref();
           resolve({ entrypoints: msg.entrypoints, required: msg.required, missing: msg.missing });
           this.pump();
         } else if (msg.type === 'failed') {
-          reject(new EvaluationError(`opa-wasm could not load the policy: ${msg.message}`));
+          reject(new EvaluationError(`the wasm worker could not load the policy: ${msg.message}`));
         } else if (msg.type === 'result') {
           const job = slot.job;
           if (!job || job.id !== msg.id) return;
@@ -205,7 +204,7 @@ export class WorkerPool {
     slot.job = job;
     slot.startedAt = performance.now();
     slot.worker.ref();
-    slot.worker.postMessage({ id: job.id, entrypoints: job.entrypoints, input: job.input });
+    slot.worker.postMessage({ id: job.id, entrypoints: job.entrypoints, input: job.input } satisfies WorkerRequest);
     return true;
   }
 

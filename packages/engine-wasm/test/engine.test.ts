@@ -11,6 +11,7 @@ import {
   UnsupportedFeature,
 } from '@policy-engine/evaluator';
 import { findOpa, runOpa } from '@policy-engine/opa';
+import { defaultBuiltins } from '@policy-engine/rego-eval';
 import { wasmEngine, type BuildInfo } from '../src/index.js';
 import { mod, policySet } from './helpers.js';
 
@@ -140,18 +141,24 @@ describe('wasmEngine', () => {
     await engine.close();
   });
 
-  it('names unsupported built-ins and the module using them at load time', async () => {
+  it('names unsupported built-ins and the module using them at load time', async (ctx) => {
+    // Built-ins OPA has and @policy-engine/rego-eval does not (yet): whichever are still missing when this runs.
+    const candidates = [
+      ['json.match_schema', 'json.match_schema(input.doc, {"type": "object"})'],
+      ['json.verify_schema', 'json.verify_schema({"type": "object"})'],
+      ['rego.parse_module', 'rego.parse_module("x.rego", "package x")'],
+    ].filter(([name]) => !defaultBuiltins.has(name as string));
+    if (candidates.length === 0) ctx.skip('every host built-in OPA has is in rego-eval: nothing is unsupported to name');
+    const [name, call] = candidates[0] as [string, string];
     const engine = wasmEngine({ opaPath: findOpa(), cacheDir });
-    const jwt = mod(
-      'policies/jwt.rego',
-      'v1',
-      'package jwt\n\nclaims := payload if {\n  [_, payload, _] := io.jwt.decode(input.token)\n}\n\nbig if units.parse_bytes(input.size) > 1000\n',
-    );
-    const err = await engine.load(policySet([v1Authz, jwt])).catch((e: unknown) => e);
+    const uses = mod('policies/uses.rego', 'v1', `package uses\n\nr := x if {\n  x := ${call}\n}\n`);
+    const err = await engine.load(policySet([v1Authz, uses])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedFeature);
-    expect((err as Error).message).toContain('io.jwt.decode (used by policies/jwt.rego)');
-    expect((err as Error).message).toContain('units.parse_bytes (used by policies/jwt.rego)');
+    expect((err as Error).message).toContain(`${name} (used by policies/uses.rego)`);
     expect((err as Error).message).not.toContain('authz.rego');
+    // The old set stays: a failed load changes nothing.
+    await engine.load(policySet([v1Authz], data));
+    expect(await engine.evaluate('spinnaker.http.authz', { user: 'ann' })).toEqual({ defined: true, value: { allow: true } });
     await engine.close();
   });
 
@@ -176,7 +183,7 @@ describe('wasmEngine', () => {
   });
 });
 
-describe('host built-ins agree with OPA', () => {
+describe('host built-ins (rego-eval registry) agree with OPA', () => {
   const source = `package hostcheck
 
 import rego.v1
@@ -192,9 +199,11 @@ setfmt := sprintf("%v|%s|%v|%v|%q", [{"b", "a", "C"}, {"k": {2, 1}, "a": set()},
 setarg := strings.any_prefix_match({"zz", "ab"}, {"a"})
 yaml_bad := [x | x := yaml.unmarshal("a: [")]
 yaml_ok := yaml.unmarshal("a: [1, 2]")
+jwt := io.jwt.decode("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl")
+bytes := [units.parse_bytes("10KiB"), units.parse_bytes("1.5MB")]
 `;
 
-  it('sprintf, crypto, hex, strings and urlquery give the same values as opa eval', async () => {
+  it('sprintf, crypto, hex, strings, urlquery, yaml, io.jwt.decode and units give the same values as opa eval', async () => {
     await expectSameAsOpaEval('hostcheck', source);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The `wasm` backend: this project's wasm engine (`@policy-engine/engine-wasm`: `opa build -t
- * wasm` per policy set, evaluated with opa-wasm's built-ins and the engine's own ABI host in a
- * worker thread) through its Engine contract, one engine per case.
+ * wasm` per policy set, evaluated by the engine's own ABI host in a worker thread, host built-ins
+ * from rego-eval's registry) through its Engine contract, one engine per case.
  *
  * `opa build` takes rule refs as entrypoints, not queries, so the case's query becomes the body
  * of a partial set rule in an extra module, `package conformance_query`:

@@ -1,0 +1,151 @@
+/**
+ * The Rego value text of OPA's wasm ABI, read into and written from `@policy-engine/rego-value`
+ * values. `opa_value_dump` (and `opa_eval(..., format = 1)`) write JSON plus set literals
+ * (`{1, 2}`, `set()`) and non-string object keys (`{1: "a"}`); `opa_value_parse` reads the same.
+ * The plain JSON format (`opa_json_dump`) turns a set into an array in hash order, so it is not
+ * used for anything a policy may return or a built-in may take. Numbers keep their text (as a
+ * literal does: `1e21` stays a float for `sprintf`, as in OPA), and their exact value.
+ */
+import { RObject, RSet, isArray, numberText, parseNumberLiteral, type Value } from '@policy-engine/rego-value';
+
+/** A value text the reader does not understand (a bug of the ABI host, never the policy's). */
+export class ValueTextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValueTextError';
+  }
+}
+
+/** Reads Rego value text (as `opa_value_dump` writes it) into a value; numbers stay exact. */
+export function readValueText(text: string): Value {
+  let i = 0;
+  const n = text.length;
+  const fail = (what: string): never => {
+    throw new ValueTextError(`cannot read the wasm value at offset ${i}: ${what}`);
+  };
+  const ws = (): void => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13) i++;
+      else return;
+    }
+  };
+  const str = (): string => {
+    const start = i++;
+    let escaped = false;
+    for (;;) {
+      if (i >= n) fail('unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
+    i++;
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+  };
+  const value = (): Value => {
+    ws();
+    const c = text.charCodeAt(i);
+    if (c === 34) return str();
+    if (c === 91) {
+      i++;
+      const items: Value[] = [];
+      ws();
+      if (text.charCodeAt(i) === 93) {
+        i++;
+        return items;
+      }
+      for (;;) {
+        items.push(value());
+        ws();
+        const d = text.charCodeAt(i++);
+        if (d === 93) return items;
+        if (d !== 44) fail('expected , or ]');
+      }
+    }
+    if (c === 123) {
+      i++;
+      ws();
+      if (text.charCodeAt(i) === 125) {
+        i++;
+        return new RObject();
+      }
+      const first = value();
+      ws();
+      if (text.charCodeAt(i) === 58) {
+        const obj = new RObject();
+        let key = first;
+        for (;;) {
+          i++; // ':'
+          obj.set(key, value());
+          ws();
+          const d = text.charCodeAt(i++);
+          if (d === 125) return obj;
+          if (d !== 44) fail('expected , or }');
+          key = value();
+          ws();
+          if (text.charCodeAt(i) !== 58) fail('expected :');
+        }
+      }
+      const set = new RSet([first]);
+      for (;;) {
+        const d = text.charCodeAt(i++);
+        if (d === 125) return set;
+        if (d !== 44) fail('expected , or }');
+        set.add(value());
+        ws();
+      }
+    }
+    if (text.startsWith('set()', i)) {
+      i += 5;
+      return new RSet();
+    }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
+    const start = i;
+    while (i < n && /[-+.0-9eE]/.test(text.charAt(i))) i++;
+    const num = start < i ? parseNumberLiteral(text.slice(start, i)) : undefined;
+    return num ?? fail('unexpected character');
+  };
+  const v = value();
+  ws();
+  if (i !== n) fail('trailing text');
+  return v;
+}
+
+/**
+ * Writes a value as Rego value text that `opa_value_parse` reads back (sets and non-string keys
+ * kept). Not rego-value's `formatValue` (Go-quoted strings: `\x07`, which the wasm lexer does not
+ * read) nor `toJSONText` (sets become arrays, keys strings).
+ */
+export function writeValueText(v: Value): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return numberText(v);
+    case 'string':
+      return JSON.stringify(v);
+  }
+  if (isArray(v)) return '[' + v.map(writeValueText).join(',') + ']';
+  if (v instanceof RSet) return v.size === 0 ? 'set()' : '{' + v.sorted().map(writeValueText).join(',') + '}';
+  if (v instanceof RObject) {
+    const parts: string[] = [];
+    for (const [k, x] of v.sortedEntries()) parts.push(writeValueText(k) + ':' + writeValueText(x));
+    return '{' + parts.join(',') + '}';
+  }
+  return numberText(v);
+}
