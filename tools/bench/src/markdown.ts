@@ -162,7 +162,7 @@ export function renderMarkdown(r: BenchResults, chartPath: string, whyMissed: Re
   out.push('');
   if (r.load_lower_bounds.some((b) => b.startsWith('opa-rest/')))
     out.push(
-      'opa-rest pushes one module per `PUT /v1/policies/<id>` and OPA compiles each PUT against everything already loaded, so its load time grows with the square of the module count; `>` marks a load abandoned at the time budget (a lower bound).',
+      "opa-rest loads each set as one bundle that its OPA pulls from the engine's bundle endpoint (engine-opa `bundleServer`: one parse + compile of the set; pushing one module per `PUT /v1/policies/<id>` recompiles everything loaded on each PUT, which grew with the square of the module count: > 30 s for 1,000); `>` marks a load abandoned at the time budget (a lower bound).",
       '',
     );
   out.push('## Parser throughput (conformance corpus)');
