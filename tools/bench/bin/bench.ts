@@ -152,10 +152,10 @@ if (want('engines')) {
 // 2. OPA in-process.
 let inprocess: MeasuredResults['engines']['opa-inprocess'] | undefined;
 if (want('opa-inprocess')) {
-  inprocess = await opaInProcess(opa, policies, cases, quick, settings.opaBenchParallel);
+  inprocess = await opaInProcess(opa, policies, cases, quick); // one process at a time: the reference of the goals
   log(`opa bench: p50 ${inprocess.p50_us} µs over ${inprocess.runs} runs`);
   conditions['opa-inprocess'] =
-    `\`opa bench --v0-compatible\` (Go benchmark loop, ~1 s per run; ${settings.opaBenchParallel} process(es) at a time) on ${quick ? "each package with its first case's input, weighted by the package's case count" : 'every case with its input'}; median of \`timer_rego_query_eval_ns\` per run, then the (weighted) median over the runs; query \`data.<package>\` as the engines evaluate it; excludes parsing input JSON and HTTP; load average after: ${la()}`;
+    `\`opa bench --v0-compatible\` (Go benchmark loop, ~1 s per run; one process at a time) on ${quick ? "each package with its first case's input, weighted by the package's case count" : 'every case with its input'}; median of \`timer_rego_query_eval_ns\` per run, then the (weighted) median over the runs; query \`data.<package>\` as the engines evaluate it; excludes parsing input JSON and HTTP; load average after: ${la()}`;
 }
 
 // 3. Cost curves.
@@ -211,7 +211,7 @@ if (want('curves')) {
   ruleCurve['opa-inprocess'] = opaRules;
   log(`curves opa-inprocess: stages ${opaStages.join(' ')} µs; rules ${opaRules.join(' ')} µs`);
   conditions['cost curves'] =
-    `p50 of ${settings.curveRounds} sequential decisions (after ${settings.curveWarmup} warm-up) per point through createPolicyEngine; input size: \`opa.pipelines\` on the fixture pipeline with its stages cycled to ${STAGES.join('/')} stages; policy count: one package of ${RULES.join('/')} deny rules (each iterating the fixture's stages); opa-inprocess: \`opa bench\` on the same (${settings.opaBenchParallel} process(es) at a time); load average after: ${la()}`;
+    `p50 of ${settings.curveRounds} sequential decisions (after ${settings.curveWarmup} warm-up) per point through createPolicyEngine; input size: \`opa.pipelines\` on the fixture pipeline with its stages cycled to ${STAGES.join('/')} stages; policy count: one package of ${RULES.join('/')} deny rules (each iterating the fixture's stages); opa-inprocess: \`opa bench\` on the same (${settings.opaBenchParallel} process(es) at a time: in --quick two share the cores, which can inflate these points; the reference of the goals runs alone); load average after: ${la()}`;
 }
 
 // 4. Load time.
