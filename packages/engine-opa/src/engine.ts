@@ -1,6 +1,7 @@
 import {
   ConfigurationError,
   EngineUnavailable,
+  EvaluationCancelled,
   EvaluationError,
   InvalidInput,
   PolicyCompileError,
@@ -13,6 +14,8 @@ import {
 } from '@policy-engine/evaluator';
 import { deadlineExceeded, remainingMs } from '@policy-engine/evaluator/engine-kit';
 import { rejectUnauthorized } from './auth.js';
+import { activeRevision, prepareBundle, waitActive, type PreparedBundle } from './bundle-load.js';
+import type { BundleStatusReport, OpaBundleServer } from './bundle-server.js';
 import { desiredState, type DesiredState } from './desired.js';
 import { ConnectionFailed, request } from './http.js';
 import { ReadWriteLock } from './lock.js';
@@ -47,6 +50,14 @@ export interface OpaEngineOptions {
   readonly integrityCheckIntervalMs?: number;
   /** Where re-pushes and integrity problems are logged (default: console.warn / console.error). */
   readonly logger?: Logger;
+  /**
+   * Managed mode: load each set as one bundle that the servers pull from this endpoint (see
+   * `opaBundleServer`; start each OPA with its `opaArgs()`), instead of pushing module by module
+   * with the Policy API. OPA then compiles a set once, where the Policy API recompiles everything
+   * loaded on each PUT (quadratic in the module count). A set is active entirely or not at all:
+   * OPA activates a bundle in one transaction and keeps the previous one when it does not compile.
+   */
+  readonly bundleServer?: OpaBundleServer;
 }
 
 /** Health of one configured OPA server, as last seen. */
@@ -101,6 +112,9 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     pushed: { modules: new Map(), dataKeys: new Set() },
   }));
   const lock = new ReadWriteLock();
+  const bundle = options.bundleServer;
+  /** Bundle mode: the bundle of `current`, as published. */
+  let published: PreparedBundle | undefined;
   let current: DesiredState | undefined;
   let closed = false;
   const logger: Logger = options.logger ?? {
@@ -130,6 +144,16 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
   };
 
   const sync = async (s: Server, set: DesiredState, previous: DesiredState | undefined, signal?: AbortSignal): Promise<void> => {
+    if (bundle) {
+      // The server pulls the published bundle by itself (after a restart too): wait until it is active.
+      if (published && set === current) {
+        const down = await waitActive(bundle, [s.url], published.etag, set, headers, loadTimeoutMs, signal);
+        const first = down[0];
+        if (first) throw first.error;
+      }
+      s.revision = set.revision;
+      return;
+    }
     await syncServer({ baseUrl: s.url, headers, timeoutMs: loadTimeoutMs, ...(signal ? { signal } : {}) }, s.pushed, set, previous);
     s.revision = set.revision;
   };
@@ -161,6 +185,12 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
    * port, or modules deleted or replaced by someone else, show up here.
    */
   const verify = async (s: Server, set: DesiredState): Promise<string | undefined> => {
+    if (bundle) {
+      const etag = published?.etag;
+      const active = await activeRevision(s.url, bundle.bundleName, headers, 5000);
+      if (etag === undefined || active === etag) return undefined;
+      return `OPA ${s.url} does not have the policy bundle active (revision ${etag.slice(0, 12)}; it has ${active === undefined ? 'none' : active.slice(0, 12)})`;
+    }
     const held = await listOwnedModules({ baseUrl: s.url, headers, timeoutMs: 5000 });
     const missing = [...set.modules.keys()].filter((id) => !held.has(id));
     const changed = [...set.modules].filter(([id, src]) => held.has(id) && held.get(id) !== src).map(([id]) => id);
@@ -231,6 +261,48 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     timer.unref();
   };
 
+  /**
+   * Bundle mode: publishes `next` as the bundle and waits until every reachable server has it
+   * active. When it does not activate (a compile error reported by OPA's status plugin, a timeout,
+   * a cancel), the previous bundle is published again (OPA still has it active) and the error thrown.
+   */
+  const loadBundle = async (server: OpaBundleServer, next: DesiredState, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) throw new EvaluationCancelled('policy load cancelled by the caller');
+    const prepared = prepareBundle(next);
+    const before = published;
+    let failure: BundleStatusReport | undefined;
+    const off = server.onStatus((r) => {
+      if (r.error !== undefined && r.activeRevision !== prepared.etag) failure ??= r;
+    });
+    try {
+      server.publish(prepared.bytes, prepared.etag);
+      const down = await waitActive(
+        server,
+        servers.map((s) => s.url),
+        prepared.etag,
+        next,
+        headers,
+        loadTimeoutMs,
+        signal,
+        () => failure,
+      );
+      for (const d of down) {
+        const s = servers.find((x) => x.url === d.url);
+        if (s) markDown(s, d.error);
+      }
+      if (down.length === servers.length)
+        throw new EngineUnavailable(`no OPA server reachable to load policies: ${down.map((d) => d.error.message).join('; ')}`);
+    } catch (err) {
+      if (before) server.publish(before.bytes, before.etag);
+      throw err;
+    } finally {
+      off();
+    }
+    published = prepared;
+    current = next;
+    for (const s of servers) if (s.up) s.revision = next.revision;
+  };
+
   const ensureOpen = (): void => {
     if (closed) throw new EngineUnavailable('the OPA engine is closed');
   };
@@ -243,6 +315,11 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
       const next = desiredState(policies);
       if (!manage) {
         current = next;
+        return;
+      }
+      if (bundle) {
+        await lock.write(() => loadBundle(bundle, next, loadOptions?.signal));
+        startIntegrityChecks();
         return;
       }
       await lock.write(async () => {

@@ -154,20 +154,26 @@ function mkObj(items: [T, T][]): T {
   return { k: 'obj', items };
 }
 
+// The helpers of the compile path are module-level functions, not closures made per call: besides
+// the allocation, a named closure costs a `__name` call each time it is made when run through tsx
+// (esbuild keepNames), which was most of the compile time of a 1,000-module load.
+
+/** The vars of a declaration pattern (`[a, {"k": b}]`), in order. */
+function declPat(t: AstTerm, out: string[]): void {
+  if (t.type === 'var') out.push(t.name);
+  else if (t.type === 'array' || t.type === 'set') for (const i of t.items) declPat(i, out);
+  else if (t.type === 'object') for (const [, v] of t.items) declPat(v, out);
+}
+
 /** Vars declared (`:=` lhs, `some`) at this body level, in order. */
 function declaredIn(body: AstBody): string[] {
   const out: string[] = [];
-  const pat = (t: AstTerm): void => {
-    if (t.type === 'var') out.push(t.name);
-    else if (t.type === 'array' || t.type === 'set') t.items.forEach(pat);
-    else if (t.type === 'object') t.items.forEach(([, v]) => pat(v));
-  };
   for (const e of body) {
     const x = e.terms;
     if (x.type === 'some') {
       for (const s of x.symbols) {
         if (s.type === 'var') out.push(s.name);
-        else if (s.type === 'call') s.args.slice(0, -1).forEach(pat);
+        else if (s.type === 'call') for (let i = 0; i < s.args.length - 1; i++) declPat(s.args[i] as AstTerm, out);
       }
     } else if (
       x.type === 'call' &&
@@ -176,58 +182,60 @@ function declaredIn(body: AstBody): string[] {
       x.operator.value[0].name === 'assign'
     ) {
       const lhs = x.args[0];
-      if (lhs) pat(lhs);
+      if (lhs) declPat(lhs, out);
     }
   }
   return out;
 }
 
+/** Plain vars used in a term (not inside nested bodies), into `into`. */
+function usedTermVars(t: AstTerm, into: Set<string>): void {
+  switch (t.type) {
+    case 'var':
+      into.add(t.name);
+      return;
+    case 'ref':
+      for (const p of t.value) usedTermVars(p, into);
+      return;
+    case 'call':
+      for (const a of t.args) usedTermVars(a, into);
+      return;
+    case 'array':
+    case 'set':
+      for (const i of t.items) usedTermVars(i, into);
+      return;
+    case 'object':
+      for (const [a, b] of t.items) {
+        usedTermVars(a, into);
+        usedTermVars(b, into);
+      }
+      return;
+    case 'templatestring':
+      for (const p of t.parts) if (p.type === 'expr') usedExprVars(p, into);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Plain vars used in an expression (not inside nested bodies), into `into`. */
+function usedExprVars(e: AstExpr, into: Set<string>): void {
+  const x = e.terms;
+  if (x.type === 'some') for (const sym of x.symbols) usedTermVars(sym, into);
+  else if (x.type === 'every') usedTermVars(x.domain, into);
+  else if (x.type === 'notbody') {
+    // An explicit `{ ... }` body has its own scope.
+    if (!x.explicitBody) usedVars(x.body, into);
+  } else if (x.type === 'logicaland' || x.type === 'logicalor') {
+    if (!x.explicitLhs) usedVars(x.lhs, into);
+    if (!x.explicitRhs) usedVars(x.rhs, into);
+  } else usedTermVars(x as AstTerm, into);
+  for (const w of e.with) if (w.value.type !== 'var') usedTermVars(w.value, into);
+}
+
 /** Plain vars used at this level (not inside nested bodies). */
 function usedVars(body: AstBody, into: Set<string>): void {
-  const term = (t: AstTerm): void => {
-    switch (t.type) {
-      case 'var':
-        into.add(t.name);
-        return;
-      case 'ref':
-        t.value.forEach(term);
-        return;
-      case 'call':
-        t.args.forEach(term);
-        return;
-      case 'array':
-      case 'set':
-        t.items.forEach(term);
-        return;
-      case 'object':
-        t.items.forEach(([a, b]) => {
-          term(a);
-          term(b);
-        });
-        return;
-      case 'templatestring':
-        t.parts.forEach((p) => {
-          if (p.type === 'expr') expr(p);
-        });
-        return;
-      default:
-        return;
-    }
-  };
-  const expr = (e: AstExpr): void => {
-    const x = e.terms;
-    if (x.type === 'some') x.symbols.forEach(term);
-    else if (x.type === 'every') term(x.domain);
-    else if (x.type === 'notbody') {
-      // An explicit `{ ... }` body has its own scope.
-      if (!x.explicitBody) usedVars(x.body, into);
-    } else if (x.type === 'logicaland' || x.type === 'logicalor') {
-      if (!x.explicitLhs) usedVars(x.lhs, into);
-      if (!x.explicitRhs) usedVars(x.rhs, into);
-    } else term(x as AstTerm);
-    for (const w of e.with) if (w.value.type !== 'var') term(w.value);
-  };
-  body.forEach(expr);
+  for (const e of body) usedExprVars(e, into);
 }
 
 function lowerBody(body: AstBody, outer: Scope, extraDeclared: readonly string[] = [], topLevel = false): { body: Body; scope: Scope } {
@@ -417,21 +425,25 @@ function lowerWith(w: { target: AstTerm; value: AstTerm }, sc: Scope): W {
   return { root: 'fn', path: [], fn: name, value, ...(mockFn ? { mockFn } : {}) };
 }
 
+/** An expression of `x` with the negation, `with`s and location of `e`. */
+function mkE(e: AstExpr, withs: W[], l: ErrorLocation, x: X): E {
+  return { x, neg: e.negated, with: withs, loc: l };
+}
+
 function lowerExpr(e: AstExpr, sc: Scope): E {
   const x = e.terms;
   const l = loc(e.location);
   const withs = e.with.map((w) => lowerWith(w, sc));
-  const mk = (xx: X): E => ({ x: xx, neg: e.negated, with: withs, loc: l });
   switch (x.type) {
     case 'some': {
       const s = x.symbols[0];
       if (x.symbols.length === 1 && s?.type === 'call') {
         const fn = callName(s.operator, sc);
         const args = s.args.map((a) => lowerTerm(a, sc));
-        if (fn === 'internal.member_2') return mk({ k: 'somein', key: undefined, val: args[0] as T, coll: args[1] as T });
-        if (fn === 'internal.member_3') return mk({ k: 'somein', key: args[0] as T, val: args[1] as T, coll: args[2] as T });
+        if (fn === 'internal.member_2') return mkE(e, withs, l, { k: 'somein', key: undefined, val: args[0] as T, coll: args[1] as T });
+        if (fn === 'internal.member_3') return mkE(e, withs, l, { k: 'somein', key: args[0] as T, val: args[1] as T, coll: args[2] as T });
       }
-      return mk({ k: 'true' });
+      return mkE(e, withs, l, { k: 'true' });
     }
     case 'every': {
       const declared = [...(x.key?.type === 'var' ? [x.key.name] : []), ...(x.value.type === 'var' ? [x.value.name] : [])];
@@ -443,31 +455,31 @@ function lowerExpr(e: AstExpr, sc: Scope): E {
       const key = x.key ? lowerTerm(x.key, isc) : undefined;
       const val = lowerTerm(x.value, isc);
       const { body } = lowerBody(x.body, { ...isc, locals: new Map([...locals].filter(([k]) => !declared.includes(k) || true)) });
-      return mk({ k: 'every', key, val, domain, body });
+      return mkE(e, withs, l, { k: 'every', key, val, domain, body });
     }
     case 'notbody':
-      return mk({ k: 'notbody', body: lowerBody(x.body, nested(sc)).body });
+      return mkE(e, withs, l, { k: 'notbody', body: lowerBody(x.body, nested(sc)).body });
     case 'logicaland':
-      return mk({ k: 'and', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
+      return mkE(e, withs, l, { k: 'and', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
     case 'logicalor':
-      return mk({ k: 'or', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
+      return mkE(e, withs, l, { k: 'or', lhs: lowerBody(x.lhs, nested(sc)).body, rhs: lowerBody(x.rhs, nested(sc)).body });
     case 'call': {
       const fn = callName(x.operator, sc);
       const args = x.args.map((a) => lowerTerm(a, sc));
-      if ((fn === 'eq' || fn === 'assign') && args.length === 2) return mk({ k: 'unify', a: args[0] as T, b: args[1] as T });
+      if ((fn === 'eq' || fn === 'assign') && args.length === 2) return mkE(e, withs, l, { k: 'unify', a: args[0] as T, b: args[1] as T });
       const meta = args.length <= 1 ? metadataCall(fn, sc) : undefined;
       if (meta !== undefined)
-        return mk(args[0] ? { k: 'unify', a: args[0], b: { k: 'val', v: meta } } : { k: 'term', t: { k: 'val', v: meta } });
+        return mkE(e, withs, l, args[0] ? { k: 'unify', a: args[0], b: { k: 'val', v: meta } } : { k: 'term', t: { k: 'val', v: meta } });
       const ar = arityOf(fn, sc.ctx);
       if (ar !== undefined && ar >= 0 && args.length === ar + 1) {
         checkDeprecated(fn, sc, loc(x.location));
-        return mk({ k: 'callout', fn, args: args.slice(0, -1), out: args[ar] as T });
+        return mkE(e, withs, l, { k: 'callout', fn, args: args.slice(0, -1), out: args[ar] as T });
       }
       noteCall(fn, args.length, false, sc, loc(x.location));
-      return mk({ k: 'term', t: { k: 'call', fn, args, loc: loc(x.location) } });
+      return mkE(e, withs, l, { k: 'term', t: { k: 'call', fn, args, loc: loc(x.location) } });
     }
     default:
-      return mk({ k: 'term', t: lowerTerm(x, sc) });
+      return mkE(e, withs, l, { k: 'term', t: lowerTerm(x, sc) });
   }
 }
 
@@ -799,26 +811,25 @@ function orderTerm(t: T, bound: ReadonlySet<string>, problems: Problems): T {
 
 function orderNested(e: E, bound: ReadonlySet<string>, problems: Problems): E {
   const x = e.x;
-  const ot = (t: T): T => orderTerm(t, bound, problems);
   let nx: X;
   switch (x.k) {
     case 'unify':
-      nx = { ...x, a: ot(x.a), b: ot(x.b) };
+      nx = { ...x, a: orderTerm(x.a, bound, problems), b: orderTerm(x.b, bound, problems) };
       break;
     case 'term':
-      nx = { ...x, t: ot(x.t) };
+      nx = { ...x, t: orderTerm(x.t, bound, problems) };
       break;
     case 'callout':
-      nx = { ...x, args: x.args.map(ot), out: ot(x.out) };
+      nx = { ...x, args: x.args.map((t) => orderTerm(t, bound, problems)), out: orderTerm(x.out, bound, problems) };
       break;
     case 'somein':
-      nx = { ...x, coll: ot(x.coll) };
+      nx = { ...x, coll: orderTerm(x.coll, bound, problems) };
       break;
     case 'every': {
       const inner = new Set(bound);
       if (x.key) outVars(x.key, inner);
       outVars(x.val, inner);
-      nx = { ...x, domain: ot(x.domain), body: orderBody(x.body, inner, problems) };
+      nx = { ...x, domain: orderTerm(x.domain, bound, problems), body: orderBody(x.body, inner, problems) };
       break;
     }
     case 'notbody':
@@ -831,7 +842,7 @@ function orderNested(e: E, bound: ReadonlySet<string>, problems: Problems): E {
     default:
       nx = x;
   }
-  return { ...e, x: nx, with: e.with.map((w) => ({ ...w, value: ot(w.value) })) };
+  return { ...e, x: nx, with: e.with.map((w) => ({ ...w, value: orderTerm(w.value, bound, problems) })) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -998,53 +1009,69 @@ function firstStage(list: readonly CompileProblem[]): CompileProblem[] {
  * "declared above"; a function's argument: "arg x redeclared"). Vars known from an enclosing
  * body may be shadowed; nested bodies are checked on their own.
  */
+type Occurrence = 'seen' | 'assigned' | 'declared' | 'arg';
+
+/** The vars of a declaration pattern as checkRedeclared reads it (a one-var ref counts as its var). */
+function redeclPat(t: AstTerm, out: string[]): void {
+  if (t.type === 'var') out.push(t.name);
+  else if (t.type === 'ref' && t.value.length === 1 && t.value[0]?.type === 'var') out.push(t.value[0].name);
+  else if (t.type === 'array' || t.type === 'set') for (const i of t.items) redeclPat(i, out);
+  else if (t.type === 'object') for (const [, v] of t.items) redeclPat(v, out);
+}
+
+/** Marks `vars` as referenced at this level (unless known from outside). */
+function seeVars(occ: Map<string, Occurrence>, outer: Scope, vars: Iterable<string>): void {
+  for (const v of vars) {
+    if (v === '_' || occ.has(v) || outer.locals.has(v) || outer.globals.has(v) || v === 'input' || v === 'data') continue;
+    occ.set(v, 'seen');
+  }
+}
+
+/** Declares `names` at this level, reporting those that occurred above. */
+function declareVars(
+  occ: Map<string, Occurrence>,
+  outer: Scope,
+  names: readonly string[],
+  kind: 'assigned' | 'declared',
+  e: AstExpr,
+): void {
+  for (const d of names) {
+    if (d === '_') continue;
+    if (kind === 'assigned' && (d === 'input' || d === 'data')) {
+      outer.ctx.problems.add('rego_compile_error', `variables must not shadow ${d} (use a different variable name)`, loc(e.location));
+      continue;
+    }
+    const o = occ.get(d);
+    if (o !== undefined) {
+      const msg = o === 'arg' ? `arg ${d} redeclared` : `var ${d} ${o === 'seen' ? 'referenced' : o} above`;
+      outer.ctx.problems.add('rego_compile_error', msg, loc(e.location));
+      continue;
+    }
+    occ.set(d, kind);
+  }
+}
+
+/** The plain vars of `t` used as a term of `e` (without `e`'s `with`s). */
+function usedIn(t: AstTerm, e: AstExpr): Set<string> {
+  const into = new Set<string>();
+  usedVars([{ ...e, terms: t, with: [] }], into);
+  return into;
+}
+
 function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): void {
-  const occ = new Map<string, 'seen' | 'assigned' | 'declared' | 'arg'>();
+  const occ = new Map<string, Occurrence>();
   for (const a of args) occ.set(a, 'arg');
-  const pat = (t: AstTerm, out: string[]): void => {
-    if (t.type === 'var') out.push(t.name);
-    else if (t.type === 'ref' && t.value.length === 1 && t.value[0]?.type === 'var') out.push(t.value[0].name);
-    else if (t.type === 'array' || t.type === 'set') t.items.forEach((i) => pat(i, out));
-    else if (t.type === 'object') t.items.forEach(([, v]) => pat(v, out));
-  };
-  const see = (vars: Iterable<string>): void => {
-    for (const v of vars) {
-      if (v === '_' || occ.has(v) || outer.locals.has(v) || outer.globals.has(v) || v === 'input' || v === 'data') continue;
-      occ.set(v, 'seen');
-    }
-  };
-  const declare = (names: readonly string[], kind: 'assigned' | 'declared', e: AstExpr): void => {
-    for (const d of names) {
-      if (d === '_') continue;
-      if (kind === 'assigned' && (d === 'input' || d === 'data')) {
-        outer.ctx.problems.add('rego_compile_error', `variables must not shadow ${d} (use a different variable name)`, loc(e.location));
-        continue;
-      }
-      const o = occ.get(d);
-      if (o !== undefined) {
-        const msg = o === 'arg' ? `arg ${d} redeclared` : `var ${d} ${o === 'seen' ? 'referenced' : o} above`;
-        outer.ctx.problems.add('rego_compile_error', msg, loc(e.location));
-        continue;
-      }
-      occ.set(d, kind);
-    }
-  };
-  const used = (t: AstTerm, e: AstExpr): Set<string> => {
-    const into = new Set<string>();
-    usedVars([{ ...e, terms: t, with: [] }], into);
-    return into;
-  };
   for (const e of body) {
     const x = e.terms;
     if (x.type === 'some') {
       for (const sym of x.symbols) {
-        if (sym.type === 'var') declare([sym.name], 'declared', e);
+        if (sym.type === 'var') declareVars(occ, outer, [sym.name], 'declared', e);
         else if (sym.type === 'call') {
           const coll = sym.args[sym.args.length - 1];
-          if (coll) see(used(coll, e));
+          if (coll) seeVars(occ, outer, usedIn(coll, e));
           const names: string[] = [];
-          sym.args.slice(0, -1).forEach((a) => pat(a, names));
-          declare(names, 'declared', e);
+          for (let i = 0; i < sym.args.length - 1; i++) redeclPat(sym.args[i] as AstTerm, names);
+          declareVars(occ, outer, names, 'declared', e);
         }
       }
     } else if (
@@ -1055,15 +1082,22 @@ function checkRedeclared(body: AstBody, args: readonly string[], outer: Scope): 
       x.args[0] &&
       x.args[1]
     ) {
-      see(used(x.args[1], e));
+      seeVars(occ, outer, usedIn(x.args[1], e));
       const names: string[] = [];
-      pat(x.args[0], names);
-      declare(names, 'assigned', e);
+      redeclPat(x.args[0], names);
+      declareVars(occ, outer, names, 'assigned', e);
     }
     const all = new Set<string>();
-    usedVars([e], all);
-    see(all);
+    usedExprVars(e, all);
+    seeVars(occ, outer, all);
   }
+}
+
+/** The vars of a function's argument pattern. */
+function collectArgVars(t: AstTerm, into: Set<string>): void {
+  if (t.type === 'var') into.add(t.name);
+  else if (t.type === 'array' || t.type === 'set') for (const i of t.items) collectArgVars(i, into);
+  else if (t.type === 'object') for (const [, v] of t.items) collectArgVars(v, into);
 }
 
 function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string): CRule {
@@ -1080,12 +1114,7 @@ function lowerRule(r: Rule, top: Scope, rest: readonly AstTerm[], path: string):
     }
   }
   const argVars = new Set<string>();
-  const collect = (t: AstTerm): void => {
-    if (t.type === 'var') argVars.add(t.name);
-    else if (t.type === 'array' || t.type === 'set') t.items.forEach(collect);
-    else if (t.type === 'object') t.items.forEach(([, v]) => collect(v));
-  };
-  (r.head.args ?? []).forEach(collect);
+  for (const a of r.head.args ?? []) collectArgVars(a, argVars);
   const lowered = lowerBody(r.body, top, [...argVars], true);
   const scope = lowered.scope;
   const body: E[] = [...lowered.body];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPolicyEngine, type Engine, type PolicyEngine, type PolicySource } from '@policy-engine/evaluator';
 import { nativeEngine } from '@policy-engine/engine-native';
-import { opaEngine } from '@policy-engine/engine-opa';
+import { opaBundleServer, opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import type { EngineFigures, EngineKey } from './results.js';
@@ -24,7 +24,8 @@ export interface MadeEngine {
 
 /**
  * A fresh engine. opa-rest gets its own `opa run --server --v0-compatible` on loopback (not
- * counted in load time); wasm gets a fresh build cache when `freshCache` (so load time is a real build).
+ * counted in load time) that pulls each set as one bundle from the engine's bundle endpoint
+ * (`opaBundleServer`: one compile per set, where the Policy API recompiles on every PUT); wasm gets a fresh build cache when `freshCache` (so load time is a real build).
  */
 export async function makeEngine(key: EngineKey, freshCache = false): Promise<MadeEngine> {
   switch (key) {
@@ -41,8 +42,16 @@ export async function makeEngine(key: EngineKey, freshCache = false): Promise<Ma
       };
     }
     case 'opa-rest': {
-      const server = await startOpaServer({ v0Compatible: true, opaBin: findOpa() });
-      return { engine: opaEngine({ baseUrl: server.url, headers: server.headers }), stop: () => server.stop(), server };
+      const bundles = await opaBundleServer();
+      const server = await startOpaServer({ v0Compatible: true, opaBin: findOpa(), args: bundles.opaArgs() });
+      return {
+        engine: opaEngine({ baseUrl: server.url, headers: server.headers, bundleServer: bundles }),
+        stop: async () => {
+          await server.stop();
+          await bundles.close();
+        },
+        server,
+      };
     }
   }
 }

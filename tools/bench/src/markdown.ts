@@ -160,11 +160,13 @@ export function renderMarkdown(r: BenchResults, chartPath: string, whyMissed: Re
     ),
   );
   out.push('');
-  if (r.load_lower_bounds.some((b) => b.startsWith('opa-rest/')))
-    out.push(
-      'opa-rest pushes one module per `PUT /v1/policies/<id>` and OPA compiles each PUT against everything already loaded, so its load time grows with the square of the module count; `>` marks a load abandoned at the time budget (a lower bound).',
-      '',
-    );
+  out.push(
+    "opa-rest loads each set as one bundle that its OPA pulls from the engine's bundle endpoint (engine-opa `bundleServer`: one parse + compile of the set; pushing one module per `PUT /v1/policies/<id>` recompiles everything loaded on each PUT, which grew with the square of the module count: > 30 s for 1,000).",
+    '',
+    "What was tuned for load (2026-12-03, profiled with `node --cpu-prof` over these generated policies): native — rego-parser's `assignEnds` and `parseHead` build locations and heads as object literals instead of spreading (`assignEnds` was ~1/3 of parse time, its per-node spread the largest item), and rego-eval's compile helpers on the per-body and per-expression path are module-level functions instead of closures made per call (tsx's keepNames `__name` per closure was ~1/3 of compile time); opa-rest — the bundle mode above. Measured with `--only load` before/after in the same conditions (load average ~4 on 2 CPUs): native 44 / 131 / 744 ms → 31 / 95 / 599 ms (a second after-run, load average ~2: 33 / 226 / 1,030 ms — noisy), opa-rest 151 / 4,500 / > 30,000 ms → 70 / 90 / 1,040 ms (second: 54 / 118 / 1,150 ms) for 10 / 100 / 1,000 policies. GC and the JIT warm-up of the first large load remain the biggest native items.",
+    '',
+  );
+  if (r.load_lower_bounds.length > 0) out.push('`>` marks a load abandoned at the time budget (a lower bound).', '');
   out.push('## Parser throughput (conformance corpus)');
   out.push('');
   out.push(

@@ -80,13 +80,13 @@ function parseHead(p: ParserState, defaultRule: boolean): [RawHead, boolean] | u
     return undefined;
   }
   let head: RawHead;
-  const base = { assign: false, generatedValue: false, keywords: [] as ('if' | 'contains')[], location: loc };
+  // Object literals, not a spread of shared defaults: a spread costs a runtime copy on this hot path.
   switch (ref.type) {
     case 'var':
-      head = { ...base, ref: [ref], name: ref.name };
+      head = { assign: false, generatedValue: false, keywords: [], location: loc, ref: [ref], name: ref.name };
       break;
     case 'ref':
-      head = { ...base, ref: [...ref.value] };
+      head = { assign: false, generatedValue: false, keywords: [], location: loc, ref: [...ref.value] };
       if (ref.value.length < 2 && ref.value[0]?.type === 'var') head.name = ref.value[0].name;
       break;
     case 'call': {
@@ -95,7 +95,7 @@ function parseHead(p: ParserState, defaultRule: boolean): [RawHead, boolean] | u
         p.illegal(`rule head ref ${refText(op)} invalid`);
         return undefined;
       }
-      head = { ...base, ref: [...op], args: [...ref.args] };
+      head = { assign: false, generatedValue: false, keywords: [], location: loc, ref: [...op], args: [...ref.args] };
       if (op.length < 2) head.name = op[0].name;
       break;
     }
