@@ -85,16 +85,16 @@ function checkSettings(timeoutMs: unknown, onMissingPolicy: unknown, validateInp
   return undefined;
 }
 
+/** What `runEngine` races an engine's answer with to see whether it is there already. */
+const NOT_SETTLED_MARK: unique symbol = Symbol('not settled');
+const NOT_SETTLED: Promise<typeof NOT_SETTLED_MARK> = Promise.resolve(NOT_SETTLED_MARK);
+
 /**
  * Loads the policy sources into `options.engine` and returns the facade. The engine belongs
  * to the facade from then on: `close()` closes it, and so does a failed initial load.
  * @throws PolicySourceError / PolicyCompileError / engine errors (always a PolicyEngineError)
  *   when the initial load fails.
  */
-/** What `runEngine` races an engine's answer with to see whether it is there already. */
-const NOT_SETTLED_MARK: unique symbol = Symbol('not settled');
-const NOT_SETTLED: Promise<typeof NOT_SETTLED_MARK> = Promise.resolve(NOT_SETTLED_MARK);
-
 export async function createPolicyEngine(options: PolicyEngineOptions): Promise<PolicyEngine> {
   const { engine } = options;
   const settings = options.options ?? {};
