@@ -30,68 +30,99 @@ export interface JsonShapeOptions {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** `String.prototype.isWellFormed` (ES2024: Node 20, current browsers), where the runtime has it. */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 /** True when `s` holds an unpaired UTF-16 surrogate (it cannot be encoded as UTF-8). */
 export function hasLoneSurrogate(s: string): boolean {
-  return LONE_SURROGATE.test(s);
+  return isWellFormed !== undefined ? !isWellFormed.call(s) : LONE_SURROGATE.test(s);
 }
 
-interface Frame {
-  readonly value: unknown;
-  readonly depth: number;
-  readonly parent: Frame | undefined;
+/** One open container of the walk: its members are visited in order (`i` is the next one). */
+interface Level {
+  readonly container: object;
+  /** An object's keys; undefined for an array. */
+  readonly keys: readonly string[] | undefined;
+  /** Where the container sits in its parent (undefined for the root). */
   readonly key: string | number | undefined;
+  i: number;
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-function pathOf(frame: Frame, root: string, extraKey?: string): string {
-  const parts: string[] = [];
-  const push = (key: string | number) => {
-    if (typeof key === 'number') parts.push(`[${key}]`);
-    else parts.push(IDENT.test(key) && !hasLoneSurrogate(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
-  };
-  if (extraKey !== undefined) push(extraKey);
-  for (let f: Frame | undefined = frame; f?.key !== undefined; f = f.parent) push(f.key);
-  return root + parts.reverse().join('');
+function keyPart(key: string | number): string {
+  if (typeof key === 'number') return `[${key}]`;
+  return IDENT.test(key) && !hasLoneSurrogate(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** The path of the innermost open container (plus `extraKey`), as `input.a[3].b`. */
+function pathOf(stack: readonly Level[], root: string, extraKey?: string | number): string {
+  let path = root;
+  for (const level of stack) if (level.key !== undefined) path += keyPart(level.key);
+  return extraKey !== undefined ? path + keyPart(extraKey) : path;
+}
+
+function surrogateProblem(path: string, what: 'string' | 'object key'): JsonShapeProblem {
+  return { kind: 'lone-surrogate', path, message: `${path}: ${what} contains a lone UTF-16 surrogate (not valid Unicode)` };
 }
 
 /**
  * Checks `value` (a parsed JSON document) without recursion: containers nested deeper than
  * `maxDepth`, and strings or object keys with a lone UTF-16 surrogate. Returns the first
- * problem found, or undefined. A cyclic object is reported as too deep.
+ * problem found (in document order; an object's keys before its members), or undefined.
+ * A cyclic object is reported as too deep. Only containers take a stack entry: scalars are
+ * checked where they are met, so the walk allocates nothing per member.
  */
 export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): JsonShapeProblem | undefined {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_INPUT_DEPTH;
   const root = options.root ?? 'input';
-  const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: undefined }];
-  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    const v = frame.value;
-    if (typeof v === 'string') {
-      if (hasLoneSurrogate(v)) {
-        const path = pathOf(frame, root);
-        return { kind: 'lone-surrogate', path, message: `${path}: string contains a lone UTF-16 surrogate (not valid Unicode)` };
-      }
-      continue;
-    }
-    if (typeof v !== 'object' || v === null) continue;
-    const depth = frame.depth + 1;
-    if (depth > maxDepth) {
-      const path = pathOf(frame, root);
+  if (typeof value === 'string') return hasLoneSurrogate(value) ? surrogateProblem(root, 'string') : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stack: Level[] = [];
+  /** Opens a container met at `key` of the innermost open one: its depth, then (objects) its keys. */
+  const open = (container: object, key: string | number | undefined): JsonShapeProblem | undefined => {
+    if (stack.length + 1 > maxDepth) {
+      const path = pathOf(stack, root, key);
       return { kind: 'too-deep', path, message: `${path}: nested deeper than ${maxDepth} levels` };
     }
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i] as unknown, depth, parent: frame, key: i });
+    if (Array.isArray(container)) {
+      stack.push({ container, keys: undefined, key, i: 0 });
+      return undefined;
+    }
+    const keys = Object.keys(container);
+    stack.push({ container, keys, key, i: 0 });
+    for (const k of keys) if (hasLoneSurrogate(k)) return surrogateProblem(pathOf(stack, root, k), 'object key');
+    return undefined;
+  };
+  const first = open(value, undefined);
+  if (first !== undefined) return first;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as Level;
+    let key: string | number;
+    let member: unknown;
+    if (top.keys === undefined) {
+      const array = top.container as readonly unknown[];
+      if (top.i >= array.length) {
+        stack.pop();
+        continue;
+      }
+      key = top.i++;
+      member = array[key];
+    } else {
+      if (top.i >= top.keys.length) {
+        stack.pop();
+        continue;
+      }
+      key = top.keys[top.i++] as string;
+      member = (top.container as Record<string, unknown>)[key];
+    }
+    if (typeof member === 'string') {
+      if (hasLoneSurrogate(member)) return surrogateProblem(pathOf(stack, root, key), 'string');
       continue;
     }
-    const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i] as string;
-      if (hasLoneSurrogate(key)) {
-        const path = pathOf(frame, root, key);
-        return { kind: 'lone-surrogate', path, message: `${path}: object key contains a lone UTF-16 surrogate (not valid Unicode)` };
-      }
-      stack.push({ value: (v as Record<string, unknown>)[key], depth, parent: frame, key });
-    }
+    if (typeof member !== 'object' || member === null) continue;
+    const problem = open(member, key);
+    if (problem !== undefined) return problem;
   }
   return undefined;
 }

@@ -85,6 +85,10 @@ function checkSettings(timeoutMs: unknown, onMissingPolicy: unknown, validateInp
   return undefined;
 }
 
+/** What `runEngine` races an engine's answer with to see whether it is there already. */
+const NOT_SETTLED_MARK: unique symbol = Symbol('not settled');
+const NOT_SETTLED: Promise<typeof NOT_SETTLED_MARK> = Promise.resolve(NOT_SETTLED_MARK);
+
 /**
  * Loads the policy sources into `options.engine` and returns the facade. The engine belongs
  * to the facade from then on: `close()` closes it, and so does a failed initial load.
@@ -361,26 +365,36 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   ): Promise<EngineResult> => {
     if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const controller = new AbortController();
-    // The engine gets the deadline (it polls it or derives its own timeouts); this timer is the
-    // facade's backstop for an engine that does not stop by itself.
-    const timer = setTimeout(() => controller.abort(new EvaluationTimeout(timeoutMs)), Math.max(0, deadline - performance.now()));
-    const onCallerAbort = (): void => controller.abort(new EvaluationCancelled('evaluation cancelled by the caller'));
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(asPolicyEngineError(controller.signal.reason)), { once: true });
-    });
-    aborted.catch(() => undefined);
     try {
       const running = engine.evaluate(packageName, input, { signal: controller.signal, deadline });
       running.catch(() => undefined);
-      return await Promise.race([running, aborted]);
+      // An engine that answered on the caller's thread (the native one) has settled already: no
+      // timer or abort can overtake an answer that is there, so none is armed. `Promise.race`
+      // settles with the first settled member in order, so `running` wins when it is done.
+      const first = await Promise.race([running, NOT_SETTLED]);
+      if (first !== NOT_SETTLED_MARK) return first;
+      // The engine gets the deadline (it polls it or derives its own timeouts); this timer is the
+      // facade's backstop for an engine that does not stop by itself.
+      const timer = setTimeout(() => controller.abort(new EvaluationTimeout(timeoutMs)), Math.max(0, deadline - performance.now()));
+      const onCallerAbort = (): void => controller.abort(new EvaluationCancelled('evaluation cancelled by the caller'));
+      signal?.addEventListener('abort', onCallerAbort, { once: true });
+      if (signal?.aborted) onCallerAbort();
+      const aborted = new Promise<never>((_, reject) => {
+        const fail = (): void => reject(asPolicyEngineError(controller.signal.reason));
+        if (controller.signal.aborted) fail();
+        else controller.signal.addEventListener('abort', fail, { once: true });
+      });
+      aborted.catch(() => undefined);
+      try {
+        return await Promise.race([running, aborted]);
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onCallerAbort);
+      }
     } catch (error) {
       // One code for a timeout on every engine, whatever wording the engine chose.
       if (error instanceof EvaluationTimeout) throw new EvaluationTimeout(timeoutMs, error.message);
       throw error;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
     }
   };
 
@@ -388,8 +402,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     const startedAt = performance.now();
     // One deadline for the whole decision (a parent-package check included), on the monotonic clock.
     const deadline = startedAt + timeoutMs;
-    const id = randomUUID();
-    const time = new Date().toISOString();
+    // The decision's id and time are only for the onDecision hook: made when it is there.
+    const startedAtMs = settings.onDecision ? Date.now() : 0;
     const active = state; // read once: the whole decision uses one policy set
     const bundles = bundleRevisions();
     let document: { value: unknown } | undefined;
@@ -411,8 +425,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       };
       if (settings.onDecision) {
         const context: DecisionContext = {
-          id,
-          time,
+          id: randomUUID(),
+          time: new Date(startedAtMs).toISOString(),
           input,
           revision: active.revision,
           ...(document !== undefined ? { result: document.value } : {}),

@@ -36,6 +36,20 @@ describe('checkJsonValue', () => {
     expect(hasLoneSurrogate('\ude00\ud83d')).toBe(true);
   });
 
+  it('reports the first problem in document order, an object checking its keys before its members', () => {
+    expect(checkJsonValue([{ a: 'x\ud800' }, nested(5)], { maxDepth: 4 })).toMatchObject({ kind: 'lone-surrogate', path: 'input[0].a' });
+    expect(checkJsonValue([nested(5), { a: 'x\ud800' }], { maxDepth: 4 })).toMatchObject({ kind: 'too-deep', path: 'input[0][0][0][0]' });
+    expect(checkJsonValue({ a: 'x\ud800', 'k\udfff': 1 })).toMatchObject({ kind: 'lone-surrogate', path: 'input["k\\udfff"]' });
+    expect(checkJsonValue({ 'a b': [0, { c: [1, 2, '\udc00'] }] })).toMatchObject({ path: 'input["a b"][1].c[2]' });
+    expect(checkJsonValue('\ud800', { root: 'body' })).toMatchObject({ kind: 'lone-surrogate', path: 'body' });
+    expect(checkJsonValue(nested(1), { maxDepth: 0 })).toMatchObject({ kind: 'too-deep', path: 'input' });
+  });
+
+  it('finds lone surrogates exactly where a UTF-8 encoder fails', () => {
+    const samples = ['', 'a', '\ud800', '\udc00', '\ud800\udc00', '\udc00\ud800', 'x\ud83d', '\ude00y', '\ud83d\ude00\ud83d', 'é😀'];
+    for (const s of samples) expect(hasLoneSurrogate(s)).toBe(Buffer.from(s, 'utf8').toString('utf8') !== s);
+  });
+
   it('classifies INVALID_INPUT as the client fault, engine codes not', () => {
     expect(isClientFault('INVALID_INPUT')).toBe(true);
     expect(isClientFault('ENGINE_UNAVAILABLE')).toBe(false);

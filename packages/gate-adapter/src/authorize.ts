@@ -144,11 +144,20 @@ export async function safeEvaluate(
   config: GateAuthzConfig,
   signal?: AbortSignal,
 ): Promise<Decision> {
-  const timeout = AbortSignal.timeout(config.timeoutSeconds * 1000);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  // One controller, one (unref'd) timer and at most one listener per request: what
+  // `AbortSignal.any([signal, AbortSignal.timeout(…)])` does, at a fraction of its cost on Node 20.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    config.timeoutSeconds * 1000,
+  );
+  timer.unref?.();
+  const onAbort = (): void => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   const started = performance.now();
   try {
-    return await engine.evaluate(packageName, input, { signal: combined });
+    return await engine.evaluate(packageName, input, { signal: controller.signal });
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'ENGINE_UNAVAILABLE';
     return {
@@ -161,5 +170,8 @@ export async function safeEvaluate(
       durationMs: performance.now() - started,
       error: { code, message: e instanceof Error ? e.message : String(e) },
     };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }

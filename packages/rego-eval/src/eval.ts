@@ -300,46 +300,12 @@ export class Evaluation {
         return this.evalData(this.st.root, this.data, [], 0, env, k);
       case 'ref':
         return this.evalRef(t, env, k);
-      case 'arr': {
-        const out: Value[] = new Array<Value>(t.items.length);
-        const go = (i: number): boolean => {
-          if (i === t.items.length) return k(out.slice());
-          return this.evalTerm(t.items[i] as T, env, (v) => {
-            out[i] = v;
-            return go(i + 1);
-          });
-        };
-        return go(0);
-      }
-      case 'set': {
-        const out: Value[] = [];
-        const go = (i: number): boolean => {
-          if (i === t.items.length) return k(new RSet(out));
-          return this.evalTerm(t.items[i] as T, env, (v) => {
-            out.push(v);
-            const r = go(i + 1);
-            out.pop();
-            return r;
-          });
-        };
-        return go(0);
-      }
-      case 'obj': {
-        const out: [Value, Value][] = [];
-        const go = (i: number): boolean => {
-          if (i === t.items.length) return k(new RObject(out));
-          const [kt, vt] = t.items[i] as readonly [T, T];
-          return this.evalTerm(kt, env, (kv) =>
-            this.evalTerm(vt, env, (vv) => {
-              out.push([kv, vv]);
-              const r = go(i + 1);
-              out.pop();
-              return r;
-            }),
-          );
-        };
-        return go(0);
-      }
+      case 'arr':
+        return this.evalArrItems(t.items, 0, new Array<Value>(t.items.length), env, k);
+      case 'set':
+        return this.evalSetItems(t.items, 0, [], env, k);
+      case 'obj':
+        return this.evalObjItems(t.items, 0, [], env, k);
       case 'call':
         if (t.fn === 'walk' && t.args.length === 1) return this.evalTerm(t.args[0] as T, env, (v) => this.walk(v, [], k));
         return this.evalArgs(t.args, 0, [], env, (args) => this.call(t.fn, args, t.loc, k));
@@ -385,6 +351,42 @@ export class Evaluation {
         return k(s);
       }
     }
+  }
+
+  /*
+   * The recursions below are methods, not local closures: a named closure made per term costs an
+   * allocation (and, under esbuild's keepNames as tsx runs the sources, a `__name` call) on the hot path.
+   */
+
+  private evalArrItems(items: readonly T[], i: number, out: Value[], env: Env, k: KV): boolean {
+    if (i === items.length) return k(out.slice());
+    return this.evalTerm(items[i] as T, env, (v) => {
+      out[i] = v;
+      return this.evalArrItems(items, i + 1, out, env, k);
+    });
+  }
+
+  private evalSetItems(items: readonly T[], i: number, out: Value[], env: Env, k: KV): boolean {
+    if (i === items.length) return k(new RSet(out));
+    return this.evalTerm(items[i] as T, env, (v) => {
+      out.push(v);
+      const r = this.evalSetItems(items, i + 1, out, env, k);
+      out.pop();
+      return r;
+    });
+  }
+
+  private evalObjItems(items: readonly (readonly [T, T])[], i: number, out: [Value, Value][], env: Env, k: KV): boolean {
+    if (i === items.length) return k(new RObject(out));
+    const [kt, vt] = items[i] as readonly [T, T];
+    return this.evalTerm(kt, env, (kv) =>
+      this.evalTerm(vt, env, (vv) => {
+        out.push([kv, vv]);
+        const r = this.evalObjItems(items, i + 1, out, env, k);
+        out.pop();
+        return r;
+      }),
+    );
   }
 
   private evalArgs(args: readonly T[], i: number, out: Value[], env: Env, k: (args: Value[]) => boolean): boolean {
@@ -462,24 +464,29 @@ export class Evaluation {
       return v === undefined ? false : this.walkValue(v, path, i, env, k);
     }
     const p = path[i] as T;
-    const step = (key0: Value): boolean => {
-      const key = isNumber(key0) && base instanceof RObject && base.get(key0) === undefined ? numberText(key0) : key0;
-      const child = typeof key === 'string' ? node.children.get(key) : undefined;
-      const b = lookup(base, key);
-      if (child) return this.evalData(child, b, path, i + 1, env, k);
-      return b === undefined ? false : this.walkValue(b, path, i + 1, env, k, true);
-    };
+    if (p.k === 'val') return this.dataStep(node, base, path, i, env, k, p.v);
     if (p.k === 'var' && !env.has(p.n)) {
       const keys = new RSet(node.children.keys());
       if (base instanceof RObject) for (const kk of base.entries()) keys.add(kk[0]);
+      const n = node;
       return keys.sorted().some((key) => {
         env.set(p.n, key);
-        const r = step(key);
+        const r = this.dataStep(n, base, path, i, env, k, key);
         env.delete(p.n);
         return r;
       });
     }
-    return this.evalTerm(p, env, step);
+    const n = node;
+    return this.evalTerm(p, env, (key) => this.dataStep(n, base, path, i, env, k, key));
+  }
+
+  /** One step of `evalData` below `node` at `path[i]`, with the key `key0`. */
+  private dataStep(node: RuleNode, base: Value | undefined, path: readonly T[], i: number, env: Env, k: KV, key0: Value): boolean {
+    const key = isNumber(key0) && base instanceof RObject && base.get(key0) === undefined ? numberText(key0) : key0;
+    const child = typeof key === 'string' ? node.children.get(key) : undefined;
+    const b = lookup(base, key);
+    if (child) return this.evalData(child, b, path, i + 1, env, k);
+    return b === undefined ? false : this.walkValue(b, path, i + 1, env, k, true);
   }
 
   /** The full value of a rule-tree node (merged with base data), cached per query. */
@@ -749,23 +756,18 @@ export class Evaluation {
         const b = br;
         let found = false;
         const env: Env = new Map();
-        const params = rule.args;
-        const bindArgs = (i: number): boolean => {
-          if (i === params.length) {
-            return this.evalBody(b.body, 0, env, () =>
-              this.evalTerm(b.value, env, (v) => {
-                this.st.cover?.(b.loc);
-                if (result === undefined) result = v;
-                else if (!equals(result, v))
-                  throw new RegoEvalError('eval_conflict_error', `function ${path} produced conflicting values for the same inputs`, b.loc);
-                found = true;
-                return false;
-              }),
-            );
-          }
-          return this.match(params[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
-        };
-        bindArgs(0);
+        this.matchItems(rule.args, args, 0, env, () =>
+          this.evalBody(b.body, 0, env, () =>
+            this.evalTerm(b.value, env, (v) => {
+              this.st.cover?.(b.loc);
+              if (result === undefined) result = v;
+              else if (!equals(result, v))
+                throw new RegoEvalError('eval_conflict_error', `function ${path} produced conflicting values for the same inputs`, b.loc);
+              found = true;
+              return false;
+            }),
+          ),
+        );
         if (found) break;
       }
     }
@@ -773,11 +775,7 @@ export class Evaluation {
       const d = node.funcs.find((r) => r.isDefault);
       if (d) {
         const env: Env = new Map();
-        const bindArgs = (i: number): boolean =>
-          i === d.args.length
-            ? this.evalTerm(d.value, env, (v) => ((result = v), true))
-            : this.match(d.args[i] as T, args[i] as Value, env, () => bindArgs(i + 1));
-        bindArgs(0);
+        this.matchItems(d.args, args, 0, env, () => this.evalTerm(d.value, env, (v) => ((result = v), true)));
       }
     }
     this.funcCache.set(ck, result);
@@ -813,20 +811,13 @@ export class Evaluation {
   unify(a: T, b: T, env: Env, k: K): boolean {
     if (a.k === 'arr' && b.k === 'arr') {
       if (a.items.length !== b.items.length) return false;
-      const go = (i: number): boolean => (i === a.items.length ? k() : this.unify(a.items[i] as T, b.items[i] as T, env, () => go(i + 1)));
-      return go(0);
+      return this.unifyItems(a.items, b.items, 0, env, k);
     }
     if (a.k === 'obj' && b.k === 'obj' && a.items.length === b.items.length && a.items.every(([kk]) => kk.k === 'val')) {
       const bm = new Map<string, T>();
       for (const [kk, vv] of b.items) if (kk.k === 'val') bm.set(keyOf(kk.v), vv);
       if (bm.size === a.items.length) {
-        const go = (i: number): boolean => {
-          if (i === a.items.length) return k();
-          const [kk, av] = a.items[i] as readonly [T, T];
-          const bv = bm.get(keyOf((kk as { v: Value }).v));
-          return bv === undefined ? false : this.unify(av, bv, env, () => go(i + 1));
-        };
-        return go(0);
+        return this.unifyObjItems(a.items, bm, 0, env, k);
       }
     }
     if (this.hasUnbound(a, env)) {
@@ -835,6 +826,33 @@ export class Evaluation {
       return this.evalTerm(b, env, (v) => this.match(a, v, env, k));
     }
     return this.evalTerm(a, env, (v) => this.match(b, v, env, k));
+  }
+
+  private unifyItems(a: readonly T[], b: readonly T[], i: number, env: Env, k: K): boolean {
+    if (i === a.length) return k();
+    return this.unify(a[i] as T, b[i] as T, env, () => this.unifyItems(a, b, i + 1, env, k));
+  }
+
+  private unifyObjItems(a: readonly (readonly [T, T])[], bm: ReadonlyMap<string, T>, i: number, env: Env, k: K): boolean {
+    if (i === a.length) return k();
+    const [kk, av] = a[i] as readonly [T, T];
+    const bv = bm.get(keyOf((kk as { v: Value }).v));
+    return bv === undefined ? false : this.unify(av, bv, env, () => this.unifyObjItems(a, bm, i + 1, env, k));
+  }
+
+  /** Matches patterns `p[i…]` against values `v[i…]` (array items, function arguments). */
+  private matchItems(p: readonly T[], v: readonly Value[], i: number, env: Env, k: K): boolean {
+    if (i === p.length) return k();
+    return this.match(p[i] as T, v[i] as Value, env, () => this.matchItems(p, v, i + 1, env, k));
+  }
+
+  private matchObjItems(p: readonly (readonly [T, T])[], v: RObject, i: number, env: Env, k: K): boolean {
+    if (i === p.length) return k();
+    const [kt, vt] = p[i] as readonly [T, T];
+    return this.evalTerm(kt, env, (key) => {
+      const x = v.get(key);
+      return x === undefined ? false : this.match(vt, x, env, () => this.matchObjItems(p, v, i + 1, env, k));
+    });
   }
 
   /** Matches a pattern term against a value, binding unbound vars. */
@@ -852,20 +870,11 @@ export class Evaluation {
       }
       case 'arr': {
         if (!Array.isArray(v) || v.length !== p.items.length) return false;
-        const go = (i: number): boolean => (i === p.items.length ? k() : this.match(p.items[i] as T, v[i] as Value, env, () => go(i + 1)));
-        return go(0);
+        return this.matchItems(p.items, v, 0, env, k);
       }
       case 'obj': {
         if (!(v instanceof RObject) || v.size !== p.items.length) return false;
-        const go = (i: number): boolean => {
-          if (i === p.items.length) return k();
-          const [kt, vt] = p.items[i] as readonly [T, T];
-          return this.evalTerm(kt, env, (key) => {
-            const x = v.get(key);
-            return x === undefined ? false : this.match(vt, x, env, () => go(i + 1));
-          });
-        };
-        return go(0);
+        return this.matchObjItems(p.items, v, 0, env, k);
       }
       default:
         return this.evalTerm(p, env, (pv) => (equals(pv, v) ? k() : false));

@@ -207,19 +207,26 @@ export class RObject {
     if (!raw) return;
     const conv = this.conv as (x: unknown) => Value;
     this.raw = undefined;
+    this.conv = undefined;
+    const read = this.strs;
+    if (read.size === 0) {
+      // Nothing read yet: convert in the source object's order, one pass.
+      for (const k of Object.keys(raw)) {
+        const x = raw[k];
+        if (x !== undefined) read.set(k, conv(x));
+      }
+      return;
+    }
+    // Keep insertion order of the source object; members already read keep their value.
+    const ordered: [string, Value][] = [];
     for (const k of Object.keys(raw)) {
-      if (this.strs.has(k)) continue;
       const x = raw[k];
-      if (x !== undefined) this.strs.set(k, conv(x));
+      if (x === undefined) continue;
+      const v = read.get(k);
+      ordered.push([k, v !== undefined ? v : conv(x)]);
     }
-    // Keep insertion order of the source object.
-    const ordered = new Map<string, Value>();
-    for (const k of Object.keys(raw)) {
-      const v = this.strs.get(k);
-      if (v !== undefined) ordered.set(k, v);
-    }
-    this.strs.clear();
-    for (const [k, v] of ordered) this.strs.set(k, v);
+    read.clear();
+    for (const [k, v] of ordered) read.set(k, v);
   }
   /** An object of string keys. */
   static fromRecord(rec: Readonly<Record<string, Value>>): RObject {

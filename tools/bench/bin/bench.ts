@@ -82,13 +82,13 @@ const conditions: Record<string, string> = {};
 
 const WHY: Record<string, string> = {
   'native p50 vs OPA in-process':
-    'native is timed through createPolicyEngine (input guard, decision building, promise hops) while `opa bench` times only the Go query evaluation, and the interpreter has not been profiled and tuned yet (issue 13\'s "make it fast" part is open).',
+    'native is timed through createPolicyEngine (the input guard walks the whole input, about a fifth of a decision on these 6.5 KB inputs; decision building; a promise hop) while `opa bench` times only the Go query evaluation; after the first profile-driven pass (see "What was tuned" in BENCHMARKS.md) the interpreter\'s time is spread thin over term evaluation, value maps and the lazy input conversion: no single hot spot is left, the next step is compiling rule bodies to closures ahead of time.',
   'native p50 vs wasm engine':
-    "wasm pays worker-thread hops and JSON round trips per decision that native does not, but the goal needs native 20× cheaper than that; native's own evaluation is not tuned yet.",
+    "wasm pays worker-thread hops and JSON round trips per decision that native does not, but the goal needs native 20× cheaper than that, which needs native's own evaluation several times cheaper again (see the in-process goal).",
   'native p50 vs OPA REST':
-    'OPA REST pays an HTTP round trip on loopback per decision; the goal needs native 50× cheaper than that; not tuned yet.',
+    'OPA REST pays an HTTP round trip on loopback per decision; the goal needs native 50× cheaper than that, with client and OPA server competing for the same cores.',
   'authorization middleware cost (saturated rps lost)':
-    'every guarded request runs identity lookup (basic auth), input building and one native decision on the same event loop as Express, while the baseline route only lists an in-memory map; not profiled yet.',
+    "every guarded request runs identity lookup (basic auth: a base64 decode and two SHA-256 digests), input building and one native decision on the same event loop as Express, while the baseline route only lists an in-memory map; a profile puts the middleware at a fifth to a quarter of the server's CPU, most of it the native decision itself (the per-request AbortSignal.any + AbortSignal.timeout were replaced by one timer); autocannon shares the 2 cores, so the server's CPU share sets the ratio.",
   '1,000 policies load on native':
     'parse + compile of 1,000 modules in TypeScript, profiled and tuned (see the note on load time); the first 1,000-module load in a process still pays JIT warm-up and GC, and the machine was shared.',
   'native cost linear in input size (log-log slope, 10→1,000 stages)': 'the cause is not profiled yet; see the input-size curve.',
@@ -145,7 +145,7 @@ if (want('engines')) {
   }
   conditions['engines'] =
     `createPolicyEngine over examples/policies; ${settings.decisions} decisions per engine and concurrency (after ${settings.warmup} warm-up ones), cycling through the ${cases.length} cases, each checked against its expected decision; ` +
-    "opa-rest: one local `opa run --server --v0-compatible` over keep-alive loopback HTTP (its CPU time competes with the client on the same cores); wasm: default workers (min(2, CPUs)); every engine runs from the TypeScript sources through tsx (esbuild keepNames: closures made on hot paths pay a `__name` call, 6.6% of native's time in a `node --cpu-prof` of this workload), not from a tsc build; load average after: " +
+    "opa-rest: one local `opa run --server --v0-compatible` over keep-alive loopback HTTP (its CPU time competes with the client on the same cores); wasm: default workers (min(2, CPUs)); every engine runs from the TypeScript sources through tsx (esbuild keepNames: a named closure made on a hot path pays a `__name` call; the interpreter's per-term recursions are methods now, so little of it is left), not from a tsc build; load average after: " +
     la();
 }
 
