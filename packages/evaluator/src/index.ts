@@ -41,6 +41,7 @@ export {
   CLIENT_FAULT_CODES,
   DEFAULT_MAX_INPUT_DEPTH,
   checkJsonValue,
+  deepFreeze,
   hasLoneSurrogate,
   isClientFault,
   type JsonShapeOptions,

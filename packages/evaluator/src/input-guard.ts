@@ -40,6 +40,8 @@ interface Frame {
   readonly depth: number;
   readonly parent: Frame | undefined;
   readonly key: string | number | undefined;
+  /** An ancestor was frozen but not clean: its parts are walked, not looked up again. */
+  readonly walkFrozen?: boolean;
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -56,9 +58,87 @@ function pathOf(frame: Frame, root: string, extraKey?: string): string {
 }
 
 /**
+ * Deep-frozen containers already found clean, with their height (`[]` is 1). A frozen data
+ * property cannot change, so the verdict is permanent: an input that shares frozen subtrees
+ * with earlier inputs (the Orca adapter's finished stages) is walked only where it is new.
+ */
+const cleanFrozenHeights = new WeakMap<object, number>();
+
+/** True when `child` is a deep-frozen container already found clean and no higher than `limit` (skipped without a frame). */
+function knownClean(child: unknown, limit: number): boolean {
+  if (typeof child !== 'object' || child === null) return false;
+  const h = cleanFrozenHeights.get(child);
+  return h !== undefined && h <= limit;
+}
+
+/** Own enumerable keys when `v` is frozen with data properties only (no getter could change a value later); else undefined. */
+function frozenDataKeys(v: object): string[] | undefined {
+  if (!Object.isFrozen(v)) return undefined;
+  const keys = Object.keys(v);
+  for (const key of keys) if (!('value' in (Object.getOwnPropertyDescriptor(v, key) as PropertyDescriptor))) return undefined;
+  return keys;
+}
+
+/**
+ * The height of `v` when it is a deep-frozen, clean JSON container no higher than `limit`
+ * (computed once, iteratively, then remembered); undefined when any part is not frozen, not
+ * clean, or too high (the ordinary walk then finds and reports the problem).
+ */
+function cleanFrozenHeight(v: object, limit: number): number | undefined {
+  const known = cleanFrozenHeights.get(v);
+  if (known !== undefined) return known <= limit ? known : undefined;
+  interface Node {
+    readonly obj: object;
+    readonly children: unknown[];
+    next: number;
+    height: number;
+  }
+  const open = (obj: object): Node | undefined => {
+    const keys = frozenDataKeys(obj);
+    if (keys === undefined) return undefined;
+    if (!Array.isArray(obj) && keys.some(hasLoneSurrogate)) return undefined;
+    return { obj, children: Object.values(obj), next: 0, height: 1 };
+  };
+  const first = open(v);
+  if (first === undefined) return undefined;
+  const stack: Node[] = [first];
+  const onStack = new Set<object>([v]);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as Node;
+    if (top.next === top.children.length) {
+      stack.pop();
+      onStack.delete(top.obj);
+      cleanFrozenHeights.set(top.obj, top.height);
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) parent.height = Math.max(parent.height, top.height + 1);
+      continue;
+    }
+    const child = top.children[top.next++];
+    if (typeof child === 'string') {
+      if (hasLoneSurrogate(child)) return undefined;
+      continue;
+    }
+    if (typeof child !== 'object' || child === null) continue;
+    const h = cleanFrozenHeights.get(child);
+    if (h !== undefined) {
+      top.height = Math.max(top.height, h + 1);
+      continue;
+    }
+    if (onStack.has(child) || stack.length >= limit) return undefined;
+    const node = open(child);
+    if (node === undefined) return undefined;
+    stack.push(node);
+    onStack.add(child);
+  }
+  const height = cleanFrozenHeights.get(v) as number;
+  return height <= limit ? height : undefined;
+}
+
+/**
  * Checks `value` (a parsed JSON document) without recursion: containers nested deeper than
  * `maxDepth`, and strings or object keys with a lone UTF-16 surrogate. Returns the first
- * problem found, or undefined. A cyclic object is reported as too deep.
+ * problem found, or undefined. A cyclic object is reported as too deep. Deep-frozen
+ * subtrees are checked once and remembered, so inputs that share them cost only their new parts.
  */
 export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): JsonShapeProblem | undefined {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_INPUT_DEPTH;
@@ -74,13 +154,21 @@ export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): 
       continue;
     }
     if (typeof v !== 'object' || v === null) continue;
+    let walkFrozen = frame.walkFrozen === true;
+    if (!walkFrozen && Object.isFrozen(v)) {
+      if (cleanFrozenHeight(v, maxDepth - frame.depth) !== undefined) continue;
+      walkFrozen = true;
+    }
     const depth = frame.depth + 1;
     if (depth > maxDepth) {
       const path = pathOf(frame, root);
       return { kind: 'too-deep', path, message: `${path}: nested deeper than ${maxDepth} levels` };
     }
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i] as unknown, depth, parent: frame, key: i });
+      for (let i = v.length - 1; i >= 0; i--) {
+        const child = v[i] as unknown;
+        if (walkFrozen || !knownClean(child, maxDepth - depth)) stack.push({ value: child, depth, parent: frame, key: i, walkFrozen });
+      }
       continue;
     }
     const keys = Object.keys(v);
@@ -90,7 +178,8 @@ export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): 
         const path = pathOf(frame, root, key);
         return { kind: 'lone-surrogate', path, message: `${path}: object key contains a lone UTF-16 surrogate (not valid Unicode)` };
       }
-      stack.push({ value: (v as Record<string, unknown>)[key], depth, parent: frame, key });
+      const child = (v as Record<string, unknown>)[key];
+      if (walkFrozen || !knownClean(child, maxDepth - depth)) stack.push({ value: child, depth, parent: frame, key, walkFrozen });
     }
   }
   return undefined;
@@ -105,4 +194,21 @@ export const CLIENT_FAULT_CODES: readonly string[] = Object.freeze(['INVALID_INP
 /** True when a `Decision.error.code` is the caller's fault (see {@link CLIENT_FAULT_CODES}). */
 export function isClientFault(code: string | undefined): boolean {
   return code !== undefined && CLIENT_FAULT_CODES.includes(code);
+}
+
+/**
+ * Freezes `value` and every array and object in it (iteratively; shared and cyclic parts once)
+ * and returns it. Inputs built from deep-frozen parts can share them safely: nothing can
+ * change them later, and {@link checkJsonValue} checks each such part only once.
+ */
+export function deepFreeze<T>(value: T): T {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  for (let v = stack.pop(); v !== undefined || stack.length > 0; v = stack.pop()) {
+    if (typeof v !== 'object' || v === null || seen.has(v) || cleanFrozenHeights.has(v)) continue;
+    seen.add(v);
+    Object.freeze(v);
+    for (const child of Object.values(v)) stack.push(child);
+  }
+  return value;
 }
