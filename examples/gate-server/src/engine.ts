@@ -1,7 +1,8 @@
 import {
   createPolicyEngine,
-  decisionLogService,
   decisionLogSink,
+  fleetBundleSource,
+  fleetDecisionLog,
   type DecisionLogService,
   type EvaluationOptions,
   type PolicyEngine,
@@ -72,38 +73,20 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
       }),
   });
   const sink = settings.decisionLog ? decisionLogSink(settings.decisionLog) : undefined;
-  const shipper = settings.decisionLogUrl
-    ? decisionLogService({
-        url: settings.decisionLogUrl,
-        labels: { app: 'gate-server' },
-        ...(settings.decisionLogSeconds !== undefined
-          ? { minDelaySeconds: settings.decisionLogSeconds, maxDelaySeconds: settings.decisionLogSeconds * 2 }
-          : {}),
-        logger: { warn: (m) => console.warn(`gate-server: ${m}`), error: (m) => console.error(`gate-server: ${m}`) },
-      })
-    : undefined;
-  const hooks = [sink, shipper?.onDecision, metrics ? metrics.onDecision.bind(metrics) : undefined].filter((h) => h !== undefined);
+  const shipper = fleetDecisionLog(settings, {
+    labels: { app: 'gate-server' },
+    logger: { warn: (m) => console.warn(`gate-server: ${m}`), error: (m) => console.error(`gate-server: ${m}`) },
+    ...(metrics ? { metrics: metrics.observer } : {}),
+  });
+  const hooks = [sink, shipper?.onDecision].filter((h) => h !== undefined);
   const onDecision: EvaluationOptions['onDecision'] =
     hooks.length === 0 ? undefined : (decision, context) => hooks.forEach((hook) => hook(decision, context));
-  const policies: PolicySource = settings.bundleUrl
-    ? {
-        kind: 'bundle-service',
-        url: settings.bundleUrl,
-        name: 'gate',
-        regoVersion: settings.regoVersion,
-        polling: { minDelaySeconds: settings.bundlePollingSeconds ?? 60, maxDelaySeconds: (settings.bundlePollingSeconds ?? 60) * 2 },
-        ...(settings.bundleToken !== undefined ? { token: settings.bundleToken } : {}),
-        ...(settings.bundlePersistDir !== undefined ? { persistDir: settings.bundlePersistDir } : {}),
-        ...(settings.bundleVerificationKey !== undefined
-          ? {
-              verification: {
-                keys: { gate: { algorithm: settings.bundleVerificationAlgorithm ?? 'RS256', key: settings.bundleVerificationKey } },
-                keyId: 'gate',
-              },
-            }
-          : {}),
-      }
-    : { kind: 'directory', path: settings.policyDir, regoVersion: settings.regoVersion, watch: settings.watchPolicies };
+  const policies: PolicySource = fleetBundleSource(settings, { name: 'gate', regoVersion: settings.regoVersion }) ?? {
+    kind: 'directory',
+    path: settings.policyDir,
+    regoVersion: settings.regoVersion,
+    watch: settings.watchPolicies,
+  };
   let policyEngine: PolicyEngine;
   // Reload events (applied revisions, held removals, discarded builds) go to stdout, warnings and
   // errors to stderr. The initial load's info line is left out: the startup line says what loaded.
@@ -124,9 +107,9 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
         timeoutMs,
         logger,
         ...(onDecision ? { onDecision } : {}),
+        ...(metrics ? { metrics: metrics.observer } : {}),
       },
     });
-    if (metrics) policyEngine.onReload((result) => metrics.onReload(result));
     started = true;
   } catch (e) {
     await made.close();

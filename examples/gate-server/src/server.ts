@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { dirname, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
 import {
@@ -11,7 +9,7 @@ import {
   type AuthzEvent,
   type GateAuthzConfig,
 } from '@policy-engine/gate-adapter';
-import { ConfigurationError, type PolicyEngineHealth } from '@policy-engine/evaluator';
+import { withFleetFileSettings, type PolicyEngineHealth } from '@policy-engine/evaluator';
 import { createGateApp } from './app.js';
 import { startEngine } from './engine.js';
 import { createGateMetrics, type GateMetrics } from './metrics.js';
@@ -59,42 +57,9 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/**
- * The bundle and decision-log settings of the Armory-style file (`armory.policyEngine.bundle.*`,
- * `.decisionLogs.url`) where the environment gave none (the environment wins). A relative
- * `bundle.verificationKey` / `bundle.persistDir` is resolved against the file's directory.
- */
+/** The bundle and decision-log settings of the Armory-style file where the environment gave none (the environment wins). */
 function withConfigFile(settings: GateServerSettings, config: GateAuthzConfig): GateServerSettings {
-  const bundle = config.bundle;
-  const dir = settings.gateConfigFile ? dirname(settings.gateConfigFile) : process.cwd();
-  let out = settings;
-  if (settings.bundleUrl === undefined && bundle !== undefined) {
-    let key: string | undefined;
-    if (bundle.verificationKey !== undefined) {
-      const file = resolve(dir, bundle.verificationKey);
-      try {
-        key = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new ConfigurationError(
-          `armory.policyEngine.bundle.verificationKey: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-    }
-    out = {
-      ...out,
-      bundleUrl: bundle.url,
-      ...(bundle.pollingSeconds !== undefined && settings.bundlePollingSeconds === undefined
-        ? { bundlePollingSeconds: bundle.pollingSeconds }
-        : {}),
-      ...(key !== undefined && settings.bundleVerificationKey === undefined ? { bundleVerificationKey: key } : {}),
-      ...(bundle.token !== undefined && settings.bundleToken === undefined ? { bundleToken: bundle.token } : {}),
-      ...(bundle.persistDir !== undefined && settings.bundlePersistDir === undefined
-        ? { bundlePersistDir: resolve(dir, bundle.persistDir) }
-        : {}),
-    };
-  }
-  if (settings.decisionLogUrl === undefined && config.decisionLogUrl !== undefined) out = { ...out, decisionLogUrl: config.decisionLogUrl };
-  return out;
+  return { ...settings, ...withFleetFileSettings(settings, config, settings.gateConfigFile) };
 }
 
 /** Starts the example Gate with `settings` (see `settingsFromEnv`). */
@@ -126,11 +91,6 @@ export async function startGateServer(settings: GateServerSettings, options: Sta
       }
       return h;
     };
-    const decisionLog = engine.decisionLog;
-    metrics.observe({
-      health: () => engine.policyEngine.health(),
-      ...(decisionLog ? { decisionLog: () => decisionLog.stats() } : {}),
-    });
     server = createServer(
       createGateApp({ authorizer, validator, store, health, metrics, withoutAuthorization: options.withoutAuthorization === true }),
     );

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigurationError } from '@policy-engine/evaluator';
+import { ConfigurationError, fleetSettingsFromEnv, type FleetSettings } from '@policy-engine/evaluator';
 import { EngineNotAvailableError, parseEngineName, type EngineName } from '@policy-engine/engines';
 
 /** Which evaluation backend the server uses: a name of `@policy-engine/engines` (`ENGINE_NAMES`). */
 export type EngineChoice = EngineName;
 
-/** Everything the example server is started with. */
-export interface GateServerSettings {
+/** Everything the example server is started with (`bundleUrl` replaces `policyDir`; the fleet settings are shared with the Orca runner). */
+export interface GateServerSettings extends FleetSettings {
   /** Port to listen on (0 = any free port). */
   readonly port: number;
   /** Interface to listen on. */
@@ -23,22 +22,6 @@ export interface GateServerSettings {
   readonly opaPath?: string;
   /** Append one JSON line per decision to this file. */
   readonly decisionLog?: string;
-  /** Poll policies from this OPA bundle service URL instead of `policyDir` (`BUNDLE_URL`). */
-  readonly bundleUrl?: string;
-  /** Seconds between bundle polls (`BUNDLE_POLLING_SECONDS`, OPA `min_delay_seconds`; max is 2×; default 60). */
-  readonly bundlePollingSeconds?: number;
-  /** PEM text of the key bundles must be signed with (read from the file `BUNDLE_VERIFICATION_KEY`). */
-  readonly bundleVerificationKey?: string;
-  /** `BUNDLE_VERIFICATION_ALG` (default RS256). */
-  readonly bundleVerificationAlgorithm?: string;
-  /** Bearer token for the bundle service (`BUNDLE_TOKEN`). */
-  readonly bundleToken?: string;
-  /** Where the last good bundle is kept (`BUNDLE_PERSIST_DIR`). */
-  readonly bundlePersistDir?: string;
-  /** Ship OPA decision log events to this URL (`DECISION_LOG_URL`). */
-  readonly decisionLogUrl?: string;
-  /** Seconds between decision log uploads (`DECISION_LOG_SECONDS`, OPA `min_delay_seconds`; default 300). */
-  readonly decisionLogSeconds?: number;
   /** Users for HTTP Basic auth. */
   readonly usersFile: string;
   /** Armory-style YAML profile (`armory.policyEngine.*`), optional. */
@@ -110,29 +93,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
   const opaPath = nonEmpty(env['OPA_BIN']);
   const decisionLog = path(env['DECISION_LOG']);
   const gateConfigFile = path(env['GATE_CONFIG']);
-  const seconds = (name: string): number | undefined => {
-    const text = nonEmpty(env[name]);
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0) throw new ConfigurationError(`${name} must be a positive number of seconds, got "${text}"`);
-    return n;
-  };
-  const bundleUrl = nonEmpty(env['BUNDLE_URL']);
-  const bundlePollingSeconds = seconds('BUNDLE_POLLING_SECONDS');
-  const keyFile = path(env['BUNDLE_VERIFICATION_KEY']);
-  let bundleVerificationKey: string | undefined;
-  if (keyFile !== undefined) {
-    try {
-      bundleVerificationKey = readFileSync(keyFile, 'utf8');
-    } catch (e) {
-      throw new ConfigurationError(`BUNDLE_VERIFICATION_KEY: cannot read ${keyFile}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  const bundleVerificationAlgorithm = nonEmpty(env['BUNDLE_VERIFICATION_ALG']);
-  const bundleToken = nonEmpty(env['BUNDLE_TOKEN']);
-  const bundlePersistDir = path(env['BUNDLE_PERSIST_DIR']);
-  const decisionLogUrl = nonEmpty(env['DECISION_LOG_URL']);
-  const decisionLogSeconds = seconds('DECISION_LOG_SECONDS');
   return {
     port,
     host: nonEmpty(env['HOST']) ?? '127.0.0.1',
@@ -147,13 +107,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
     ...(gateConfigFile ? { gateConfigFile } : {}),
     ...(wasmWorkers !== undefined ? { wasmWorkers } : {}),
     ...(wasmMaxQueue !== undefined ? { wasmMaxQueue } : {}),
-    ...(bundleUrl ? { bundleUrl } : {}),
-    ...(bundlePollingSeconds !== undefined ? { bundlePollingSeconds } : {}),
-    ...(bundleVerificationKey !== undefined ? { bundleVerificationKey } : {}),
-    ...(bundleVerificationAlgorithm ? { bundleVerificationAlgorithm } : {}),
-    ...(bundleToken ? { bundleToken } : {}),
-    ...(bundlePersistDir ? { bundlePersistDir } : {}),
-    ...(decisionLogUrl ? { decisionLogUrl } : {}),
-    ...(decisionLogSeconds !== undefined ? { decisionLogSeconds } : {}),
+    ...fleetSettingsFromEnv(env, base),
   };
 }

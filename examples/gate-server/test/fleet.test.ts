@@ -194,7 +194,12 @@ describe('a fleet: embedded gate and real OPA on one bundle service and one coll
       const authz = (decisions?.metrics ?? []).filter((m) => m.labels?.['package'] === 'spinnaker.http.authz');
       expect(authz.reduce((sum, m) => sum + Number(m.value), 0)).toBe(gateRequests);
       const info = families.find((f) => f.name === 'policy_bundle_info')?.metrics ?? [];
-      expect(info).toContainEqual({ labels: { bundle: 'gate', revision: 'rev-2' }, value: '1' });
+      expect(info).toEqual([{ labels: { bundle: 'gate', revision: 'rev-2' }, value: '1' }]);
+      // Fed by the evaluator's metrics hook: rev-1 and rev-2 activated, the foreign-signed bundle refused.
+      const perBundle = (name: string) =>
+        families.find((f) => f.name === name)?.metrics.find((m) => m.labels?.['bundle'] === 'gate')?.value;
+      expect(perBundle('policy_bundle_activations_total')).toBe('2');
+      expect(Number(perBundle('policy_bundle_failures_total'))).toBeGreaterThanOrEqual(1);
       expect(families.find((f) => f.name === 'policy_decision_duration_seconds')?.type).toBe('HISTOGRAM');
     } finally {
       await gate.close();

@@ -4,7 +4,14 @@
  * started for the run. OPA is located (or installed) only for wasm and opa.
  */
 import { fileURLToPath } from 'node:url';
-import { createPolicyEngine, type Engine, type PolicyEngine } from '@policy-engine/evaluator';
+import {
+  createPolicyEngine,
+  fleetBundleSource,
+  fleetDecisionLog,
+  type Engine,
+  type FleetSettings,
+  type PolicyEngine,
+} from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, ENGINE_NAMES, createEngineByName, type EngineName } from '@policy-engine/engines';
 import { ensureOpa, startOpaServer } from '@policy-engine/opa';
 
@@ -23,6 +30,12 @@ export interface OpenPolicyEngineOptions {
   readonly opaPath?: string;
   /** Wraps the engine before it is used (e.g. to count calls in a test). */
   readonly wrapEngine?: (engine: Engine) => Engine;
+  /**
+   * The fleet settings shared with the example gate (`fleetSettingsFromEnv` of the evaluator: `BUNDLE_URL`, …,
+   * `DECISION_LOG_URL`): with `bundleUrl` the policies come from that bundle service instead of `policyDir`;
+   * with `decisionLogUrl` every decision is shipped there (flushed by `close()`).
+   */
+  readonly fleet?: FleetSettings;
 }
 
 /** A policy engine for one run, and how to release it (and the OPA server, if one was started). */
@@ -44,10 +57,17 @@ export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promis
     // Token-protected: no other local process can rewrite the policies of this run's OPA.
     startOpa: async () => startOpaServer({ v0Compatible: true, protect: true, opaBin: options.opaPath ?? (await ensureOpa()) }),
   });
+  const fleet = options.fleet ?? {};
+  const shipper = fleetDecisionLog(fleet, { labels: { app: 'orca-runner' } });
   try {
     const policyEngine = await createPolicyEngine({
       engine: wrap(made.engine),
-      policies: { kind: 'directory', path: options.policyDir, regoVersion: 'auto' },
+      policies: fleetBundleSource(fleet, { name: 'orca', regoVersion: 'auto' }) ?? {
+        kind: 'directory',
+        path: options.policyDir,
+        regoVersion: 'auto',
+      },
+      ...(shipper ? { options: { onDecision: shipper.onDecision } } : {}),
     });
     return {
       policyEngine,
@@ -57,11 +77,13 @@ export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promis
           await policyEngine.close();
         } finally {
           await made.close();
+          await shipper?.close();
         }
       },
     };
   } catch (err) {
     await made.close();
+    await shipper?.close();
     throw err;
   }
 }

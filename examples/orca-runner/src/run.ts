@@ -3,7 +3,7 @@
  */
 import { createOrcaInterceptor, type PipelineConfig, type User } from '@policy-engine/orca-adapter';
 import { runPipeline, type PipelineRunResult } from '@policy-engine/orca-simulator';
-import type { Engine } from '@policy-engine/evaluator';
+import type { Engine, FleetSettings } from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, DEFAULT_POLICY_DIR, openPolicyEngine, type EngineName } from './engines.js';
 import { formatExecutionLog, type LogFormat } from './format.js';
 
@@ -22,6 +22,8 @@ export interface RunPipelineExampleOptions {
   readonly opaPath?: string;
   /** Wraps the engine (e.g. a counting decorator in tests). */
   readonly wrapEngine?: (engine: Engine) => Engine;
+  /** Bundle service and decision-log collector (the gate's settings, `fleetSettingsFromEnv`); see `openPolicyEngine`. */
+  readonly fleet?: FleetSettings;
 }
 
 /** What a run produced: the exit code (0 succeeded, 1 stopped by a policy), the rendered log and the raw result. */
@@ -44,6 +46,7 @@ export async function runPipelineExample(pipeline: unknown, options: RunPipeline
     policyDir: options.policyDir ?? DEFAULT_POLICY_DIR,
     ...(options.opaPath ? { opaPath: options.opaPath } : {}),
     ...(options.wrapEngine ? { wrapEngine: options.wrapEngine } : {}),
+    ...(options.fleet ? { fleet: options.fleet } : {}),
   });
   try {
     const interceptor = createOrcaInterceptor({

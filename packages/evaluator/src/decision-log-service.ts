@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { Decision } from './decision.js';
 import { ConfigurationError } from './errors.js';
 import { exchange } from './http-client.js';
+import type { PolicyMetricsObserver } from './metrics.js';
 import type { DecisionContext, Logger } from './options.js';
 import { quietConsoleLogger } from './policy-engine.js';
 import { retryDelayMs } from './sources/bundle-service.js';
@@ -55,6 +56,8 @@ export interface DecisionLogServiceOptions {
   /** Put the input into events (default true). */
   readonly includeInput?: boolean;
   readonly logger?: Logger;
+  /** Told the buffer size and the drops whenever they change (the metrics hook's `decisionLog`). */
+  readonly metrics?: PolicyMetricsObserver;
   /** Timeout of one upload (default 10 000 ms). */
   readonly requestTimeoutMs?: number;
 }
@@ -207,6 +210,13 @@ export function decisionLogService(options: DecisionLogServiceOptions): Decision
 
   const headers: Record<string, string> = { ...options.headers, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
   if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
+  const report = (): void => {
+    try {
+      options.metrics?.decisionLog?.({ buffered: buffer.length, dropped: counts.dropped });
+    } catch (error) {
+      logger.error(`metrics observer failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
 
   const upload = async (): Promise<void> => {
     while (buffer.length > 0) {
@@ -235,6 +245,7 @@ export function decisionLogService(options: DecisionLogServiceOptions): Decision
       for (const event of sent) bufferedBytes -= JSON.stringify(event).length;
       counts.uploads++;
       counts.uploadedEvents += sent.length;
+      report();
     }
   };
   const flush = (): Promise<void> => {
@@ -284,6 +295,7 @@ export function decisionLogService(options: DecisionLogServiceOptions): Decision
           `decision log buffer full (${bufferLimit} events): dropped ${dropped.length} oldest (${counts.dropped} dropped in all)`,
         );
       }
+      report();
       // A full batch goes at once (unless uploads are failing: then the backoff decides).
       if (bufferedBytes >= sizeLimit && retries === 0 && uploading === undefined) attempt();
     },

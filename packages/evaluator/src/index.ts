@@ -41,12 +41,36 @@ export {
   CLIENT_FAULT_CODES,
   DEFAULT_MAX_INPUT_DEPTH,
   checkJsonValue,
+  deepFreeze,
   hasLoneSurrogate,
   isClientFault,
   type JsonShapeOptions,
   type JsonShapeProblem,
 } from './input-guard.js';
+export {
+  FLEET_ENV_VARIABLES,
+  fleetBundleSource,
+  fleetDecisionLog,
+  fleetSettingsFromEnv,
+  withFleetFileSettings,
+  type FleetFileSettings,
+  type FleetSettings,
+} from './fleet-settings.js';
 export { jsonErrorOffset, lineColAt } from './json-location.js';
+export {
+  combineMetricsObservers,
+  createPolicyMetrics,
+  decisionMetric,
+  decisionOutcome,
+  type BundleMetric,
+  type DecisionLogMetric,
+  type DecisionMetric,
+  type DecisionOutcome,
+  type PolicyMetrics,
+  type PolicyMetricsObserver,
+  type PolicyMetricsSnapshot,
+  type ReloadMetric,
+} from './metrics.js';
 export {
   decisionLogRecord,
   decisionLogSink,

@@ -46,6 +46,8 @@ interface Level {
   /** Where the container sits in its parent (undefined for the root). */
   readonly key: string | number | undefined;
   i: number;
+  /** An ancestor was frozen but not clean: its parts are walked, not looked up again. */
+  readonly walkFrozen: boolean;
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -67,11 +69,82 @@ function surrogateProblem(path: string, what: 'string' | 'object key'): JsonShap
 }
 
 /**
+ * Deep-frozen containers already found clean, with their height (`[]` is 1). A frozen data
+ * property cannot change, so the verdict is permanent: an input that shares frozen subtrees
+ * with earlier inputs (the Orca adapter's finished stages) is walked only where it is new.
+ */
+const cleanFrozenHeights = new WeakMap<object, number>();
+
+/** Own enumerable keys when `v` is frozen with data properties only (no getter could change a value later); else undefined. */
+function frozenDataKeys(v: object): string[] | undefined {
+  if (!Object.isFrozen(v)) return undefined;
+  const keys = Object.keys(v);
+  for (const key of keys) if (!('value' in (Object.getOwnPropertyDescriptor(v, key) as PropertyDescriptor))) return undefined;
+  return keys;
+}
+
+/**
+ * The height of `v` when it is a deep-frozen, clean JSON container no higher than `limit`
+ * (computed once, iteratively, then remembered); undefined when any part is not frozen, not
+ * clean, or too high (the ordinary walk then finds and reports the problem).
+ */
+function cleanFrozenHeight(v: object, limit: number): number | undefined {
+  const known = cleanFrozenHeights.get(v);
+  if (known !== undefined) return known <= limit ? known : undefined;
+  interface Node {
+    readonly obj: object;
+    readonly children: unknown[];
+    next: number;
+    height: number;
+  }
+  const open = (obj: object): Node | undefined => {
+    const keys = frozenDataKeys(obj);
+    if (keys === undefined) return undefined;
+    if (!Array.isArray(obj) && keys.some(hasLoneSurrogate)) return undefined;
+    return { obj, children: Object.values(obj), next: 0, height: 1 };
+  };
+  const first = open(v);
+  if (first === undefined) return undefined;
+  const stack: Node[] = [first];
+  const onStack = new Set<object>([v]);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as Node;
+    if (top.next === top.children.length) {
+      stack.pop();
+      onStack.delete(top.obj);
+      cleanFrozenHeights.set(top.obj, top.height);
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) parent.height = Math.max(parent.height, top.height + 1);
+      continue;
+    }
+    const child = top.children[top.next++];
+    if (typeof child === 'string') {
+      if (hasLoneSurrogate(child)) return undefined;
+      continue;
+    }
+    if (typeof child !== 'object' || child === null) continue;
+    const h = cleanFrozenHeights.get(child);
+    if (h !== undefined) {
+      top.height = Math.max(top.height, h + 1);
+      continue;
+    }
+    if (onStack.has(child) || stack.length >= limit) return undefined;
+    const node = open(child);
+    if (node === undefined) return undefined;
+    stack.push(node);
+    onStack.add(child);
+  }
+  const height = cleanFrozenHeights.get(v) as number;
+  return height <= limit ? height : undefined;
+}
+
+/**
  * Checks `value` (a parsed JSON document) without recursion: containers nested deeper than
  * `maxDepth`, and strings or object keys with a lone UTF-16 surrogate. Returns the first
  * problem found (in document order; an object's keys before its members), or undefined.
  * A cyclic object is reported as too deep. Only containers take a stack entry: scalars are
- * checked where they are met, so the walk allocates nothing per member.
+ * checked where they are met, so the walk allocates nothing per member. Deep-frozen subtrees
+ * are checked once and remembered, so inputs that share them cost only their new parts.
  */
 export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): JsonShapeProblem | undefined {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_INPUT_DEPTH;
@@ -80,21 +153,26 @@ export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): 
   if (typeof value !== 'object' || value === null) return undefined;
   const stack: Level[] = [];
   /** Opens a container met at `key` of the innermost open one: its depth, then (objects) its keys. */
-  const open = (container: object, key: string | number | undefined): JsonShapeProblem | undefined => {
+  const open = (container: object, key: string | number | undefined, parentWalksFrozen: boolean): JsonShapeProblem | undefined => {
+    let walkFrozen = parentWalksFrozen;
+    if (!walkFrozen && Object.isFrozen(container)) {
+      if (cleanFrozenHeight(container, maxDepth - stack.length) !== undefined) return undefined;
+      walkFrozen = true;
+    }
     if (stack.length + 1 > maxDepth) {
       const path = pathOf(stack, root, key);
       return { kind: 'too-deep', path, message: `${path}: nested deeper than ${maxDepth} levels` };
     }
     if (Array.isArray(container)) {
-      stack.push({ container, keys: undefined, key, i: 0 });
+      stack.push({ container, keys: undefined, key, i: 0, walkFrozen });
       return undefined;
     }
     const keys = Object.keys(container);
-    stack.push({ container, keys, key, i: 0 });
+    stack.push({ container, keys, key, i: 0, walkFrozen });
     for (const k of keys) if (hasLoneSurrogate(k)) return surrogateProblem(pathOf(stack, root, k), 'object key');
     return undefined;
   };
-  const first = open(value, undefined);
+  const first = open(value, undefined, false);
   if (first !== undefined) return first;
   while (stack.length > 0) {
     const top = stack[stack.length - 1] as Level;
@@ -121,7 +199,7 @@ export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): 
       continue;
     }
     if (typeof member !== 'object' || member === null) continue;
-    const problem = open(member, key);
+    const problem = open(member, key, top.walkFrozen);
     if (problem !== undefined) return problem;
   }
   return undefined;
@@ -136,4 +214,21 @@ export const CLIENT_FAULT_CODES: readonly string[] = Object.freeze(['INVALID_INP
 /** True when a `Decision.error.code` is the caller's fault (see {@link CLIENT_FAULT_CODES}). */
 export function isClientFault(code: string | undefined): boolean {
   return code !== undefined && CLIENT_FAULT_CODES.includes(code);
+}
+
+/**
+ * Freezes `value` and every array and object in it (iteratively; shared and cyclic parts once)
+ * and returns it. Inputs built from deep-frozen parts can share them safely: nothing can
+ * change them later, and {@link checkJsonValue} checks each such part only once.
+ */
+export function deepFreeze<T>(value: T): T {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  for (let v = stack.pop(); v !== undefined || stack.length > 0; v = stack.pop()) {
+    if (typeof v !== 'object' || v === null || seen.has(v) || cleanFrozenHeights.has(v)) continue;
+    seen.add(v);
+    Object.freeze(v);
+    for (const child of Object.values(v)) stack.push(child);
+  }
+  return value;
 }

@@ -4,6 +4,7 @@
 import type { Decision } from './decision.js';
 import type { Engine, RegoVersion } from './engine.js';
 import type { PolicyEngineError } from './errors.js';
+import type { PolicyMetricsObserver } from './metrics.js';
 import type { BundleServiceSource, BundleStatus } from './sources/bundle-service.js';
 
 /** Rego version setting of a source: a fixed version or `auto` (v1 when the module parses as v1, else v0). */
@@ -81,6 +82,11 @@ export interface EvaluationOptions {
   readonly reloadSettleMs?: number;
   /** Packages using the allow/message convention. Default: `spinnaker.http.authz`, `spinnaker.ui.entitlements.isFeatureEnabled`. */
   readonly allowPackages?: readonly string[];
+  /**
+   * The metrics hook (one observer or several): every decision (package, outcome, latency, error
+   * code), reload and bundle-service event. Exceptions are logged, never propagated. See `createPolicyMetrics`.
+   */
+  readonly metrics?: PolicyMetricsObserver | readonly PolicyMetricsObserver[];
   /** Called once per decision (e.g. {@link decisionLogSink}). Exceptions are logged, never propagated. */
   readonly onDecision?: (decision: Decision, context: DecisionContext) => void;
   /**

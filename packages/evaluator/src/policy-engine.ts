@@ -17,6 +17,7 @@ import {
   PolicyEngineError,
 } from './errors.js';
 import { loadSources, sourceList, type BundleResolver, type LoadedPolicies } from './load.js';
+import { combineMetricsObservers, decisionMetric, type PolicyMetricsObserver } from './metrics.js';
 import { BundleServiceClient } from './sources/bundle-service.js';
 import type {
   PolicySource,
@@ -99,6 +100,10 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const { engine } = options;
   const settings = options.options ?? {};
   const logger = settings.logger ?? quietConsoleLogger;
+  const metrics = combineMetricsObservers(
+    settings.metrics === undefined ? [] : Array.isArray(settings.metrics) ? settings.metrics : [settings.metrics as PolicyMetricsObserver],
+    (error) => logger.error(`metrics observer failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const allowPackages = settings.allowPackages ?? DEFAULT_ALLOW_PACKAGES;
   const failOpen = settings.failOpen ?? false;
@@ -138,7 +143,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
   const clients = new Map<PolicySource, BundleServiceClient>();
   try {
     for (const source of sourceList(options.policies)) {
-      if (source.kind === 'bundle-service') clients.set(source, new BundleServiceClient(source, logger));
+      if (source.kind === 'bundle-service')
+        clients.set(source, new BundleServiceClient(source, logger, (event) => metrics.bundle?.(event)));
     }
   } catch (error) {
     await engine.close().catch(() => undefined);
@@ -281,6 +287,9 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         if (!closed) logger.error(`policy reload failed, keeping revision ${shortRevision(state.revision)}: ${typed.message}`);
         result = { ok: false, error: typed };
       }
+      metrics.reload?.(
+        result.ok ? { ok: true, revision: result.revision } : { ok: false, revision: state.revision, errorCode: result.error.code },
+      );
       for (const listener of listeners) {
         try {
           listener(result);
@@ -423,6 +432,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         durationMs: performance.now() - startedAt,
         ...(decisionError ? { error: decisionError } : {}),
       };
+      metrics.decision?.(decisionMetric(decision));
       if (settings.onDecision) {
         const context: DecisionContext = {
           id: randomUUID(),

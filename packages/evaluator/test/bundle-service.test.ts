@@ -14,6 +14,7 @@ import { nativeEngine } from '@policy-engine/engine-native';
 import {
   bundleFileDigest,
   createPolicyEngine,
+  createPolicyMetrics,
   readBundleArchive,
   retryDelayMs,
   verifyBundle,
@@ -166,7 +167,12 @@ describe('bundle-service source', () => {
     const sign = ['--signing-key', join(dir, 'rsa.pem')];
     served.bundle = await build('one', 'alice', 'rev-1', sign);
     const logger = recordingLogger();
-    let policies: PolicyEngine | undefined = await createPolicyEngine({ engine: nativeEngine(), policies: source, options: { logger } });
+    const metrics = createPolicyMetrics();
+    let policies: PolicyEngine | undefined = await createPolicyEngine({
+      engine: nativeEngine(),
+      policies: source,
+      options: { logger, metrics },
+    });
     try {
       const health = await policies.health();
       expect(health.status).toBe('UP');
@@ -194,6 +200,13 @@ describe('bundle-service source', () => {
       });
       expect((await policies.evaluate('fleet.authz', { user: 'mallory' })).allowed).toBe(false);
       expect(logger.errors.some((m) => m.includes('keeping revision "rev-2"'))).toBe(true);
+      // The metrics hook saw the same: the first bundle (activated before the facade existed) and rev-2, the refusals.
+      const seen = metrics.snapshot();
+      expect(seen.bundles['fleet']).toMatchObject({ activeRevision: 'rev-2', failedDownloads: 0 });
+      expect(seen.bundles['fleet']?.activated).toBe(2);
+      expect(seen.bundles['fleet']?.refused).toBe(refused.bundles?.[0]?.counts.refused);
+      expect(seen.reloads.ok).toBeGreaterThanOrEqual(1);
+      expect(seen.decisions['fleet.authz']).toEqual({ allowed: 2, denied: 2, error: 0 });
     } finally {
       await policies.close();
     }

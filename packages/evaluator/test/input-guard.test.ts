@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonValue, createPolicyEngine, hasLoneSurrogate, isClientFault } from '@policy-engine/evaluator';
+import { checkJsonValue, createPolicyEngine, deepFreeze, hasLoneSurrogate, isClientFault } from '@policy-engine/evaluator';
 import { defined, inlinePackages, scriptedEngine } from './support/scripted-engine.js';
 
 /** `[[[…]]]` nested `depth` levels, built without recursion. */
@@ -82,5 +82,53 @@ describe('the facade refuses hostile inputs before the engine', () => {
     await expect(
       createPolicyEngine({ engine: scriptedEngine(() => defined({})), policies: inlinePackages('p'), options: { maxInputDepth: 0 } }),
     ).rejects.toThrow(/maxInputDepth must be a positive integer/);
+  });
+});
+
+describe('checkJsonValue on deep-frozen parts (checked once, then remembered)', () => {
+  it('still refuses a shared frozen part that is clean at one depth but too deep at another', () => {
+    const part = deepFreeze({ a: [[1]] }); // height 3
+    expect(checkJsonValue({ x: part }, { maxDepth: 4 })).toBeUndefined();
+    expect(checkJsonValue({ x: { y: part } }, { maxDepth: 4 })?.kind).toBe('too-deep');
+    expect(checkJsonValue({ x: part }, { maxDepth: 4 })).toBeUndefined();
+  });
+
+  it('reports a lone surrogate inside a frozen part every time, with its path', () => {
+    const part = deepFreeze({ list: ['ok', 'bad \uD800'] });
+    for (let i = 0; i < 2; i++) expect(checkJsonValue({ p: part })?.path).toBe('input.p.list[1]');
+    const key = deepFreeze({ ['k\uDC00']: 1 });
+    expect(checkJsonValue([key])?.kind).toBe('lone-surrogate');
+  });
+
+  it('does not trust a frozen object whose value comes from a getter, nor an unfrozen part below a frozen one', () => {
+    let value = 'fine';
+    const withGetter = Object.freeze(
+      Object.defineProperty({}, 'v', {
+        get: () => value,
+        enumerable: true,
+      }),
+    );
+    expect(checkJsonValue({ g: withGetter })).toBeUndefined();
+    value = 'bad \uD800';
+    expect(checkJsonValue({ g: withGetter })?.kind).toBe('lone-surrogate');
+
+    const inner = { s: 'fine' };
+    const outer = Object.freeze({ inner });
+    expect(checkJsonValue(outer)).toBeUndefined();
+    inner.s = 'bad \uDBFF';
+    expect(checkJsonValue(outer)?.path).toBe('input.inner.s');
+  });
+
+  it('reports a frozen cycle as too deep', () => {
+    const a: Record<string, unknown> = {};
+    a['self'] = a;
+    Object.freeze(a);
+    expect(checkJsonValue(a, { maxDepth: 50 })?.kind).toBe('too-deep');
+  });
+
+  it('deepFreeze freezes every container and returns its argument', () => {
+    const doc = { a: [{ b: 1 }], c: { d: [] as unknown[] } };
+    expect(deepFreeze(doc)).toBe(doc);
+    expect([doc, doc.a, doc.a[0], doc.c, doc.c.d].every((o) => Object.isFrozen(o))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigurationError } from '@policy-engine/evaluator';
+import { ConfigurationError, type FleetFileSettings } from '@policy-engine/evaluator';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DEFAULT_MAX_BODY_DEPTH } from './body.js';
 
@@ -21,13 +21,7 @@ export interface GateAuthzConfig {
    * `armory.policyEngine.bundle.{url,pollingSeconds,verificationKey,token,persistDir}` (not Armory keys; OPA's bundle
    * plugin settings): pull policies from an OPA bundle service. `verificationKey` is a PEM file path.
    */
-  readonly bundle?: {
-    readonly url: string;
-    readonly pollingSeconds?: number;
-    readonly verificationKey?: string;
-    readonly token?: string;
-    readonly persistDir?: string;
-  };
+  readonly bundle?: FleetFileSettings['bundle'];
   /** `armory.policyEngine.decisionLogs.url` (not an Armory key): ship OPA decision log events there. */
   readonly decisionLogUrl?: string;
   /** `armory.policyEngine.failOpen` (default false): allow when no decision can be obtained. */

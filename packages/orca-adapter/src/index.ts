@@ -36,6 +36,7 @@ export {
 export {
   deploymentInput,
   executionDocument,
+  freezeStage,
   executionTriggerDocument,
   pipelineBeforeInput,
   rawTriggerDocument,

@@ -16,8 +16,13 @@
  * - A failed stage carries the messages in `context.exception.details.errors`, where Orca
  *   shows them in the execution details.
  * - The execution ends SUCCEEDED, or TERMINAL when any stage is TERMINAL.
+ * - Cost is linear in the stage count: stages not started yet and finished stages are
+ *   deep-frozen copies (`freezeStage`), whose input documents are built and checked once and
+ *   shared by every later hook; only the running stage is a live object. A stage is replaced
+ *   by a live copy when it starts and by a frozen copy when it ends, so executors change their
+ *   own stage (through their outcome), never a finished one.
  */
-import { createExecution, toUser, type CreateExecutionOptions } from '@policy-engine/orca-adapter';
+import { createExecution, freezeStage, toUser, type CreateExecutionOptions } from '@policy-engine/orca-adapter';
 import { genericExecutor, simulatedExecutors } from './simulated.js';
 import type { StageExecutor, StageExecutors } from './executors.js';
 import type { HookName, HookResult, OrcaInterceptor } from '@policy-engine/orca-adapter';
@@ -130,14 +135,33 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
     return { status: 'TERMINAL', execution, events, stops };
   }
 
+  execution.stages = execution.stages.map(freezeStage);
   const byRef = new Map(execution.stages.map((s) => [s.refId, s]));
+  const indexOf = new Map(execution.stages.map((s, i) => [s.refId, i]));
   const done = (s: StageExecution): boolean => s.status === 'SUCCEEDED' || s.status === 'FAILED_CONTINUE';
-  for (;;) {
-    const next = execution.stages.find(
-      (s) => s.status === 'NOT_STARTED' && s.requisiteStageRefIds.every((r) => done(byRef.get(r) as StageExecution)),
-    );
-    if (!next) break;
-    await runStage(next);
+  const replace = (stage: StageExecution): void => {
+    execution.stages[indexOf.get(stage.refId) as number] = stage;
+    byRef.set(stage.refId, stage);
+  };
+  // Ready stages, run lowest configuration index first: each stage is scheduled once, when its last requisite is done.
+  const waitingOn = new Map(execution.stages.map((s) => [s.refId, new Set(s.requisiteStageRefIds).size]));
+  const dependants = new Map<string, string[]>();
+  for (const s of execution.stages)
+    for (const r of new Set(s.requisiteStageRefIds)) dependants.set(r, [...(dependants.get(r) ?? []), s.refId]);
+  const ready = new ReadyQueue();
+  for (const [i, s] of execution.stages.entries()) if (waitingOn.get(s.refId) === 0) ready.push(i);
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    const live = structuredClone(execution.stages[i] as StageExecution);
+    replace(live);
+    await runStage(live);
+    const finished = freezeStage(live);
+    replace(finished);
+    if (!done(finished)) continue;
+    for (const d of dependants.get(finished.refId) ?? []) {
+      const left = (waitingOn.get(d) as number) - 1;
+      waitingOn.set(d, left);
+      if (left === 0) ready.push(indexOf.get(d) as number);
+    }
   }
 
   for (const stage of execution.stages) {
@@ -250,5 +274,39 @@ export async function runPipeline(config: PipelineConfig, options: RunPipelineOp
       task.endTime = now();
       log({ kind: 'task.end', stage: ref, task: task.name, status, messages });
     }
+  }
+}
+
+/** A binary min-heap of stage indexes: the ready stage first in configuration order runs next. */
+class ReadyQueue {
+  readonly #heap: number[] = [];
+  push(value: number): void {
+    const h = this.#heap;
+    h.push(value);
+    for (let i = h.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if ((h[parent] as number) <= value) break;
+      h[i] = h[parent] as number;
+      h[parent] = value;
+      i = parent;
+    }
+  }
+  pop(): number | undefined {
+    const h = this.#heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length === 0 || last === undefined) return top;
+    h[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && (h[l] as number) < (h[m] as number)) m = l;
+      if (r < h.length && (h[r] as number) < (h[m] as number)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m] as number, h[i] as number];
+      i = m;
+    }
+    return top;
   }
 }

@@ -41,6 +41,8 @@ function layer(name: string): number {
   if (folder === 'evaluator') return 3;
   if (folder.startsWith('engine-')) return 4;
   if (folder.endsWith('-adapter')) return 4;
+  // The prom-client adapter of the evaluator's metrics hook, shared by the examples.
+  if (folder === 'prometheus') return 4;
   // The engine factory sits in the engines/adapters layer; it alone may import the engines beside it.
   if (folder === 'engines') return 4;
   // The Orca simulator (runner, simulated executors) drives the orca-adapter interceptor.

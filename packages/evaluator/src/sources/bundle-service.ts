@@ -17,6 +17,7 @@ import { exchange } from '../http-client.js';
 import type { Logger, RegoVersionSetting } from '../options.js';
 import { bundleContent, manifestRevision, readBundleArchive } from './bundle.js';
 import type { RawSourceContent } from './raw.js';
+import type { BundleMetric } from '../metrics.js';
 
 /** A bundle polled from an OPA bundle service (S3, nginx, a control plane, …). */
 export interface BundleServiceSource {
@@ -130,6 +131,8 @@ export class BundleServiceClient {
   constructor(
     readonly source: BundleServiceSource,
     private readonly logger: Logger,
+    /** Told of every activation, refusal and failed download (the facade's metrics hook). */
+    private readonly onEvent: (event: BundleMetric) => void = () => undefined,
   ) {
     const { minMs, maxMs } = checkSource(source);
     this.minMs = minMs;
@@ -188,12 +191,14 @@ export class BundleServiceClient {
       this.counts.refused++;
       this.lastError = `bundle ${this.name} revision ${JSON.stringify(c.revision)} could not be activated: ${result.error.message}`;
       this.logger.error(`${this.lastError}; keeping ${this.active ? `revision ${JSON.stringify(this.active.revision)}` : 'no bundle'}`);
+      this.report('refused');
       return;
     }
     this.active = c;
     this.activatedAt = new Date().toISOString();
     this.lastError = undefined;
     this.counts.activated++;
+    this.report('activated');
     this.logger.info?.(
       `bundle ${this.name} revision ${JSON.stringify(c.revision)} activated${c.fromPersistence ? ' from the persisted copy' : ''}`,
     );
@@ -237,6 +242,7 @@ export class BundleServiceClient {
         } catch (error) {
           this.counts.refused++;
           this.fail(error, 'verification');
+          this.report('refused');
           continue; // a refused bundle is not a download failure: poll at the normal pace
         }
         if (this.stop.signal.aborted) return;
@@ -246,9 +252,15 @@ export class BundleServiceClient {
         if (this.stop.signal.aborted) return;
         this.counts.failedDownloads++;
         this.fail(error, 'download');
+        this.report('download-failed');
         failed = true;
       }
     }
+  }
+
+  private report(kind: BundleMetric['kind']): void {
+    const activeRevision = this.active?.revision;
+    this.onEvent({ bundle: this.name, kind, ...(activeRevision !== undefined ? { activeRevision } : {}) });
   }
 
   private fail(error: unknown, what: string): void {

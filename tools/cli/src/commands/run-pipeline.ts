@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { PolicyEngineError } from '@policy-engine/evaluator';
+import { PolicyEngineError, fleetSettingsFromEnv } from '@policy-engine/evaluator';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '@policy-engine/engines';
 import { OpaNotFoundError } from '@policy-engine/opa';
 import { runPipelineExample, DEFAULT_POLICY_DIR } from '@policy-engine/orca-runner';
@@ -57,6 +57,8 @@ export const registerRunPipeline: RegisterCommand = (program: Command) => {
           format: opts.format,
           legacyPackageNames: opts.legacyPackageNames === true,
           ...(user ? { user } : {}),
+          // The gate's fleet settings: BUNDLE_URL (replaces --policy), BUNDLE_POLLING_SECONDS, BUNDLE_VERIFICATION_KEY, BUNDLE_TOKEN, DECISION_LOG_URL, …
+          fleet: fleetSettingsFromEnv(process.env, process.env['INIT_CWD'] ?? process.cwd()),
         });
         const { out: write } = commandOutput(cmd);
         write(run.output);
