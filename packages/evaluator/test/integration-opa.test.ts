@@ -10,7 +10,7 @@ import { findOpa, runOpa, startOpaServer, type OpaServer } from '@policy-engine/
 import { createPolicyEngine, loadPolicySources, type PolicyEngine } from '@policy-engine/evaluator';
 import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
 import { V0_AUTHZ, V1_PIPELINES } from './support/policies.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 let server: OpaServer;

@@ -9,7 +9,7 @@ import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa } from '@policy-engine/opa';
 import { createPolicyEngine, type ReloadResult } from '@policy-engine/evaluator';
 import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 let root: string;

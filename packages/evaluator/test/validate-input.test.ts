@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@policy-engine/opa';
 import { createPolicyEngine, type EvaluationOptions } from '@policy-engine/evaluator';
-import { defined, inlinePackages, recordingLogger, scriptedEngine } from './support/scripted-engine.js';
+import { defined, inlinePackages, recordingLogger, scriptedEngine } from '@policy-engine/evaluator/testing';
 
 const AUTHZ = 'spinnaker.http.authz';
 const fixture = (name: string): unknown =>
