@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { runOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { settingsFromEnv, startGateServer, type RunningGate } from '@policy-engine/gate-server';
-import { rawRequest } from './http.js';
+import { rawRequest } from '@policy-engine/test-kit';
 
 let dir: string;
 let bundleServer: Server;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from './http.js';
+import { rawRequest } from '@policy-engine/test-kit';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 

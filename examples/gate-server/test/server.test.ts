@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromEnv, startGateServer, type RunningGate } from '../src/index.js';
-import { postJson, rawHttp, rawRequest } from './http.js';
+import { postJson, rawHttp, rawRequest } from '@policy-engine/test-kit';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const DEV = 'dev:dev';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromEnv, startGateServer, type RunningGate } from '../src/index.js';
-import { rawRequest } from './http.js';
+import { rawRequest } from '@policy-engine/test-kit';
 
 // `dev` requests spin far longer than the gate's 2 s timeout (gate-local.yml); others are quick.
 const AUTHZ = `package spinnaker.http.authz

@@ -3,7 +3,7 @@
 // default must stay guarded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromEnv, startGateServer, type RunningGate } from '../src/index.js';
-import { rawRequest } from './http.js';
+import { rawRequest } from '@policy-engine/test-kit';
 
 const env = { PORT: '0', WATCH_POLICIES: 'false', ENGINE: 'native' };
 

@@ -7,7 +7,7 @@ import {
   type Decision,
   type EvaluationOptions,
 } from '@policy-engine/evaluator';
-import { defined, inlinePackages, recordingLogger, scriptedEngine, type Script } from './support/scripted-engine.js';
+import { defined, inlinePackages, recordingLogger, scriptedEngine, type EngineScript as Script } from '@policy-engine/evaluator/testing';
 
 const PIPELINES = 'opa.pipelines';
 const AUTHZ = 'spinnaker.http.authz';

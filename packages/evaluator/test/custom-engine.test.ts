@@ -20,8 +20,8 @@ import {
 } from '@policy-engine/evaluator';
 import { mergedData, v0CompatibleSource } from '@policy-engine/evaluator/engine-kit';
 import { findOpa } from '@policy-engine/opa';
-import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { EXAMPLE_POLICIES, decisionCases } from '@policy-engine/test-kit';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 
 // ---- the README example, verbatim from here to the end marker ----
 /** An engine that runs `opa eval` once per decision: slow, but a whole engine in ~40 lines. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigurationError, EngineUnavailable, canonicalJson, createPolicyEngine, decisionLogSink } from '@policy-engine/evaluator';
-import { defined, inlinePackages, recordingLogger, scriptedEngine } from './support/scripted-engine.js';
+import { defined, inlinePackages, recordingLogger, scriptedEngine } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir } from './support/temp.js';
 
 describe('decisionLogSink', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkJsonValue, createPolicyEngine, deepFreeze, hasLoneSurrogate, isClientFault } from '@policy-engine/evaluator';
-import { defined, inlinePackages, scriptedEngine } from './support/scripted-engine.js';
+import { defined, inlinePackages, scriptedEngine } from '@policy-engine/evaluator/testing';
 
 /** `[[[…]]]` nested `depth` levels, built without recursion. */
 function nested(depth: number): unknown {

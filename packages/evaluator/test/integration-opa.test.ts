@@ -8,9 +8,9 @@ import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, runOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { createPolicyEngine, loadPolicySources, type PolicyEngine } from '@policy-engine/evaluator';
-import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
+import { EXAMPLE_POLICIES, decisionCases } from '@policy-engine/test-kit';
 import { V0_AUTHZ, V1_PIPELINES } from './support/policies.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 let server: OpaServer;

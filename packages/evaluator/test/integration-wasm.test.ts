@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa } from '@policy-engine/opa';
 import { createPolicyEngine, type ReloadResult } from '@policy-engine/evaluator';
-import { EXAMPLE_POLICIES, decisionCases } from './support/cases.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { EXAMPLE_POLICIES, decisionCases } from '@policy-engine/test-kit';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 let root: string;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPolicyEngine, packageIndex, type EngineReadiness, type PolicyModule } from '@policy-engine/evaluator';
-import { defined, recordingLogger, scriptedEngine } from './support/scripted-engine.js';
+import { defined, recordingLogger, scriptedEngine } from '@policy-engine/evaluator/testing';
 
 const module = (id: string, packageName: string, source: string, regoVersion: 'v0' | 'v1' = 'v1'): PolicyModule => ({
   id,

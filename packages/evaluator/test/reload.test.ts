@@ -3,7 +3,7 @@ import { rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PolicyCompileError, PolicySourceError, createPolicyEngine, type PolicyEngine, type ReloadResult } from '@policy-engine/evaluator';
 import { markerEngine } from './support/marker-engine.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 const deny = (pkg: string, ...messages: string[]) =>

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '@policy-engine/opa';
+import { fixtureInput } from '@policy-engine/test-kit';
 import { createPolicyEngine, type EvaluationOptions } from '@policy-engine/evaluator';
-import { defined, inlinePackages, recordingLogger, scriptedEngine } from './support/scripted-engine.js';
+import { defined, inlinePackages, recordingLogger, scriptedEngine } from '@policy-engine/evaluator/testing';
 
 const AUTHZ = 'spinnaker.http.authz';
-const fixture = (name: string): unknown =>
-  (JSON.parse(readFileSync(join(repoRoot, '..', 'shared', 'spec', 'fixtures', name), 'utf8')) as { input: unknown }).input;
+const fixture = (name: string): unknown => fixtureInput(name);
 const validAuthz = fixture('spinnaker.http.authz.input.json');
 const invalidAuthz = { method: 42, path: 'not-an-array', user: { username: 'u', isAdmin: 'yes' } };
 

@@ -7,7 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPolicyEngine, type PolicyEngine, type ReloadResult } from '@policy-engine/evaluator';
 import { markerEngine } from './support/marker-engine.js';
-import { recordingLogger } from './support/scripted-engine.js';
+import { recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 const deny = (message: string) => `package opa.pipelines\n\ndeny contains "${message}" if { true }\n`;

@@ -5,15 +5,12 @@ import { ConfigurationError, InvalidInput, createPolicyEngine, type PolicyEngine
 import { countingEngine } from '@policy-engine/evaluator/testing';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, repoRoot } from '@policy-engine/opa';
+import { fixtureInput } from '@policy-engine/test-kit';
 import { createFront50Validator } from '@policy-engine/front50-adapter';
 import { countingEngine as counting, type CountingEngine } from '@policy-engine/evaluator/testing';
 
 const policiesDir = join(repoRoot, 'examples', 'policies');
-const fixturePipeline = (
-  JSON.parse(readFileSync(join(repoRoot, '..', 'shared', 'spec', 'fixtures', 'opa.pipelines.input.json'), 'utf8')) as {
-    input: { pipeline: Record<string, unknown> };
-  }
-).input.pipeline;
+const fixturePipeline = fixtureInput('opa.pipelines.input.json')['pipeline'] as Record<string, unknown>;
 
 /** The fixture's pipeline with its stages replaced: `prod` deploy without a Manual Judgment. */
 const unguardedProd = {

@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { engineKinds, type EngineFixture } from './support/engines.js';
 import { flavours, type Echo, type RunningServer } from './support/flavours.js';
-import { postJson, rawHttp, rawRequest } from './support/http.js';
+import { postJson, rawHttp, rawRequest } from '@policy-engine/test-kit';
 
 const users: PasswordUser[] = [
   { username: 'bob', password: 'bob-pw', roles: ['dev'] },

@@ -1,15 +1,14 @@
 // The input documents the adapter builds are exactly the documented ones: rebuilt from the
 // request parts of every shared/spec fixture, they equal the fixture and pass the codecs.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { HttpAuthzInput } from '@policy-engine/inputs-http-authz';
 import { UiEntitlementsInput } from '@policy-engine/inputs-ui-entitlements';
 import { describe, expect, it } from 'vitest';
+import { fixturesDir } from '@policy-engine/test-kit';
 import { buildEntitlementInput, buildGateInput, normalizeRequestPath, toGateUser, type GateUserLike } from '../src/index.js';
 
-/** `<repo>/../shared/spec/fixtures` (CI puts a copy of shared/ beside the clone). */
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/spec/fixtures');
+const FIXTURES = fixturesDir();
 
 interface FixtureInput {
   method: string;

@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 import { engineKinds, type EngineFixture } from './support/engines.js';
 import { flavours, type Echo, type RunningServer } from './support/flavours.js';
-import { postJson, rawRequest } from './support/http.js';
+import { postJson, rawRequest } from '@policy-engine/test-kit';
 
 const CONFIG_FILE = fileURLToPath(new URL('./fixtures/gate-local.yml', import.meta.url));
 

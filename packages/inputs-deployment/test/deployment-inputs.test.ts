@@ -7,7 +7,7 @@ import {
   buildDeploymentTaskInput,
   deploymentTaskInputCodec,
 } from '../src/index.js';
-import { errorsOf, fixture } from './helpers.js';
+import { errorsOf, fixtureInput as fixture } from '@policy-engine/test-kit';
 
 describe('deployment task inputs', () => {
   it.each(DOCUMENTED_DEPLOYMENT_TASKS)('%s: builder default and fixture are valid', (task) => {

@@ -12,7 +12,7 @@ import {
   buildStageBeforeInput,
   stageBeforeInputCodec,
 } from '../src/index.js';
-import { errorsOf, fixture } from './helpers.js';
+import { errorsOf, fixtureInput as fixture } from '@policy-engine/test-kit';
 
 describe('stage hook inputs', () => {
   it('covers the 26 documented stage types', () => {

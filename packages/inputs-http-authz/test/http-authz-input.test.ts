@@ -1,12 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HttpAuthzInput, buildHttpAuthzInput, buildHttpAuthzPipelineInput, buildHttpAuthzTaskInput } from '../src/index.js';
-import { errorsOf, fixture } from './helpers.js';
+import { errorsOf, fixtureFiles, fixtureInput as fixture } from '@policy-engine/test-kit';
 
-const fixtureDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/spec/fixtures');
-const httpFixtures = readdirSync(fixtureDir).filter((f) => f.startsWith('spinnaker.http.authz'));
+const httpFixtures = fixtureFiles('spinnaker.http.authz');
 
 describe('HttpAuthzInput', () => {
   it('builder defaults are valid: generic request, POST /pipelines, POST /tasks per task type', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PipelinesInput, buildPipelinesInput } from '../src/index.js';
-import { errorsOf, fixture } from './helpers.js';
+import { errorsOf, fixtureInput as fixture } from '@policy-engine/test-kit';
 
 describe('PipelinesInput', () => {
   it('the builder default is valid', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UiEntitlementsInput, buildUiEntitlementsInput } from '../src/index.js';
-import { errorsOf, fixture } from './helpers.js';
+import { errorsOf, fixtureInput as fixture } from '@policy-engine/test-kit';
 
 describe('UiEntitlementsInput', () => {
   it('the builder default and the fixture are valid', () => {

@@ -1,10 +1,12 @@
 // Test helper: the shared fixtures and the package each one belongs to (from the fixtures README).
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fixturesDir as sharedFixturesDir } from '@policy-engine/test-kit';
 
-/** `<repo>/../shared/spec/fixtures` (CI puts a copy of shared/ beside the clone). */
-export const fixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/spec/fixtures');
+export { fixtureInput as loadFixture } from '@policy-engine/test-kit';
+
+/** The shared fixtures directory (`sharedDir()`/spec/fixtures). */
+export const fixturesDir = sharedFixturesDir();
 
 /** Every fixture file with its package, as mapped by the README's tables. */
 export function fixtureFiles(): { file: string; pkg: string }[] {
@@ -19,9 +21,4 @@ export function fixtureFiles(): { file: string; pkg: string }[] {
       if (!pkg) throw new Error(`fixtures README does not map ${file}`);
       return { file, pkg };
     });
-}
-
-/** The `input` of a fixture (fresh copy). */
-export function loadFixture(file: string): Record<string, unknown> {
-  return (JSON.parse(readFileSync(join(fixturesDir, file), 'utf8')) as { input: Record<string, unknown> }).input;
 }

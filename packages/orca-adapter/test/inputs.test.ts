@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createExecution, pipelineBeforeInput, stageInput, toUser, type PipelineConfig, type Trigger } from '@policy-engine/orca-adapter';
-import { at, fixtureFiles, fixtureInput, isRecord, keys } from './support/fixtures.js';
+import { at, fixtureFiles, fixtureInput, isRecord, keys } from '@policy-engine/test-kit';
 
 const minimal: PipelineConfig = {
   application: 'hostname',

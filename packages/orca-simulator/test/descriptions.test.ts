@@ -6,7 +6,7 @@ import {
   scaleManifestDescription,
   undoRolloutManifestDescription,
 } from '@policy-engine/orca-simulator';
-import { at, fixtureInput, isRecord, keys } from './support/fixtures.js';
+import { at, fixtureInput, isRecord, keys } from '@policy-engine/test-kit';
 
 describe('spinnaker.deployment.tasks.before.* input from simulated stage contexts', () => {
   const manifest = {

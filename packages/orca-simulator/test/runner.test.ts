@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPolicyEngine } from '@policy-engine/evaluator';
 import { InvalidPipelineConfig, createOrcaInterceptor, type PipelineConfig, type StageExecution } from '@policy-engine/orca-adapter';
 import { runPipeline, type ExecutionEvent } from '@policy-engine/orca-simulator';
-import { at, fixtureInput, keys } from './support/fixtures.js';
+import { at, fixtureInput, keys } from '@policy-engine/test-kit';
 import { declaring, scriptedEngine, type DenyScript } from './support/scripted-engine.js';
 
 async function setup(packages: string[], script: DenyScript, legacyPackageNames = false) {

@@ -3,7 +3,7 @@
 // evaluates the example policies for every decision case and must give exactly the values
 // the same interpreter gives under Node.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -13,11 +13,11 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicySources } from '@policy-engine/evaluator';
 import { mergedData } from '@policy-engine/evaluator/engine-kit';
+import { decisionCases } from '@policy-engine/test-kit';
 import { evaluateAll, type BrowserQuery } from '../src/browser-entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
-const FIXTURES = join(repoRoot, '..', 'shared', 'spec', 'fixtures');
 const run = promisify(execFile);
 
 /** Chromium: `CHROMIUM_BIN`, else Debian's package (`.ci/run` installs it when missing). */
@@ -28,33 +28,6 @@ function chromiumPath(): string {
     throw new Error('headless Chromium not found: install Debian\'s "chromium" package (apt-get install -y chromium) or set CHROMIUM_BIN');
   }
   return found;
-}
-
-interface Case {
-  readonly name: string;
-  readonly package: string;
-  readonly fixture: string;
-  readonly edits: readonly { readonly path: string; readonly value: unknown }[];
-  readonly expect: { readonly policyFound?: boolean };
-}
-
-/** Sets `value` at a JSON pointer inside `doc` (the cases' edit format). */
-function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let cur = doc as Record<string, unknown>;
-  parts.forEach((part, i) => {
-    const key = Array.isArray(cur) ? (part === '-' ? cur.length : Number(part)) : part;
-    const slot = cur as Record<string | number, unknown>;
-    if (i === parts.length - 1) {
-      slot[key] = value;
-      return;
-    }
-    if (slot[key] === null || typeof slot[key] !== 'object') slot[key] = {};
-    cur = slot[key] as Record<string, unknown>;
-  });
 }
 
 let modules: { id: string; source: string }[] = [];
@@ -68,11 +41,10 @@ beforeAll(async () => {
   const { policySet } = await loadPolicySources({ kind: 'directory', path: join(repoRoot, 'examples', 'policies'), regoVersion: 'auto' });
   modules = policySet.modules.map((m) => ({ id: m.id, source: m.source, regoVersion: m.regoVersion }));
   data = mergedData(policySet);
-  const cases = (JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as { cases: Case[] }).cases;
-  expectDefined = cases.map((c) => c.expect.policyFound !== false);
+  const cases = decisionCases();
+  expectDefined = cases.map((c) => c.expect.policyFound);
   queries = cases.map((c) => {
-    const input = (JSON.parse(readFileSync(join(FIXTURES, c.fixture), 'utf8')) as { input: unknown }).input;
-    for (const e of c.edits) setPointer(input, e.path, e.value);
+    const input = c.input;
     return { path: `data.${c.package}`, input };
   });
 

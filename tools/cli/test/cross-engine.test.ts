@@ -2,7 +2,7 @@
 // on a real OPA server (engine-opa), on OPA-compiled wasm (engine-wasm) and on the native
 // interpreter (engine-native), through the evaluator's createPolicyEngine and through
 // `policy-engine eval` itself, plus failure modes with a real server.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,55 +13,13 @@ import { wasmEngine } from '@policy-engine/engine-wasm';
 import { nativeEngine } from '@policy-engine/engine-native';
 import { findOpa, repoRoot, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { ENGINE_NAMES } from '@policy-engine/engines';
+import { decisionCases, fixtureFiles, fixtureInput } from '@policy-engine/test-kit';
 import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
 
 const EXAMPLES = join(repoRoot, 'examples', 'policies');
-const FIXTURES = join(repoRoot, '..', 'shared', 'spec', 'fixtures');
 
-interface Case {
-  readonly name: string;
-  readonly package: string;
-  readonly fixture: string;
-  readonly edits: readonly { readonly path: string; readonly value: unknown }[];
-  readonly expect: {
-    readonly allowed: boolean;
-    readonly denies?: readonly string[];
-    readonly message?: string | null;
-    readonly policyFound?: boolean;
-  };
-}
-
-const cases = (JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as { cases: Case[] }).cases;
-const fixtureFiles = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.input.json'))
-  .sort();
-
-function fixtureInput(file: string): unknown {
-  return (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { input: unknown }).input;
-}
-
-/** Sets `value` at a JSON pointer (RFC 6901) inside `doc`, creating objects on the way. */
-function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let cur = doc as Record<string, unknown>;
-  for (const [i, part] of parts.entries()) {
-    const last = i === parts.length - 1;
-    const key: string | number = Array.isArray(cur) ? (part === '-' ? cur.length : Number(part)) : part;
-    if (last) {
-      (cur as Record<string | number, unknown>)[key] = value;
-      return;
-    }
-    let next = (cur as Record<string | number, unknown>)[key];
-    if (next === null || typeof next !== 'object') {
-      next = {};
-      (cur as Record<string | number, unknown>)[key] = next;
-    }
-    cur = next as Record<string, unknown>;
-  }
-}
+const cases = decisionCases();
+const fixtures = fixtureFiles();
 
 /** The fields that must agree across engines. */
 function essence(d: Decision): Pick<Decision, 'allowed' | 'denies' | 'message' | 'policyFound' | 'error'> {
@@ -99,8 +57,7 @@ describe('example policies decide the same on opa and wasm', () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const input = fixtureInput(c.fixture);
-    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
+    const input = c.input;
     const [a, b] = await Promise.all([onOpa.evaluate(c.package, input), onWasm.evaluate(c.package, input)]);
     expect(a.error).toBeUndefined();
     expect(b.error).toBeUndefined();
@@ -111,8 +68,7 @@ describe('example policies decide the same on opa and wasm', () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('native: %s', async (_name, c) => {
-    const input = fixtureInput(c.fixture);
-    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
+    const input = c.input;
     const [a, n] = await Promise.all([onOpa.evaluate(c.package, input), onNative.evaluate(c.package, input)]);
     expect(n.error).toBeUndefined();
     expect(n.engine).toBe('native');
@@ -135,7 +91,7 @@ describe('example policies decide the same on opa and wasm', () => {
     const packages = onOpa.packages();
     let compared = 0;
     const diffs: string[] = [];
-    for (const file of fixtureFiles) {
+    for (const file of fixtures) {
       const input = fixtureInput(file);
       for (const pkg of packages) {
         const [a, b, n] = await Promise.all([onOpa.evaluate(pkg, input), onWasm.evaluate(pkg, input), onNative.evaluate(pkg, input)]);
@@ -151,7 +107,7 @@ describe('example policies decide the same on opa and wasm', () => {
       }
     }
     expect(diffs).toEqual([]);
-    expect(compared).toBe(fixtureFiles.length * packages.length);
+    expect(compared).toBe(fixtures.length * packages.length);
   });
 });
 
@@ -185,8 +141,7 @@ describe('`policy-engine eval` gives the same Decision on native, wasm and opa f
   });
 
   it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
-    const input = fixtureInput(c.fixture);
-    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
+    const input = c.input;
     const file = join(dir, `case-${i}.json`);
     await writeFile(file, JSON.stringify({ input }));
     const runs = [];

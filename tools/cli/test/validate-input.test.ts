@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesDir } from '@policy-engine/test-kit';
 import { buildHttpAuthzInput } from '@policy-engine/inputs-http-authz';
 import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(here, '../bin/policy-engine.mjs');
 const REPO = resolve(here, '../../..');
-/** `<repo>/../shared` (CI puts a copy of shared/ beside the clone). */
-const FIXTURES = resolve(REPO, '../shared/spec/fixtures');
+/** The shared fixtures (`sharedDir()` of @policy-engine/opa: `$POLICY_ENGINE_SHARED_DIR`, else `<repo>/../shared`). */
+const FIXTURES = fixturesDir();
 
 interface Run {
   code: number | null;

@@ -3,8 +3,6 @@
  * engine package runs it with one test file:
  * `runEngineContract('wasm', () => wasmEngine({ opaPath: findOpa() }))`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   PolicyCompileError,
@@ -16,7 +14,7 @@ import {
   type PolicySet,
 } from '@policy-engine/evaluator';
 import { unparsedModule } from '@policy-engine/evaluator/testing';
-import { repoRoot } from '@policy-engine/opa';
+import { EXAMPLE_POLICIES, decisionCases } from '@policy-engine/test-kit';
 import { contractCases, type ContractCase } from './cases.js';
 
 /** Makes a fresh engine (one per test, holding nothing of another test's); the suite closes every engine it makes. */
@@ -40,38 +38,6 @@ export interface EngineContractOptions {
    * (a signal that is not aborted changes nothing).
    */
   readonly synchronous?: boolean;
-}
-
-const EXAMPLE_POLICIES = join(repoRoot, 'examples', 'policies');
-const FIXTURES = join(repoRoot, '..', 'shared', 'spec', 'fixtures');
-
-interface DecisionCase {
-  readonly name: string;
-  readonly package: string;
-  readonly input: unknown;
-  readonly expect: { allowed: boolean; policyFound: boolean; denies: string[]; message: string | null };
-}
-
-function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let target = doc as Record<string, unknown>;
-  for (const part of parts.slice(0, -1)) target = target[part] as Record<string, unknown>;
-  target[parts[parts.length - 1] as string] = value;
-}
-
-/** The decision cases of examples/policy-cases.json with their inputs built from the shared fixtures. */
-function decisionCases(): DecisionCase[] {
-  const file = JSON.parse(readFileSync(join(repoRoot, 'examples', 'policy-cases.json'), 'utf8')) as {
-    cases: { name: string; package: string; fixture: string; edits: { path: string; value: unknown }[]; expect: DecisionCase['expect'] }[];
-  };
-  return file.cases.map((c) => {
-    const input = (JSON.parse(readFileSync(join(FIXTURES, c.fixture), 'utf8')) as { input: unknown }).input;
-    for (const edit of c.edits) setPointer(input, edit.path, edit.value);
-    return { name: c.name, package: c.package, input, expect: c.expect };
-  });
 }
 
 /** A PolicySet of inline modules (package names and versions discovered as the facade does). */

@@ -83,11 +83,12 @@ describe('the dependency direction inputs ← evaluator ← engines/adapters ←
         if (layer(dep) >= layer(name) && layer(name) !== 6) wrong.push(`${name} → ${dep}`);
       }
       for (const dep of Object.keys(pkg.devDependencies ?? {})) {
-        // Test-only: packages may use the OPA harness, the engine contract suite and the engines in their own tests.
+        // Test-only: packages may use the OPA harness, the shared test kit, the engine contract suite and the engines in their own tests.
         if (!manifests.has(dep) || layer(name) === 6) continue;
         const allowed =
           dep === '@policy-engine/opa' ||
           dep === '@policy-engine/engine-contract' ||
+          dep === '@policy-engine/test-kit' ||
           layer(dep) < layer(name) ||
           dep.startsWith('@policy-engine/engine-');
         if (!allowed) wrong.push(`${name} →(dev) ${dep}`);
