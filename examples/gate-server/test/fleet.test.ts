@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import parsePrometheus from 'parse-prometheus-text-format';
+import { parsePrometheusText as parsePrometheus } from '@policy-engine/test-kit';
 import { runOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { settingsFromEnv, startGateServer, type RunningGate } from '@policy-engine/gate-server';
 import { rawRequest } from '@policy-engine/test-kit';

@@ -3,7 +3,7 @@
  * Rego: the exposition parses as Prometheus text and its counters equal the requests made.
  */
 import { describe, expect, it } from 'vitest';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { parsePrometheusText as parsePrometheusTextFormat } from '@policy-engine/test-kit';
 import { nativeEngine } from '@policy-engine/engine-native';
 import { createPolicyEngine } from '@policy-engine/evaluator';
 import { prometheusPolicyMetrics } from '@policy-engine/prometheus';

@@ -7,5 +7,6 @@
 export { errorsOf } from './codecs.js';
 export { EXAMPLE_POLICIES, decisionCases, setPointer, type DecisionCase, type ExpectedDecision } from './policy-cases.js';
 export { fixtureFiles, fixtureInput, fixturesDir } from './fixtures.js';
+export { parsePrometheusText, type PrometheusMetricFamily, type PrometheusSample } from './prometheus.js';
 export { postJson, rawHttp, rawRequest, type RawRequestOptions, type RawResponse } from './http.js';
 export { at, isRecord, keys } from './json.js';
