@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolicyCompileError } from '@policy-engine/evaluator';
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { opaBundleServer, opaEngine, type OpaBundleServer, type OpaEngine } from '../src/index.js';
-import { mod, policySet } from './helpers.js';
+import { mod, policySet } from '@policy-engine/engine-contract';
 
 describe('bundle mode', () => {
   let bundles: OpaBundleServer;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineUnavailable, createPolicyEngine, type Logger, type PolicyEngine } from '@policy-engine/evaluator';
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { opaEngine } from '../src/index.js';
-import { mod, policySet } from './helpers.js';
+import { mod, policySet } from '@policy-engine/engine-contract';
 
 const pipelines = 'package opa.pipelines\n\ndeny contains "no bad pipelines" if input.pipeline.name == "bad"\n';
 const authz = 'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if input.user == "ann"\n';

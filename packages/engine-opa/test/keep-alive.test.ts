@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { opaEngine } from '../src/index.js';
-import { mod, policySet } from './helpers.js';
+import { mod, policySet } from '@policy-engine/engine-contract';
 
 let opa: OpaServer;
 let relay: Server;

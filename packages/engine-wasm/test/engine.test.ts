@@ -13,19 +13,11 @@ import {
 import { findOpa, runOpa } from '@policy-engine/opa';
 import { defaultBuiltins } from '@policy-engine/rego-eval';
 import { wasmEngine, type BuildInfo } from '../src/index.js';
-import { mod, policySet } from './helpers.js';
+import { SAMPLE_DATA, SAMPLE_V0_DENY, SAMPLE_V1_AUTHZ, mod, policySet } from '@policy-engine/engine-contract';
 
-const v0Deny = mod(
-  'policies/v0.rego',
-  'v0',
-  'package opa.pipelines\n\ndeny[msg] {\n  input.pipeline.name == "bad"\n  msg := sprintf("pipeline %q is bad", [input.pipeline.name])\n}\n',
-);
-const v1Authz = mod(
-  'policies/authz.rego',
-  'v1',
-  'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if input.user in data.cfg.admins\n',
-);
-const data = [{ path: ['cfg'], value: { admins: ['ann'] } }];
+const v0Deny = SAMPLE_V0_DENY;
+const v1Authz = SAMPLE_V1_AUTHZ;
+const data = SAMPLE_DATA;
 
 let cacheDir: string;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { findOpa, runOpa } from '@policy-engine/opa';
 import { compile } from '@policy-engine/rego-eval';
 import { toJSON } from '@policy-engine/rego-value';
 import { wasmEngine } from '../src/index.js';
-import { mod, policySet } from './helpers.js';
+import { mod, policySet } from '@policy-engine/engine-contract';
 
 let dir: string;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import {
 } from '@policy-engine/evaluator';
 import { findOpa } from '@policy-engine/opa';
 import { EngineOverloaded, wasmEngine, type WasmEngineOptions } from '../src/index.js';
-import { mod, policySet } from './helpers.js';
+import { mod, policySet } from '@policy-engine/engine-contract';
 
 // Hundreds of millions of steps: far longer than any timeout below.
 const slow = mod(

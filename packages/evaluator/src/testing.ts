@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { Engine, EngineEvaluateOptions, EngineResult, PolicySet } from './engine.js';
-import type { Logger, PolicySource } from './options.js';
+import type { Logger, PolicyEngine, PolicySource, ReloadResult } from './options.js';
 
 export { countingEngine, type CountingEngine } from './counting-engine.js';
 export { unparsedModule } from './policy-module.js';
@@ -101,4 +101,27 @@ export function recordingLogger(): RecordingLogger {
     warn: (m) => void warnings.push(m),
     error: (m) => void errors.push(m),
   };
+}
+
+/**
+ * Resolves with the next reload result of `engine` that satisfies `accept` (default: any), or
+ * rejects after `timeoutMs` (file events can come in several bursts; a test waits for the one it means).
+ */
+export function nextReload(
+  engine: PolicyEngine,
+  accept: (r: ReloadResult) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<ReloadResult> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching reload within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = engine.onReload((r) => {
+      if (!accept(r)) return;
+      clearTimeout(timer);
+      off();
+      resolve(r);
+    });
+  });
 }

@@ -20,10 +20,10 @@ import {
   createPolicyEngine,
   type Engine,
   type EngineEvaluateOptions,
-  type PolicyEngine,
   type PolicySet,
   type ReloadResult,
 } from '@policy-engine/evaluator';
+import { nextReload } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 const AUTHZ = 'spinnaker.http.authz';
@@ -140,22 +140,6 @@ describe.each(Object.keys(engines))('a policy file moved away and back (%s engin
   });
 });
 
-/** The next reload result that satisfies `accept`. */
-function nextReload(pe: PolicyEngine, accept: (r: ReloadResult) => boolean, timeoutMs = 10_000): Promise<ReloadResult> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('no matching reload within timeout'));
-    }, timeoutMs);
-    const off = pe.onReload((r) => {
-      if (!accept(r)) return;
-      clearTimeout(timer);
-      off();
-      resolve(r);
-    });
-  });
-}
-
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -182,7 +166,7 @@ describe('a permanent removal', () => {
     const recorded = recordLoads(nativeEngine());
     const { dir, pe, log } = await watched({ 'authz.rego': AUTHZ_REGO, 'pipelines.rego': PIPELINES_REGO }, recorded.engine);
     const removedAt = performance.now();
-    const applied = nextReload(pe, (r) => r.ok && !pe.hasPolicy(AUTHZ));
+    const applied = nextReload(pe, (r) => r.ok && !pe.hasPolicy(AUTHZ), 10_000);
     await rm(join(dir, 'authz.rego'));
     await sleep(700);
     // Held: the old set still decides.
@@ -204,13 +188,13 @@ describe('a permanent removal', () => {
   it('honours reloadSettleMs, and every applied reload (adds and edits too) logs its revision', async () => {
     const { dir, pe, log } = await watched({ 'authz.rego': AUTHZ_REGO, 'pipelines.rego': PIPELINES_REGO }, nativeEngine(), 300);
     // An addition applies at once (no hold) and logs its revision.
-    const added = nextReload(pe, (r) => r.ok && pe.hasPolicy('opa.extra'));
+    const added = nextReload(pe, (r) => r.ok && pe.hasPolicy('opa.extra'), 10_000);
     await writeFile(join(dir, 'extra.rego'), 'package opa.extra\n\ndeny contains "x" if { input.x }\n');
     const addResult = await added;
     if (addResult.ok) expect(log.info.some((m) => m.includes(`revision ${addResult.revision.slice(0, 12)} applied`))).toBe(true);
     expect(log.info.some((m) => m.includes('held'))).toBe(false);
     const removedAt = performance.now();
-    const removed = nextReload(pe, (r) => r.ok && !pe.hasPolicy('opa.extra'));
+    const removed = nextReload(pe, (r) => r.ok && !pe.hasPolicy('opa.extra'), 10_000);
     await rm(join(dir, 'extra.rego'));
     const result = await removed;
     const waited = performance.now() - removedAt;

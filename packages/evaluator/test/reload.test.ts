@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PolicyCompileError, PolicySourceError, createPolicyEngine, type PolicyEngine, type ReloadResult } from '@policy-engine/evaluator';
+import { PolicyCompileError, PolicySourceError, createPolicyEngine } from '@policy-engine/evaluator';
 import { markerEngine } from './support/marker-engine.js';
-import { recordingLogger } from '@policy-engine/evaluator/testing';
+import { nextReload, recordingLogger } from '@policy-engine/evaluator/testing';
 import { removeDir, tempDir, writeTree } from './support/temp.js';
 
 const deny = (pkg: string, ...messages: string[]) =>
@@ -25,22 +25,6 @@ async function setup(files: Record<string, string>, watch: boolean) {
     await removeDir(dir);
   });
   return { dir, engine, logger, pe };
-}
-
-/** Resolves with the next reload result that satisfies `accept` (file events can come in several bursts). */
-function nextReload(pe: PolicyEngine, accept: (r: ReloadResult) => boolean = () => true, timeoutMs = 5000): Promise<ReloadResult> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('no reload within timeout'));
-    }, timeoutMs);
-    const off = pe.onReload((r) => {
-      if (!accept(r)) return;
-      clearTimeout(timer);
-      off();
-      resolve(r);
-    });
-  });
 }
 
 describe('hot reload of a watched directory', () => {

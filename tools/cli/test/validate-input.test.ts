@@ -1,38 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir } from '@policy-engine/test-kit';
 import { buildHttpAuthzInput } from '@policy-engine/inputs-http-authz';
+import { cli, type Run } from './cli-process.js';
 import { buildProgram, commands, runProgram, type CliIo } from '../src/index.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(here, '../bin/policy-engine.mjs');
-const REPO = resolve(here, '../../..');
 /** The shared fixtures (`sharedDir()` of @policy-engine/opa: `$POLICY_ENGINE_SHARED_DIR`, else `<repo>/../shared`). */
 const FIXTURES = fixturesDir();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `policy-engine` process from the repo root. */
-function cli(args: readonly string[], stdin?: string): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
 
 /** Runs the program in-process (fast) with captured output. */
 async function inProcess(args: readonly string[]): Promise<Run> {

@@ -18,3 +18,20 @@ export function policySet(modules: PolicyModule[], data: { path: string[]; value
     .digest('hex');
   return { modules, data: docs, revision };
 }
+
+/** A v0 module with a `deny` partial set over `input.pipeline.name` (package `opa.pipelines`). */
+export const SAMPLE_V0_DENY: PolicyModule = mod(
+  'policies/v0.rego',
+  'v0',
+  'package opa.pipelines\n\ndeny[msg] {\n  input.pipeline.name == "bad"\n  msg := sprintf("pipeline %q is bad", [input.pipeline.name])\n}\n',
+);
+
+/** A v1 `spinnaker.http.authz` module allowing users listed in `data.cfg.admins` ({@link SAMPLE_DATA}). */
+export const SAMPLE_V1_AUTHZ: PolicyModule = mod(
+  'policies/authz.rego',
+  'v1',
+  'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if input.user in data.cfg.admins\n',
+);
+
+/** The base data {@link SAMPLE_V1_AUTHZ} reads: `data.cfg.admins = ["ann"]`. */
+export const SAMPLE_DATA: { path: string[]; value: unknown }[] = [{ path: ['cfg'], value: { admins: ['ann'] } }];
