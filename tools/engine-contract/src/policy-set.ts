@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PolicyModule, PolicySet, RegoVersion } from '@policy-engine/evaluator';
 import { unparsedModule } from '@policy-engine/evaluator/testing';
+import { HTTP_AUTHZ } from '@policy-engine/inputs-http-authz';
 
 /**
  * Builds a module as a hand-built set holds it: package name and AST from the parser, also for
@@ -30,7 +31,7 @@ export const SAMPLE_V0_DENY: PolicyModule = mod(
 export const SAMPLE_V1_AUTHZ: PolicyModule = mod(
   'policies/authz.rego',
   'v1',
-  'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if input.user in data.cfg.admins\n',
+  `package ${HTTP_AUTHZ}\n\ndefault allow := false\n\nallow if input.user in data.cfg.admins\n`,
 );
 
 /** The base data {@link SAMPLE_V1_AUTHZ} reads: `data.cfg.admins = ["ann"]`. */

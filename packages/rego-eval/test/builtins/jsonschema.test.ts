@@ -291,6 +291,13 @@ const focusedPair: fc.Arbitrary<[Value, Value]> = fc.letrec<{ pair: [Value, Valu
         multipleOf: opt(fc.constantFrom(2, 3, 0.5, 0.25, 0.1)),
         $schema: opt(fc.constantFrom('http://json-schema.org/draft-04/schema#', 'http://json-schema.org/draft-07/schema#')),
       })
+      // A boolean exclusive bound only beside its bound: a nested schema fault here could meet the
+      // top-level one, and which of two faults OPA reports depends on Go's map order.
+      .filter(
+        (r) =>
+          (typeof r.exclusiveMinimum !== 'boolean' || r.minimum !== undefined) &&
+          (typeof r.exclusiveMaximum !== 'boolean' || r.maximum !== undefined),
+      )
       .chain((r) => fc.tuple(fc.oneof(num, fc.constantFrom(0.3, 0.75, 5, -5, 1e-7)), fc.constant(build(Object.entries(r)) as Value))),
     fc
       .record({
