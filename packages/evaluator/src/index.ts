@@ -42,6 +42,7 @@ export {
   DEFAULT_MAX_INPUT_DEPTH,
   checkJsonValue,
   deepFreeze,
+  frozenArrayWith,
   hasLoneSurrogate,
   isClientFault,
   type JsonShapeOptions,

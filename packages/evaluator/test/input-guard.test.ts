@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonValue, createPolicyEngine, deepFreeze, hasLoneSurrogate, isClientFault } from '@policy-engine/evaluator';
+import { checkJsonValue, createPolicyEngine, deepFreeze, frozenArrayWith, hasLoneSurrogate, isClientFault } from '@policy-engine/evaluator';
 import { defined, inlinePackages, scriptedEngine } from '@policy-engine/evaluator/testing';
 
 /** `[[[…]]]` nested `depth` levels, built without recursion. */
@@ -130,5 +130,44 @@ describe('checkJsonValue on deep-frozen parts (checked once, then remembered)', 
     const doc = { a: [{ b: 1 }], c: { d: [] as unknown[] } };
     expect(deepFreeze(doc)).toBe(doc);
     expect([doc, doc.a, doc.a[0], doc.c, doc.c.d].every((o) => Object.isFrozen(o))).toBe(true);
+  });
+});
+
+describe('frozenArrayWith (a frozen list where one element changes per input)', () => {
+  it('returns a frozen copy with the element replaced or appended, leaving the base as it was', () => {
+    const base = deepFreeze([{ n: 1 }, { n: 2 }]);
+    const replaced = frozenArrayWith(base, 1, deepFreeze({ n: 20 }));
+    const appended = frozenArrayWith(replaced, 2, deepFreeze({ n: 3 }));
+    expect(replaced).toEqual([{ n: 1 }, { n: 20 }]);
+    expect(appended).toEqual([{ n: 1 }, { n: 20 }, { n: 3 }]);
+    expect(base).toEqual([{ n: 1 }, { n: 2 }]);
+    expect([replaced, appended].every((a) => Object.isFrozen(a))).toBe(true);
+    expect(replaced[0]).toBe(base[0]);
+    expect(() => frozenArrayWith(base, 3, deepFreeze({ n: 4 }))).toThrow(RangeError);
+    expect(() => frozenArrayWith(base, -1, deepFreeze({ n: 4 }))).toThrow(/outside 0\.\.2/);
+  });
+
+  it('reports a bad element put into a clean list, with its path', () => {
+    const base = deepFreeze([{ s: 'a' }, { s: 'b' }]);
+    expect(checkJsonValue({ list: base })).toBeUndefined();
+    const bad = frozenArrayWith(base, 0, deepFreeze({ s: 'bad \uD800' }));
+    expect(checkJsonValue({ list: bad })?.path).toBe('input.list[0].s');
+    // An unfrozen element can change after the copy was made: it is checked each time.
+    const live = { s: 'fine' };
+    const withLive = frozenArrayWith(base, 1, live);
+    expect(checkJsonValue({ list: withLive })).toBeUndefined();
+    live.s = 'bad \uDC00';
+    expect(checkJsonValue({ list: withLive })?.path).toBe('input.list[1].s');
+  });
+
+  it('keeps the depth limit exact when the new element is higher than the rest', () => {
+    const base = deepFreeze([{}, {}]); // height 2
+    expect(checkJsonValue({ list: base }, { maxDepth: 3 })).toBeUndefined();
+    const higher = frozenArrayWith(base, 0, deepFreeze({ a: { b: {} } })); // height 4
+    expect(checkJsonValue({ list: higher }, { maxDepth: 4 })?.path).toBe('input.list[0].a.b');
+    expect(checkJsonValue({ list: higher }, { maxDepth: 5 })).toBeUndefined();
+    // Back to a low element: an over-estimated height only means a walk, never a wrong verdict.
+    const lower = frozenArrayWith(higher, 0, deepFreeze({}));
+    expect(checkJsonValue({ list: lower }, { maxDepth: 3 })).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * (key sets as in /work/shared/spec/fixtures; times are epoch milliseconds, contexts keep
  * their literal dotted keys).
  */
-import { deepFreeze } from '@policy-engine/evaluator';
+import { deepFreeze, frozenArrayWith } from '@policy-engine/evaluator';
 import type { DeploymentTaskInput } from '@policy-engine/inputs-deployment';
 import type { JsonObject, PipelineExecution, StageExecution, TaskExecution, Trigger, User } from './model.js';
 
@@ -106,9 +106,77 @@ export function stageDocument(stage: StageExecution): JsonObject {
   return frozenStageDocuments.get(stage) ?? buildStageDocument(stage);
 }
 
-/** `input.pipeline` of the stage packages: the running execution (frozen stages' documents shared, the rest copied). */
+/** The stage list last built for an execution, reused by its next input where the stages are the same. */
+interface StageList {
+  /** `input.pipeline.stages`: a deep-frozen list. */
+  readonly docs: readonly JsonObject[];
+  /** The stages the documents were built from (a copy of `execution.stages` then). */
+  readonly sources: readonly StageExecution[];
+  /** Indexes of live stages (not from {@link freezeStage}): their documents are built again each time. */
+  readonly live: readonly number[];
+  /** The documents built for live stages by this call (`input.stage` of the running stage shares it). */
+  readonly fresh: ReadonlyMap<StageExecution, JsonObject>;
+}
+
+const stageLists = new WeakMap<PipelineExecution, StageList>();
+
+/** Above this many live stages an execution is not one a runner freezes: its list is built afresh, as always. */
+const MAX_LIVE_STAGES = 1;
+
+/**
+ * `input.pipeline.stages` of `execution`, sharing what the previous input of the same execution
+ * had: while at most one stage is live (a runner that freezes finished and waiting stages, like
+ * the Orca simulator), the list is a deep-frozen copy of the previous one with the changed
+ * stages' documents replaced, so an input costs O(changed stages) document building and the
+ * input guard walks only those. Otherwise every stage's document is built, unfrozen, as before.
+ */
+function stageDocumentList(execution: PipelineExecution): StageList {
+  const stages = execution.stages;
+  const previous = stageLists.get(execution);
+  let changed: number[];
+  if (previous === undefined || previous.sources.length !== stages.length) {
+    changed = stages.map((_, i) => i);
+  } else {
+    changed = [...previous.live];
+    for (let i = 0; i < stages.length; i++) if (stages[i] !== previous.sources[i] && !previous.live.includes(i)) changed.push(i);
+  }
+  const live = changed.filter((i) => !frozenStageDocuments.has(stages[i] as StageExecution));
+  if (live.length > MAX_LIVE_STAGES) {
+    stageLists.delete(execution);
+    return { docs: stages.map(stageDocument), sources: stages, live, fresh: new Map() };
+  }
+  const fresh = new Map<StageExecution, JsonObject>();
+  const docOf = (stage: StageExecution): JsonObject => {
+    const shared = frozenStageDocuments.get(stage);
+    if (shared !== undefined) return shared;
+    const doc = deepFreeze(buildStageDocument(stage));
+    fresh.set(stage, doc);
+    return doc;
+  };
+  let docs: readonly JsonObject[];
+  if (previous === undefined || changed.length * 4 > stages.length) {
+    const redo = new Set(changed);
+    docs = Object.freeze(stages.map((s, i) => (previous !== undefined && !redo.has(i) ? (previous.docs[i] as JsonObject) : docOf(s))));
+  } else {
+    docs = previous.docs;
+    for (const i of changed) docs = frozenArrayWith(docs, i, docOf(stages[i] as StageExecution));
+  }
+  const list: StageList = { docs, sources: [...stages], live, fresh };
+  stageLists.set(execution, list);
+  return list;
+}
+
+/**
+ * `input.pipeline` of the stage packages: the running execution. The documents of stages from
+ * {@link freezeStage} are shared; while at most one stage is live, `stages` is a deep-frozen list
+ * shared with the execution's previous input except where a stage changed (copy it to change it).
+ */
 export function executionDocument(execution: PipelineExecution, stageList: StageListForm = 'objects'): JsonObject {
-  const { stages, ...rest } = execution;
+  return executionDocumentWith(execution, stageList === 'ids' ? execution.stages.map((s) => s.id) : stageDocumentList(execution).docs);
+}
+
+function executionDocumentWith(execution: PipelineExecution, stages: readonly unknown[]): JsonObject {
+  const rest = execution;
   return {
     ...structuredClone({
       application: rest.application,
@@ -132,7 +200,7 @@ export function executionDocument(execution: PipelineExecution, stageList: Stage
       source: rest.source,
       spelEvaluator: rest.spelEvaluator,
     }),
-    stages: stageList === 'ids' ? stages.map((s) => s.id) : stages.map(stageDocument),
+    stages,
     ...structuredClone({
       startTime: rest.startTime,
       startTimeExpiry: rest.startTimeExpiry,
@@ -190,7 +258,13 @@ export function stageInput(
   user: User,
   stageList: StageListForm = 'objects',
 ): JsonObject {
-  return { pipeline: executionDocument(execution, stageList), stage: stageDocument(stage), user: userDocument(user) };
+  if (stageList === 'ids') {
+    return { pipeline: executionDocument(execution, 'ids'), stage: stageDocument(stage), user: userDocument(user) };
+  }
+  const list = stageDocumentList(execution);
+  // The running stage's document in the list is the one `input.stage` shows (built once, checked once).
+  const own = list.fresh.get(stage) ?? stageDocument(stage);
+  return { pipeline: executionDocumentWith(execution, list.docs), stage: own, user: userDocument(user) };
 }
 
 /** Input of `spinnaker.deployment.tasks.before.<type>`: `{ deploy: <operation description> }`. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createExecution, pipelineBeforeInput, stageInput, toUser, type PipelineConfig, type Trigger } from '@policy-engine/orca-adapter';
+import {
+  createExecution,
+  freezeStage,
+  pipelineBeforeInput,
+  stageInput,
+  toUser,
+  type PipelineConfig,
+  type StageExecution,
+  type Trigger,
+} from '@policy-engine/orca-adapter';
 import { at, fixtureFiles, fixtureInput, isRecord, keys } from '@policy-engine/test-kit';
 
 const minimal: PipelineConfig = {
@@ -123,5 +132,65 @@ describe('spinnaker.execution.stages.before.* input', () => {
     stage.context['account'] = 'changed';
     expect(at(input, 'stage.context.account')).toBe('staging');
     stage.context['account'] = 'staging';
+  });
+});
+
+describe('input.pipeline.stages across the steps of a run', () => {
+  const config: PipelineConfig = {
+    ...minimal,
+    stages: [
+      { refId: '1', type: 'bake', name: 'Bake' },
+      { refId: '2', type: 'wait', name: 'Wait', requisiteStageRefIds: ['1'] },
+      { refId: '3', type: 'wait', name: 'Wait more', requisiteStageRefIds: ['2'] },
+    ],
+  };
+  const user = toUser('alice');
+  const stagesOf = (input: Record<string, unknown>): Record<string, unknown>[] =>
+    (input['pipeline'] as { stages: Record<string, unknown>[] }).stages;
+
+  it('shares frozen stages between inputs and shows each change of the running stage in the next input only', () => {
+    const execution = createExecution(config, { user: 'alice', now: () => 1 });
+    execution.stages = execution.stages.map(freezeStage);
+    const live: StageExecution = structuredClone(execution.stages[1] as StageExecution);
+    execution.stages[1] = live;
+    live.status = 'RUNNING';
+    const first = stageInput(execution, live, user);
+    live.context = { ...live.context, note: 'changed while running' };
+    const second = stageInput(execution, live, user);
+
+    // The running stage: its own document is the one in the list, rebuilt when it may have changed.
+    expect(first['stage']).toBe(stagesOf(first)[1]);
+    expect(second['stage']).toBe(stagesOf(second)[1]);
+    expect((stagesOf(first)[1]?.['context'] as Record<string, unknown>)['note']).toBeUndefined();
+    expect((stagesOf(second)[1]?.['context'] as Record<string, unknown>)['note']).toBe('changed while running');
+    expect(stagesOf(second)[1]?.['status']).toBe('RUNNING');
+    // Frozen stages: one shared document; the list itself is frozen.
+    expect(stagesOf(second)[0]).toBe(stagesOf(first)[0]);
+    expect(stagesOf(second)[2]).toBe(stagesOf(first)[2]);
+    expect(Object.isFrozen(stagesOf(second))).toBe(true);
+
+    // The stage ends (a frozen copy takes its place) and the next one starts.
+    live.status = 'SUCCEEDED';
+    execution.stages[1] = freezeStage(live);
+    const next: StageExecution = structuredClone(execution.stages[2] as StageExecution);
+    next.status = 'RUNNING';
+    execution.stages[2] = next;
+    const third = stageInput(execution, next, user);
+    expect(stagesOf(third).map((s) => s['status'])).toEqual(['NOT_STARTED', 'SUCCEEDED', 'RUNNING']);
+    expect(third['stage']).toBe(stagesOf(third)[2]);
+    expect(stagesOf(second).map((s) => s['status'])).toEqual(['NOT_STARTED', 'RUNNING', 'NOT_STARTED']);
+  });
+
+  it('builds every document afresh, unfrozen, for an execution whose stages are all live', () => {
+    const execution = createExecution(config, { user: 'alice', now: () => 1 });
+    const stage = execution.stages[0] as StageExecution;
+    const first = stageInput(execution, stage, user);
+    stage.status = 'RUNNING';
+    const second = stageInput(execution, stage, user);
+    expect(stagesOf(first)[0]?.['status']).toBe('NOT_STARTED');
+    expect(stagesOf(second)[0]?.['status']).toBe('RUNNING');
+    expect(stagesOf(second)[1]).not.toBe(stagesOf(first)[1]);
+    expect(Object.isFrozen(stagesOf(second))).toBe(false);
+    expect(second['stage']).toEqual(stagesOf(second)[0]);
   });
 });

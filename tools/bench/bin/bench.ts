@@ -16,6 +16,7 @@ import { gatewayBench } from '../src/gateway.js';
 import { renderMarkdown } from '../src/markdown.js';
 import { opaInProcess } from '../src/opa-inprocess.js';
 import { parserBench } from '../src/parser.js';
+import { pipelineCost } from '../src/pipeline.js';
 import {
   ENGINE_KEYS,
   finishResults,
@@ -24,6 +25,7 @@ import {
   type EngineEntry,
   type EngineKey,
   type MeasuredResults,
+  type RunPipelineCurve,
 } from '../src/results.js';
 import { sig, summarize } from '../src/stats.js';
 import { renderChart } from '../src/svg.js';
@@ -33,14 +35,15 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg =
   args.find((a) => a.startsWith('--only='))?.slice(7) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
-type Section = 'engines' | 'opa-inprocess' | 'curves' | 'load' | 'gateway' | 'parser' | 'rss';
+type Section = 'engines' | 'opa-inprocess' | 'curves' | 'pipeline' | 'load' | 'gateway' | 'parser' | 'rss';
 const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
 const want = (s: Section): boolean => !only || only.has(s);
 
 const settings = quick
   ? {
-      decisions: 600,
+      decisions: 2000,
       warmup: 200,
+      warmupMs: 1500,
       curveRounds: 30,
       curveWarmup: 10,
       gateS: 5,
@@ -53,6 +56,7 @@ const settings = quick
   : {
       decisions: 5000,
       warmup: 1000,
+      warmupMs: 3000,
       curveRounds: 200,
       curveWarmup: 30,
       gateS: 15,
@@ -66,6 +70,7 @@ const GATE = { connections: 16, route: '/applications', user: 'dev:dev' };
 const STAGES = [1, 10, 100, 1000];
 const RULES = [10, 100, 1000];
 const LOAD_SIZES = [10, 100, 1000];
+const PIPELINE_STAGES = [100, 300, 1000, 3000];
 
 const started = performance.now();
 const loadStart = loadavg();
@@ -123,15 +128,26 @@ if (args.includes('--render')) {
 
 log(`bench ${quick ? '--quick ' : ''}: ${cases.length} cases, ${cpus().length} CPUs, load average ${la()}`);
 
+/**
+ * Decisions until the JIT has settled: at least `settings.warmup` of them and `settings.warmupMs`
+ * of running (a count alone left the fast native engine measured half-compiled in --quick).
+ */
+const warmUp = async (pe: Parameters<typeof runDecisions>[0], concurrency: number): Promise<void> => {
+  const t0 = performance.now();
+  for (let done = 0; done < settings.warmup || performance.now() - t0 < settings.warmupMs; done += cases.length * 4) {
+    await runDecisions(pe, cases, cases.length * 4, concurrency);
+  }
+};
+
 // 1. Decisions per engine at concurrency 1 and 16.
 const engines: Partial<Record<EngineKey, EngineEntry>> = {};
 if (want('engines')) {
   for (const key of ENGINE_KEYS) {
     const opened = await openEngine(key, policies);
     try {
-      await runDecisions(opened.pe, cases, settings.warmup, 1);
+      await warmUp(opened.pe, 1);
       const c1 = await runDecisions(opened.pe, cases, settings.decisions, 1);
-      await runDecisions(opened.pe, cases, settings.warmup, 16);
+      await warmUp(opened.pe, 16);
       const c16 = await runDecisions(opened.pe, cases, settings.decisions, 16);
       const perPackage: Record<string, number> = {};
       for (const [pkg, us] of c1.perPackageUs) perPackage[pkg] = sig(summarize(us).p50);
@@ -144,7 +160,7 @@ if (want('engines')) {
     }
   }
   conditions['engines'] =
-    `createPolicyEngine over examples/policies; ${settings.decisions} decisions per engine and concurrency (after ${settings.warmup} warm-up ones), cycling through the ${cases.length} cases, each checked against its expected decision; ` +
+    `createPolicyEngine over examples/policies; ${settings.decisions} decisions per engine and concurrency (after a warm-up of at least ${settings.warmup} decisions and ${settings.warmupMs / 1000} s), cycling through the ${cases.length} cases, each checked against its expected decision; ` +
     "opa-rest: one local `opa run --server --v0-compatible` over keep-alive loopback HTTP (its CPU time competes with the client on the same cores); wasm: default workers (min(2, CPUs)); every engine runs from the TypeScript sources through tsx (esbuild keepNames: a named closure made on a hot path pays a `__name` call; the interpreter's per-term recursions are methods now, so little of it is left), not from a tsc build; load average after: " +
     la();
 }
@@ -212,6 +228,16 @@ if (want('curves')) {
   log(`curves opa-inprocess: stages ${opaStages.join(' ')} µs; rules ${opaRules.join(' ')} µs`);
   conditions['cost curves'] =
     `p50 of ${settings.curveRounds} sequential decisions (after ${settings.curveWarmup} warm-up) per point through createPolicyEngine; input size: \`opa.pipelines\` on the fixture pipeline with its stages cycled to ${STAGES.join('/')} stages; policy count: one package of ${RULES.join('/')} deny rules (each iterating the fixture's stages); opa-inprocess: \`opa bench\` on the same (${settings.opaBenchParallel} process(es) at a time: in --quick two share the cores, which can inflate these points; the reference of the goals runs alone); load average after: ${la()}`;
+}
+
+// 3b. run-pipeline on chained stages.
+let runPipelineCurve: RunPipelineCurve | undefined;
+if (want('pipeline')) {
+  const points = await pipelineCost(PIPELINE_STAGES);
+  runPipelineCurve = { engine: 'native', points };
+  log(`run-pipeline: ${points.map((p) => `${p.stages}: ${sig(p.cpu_ms_per_stage)} ms CPU/stage (${sig(p.wall_ms / 1000)} s)`).join(', ')}`);
+  conditions['run-pipeline'] =
+    `the Orca simulator (\`policy-engine run-pipeline\`'s work: every policy hook, then the pretty log) on examples/orca-runner's \`passes.json\` with its stages cycled into a chain of ${PIPELINE_STAGES.join('/')} stages, each depending on the one before; one native engine over examples/policies for all runs (its load not counted), one warm-up run of ${PIPELINE_STAGES[0]}; CPU time (user + system, \`process.cpuUsage\`) of each run divided by its stage count; load average after: ${la()}`;
 }
 
 // 4. Load time.
@@ -325,6 +351,7 @@ const measured: MeasuredResults = {
   parser: parser!,
   rss_mb: rss,
   curves: { input_size: { x: STAGES, p50_us: inputCurve }, policy_count: { x: RULES, p50_us: ruleCurve } },
+  ...(runPipelineCurve ? { run_pipeline: runPipelineCurve } : {}),
 };
 const results = finishResults(measured);
 const missing = missingResultKeys(results);

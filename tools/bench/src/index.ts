@@ -12,11 +12,13 @@ export {
   evaluateGoals,
   finishResults,
   curveExponent,
+  pipelineExponent,
   type EngineKey,
   type EngineFigures,
   type EngineEntry,
   type OpaInProcessEntry,
   type CostCurve,
+  type RunPipelineCurve,
   type GoalResult,
   type MachineInfo,
   type BenchResults,
@@ -28,10 +30,12 @@ export {
   generatedPolicies,
   manyRulesPolicy,
   pipelineWithStages,
+  chainedPipeline,
   MANY_RULES_PACKAGE,
   type CaseSpec,
   type DecisionCase,
   type GeneratedModule,
+  type PipelineConfigLike,
 } from './workload.js';
 export { renderChart, decadeTicks, SERIES_COLOURS } from './svg.js';
 export { renderMarkdown } from './markdown.js';

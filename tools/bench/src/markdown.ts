@@ -2,7 +2,7 @@
  * BENCHMARKS.md from results.json: Markdown tables, the conditions of every figure, every
  * ratio, the goals (with how far off a missed one is and why), and the chart.
  */
-import { ENGINE_KEYS, curveExponent, type BenchResults, type CostCurve } from './results.js';
+import { ENGINE_KEYS, curveExponent, pipelineExponent, type BenchResults, type CostCurve } from './results.js';
 
 function n(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : String(Number(v.toPrecision(digits)));
@@ -220,6 +220,30 @@ export function renderMarkdown(r: BenchResults, chartPath: string, whyMissed: Re
   out.push('');
   out.push(curveTable(r.curves.policy_count, 'rules'));
   out.push('');
+  if (r.run_pipeline !== undefined) {
+    out.push(`run-pipeline on N chained stages (${r.run_pipeline.engine} engine, example policies; see its conditions):`);
+    out.push('');
+    out.push(
+      table(
+        ['stages', 'decisions', 'CPU ms per stage', 'wall s'],
+        [
+          ...r.run_pipeline.points.map((p) => [
+            p.stages.toLocaleString('en-US'),
+            String(p.decisions),
+            n(p.cpu_ms_per_stage),
+            n(p.wall_ms / 1000),
+          ]),
+          [
+            'growth exponent of the total CPU time (log-log slope of the last 3 points; 1 = linear)',
+            '',
+            n(pipelineExponent(r.run_pipeline), 2),
+            '',
+          ],
+        ],
+      ),
+    );
+    out.push('');
+  }
   out.push('## Every ratio');
   out.push('');
   out.push(

@@ -39,6 +39,24 @@ export interface CostCurve {
   readonly p50_us: Readonly<Partial<Record<EngineKey | 'opa-inprocess', readonly number[]>>>;
 }
 
+/** The run-pipeline cost curve: CPU time per stage of the simulator and its log on N chained stages. */
+export interface RunPipelineCurve {
+  readonly engine: string;
+  readonly points: readonly {
+    readonly stages: number;
+    readonly cpu_ms_per_stage: number;
+    readonly wall_ms: number;
+    readonly decisions: number;
+  }[];
+}
+
+/** Growth exponent of a run's total CPU time in the stage count (1 = linear), over the last 3 points. */
+export function pipelineExponent(curve: RunPipelineCurve | undefined): number | null {
+  if (curve === undefined) return null;
+  const slope = logLogSlope(curve.points.slice(-3).map((p) => ({ x: p.stages, y: p.cpu_ms_per_stage * p.stages })));
+  return slope === null ? null : sig(slope, 2);
+}
+
 /** A goal of the issue and whether this run met it. */
 export interface GoalResult {
   readonly goal: string;
@@ -88,6 +106,8 @@ export interface BenchResults {
   /** Resident set size after loading the example policies: one fresh process per engine. */
   readonly rss_mb: Readonly<Record<string, number>>;
   readonly curves: { readonly input_size: CostCurve; readonly policy_count: CostCurve };
+  /** `policy-engine run-pipeline`'s work on chains of N stages (native engine); absent in results from before it was measured. */
+  readonly run_pipeline?: RunPipelineCurve;
   readonly ratios: Readonly<Record<string, number | null>>;
   readonly goals: readonly GoalResult[];
 }
@@ -170,6 +190,13 @@ export function evaluateGoals(r: MeasuredResults): GoalResult[] {
   const exp = curveExponent(r.curves.input_size, 'native');
   // A slope up to 1.2 over 10→1,000 stages is linear within measuring noise; quadratic work gives ~2.
   cmp('native cost linear in input size (log-log slope, 10→1,000 stages)', '≤ 1.2', exp, 1.2, '');
+  cmp(
+    'run-pipeline cost linear in stage count (log-log slope of CPU time, 300→3,000 chained stages)',
+    '≤ 1.2',
+    pipelineExponent(r.run_pipeline),
+    1.2,
+    '',
+  );
   return goals;
 }
 

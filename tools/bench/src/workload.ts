@@ -117,3 +117,26 @@ export function pipelineWithStages(input: unknown, count: number): unknown {
   });
   return copy;
 }
+
+/** A pipeline configuration: its `stages` (the rest is passed through). */
+export interface PipelineConfigLike {
+  readonly stages: readonly Readonly<Record<string, unknown>>[];
+  readonly [key: string]: unknown;
+}
+
+/**
+ * `base` with its stages cycled into a chain of `n` (stage i + 1 depends on stage i; fresh
+ * `refId`s and names): the run-pipeline cost curve's input.
+ */
+export function chainedPipeline(base: PipelineConfigLike, n: number): PipelineConfigLike {
+  if (base.stages.length === 0) throw new Error('chainedPipeline: the base pipeline has no stages');
+  return {
+    ...base,
+    stages: Array.from({ length: n }, (_, i) => ({
+      ...structuredClone(base.stages[i % base.stages.length]),
+      refId: String(i + 1),
+      name: `stage ${i + 1}`,
+      requisiteStageRefIds: i === 0 ? [] : [String(i)],
+    })),
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingResultKeys, renderMarkdown } from '../src/index.js';
-import { sampleResults } from './sample.js';
+import { finishResults, missingResultKeys, renderMarkdown } from '../src/index.js';
+import { sampleMeasured, sampleResults } from './sample.js';
 
 describe('results.json shape', () => {
   it('a complete document has every key the issue lists', () => {
@@ -29,7 +29,25 @@ describe('results.json shape', () => {
       'authorization middleware cost (saturated rps lost)': true,
       '1,000 policies load on native': true,
       'native cost linear in input size (log-log slope, 10→1,000 stages)': true,
+      'run-pipeline cost linear in stage count (log-log slope of CPU time, 300→3,000 chained stages)': true,
     });
+  });
+  it('judges the run-pipeline curve by the growth of its total CPU time', () => {
+    const goal = (r: ReturnType<typeof sampleResults>) => r.goals.find((g) => g.goal.startsWith('run-pipeline'));
+    expect(goal(sampleResults())?.measured).toBe('0.97');
+    const m = sampleMeasured();
+    // CPU per stage growing with the stage count: the total grows with its square.
+    const quadratic = finishResults({
+      ...m,
+      run_pipeline: {
+        engine: 'native',
+        points: [100, 300, 1000, 3000].map((n) => ({ stages: n, cpu_ms_per_stage: n / 1000, wall_ms: n, decisions: 4 * n })),
+      },
+    });
+    expect(goal(quadratic)).toMatchObject({ measured: '2', met: false });
+    const { run_pipeline: _dropped, ...older } = m;
+    expect(goal(finishResults(older))?.met).toBeNull();
+    expect(renderMarkdown(sampleResults(), 'c.svg', {})).toMatch(/\| 3,000 \| 12001 \| 1\.4 \| 4\.5 \|/);
   });
   it('BENCHMARKS.md has the tables, the chart, the conditions, lower bounds and why a goal was missed', () => {
     const md = renderMarkdown(sampleResults(), 'tools/bench/chart.svg', { 'native p50 vs wasm engine': '2× the target. because' });

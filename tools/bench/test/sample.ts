@@ -60,6 +60,15 @@ export function sampleMeasured(): MeasuredResults {
       },
       policy_count: { x: [10, 100, 1000], p50_us: { native: [10, 100, 1000] } },
     },
+    run_pipeline: {
+      engine: 'native',
+      points: [
+        { stages: 100, cpu_ms_per_stage: 2, wall_ms: 250, decisions: 401 },
+        { stages: 300, cpu_ms_per_stage: 1.5, wall_ms: 500, decisions: 1201 },
+        { stages: 1000, cpu_ms_per_stage: 1.4, wall_ms: 1500, decisions: 4001 },
+        { stages: 3000, cpu_ms_per_stage: 1.4, wall_ms: 4500, decisions: 12001 },
+      ],
+    },
   };
 }
 

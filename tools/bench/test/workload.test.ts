@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '@policy-engine/rego-parser';
-import { buildCases, generatedPolicies, manyRulesPolicy, pipelineWithStages, setPointer } from '../src/index.js';
+import { buildCases, chainedPipeline, generatedPolicies, manyRulesPolicy, pipelineWithStages, setPointer } from '../src/index.js';
 
 describe('workload', () => {
   it('builds case inputs from fixtures and JSON-pointer edits', () => {
@@ -34,5 +34,29 @@ describe('workload', () => {
     expect(new Set(out.pipeline.stages.map((s) => s.refId)).size).toBe(5);
     expect(input.pipeline.stages).toHaveLength(2);
     expect(() => pipelineWithStages({}, 3)).toThrow(/no pipeline.stages/);
+  });
+});
+
+describe('chainedPipeline', () => {
+  it('cycles the stages into a chain, each depending on the one before', () => {
+    const base = {
+      application: 'a',
+      name: 'p',
+      stages: [
+        { type: 'bake', refId: 'x' },
+        { type: 'wait', refId: 'y', requisiteStageRefIds: ['x'] },
+      ],
+    };
+    const chain = chainedPipeline(base, 5);
+    expect(chain.stages.map((s) => [s['type'], s['refId'], s['requisiteStageRefIds']])).toEqual([
+      ['bake', '1', []],
+      ['wait', '2', ['1']],
+      ['bake', '3', ['2']],
+      ['wait', '4', ['3']],
+      ['bake', '5', ['4']],
+    ]);
+    expect(chain.application).toBe('a');
+    expect(base.stages[1]?.refId).toBe('y');
+    expect(() => chainedPipeline({ stages: [] }, 3)).toThrow(/no stages/);
   });
 });
