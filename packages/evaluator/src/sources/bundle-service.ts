@@ -291,7 +291,10 @@ export class BundleServiceClient {
     await verifyBundle(files, this.source.verification, id);
     const texts = files.map((f) => ({ path: f.path, text: f.bytes.toString('utf8') }));
     const revision = manifestRevision(texts);
-    const content = { ...bundleContent(texts, `bundle:${this.name}#`, this.source.regoVersion ?? 'v1'), bundle: { name: this.name, revision } };
+    const content = {
+      ...bundleContent(texts, `bundle:${this.name}#`, this.source.regoVersion ?? 'v1'),
+      bundle: { name: this.name, revision },
+    };
     return { content, revision, etag, archive, fromPersistence };
   }
 
