@@ -50,6 +50,7 @@ export {
 export {
   FLEET_ENV_VARIABLES,
   fleetBundleSource,
+  fleetOpaBundleConfig,
   fleetDecisionLog,
   fleetSettingsFromEnv,
   withFleetFileSettings,
