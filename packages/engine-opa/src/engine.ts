@@ -67,7 +67,7 @@ export interface OpaEngineOptions {
    * active revision (`GET /v1/data/system/bundles/<name>/manifest/revision`), so that the evaluator's
    * view (packages found, `bundles` in decision logs) and OPA's policies are one revision; it fails
    * with EngineUnavailable when a server does not get there (the facade then keeps the previous set).
-   * `readiness()` is false while no server has exactly that revision active. The two poll
+   * `readiness()` is false while a reachable server has another revision active (or none has it). The two poll
    * independently, so OPA may activate a newer revision before the evaluator has it (or one the
    * evaluator refused): decisions still go to OPA, the policy authority in this mode, and readiness
    * (the gate's `/health`) reports the mismatch until the evaluator has loaded the same revision.
@@ -324,7 +324,9 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     if (closed) return { ready: false, detail: 'the OPA engine is closed' };
     const ready = await lock.read(() => Promise.all(servers.map(checkServer)));
     const up = servers.filter((_, i) => ready[i]).map((s) => s.url);
-    if (up.length > 0) {
+    // Pull mode: one reachable server on another revision is enough to be not ready (it would answer some decisions).
+    const mismatched = pulled !== undefined && servers.some((s, i) => !ready[i] && s.up);
+    if (up.length > 0 && !mismatched) {
       const what = pulled
         ? `has bundle ${pulled.name} revision ${quote(pulledRevision)} active`
         : manage
@@ -334,7 +336,9 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     }
     return {
       ready: false,
-      detail: `no OPA server can decide: ${servers.map((s) => `${s.url} (${s.lastError ?? 'not synced'})`).join('; ')}`,
+      detail: `no OPA server can decide: ${servers
+        .map((s, i) => `${s.url} (${ready[i] ? `has revision ${quote(pulledRevision)}` : (s.lastError ?? 'not synced')})`)
+        .join('; ')}`,
     };
   };
 
