@@ -3,6 +3,7 @@ import {
   decisionLogSink,
   fleetBundleSource,
   fleetDecisionLog,
+  fleetOpaBundleConfig,
   type DecisionLogService,
   type EvaluationOptions,
   type PolicyEngine,
@@ -26,6 +27,14 @@ export interface StartedEngine {
   close(): Promise<void>;
 }
 
+/**
+ * How long a policy load waits for the pulling OPA to activate the revision the evaluator got: the
+ * two poll independently, so OPA may need up to its max delay (2× `BUNDLE_POLLING_SECONDS`) and a download.
+ */
+function pullLoadTimeoutMs(settings: GateServerSettings): number {
+  return (2 * Math.max(1, Math.round(settings.bundlePollingSeconds ?? 60)) + 5) * 1000;
+}
+
 /** tools/opa, loaded only when the engine chosen needs OPA (`native` never imports, locates or starts it). */
 const opaTools = () => import('@policy-engine/opa');
 
@@ -34,7 +43,9 @@ const opaTools = () => import('@policy-engine/opa');
  * engine comes from the one factory (`@policy-engine/engines`, default `native`: in-process, no
  * OPA). `ENGINE=wasm` locates (or installs) `opa` for its builds; `ENGINE=opa` without an address
  * starts a local OPA (v0-compatible, so Armory-era v0 modules load; token-protected and restarted
- * when it dies). OPA is looked for only then, with tools/opa's `ensureOpa`.
+ * when it dies); with `BUNDLE_URL` too, that OPA pulls the bundle itself (OPA's bundle plugin, config
+ * from `fleetOpaBundleConfig`) and the engine waits for the evaluator's revision instead of pushing.
+ * OPA is looked for only then, with tools/opa's `ensureOpa`.
  * @throws OpaNotFoundError (code `OPA_NOT_FOUND`) when wasm/opa is chosen and OPA cannot be had.
  */
 export async function startEngine(settings: GateServerSettings, config: GateAuthzConfig, metrics?: GateMetrics): Promise<StartedEngine> {
@@ -53,6 +64,10 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
     }
   };
   const url = settings.opaUrl ?? config.opaBaseUrl;
+  // ENGINE=opa + BUNDLE_URL, no OPA given: the OPA started here pulls the same bundle with its own
+  // bundle plugin (same service, key id `gate`, polling); the engine pushes nothing and waits for the
+  // revision the evaluator's bundle-service source delivered (engine-opa `pulledBundle`).
+  const pullConfig = settings.engine === 'opa' && !url ? fleetOpaBundleConfig(settings, { name: 'gate' }) : undefined;
   const made = await createEngineByName(settings.engine, {
     wasm: async () => ({
       opaPath: settings.opaPath ?? (await requireOpa()),
@@ -61,13 +76,20 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
     }),
     // Every 5 s the engine checks that the OPA still holds the pushed policies and pushes them again
     // if not; a local OPA that went down is probed every 0.5 s.
-    opa: { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), integrityCheckIntervalMs: 5000 },
-    // No OPA given: a local one, protected by a per-process token so that no other local process
-    // can rewrite its policies, and restarted with backoff when it dies (the engine pushes the set again).
+    opa: pullConfig
+      ? { healthCheckIntervalMs: 500, pulledBundle: { name: 'gate' }, loadTimeoutMs: pullLoadTimeoutMs(settings) }
+      : { ...(url ? { baseUrl: url } : { healthCheckIntervalMs: 500 }), integrityCheckIntervalMs: 5000 },
+    // No OPA given: a local one, restarted with backoff when it dies (the engine pushes the set again,
+    // or a pulling OPA pulls the bundle again). Protected by a per-process token so that no other
+    // local process can rewrite its policies — except when it pulls the bundle: OPA then erases every
+    // policy under the bundle's roots that the bundle does not hold, the token's `system.authz` too
+    // when a root is "" (`opa build` without roots), which would make it refuse everyone; and it
+    // refuses every Policy and Data API write under the bundle's roots itself ("owned by bundle").
     startOpa: async () =>
       (await opaTools()).startOpaServer({
         v0Compatible: true,
-        protect: true,
+        protect: pullConfig === undefined,
+        ...(pullConfig ? { config: pullConfig } : {}),
         restart: { initialDelayMs: 500, maxDelayMs: 10_000, onEvent: (message) => console.error(`gate-server: ${message}`) },
         opaBin: settings.opaPath ?? (await requireOpa()),
       }),
@@ -119,7 +141,7 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
   }
   return {
     policyEngine,
-    description: made.description,
+    description: pullConfig ? `${made.description}, pulling bundle gate from ${settings.bundleUrl}` : made.description,
     ...(made.localOpa ? { localOpa: made.localOpa } : {}),
     ...(shipper ? { decisionLog: shipper } : {}),
     async close() {

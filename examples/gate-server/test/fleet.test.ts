@@ -6,15 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parsePrometheusText as parsePrometheus } from '@policy-engine/test-kit';
-import { runOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
+import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { settingsFromEnv, startGateServer, type RunningGate } from '@policy-engine/gate-server';
 import { rawRequest } from '@policy-engine/test-kit';
+import { buildGateBundle, listen, until } from './fleet-support.js';
 
 let dir: string;
 let bundleServer: Server;
@@ -23,35 +23,6 @@ let collector: Server;
 let collectorUrl: string;
 let current: { body: Buffer; etag: string } | undefined;
 const events: Record<string, unknown>[] = [];
-
-const listen = async (server: Server): Promise<string> => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
-
-/** rev-N: GET is allowed except for the paths under `blocked`. */
-async function build(revision: string, blocked: string, key: string): Promise<Buffer> {
-  const src = join(dir, `src-${revision}`);
-  await mkdir(join(src, 'gate'), { recursive: true });
-  await writeFile(
-    join(src, 'gate', 'authz.rego'),
-    'package spinnaker.http.authz\n\ndefault allow := false\n\nallow if {\n  input.method == "GET"\n  not input.path[0] in data.gate.blocked\n}\n',
-  );
-  await writeFile(join(src, 'gate', 'data.json'), JSON.stringify({ blocked: [blocked] }));
-  const out = join(dir, `${revision}.tar.gz`);
-  const built = await runOpa(['build', '-b', '.', '-r', revision, '--signing-key', key, '-o', out], { cwd: src });
-  expect(built.code, built.stderr).toBe(0);
-  return readFile(out);
-}
-
-const until = async (what: () => Promise<boolean>, ms: number): Promise<number> => {
-  const start = Date.now();
-  while (!(await what())) {
-    if (Date.now() - start > ms) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - start;
-};
 
 const PATHS = ['applications', 'tasks', 'pipelines'] as const;
 
@@ -115,9 +86,9 @@ describe('a fleet: embedded gate and real OPA on one bundle service and one coll
     await writeFile(pub, keys.publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(other, foreign.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const bundles = {
-      r1: await build('rev-1', 'tasks', priv),
-      r2: await build('rev-2', 'applications', priv),
-      evil: await build('rev-evil', 'nothing', other),
+      r1: await buildGateBundle(dir, 'rev-1', 'tasks', priv),
+      r2: await buildGateBundle(dir, 'rev-2', 'applications', priv),
+      evil: await buildGateBundle(dir, 'rev-evil', 'nothing', other),
     };
     current = { body: bundles.r1, etag: '"r1"' };
 

@@ -8,6 +8,7 @@ import {
   createPolicyEngine,
   fleetBundleSource,
   fleetDecisionLog,
+  fleetOpaBundleConfig,
   type Engine,
   type FleetSettings,
   type PolicyEngine,
@@ -47,17 +48,31 @@ export interface RunnerPolicyEngine {
 
 /**
  * Creates the policy engine. For `opa` a real OPA server (`--v0-compatible`, loopback, free
- * port) is started and stopped again by `close()`.
+ * port) is started and stopped again by `close()`; with `fleet.bundleUrl` it pulls the bundle itself
+ * (OPA's bundle plugin, `fleetOpaBundleConfig`) and the engine waits for the evaluator's revision.
  * @throws OpaNotFoundError (tools/opa) when wasm/opa is chosen and OPA cannot be had; PolicySourceError / PolicyCompileError for bad policies.
  */
 export async function openPolicyEngine(options: OpenPolicyEngineOptions): Promise<RunnerPolicyEngine> {
   const wrap = options.wrapEngine ?? ((e: Engine) => e);
+  const fleet = options.fleet ?? {};
+  // With a bundle URL the run's OPA pulls the same bundle itself (OPA's bundle plugin, key id `orca`)
+  // and the engine waits for the revision the evaluator got instead of pushing modules.
+  const pullConfig = fleetOpaBundleConfig(fleet, { name: 'orca' });
+  const pollSeconds = Math.max(1, Math.round(fleet.bundlePollingSeconds ?? 60));
   const made = await createEngineByName(options.engine ?? DEFAULT_ENGINE, {
     wasm: async () => ({ opaPath: options.opaPath ?? (await ensureOpa()) }),
-    // Token-protected: no other local process can rewrite the policies of this run's OPA.
-    startOpa: async () => startOpaServer({ v0Compatible: true, protect: true, opaBin: options.opaPath ?? (await ensureOpa()) }),
+    ...(pullConfig ? { opa: { pulledBundle: { name: 'orca' }, loadTimeoutMs: (2 * pollSeconds + 5) * 1000 } } : {}),
+    // Token-protected: no other local process can rewrite the policies of this run's OPA. A pulling
+    // OPA is not (its bundle would erase the token's system.authz policy when a root is ""); it refuses
+    // every write under the bundle's roots itself.
+    startOpa: async () =>
+      startOpaServer({
+        v0Compatible: true,
+        protect: pullConfig === undefined,
+        ...(pullConfig ? { config: pullConfig } : {}),
+        opaBin: options.opaPath ?? (await ensureOpa()),
+      }),
   });
-  const fleet = options.fleet ?? {};
   const shipper = fleetDecisionLog(fleet, { labels: { app: 'orca-runner' } });
   try {
     const policyEngine = await createPolicyEngine({

@@ -20,6 +20,8 @@ let server: Server;
 let origin: string;
 const events: Record<string, unknown>[] = [];
 let bundleRequests = 0;
+/** Bundle requests made by OPA itself (its bundle plugin's user agent). */
+let opaBundleRequests = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'orca-fleet-'));
@@ -37,6 +39,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/bundles/orca.tar.gz') {
       bundleRequests++;
+      if (req.headers['user-agent']?.startsWith('Open-Policy-Agent/')) opaBundleRequests++;
       res.writeHead(200, { 'Content-Type': 'application/gzip', ETag: '"1"' }).end(bundle);
       return;
     }
@@ -80,5 +83,21 @@ describe('orca-runner with BUNDLE_URL and DECISION_LOG_URL', () => {
       expect(e['bundles']).toEqual({ orca: { revision: 'orca-rev-1' } });
       expect((e['labels'] as Record<string, string>)['app']).toBe('orca-runner');
     }
+  }, 60_000);
+
+  it('with engine opa the run’s OPA pulls the bundle itself and decides per it', async () => {
+    const fleet = fleetSettingsFromEnv({ BUNDLE_URL: `${origin}/bundles/orca.tar.gz`, BUNDLE_POLLING_SECONDS: '1' }, dir);
+    const sample = (name: string): unknown => JSON.parse(readFileSync(join(SAMPLE_PIPELINES_DIR, `${name}.json`), 'utf8'));
+    const before = opaBundleRequests;
+    const stopped = await runPipelineExample(sample('stopped-at-pipeline-start'), {
+      engine: 'opa',
+      fleet,
+      policyDir: dir,
+      user: 'alice',
+      ...(process.env['OPA_BIN'] ? { opaPath: process.env['OPA_BIN'] } : {}),
+    });
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.output).toContain('application payments is frozen (bundle)');
+    expect(opaBundleRequests).toBeGreaterThan(before);
   }, 60_000);
 });

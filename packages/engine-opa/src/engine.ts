@@ -3,6 +3,7 @@ import {
   EngineUnavailable,
   EvaluationCancelled,
   EvaluationError,
+  EvaluationTimeout,
   InvalidInput,
   PolicyCompileError,
   type Engine,
@@ -58,13 +59,27 @@ export interface OpaEngineOptions {
    * OPA activates a bundle in one transaction and keeps the previous one when it does not compile.
    */
   readonly bundleServer?: OpaBundleServer;
+  /**
+   * Pull mode: the servers pull the policies themselves, as the bundle `name` of OPA's bundle plugin
+   * (`bundles.<name>` in their config), from the same bundle service as the evaluator's bundle-service
+   * source of that name. Implies `manageServer: false` (nothing is pushed). `load(set)` waits, within
+   * `loadTimeoutMs`, until every reachable server reports the set's `bundleRevisions[name]` as its
+   * active revision (`GET /v1/data/system/bundles/<name>/manifest/revision`), so that the evaluator's
+   * view (packages found, `bundles` in decision logs) and OPA's policies are one revision; it fails
+   * with EngineUnavailable when a server does not get there (the facade then keeps the previous set).
+   * `readiness()` is false while a reachable server has another revision active (or none has it). The two poll
+   * independently, so OPA may activate a newer revision before the evaluator has it (or one the
+   * evaluator refused): decisions still go to OPA, the policy authority in this mode, and readiness
+   * (the gate's `/health`) reports the mismatch until the evaluator has loaded the same revision.
+   */
+  readonly pulledBundle?: { readonly name: string };
 }
 
 /** Health of one configured OPA server, as last seen. */
 export interface OpaServerHealth {
   readonly url: string;
   readonly up: boolean;
-  /** Revision of the set last pushed to it (managed mode), if it holds the current one. */
+  /** Revision of the set last pushed to it (managed mode), if it holds the current one; pull mode: the bundle's manifest revision it had active when last checked. */
   readonly revision?: string;
 }
 
@@ -102,7 +117,15 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
   if (urls.length === 0) throw new ConfigurationError('opaEngine needs baseUrl or urls');
   const loadTimeoutMs = options.loadTimeoutMs ?? 30_000;
   if (!(loadTimeoutMs > 0)) throw new ConfigurationError('opaEngine loadTimeoutMs must be positive');
-  const manage = options.manageServer ?? true;
+  const pulled = options.pulledBundle;
+  if (pulled !== undefined) {
+    if (typeof pulled.name !== 'string' || pulled.name === '')
+      throw new ConfigurationError('opaEngine pulledBundle.name must be a bundle name');
+    if (options.manageServer === true)
+      throw new ConfigurationError('opaEngine pulledBundle: the servers pull the policies; manageServer cannot be true');
+    if (options.bundleServer !== undefined) throw new ConfigurationError('opaEngine pulledBundle and bundleServer exclude each other');
+  }
+  const manage = pulled === undefined && (options.manageServer ?? true);
   const headers = { accept: 'application/json', ...(options.headers ?? {}) };
   const interval = options.healthCheckIntervalMs ?? 2000;
   const servers: Server[] = [...new Set(urls.map(normaliseBaseUrl))].map((url) => ({
@@ -116,6 +139,8 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
   /** Bundle mode: the bundle of `current`, as published. */
   let published: PreparedBundle | undefined;
   let current: DesiredState | undefined;
+  /** Pull mode: the manifest revision of the pulled bundle in the loaded set (undefined: the set has none). */
+  let pulledRevision: string | undefined;
   let closed = false;
   const logger: Logger = options.logger ?? {
     warn: (m) => console.warn(`[engine-opa] ${m}`),
@@ -219,6 +244,7 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
   const checkServer = async (s: Server): Promise<boolean> => {
     if (!s.up && Date.now() - s.checkedAt < Math.min(interval, 500)) return false;
     if (!(await probe(s))) return false;
+    if (pulled !== undefined) return checkPulled(s, pulled.name);
     if (!manage || !current) return true;
     try {
       if (s.revision === current.revision) {
@@ -236,14 +262,83 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     }
   };
 
+  /** Pull mode: whether `s` has the loaded set's bundle revision active. Never throws. */
+  const checkPulled = async (s: Server, name: string): Promise<boolean> => {
+    let active: string | undefined;
+    try {
+      active = await activeRevision(s.url, name, headers, 5000);
+    } catch (err) {
+      if (err instanceof ConnectionFailed) markDown(s, err);
+      else s.lastError = err instanceof Error ? err.message : String(err);
+      return false;
+    }
+    s.revision = active;
+    if (active === pulledRevision) return true;
+    s.lastError = `bundle ${name} revision ${quote(active)} is active on OPA ${s.url}, the evaluator has ${quote(pulledRevision)}`;
+    return false;
+  };
+
+  /**
+   * Pull mode: waits until every reachable server has revision `want` of the bundle active.
+   * @throws EngineUnavailable when one does not within `loadTimeoutMs` or none is reachable; EvaluationCancelled on abort.
+   */
+  const waitPulled = async (name: string, want: string, signal?: AbortSignal): Promise<void> => {
+    const deadline = performance.now() + loadTimeoutMs;
+    const pending = new Map(servers.map((s) => [s, undefined as string | undefined]));
+    const down: string[] = [];
+    let delay = 10;
+    for (;;) {
+      if (signal?.aborted) throw new EvaluationCancelled('policy load cancelled by the caller');
+      for (const s of [...pending.keys()]) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        try {
+          const active = await activeRevision(s.url, name, headers, Math.min(left, 5000));
+          s.up = true;
+          s.revision = active;
+          if (active === want) pending.delete(s);
+          else pending.set(s, active);
+        } catch (err) {
+          if (err instanceof EvaluationTimeout) continue; // slow to answer: still pending, bounded by the deadline
+          if (!(err instanceof ConnectionFailed)) throw err;
+          markDown(s, err);
+          pending.delete(s);
+          down.push(err.message);
+        }
+      }
+      if (pending.size === 0) break;
+      if (performance.now() >= deadline) {
+        const ms = Math.round(loadTimeoutMs);
+        const has = [...pending].map(([s, active]) => `${s.url} has ${quote(active)}`).join(', ');
+        throw new EngineUnavailable(
+          `OPA did not activate revision ${quote(want)} of bundle ${name} within ${ms} ms (${has}): check that it pulls the same bundle service and that its log shows no activation error`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 100);
+    }
+    if (down.length === servers.length) throw new EngineUnavailable(`no OPA server reachable to load policies: ${down.join('; ')}`);
+  };
+
   const readiness = async (): Promise<EngineReadiness> => {
     if (closed) return { ready: false, detail: 'the OPA engine is closed' };
     const ready = await lock.read(() => Promise.all(servers.map(checkServer)));
     const up = servers.filter((_, i) => ready[i]).map((s) => s.url);
-    if (up.length > 0) return { ready: true, detail: `OPA ${up.join(', ')} ${manage ? 'holds the policy set' : 'answers'}` };
+    // Pull mode: one reachable server on another revision is enough to be not ready (it would answer some decisions).
+    const mismatched = pulled !== undefined && servers.some((s, i) => !ready[i] && s.up);
+    if (up.length > 0 && !mismatched) {
+      const what = pulled
+        ? `has bundle ${pulled.name} revision ${quote(pulledRevision)} active`
+        : manage
+          ? 'holds the policy set'
+          : 'answers';
+      return { ready: true, detail: `OPA ${up.join(', ')} ${what}` };
+    }
     return {
       ready: false,
-      detail: `no OPA server can decide: ${servers.map((s) => `${s.url} (${s.lastError ?? 'not synced'})`).join('; ')}`,
+      detail: `no OPA server can decide: ${servers
+        .map((s, i) => `${s.url} (${ready[i] ? `has revision ${quote(pulledRevision)}` : (s.lastError ?? 'not synced')})`)
+        .join('; ')}`,
     };
   };
 
@@ -313,6 +408,14 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
     async load(policies: PolicySet, loadOptions?: EngineEvaluateOptions): Promise<void> {
       ensureOpen();
       const next = desiredState(policies);
+      if (pulled !== undefined) {
+        // Nothing to push: wait until the servers have pulled the revision the evaluator has.
+        const want = policies.bundleRevisions?.[pulled.name];
+        if (want !== undefined) await waitPulled(pulled.name, want, loadOptions?.signal);
+        current = next;
+        pulledRevision = want;
+        return;
+      }
       if (!manage) {
         current = next;
         return;
@@ -451,6 +554,11 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
       return Promise.resolve();
     },
   };
+}
+
+/** A revision for messages: quoted, or `none`. */
+function quote(revision: string | undefined): string {
+  return revision === undefined ? 'none' : JSON.stringify(revision);
 }
 
 /** True when the set declares `packageName` or a package above it (whose rules may define it). */

@@ -47,6 +47,13 @@ export interface PolicySet {
   readonly data: readonly DataDocument[];
   /** Content hash of modules + data; equal sets have equal revisions. */
   readonly revision: string;
+  /**
+   * Manifest revision of each bundle-service bundle in the set, by bundle name (the source's
+   * `name`), e.g. `{ gate: 'rev-2' }`; absent when no bundle-service source delivered one. An engine
+   * whose servers pull the same bundle themselves (engine-opa `pulledBundle`) waits for this
+   * revision instead of receiving the modules. Not part of `revision` (a content hash).
+   */
+  readonly bundleRevisions?: Readonly<Record<string, string>>;
 }
 
 /** The value of `data.<package path>` for one input. */

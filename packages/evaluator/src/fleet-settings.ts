@@ -5,7 +5,7 @@
  * (`armory.policyEngine.bundle.*`, `.decisionLogs.url`), and the source / decision-log sink they make.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { BundleServiceSource } from './sources/bundle-service.js';
 import { decisionLogService, type DecisionLogService } from './decision-log-service.js';
 import { ConfigurationError } from './errors.js';
@@ -161,6 +161,47 @@ export function fleetBundleSource(
           },
         }
       : {}),
+  };
+}
+
+/**
+ * The OPA configuration (`services`, `bundles`, `keys`, `persistence_directory`) with which an OPA pulls
+ * the same bundle as {@link fleetBundleSource} with its own bundle plugin (undefined without `bundleUrl`):
+ * service `url` = the origin of `bundleUrl`, `resource` = its path and query; bearer `credentials` for
+ * `bundleToken`; polling min/max = seconds / 2× seconds, rounded to whole seconds of at least 1 (OPA's are
+ * integers); `signing.keyid` = `name` with `keys.<name>` for the verification key; with `bundlePersistDir`,
+ * OPA's own persistence in its subdirectory `opa` (ours is `<dir>/bundles/<name>`, OPA's would be too).
+ * A plain object, for JSON/YAML config files (tools/opa's `startOpaServer({ config })`).
+ */
+export function fleetOpaBundleConfig(settings: FleetSettings, options: { readonly name: string }): Record<string, unknown> | undefined {
+  if (settings.bundleUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(settings.bundleUrl);
+  } catch {
+    throw new ConfigurationError(`BUNDLE_URL is not a URL: ${JSON.stringify(settings.bundleUrl)}`);
+  }
+  const seconds = Math.max(1, Math.round(settings.bundlePollingSeconds ?? 60));
+  const service = `${options.name}-bundles`;
+  const key = settings.bundleVerificationKey;
+  return {
+    services: {
+      [service]: {
+        url: url.origin,
+        ...(settings.bundleToken !== undefined ? { credentials: { bearer: { token: settings.bundleToken } } } : {}),
+      },
+    },
+    bundles: {
+      [options.name]: {
+        service,
+        resource: `${url.pathname}${url.search}`,
+        polling: { min_delay_seconds: seconds, max_delay_seconds: seconds * 2 },
+        ...(key !== undefined ? { signing: { keyid: options.name } } : {}),
+        ...(settings.bundlePersistDir !== undefined ? { persist: true } : {}),
+      },
+    },
+    ...(key !== undefined ? { keys: { [options.name]: { algorithm: settings.bundleVerificationAlgorithm ?? 'RS256', key } } } : {}),
+    ...(settings.bundlePersistDir !== undefined ? { persistence_directory: join(settings.bundlePersistDir, 'opa') } : {}),
   };
 }
 

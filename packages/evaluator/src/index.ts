@@ -51,6 +51,7 @@ export {
 export {
   FLEET_ENV_VARIABLES,
   fleetBundleSource,
+  fleetOpaBundleConfig,
   fleetDecisionLog,
   fleetSettingsFromEnv,
   withFleetFileSettings,

@@ -81,8 +81,10 @@ export async function loadSources(
   const data: DataDocument[] = [];
   const problems: PolicyProblem[] = [];
   const seen = new Set<string>();
+  const bundleRevisions: Record<string, string> = {};
   for (const source of sourceList(sources)) {
     const content = await readSource(source, resolveBundle);
+    if (content.bundle !== undefined) bundleRevisions[content.bundle.name] = content.bundle.revision;
     for (const raw of content.modules) {
       if (seen.has(raw.id)) throw new PolicySourceError('module id appears twice in the policy sources', raw.id);
       seen.add(raw.id);
@@ -113,5 +115,6 @@ export async function loadSources(
     modules: modules.map((m) => [m.id, m.regoVersion, m.source]),
     data: data.map((d) => [d.id, d.path, d.value]),
   });
-  return { policySet: { modules, data, revision }, modules: infos };
+  const bundles = Object.keys(bundleRevisions).length > 0 ? { bundleRevisions } : {};
+  return { policySet: { modules, data, revision, ...bundles }, modules: infos };
 }

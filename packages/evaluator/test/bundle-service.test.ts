@@ -19,6 +19,7 @@ import {
   retryDelayMs,
   verifyBundle,
   type BundleServiceSource,
+  type Engine,
   type PolicyEngine,
 } from '@policy-engine/evaluator';
 import { recordingLogger } from '@policy-engine/evaluator/testing';
@@ -243,6 +244,41 @@ describe('bundle-service source', () => {
       await policies.close();
       await served.close();
     }
+  }, 30_000);
+
+  it('hands the engine each set with the manifest revision of its bundle (PolicySet.bundleRevisions)', async () => {
+    const served = await serve();
+    served.bundle = await build('rev-a', 'amy', 'rev-a');
+    const loaded: (Readonly<Record<string, string>> | undefined)[] = [];
+    const recording = (): Engine => {
+      const native = nativeEngine();
+      return { ...native, name: native.name, load: (set, o) => (loaded.push(set.bundleRevisions), native.load(set, o)) };
+    };
+    const policies = await createPolicyEngine({
+      engine: recording(),
+      policies: [
+        { kind: 'bundle-service', url: served.url, name: 'fleet', polling: { minDelaySeconds: 0.1, maxDelaySeconds: 0.1 } },
+        { kind: 'inline', modules: [{ id: 'x.rego', source: 'package x\n\nallow := true\n' }] },
+      ],
+      options: { logger: recordingLogger() },
+    });
+    try {
+      expect(loaded).toEqual([{ fleet: 'rev-a' }]);
+      served.bundle = await build('rev-b', 'ben', 'rev-b');
+      served.etag = '"b"';
+      await until(() => loaded.length === 2);
+      expect(loaded[1]).toEqual({ fleet: 'rev-b' });
+    } finally {
+      await policies.close();
+      await served.close();
+    }
+    // Without a bundle-service source the field is absent.
+    const plain = await createPolicyEngine({
+      engine: recording(),
+      policies: { kind: 'inline', modules: [{ id: 'x.rego', source: 'package x\n\nallow := true\n' }] },
+    });
+    await plain.close();
+    expect(loaded[2]).toBeUndefined();
   }, 30_000);
 
   it('long-polls (Prefer: wait=N, no delay) once the server answers with the bundles content type', async () => {

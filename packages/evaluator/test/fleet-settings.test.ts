@@ -2,7 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { ConfigurationError, fleetBundleSource, fleetSettingsFromEnv, withFleetFileSettings } from '@policy-engine/evaluator';
+import {
+  ConfigurationError,
+  fleetBundleSource,
+  fleetOpaBundleConfig,
+  fleetSettingsFromEnv,
+  withFleetFileSettings,
+} from '@policy-engine/evaluator';
 import { removeDir, tempDir } from './support/temp.js';
 
 let dir: string;
@@ -45,6 +51,28 @@ describe('fleet settings', () => {
       verification: { keys: { orca: { algorithm: 'RS256', key: 'PEM TEXT' } }, keyId: 'orca' },
     });
     expect(fleetBundleSource({}, { name: 'orca' })).toBeUndefined();
+    // The same bundle, as an OPA configuration pulling it (the fleet's managed OPA with ENGINE=opa).
+    expect(fleetOpaBundleConfig({ ...s, bundleUrl: 'https://b:8443/base/x.tar.gz?v=1' }, { name: 'orca' })).toEqual({
+      services: { 'orca-bundles': { url: 'https://b:8443', credentials: { bearer: { token: 't' } } } },
+      bundles: {
+        orca: {
+          service: 'orca-bundles',
+          resource: '/base/x.tar.gz?v=1',
+          polling: { min_delay_seconds: 5, max_delay_seconds: 10 },
+          signing: { keyid: 'orca' },
+          persist: true,
+        },
+      },
+      keys: { orca: { algorithm: 'RS256', key: 'PEM TEXT' } },
+      persistence_directory: join(dir, 'persist', 'opa'),
+    });
+    // OPA's polling delays are whole seconds: fractions round, to 1 s at least; nothing else is set.
+    expect(fleetOpaBundleConfig({ bundleUrl: 'http://b/x.tar.gz', bundlePollingSeconds: 0.4 }, { name: 'gate' })).toEqual({
+      services: { 'gate-bundles': { url: 'http://b' } },
+      bundles: { gate: { service: 'gate-bundles', resource: '/x.tar.gz', polling: { min_delay_seconds: 1, max_delay_seconds: 2 } } },
+    });
+    expect(fleetOpaBundleConfig({}, { name: 'orca' })).toBeUndefined();
+    expect(() => fleetOpaBundleConfig({ bundleUrl: 'not a url' }, { name: 'orca' })).toThrow(ConfigurationError);
   });
 
   it('refuses bad seconds and an unreadable key file', () => {

@@ -17,6 +17,13 @@ export interface StartOpaServerOptions {
   readonly bundle?: boolean;
   /** Extra arguments passed to `opa run`. */
   readonly args?: readonly string[];
+  /**
+   * An OPA configuration (`services`, `bundles`, `keys`, `decision_logs`, …; see OPA's
+   * configuration reference), written as JSON (OPA reads it as YAML) to a file only this user can
+   * read (it may hold tokens) in a temporary directory owned by the server, passed as
+   * `--config-file`, and removed by `stop()`. A restarted server reads the same file.
+   */
+  readonly config?: Readonly<Record<string, unknown>>;
   /** How long to wait for `GET /health` to answer 200 (default 20 000 ms). */
   readonly readyTimeoutMs?: number;
   readonly opaBin?: string;
@@ -158,7 +165,8 @@ interface Spawned {
  * answers 200. Telemetry and version checks are off. The process is killed when this
  * Node process exits (also of an uncaught error, SIGTERM, SIGINT or SIGHUP), so a failing
  * or interrupted test run never leaves a server behind. With `protect`, only holders of the
- * server's token may use it; with `restart`, a server that dies is started again with backoff.
+ * server's token may use it; with `restart`, a server that dies is started again with backoff;
+ * with `config`, it runs with that OPA configuration (e.g. pulling bundles with its bundle plugin).
  */
 export async function startOpaServer(options: StartOpaServerOptions = {}): Promise<OpaServer> {
   const bin = options.opaBin ?? findOpa();
@@ -175,9 +183,20 @@ export async function startOpaServer(options: StartOpaServerOptions = {}): Promi
     writeFileSync(file, authzPolicy(token), { mode: 0o600 });
     protectArgs.push('--authentication=token', '--authorization=basic', file);
   }
-  const removeAuthz = (): void => {
+  let configDir: string | undefined;
+  const configArgs: string[] = [];
+  if (options.config !== undefined) {
+    configDir = mkdtempSync(join(tmpdir(), 'policy-engine-opa-config-')); // mode 0700
+    const file = join(configDir, 'config.yaml');
+    writeFileSync(file, `${JSON.stringify(options.config, null, 2)}\n`, { mode: 0o600 });
+    configArgs.push('--config-file', file);
+  }
+  /** Removes the files written for the server (authz policy, config). */
+  const removeFiles = (): void => {
     if (authzDir) rmSync(authzDir, { recursive: true, force: true });
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
     authzDir = undefined;
+    configDir = undefined;
   };
   const args = [
     'run',
@@ -191,6 +210,7 @@ export async function startOpaServer(options: StartOpaServerOptions = {}): Promi
     ...(options.v0Compatible ? ['--v0-compatible'] : []),
     ...(options.bundle ? ['--bundle'] : []),
     ...protectArgs,
+    ...configArgs,
     ...(options.args ?? []),
     ...(options.files ?? []),
   ];
@@ -285,7 +305,7 @@ export async function startOpaServer(options: StartOpaServerOptions = {}): Promi
       stopped = true;
       if (restartTimer) clearTimeout(restartTimer);
       await waitExit(current.child, 'SIGTERM', 5000);
-      removeAuthz();
+      removeFiles();
     },
     kill: () => waitExit(current.child, 'SIGKILL', 1000),
   };
@@ -294,7 +314,7 @@ export async function startOpaServer(options: StartOpaServerOptions = {}): Promi
     await awaitReady(current);
   } catch (error) {
     stopped = true;
-    removeAuthz();
+    removeFiles();
     throw error;
   }
   supervise(current);

@@ -290,8 +290,12 @@ export class BundleServiceClient {
     const files = await readBundleArchive(archive, id);
     await verifyBundle(files, this.source.verification, id);
     const texts = files.map((f) => ({ path: f.path, text: f.bytes.toString('utf8') }));
-    const content = bundleContent(texts, `bundle:${this.name}#`, this.source.regoVersion ?? 'v1');
-    return { content, revision: manifestRevision(texts), etag, archive, fromPersistence };
+    const revision = manifestRevision(texts);
+    const content = {
+      ...bundleContent(texts, `bundle:${this.name}#`, this.source.regoVersion ?? 'v1'),
+      bundle: { name: this.name, revision },
+    };
+    return { content, revision, etag, archive, fromPersistence };
   }
 
   private persistedPath(): string | undefined {

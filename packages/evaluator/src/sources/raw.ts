@@ -17,4 +17,6 @@ export interface RawModule {
 export interface RawSourceContent {
   readonly modules: readonly RawModule[];
   readonly data: readonly DataDocument[];
+  /** A bundle-service bundle: its name and manifest revision (becomes `PolicySet.bundleRevisions`). */
+  readonly bundle?: { readonly name: string; readonly revision: string };
 }
