@@ -40,6 +40,9 @@ export function runOpa(args: readonly string[], options: RunOpaOptions = {}): Pr
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
+    // A command that does not read its input (`opa build`, `opa sign`) may exit before the write
+    // lands: the pipe's EPIPE is then no failure of the run (its exit code and output tell).
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
   });
 }
