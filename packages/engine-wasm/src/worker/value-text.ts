@@ -6,7 +6,7 @@
  * used for anything a policy may return or a built-in may take. Numbers keep their text (as a
  * literal does: `1e21` stays a float for `sprintf`, as in OPA), and their exact value.
  */
-import { RObject, RSet, isArray, numberText, parseNumberLiteral, type Value } from '@policy-engine/rego-value';
+import { RObject, RSet, compareStrings, isArray, numberText, parseNumberLiteral, toJSONText, type Value } from '@policy-engine/rego-value';
 
 /** A value text the reader does not understand (a bug of the ABI host, never the policy's). */
 export class ValueTextError extends Error {
@@ -148,4 +148,160 @@ export function writeValueText(v: Value): string {
     return '{' + parts.join(',') + '}';
   }
   return numberText(v);
+}
+
+/** A number literal JSON reads as it is. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** Thrown inside {@link valueTextToJson} for text its fast path does not take. */
+const NOT_PLAIN = new Error('not plain value text');
+
+/**
+ * The JSON text of a Rego value text, read as `toJSONText(readValueText(text))` reads (sets as
+ * arrays in OPA's order, object keys in OPA's order), without building values: what the worker
+ * hands the engine for `JSON.parse`. Strings and numbers keep their spelling (the same after
+ * `JSON.parse`). The fast path takes objects with string keys, sets of strings and sets of one
+ * member (what policies return, and the result sets around them); any other set or key, or a
+ * number JSON cannot read as written, takes `toJSONText(readValueText(text))`.
+ */
+export function valueTextToJson(text: string): string {
+  try {
+    return plainValueTextToJson(text);
+  } catch (err) {
+    if (err === NOT_PLAIN) return toJSONText(readValueText(text));
+    throw err;
+  }
+}
+
+function plainValueTextToJson(text: string): string {
+  let i = 0;
+  const n = text.length;
+  const bail = (): never => {
+    throw NOT_PLAIN;
+  };
+  const ws = (): void => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13) i++;
+      else return;
+    }
+  };
+  /** A string token at `i`: its JSON text, and its value when `decoded` (for ordering). */
+  let decoded = '';
+  const str = (): string => {
+    const start = i++;
+    let escaped = false;
+    for (;;) {
+      if (i >= n) bail();
+      const c = text.charCodeAt(i);
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
+    i++;
+    const raw = text.slice(start, i);
+    decoded = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    return raw;
+  };
+  const byKey = (a: readonly [string, string], b: readonly [string, string]): number => compareStrings(a[0], b[0]);
+  const value = (): string => {
+    ws();
+    const c = text.charCodeAt(i);
+    if (c === 34) return str();
+    if (c === 91) {
+      i++;
+      ws();
+      if (text.charCodeAt(i) === 93) {
+        i++;
+        return '[]';
+      }
+      let out = '[';
+      for (;;) {
+        out += value();
+        ws();
+        const d = text.charCodeAt(i++);
+        if (d === 93) return out + ']';
+        if (d !== 44) bail();
+        out += ',';
+      }
+    }
+    if (c === 123) {
+      i++;
+      ws();
+      if (text.charCodeAt(i) === 125) {
+        i++;
+        return '{}';
+      }
+      if (text.charCodeAt(i) !== 34) {
+        // A set of one member needs no order (a result set: `{{"result": …}}`); else the full reader.
+        const only = value();
+        ws();
+        if (text.charCodeAt(i++) !== 125) bail();
+        return '[' + only + ']';
+      }
+      let raw = str();
+      ws();
+      if (text.charCodeAt(i) === 58) {
+        // An object with string keys: its members in OPA's key order.
+        const members: [string, string][] = [];
+        for (;;) {
+          i++; // ':'
+          const key = decoded;
+          members.push([key, raw + ':' + value()]);
+          ws();
+          const d = text.charCodeAt(i++);
+          if (d === 125) break;
+          if (d !== 44) bail();
+          ws();
+          if (text.charCodeAt(i) !== 34) bail();
+          raw = str();
+          ws();
+          if (text.charCodeAt(i) !== 58) bail();
+        }
+        members.sort(byKey);
+        return '{' + members.map((m) => m[1]).join(',') + '}';
+      }
+      // A set of strings: an array in OPA's order.
+      const items: [string, string][] = [[decoded, raw]];
+      for (;;) {
+        const d = text.charCodeAt(i++);
+        if (d === 125) break;
+        if (d !== 44) bail();
+        ws();
+        if (text.charCodeAt(i) !== 34) bail();
+        raw = str();
+        items.push([decoded, raw]);
+        ws();
+      }
+      items.sort(byKey);
+      return '[' + items.map((m) => m[1]).join(',') + ']';
+    }
+    if (text.startsWith('set()', i)) {
+      i += 5;
+      return '[]';
+    }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return 'true';
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return 'false';
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return 'null';
+    }
+    const start = i;
+    while (i < n && /[-+.0-9eE]/.test(text.charAt(i))) i++;
+    const num = text.slice(start, i);
+    if (!JSON_NUMBER.test(num)) bail();
+    return num;
+  };
+  const out = value();
+  ws();
+  if (i !== n) bail();
+  return out;
 }

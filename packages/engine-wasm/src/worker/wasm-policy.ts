@@ -8,8 +8,8 @@
  * implementations the native engine runs, so wasm and native decide alike.
  */
 import type { BuiltinContext, BuiltinDef } from '@policy-engine/rego-eval';
-import { toJSON, toJSONText, type Value } from '@policy-engine/rego-value';
-import { readValueText, writeValueText } from './value-text.js';
+import { toJSON, type Value } from '@policy-engine/rego-value';
+import { readValueText, valueTextToJson, writeValueText } from './value-text.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -192,7 +192,7 @@ export class WasmPolicy {
    * arrays in OPA's order, non-string keys JSON-encoded (as OPA's REST API writes them).
    */
   evaluate(input: string | Uint8Array | undefined, entrypointName: string): unknown[] {
-    return toJSON(this.resultSets(input, [this.entrypointId(entrypointName)])[0] as Value) as unknown[];
+    return toJSON(readValueText(this.resultSets(input, [this.entrypointId(entrypointName)])[0] as string)) as unknown[];
   }
 
   /**
@@ -203,7 +203,7 @@ export class WasmPolicy {
     return this.resultSets(
       input,
       entrypointNames.map((name) => this.entrypointId(name)),
-    ).map((v) => toJSON(v) as unknown[]);
+    ).map((text) => toJSON(readValueText(text)) as unknown[]);
   }
 
   /**
@@ -213,16 +213,16 @@ export class WasmPolicy {
   evaluateJson(input: string | Uint8Array | undefined, entrypointIds: ArrayLike<number>): string {
     const ids = Array.from(entrypointIds);
     for (const id of ids) if (!this.entrypointIds.has(id)) throw new Error(`entrypoint #${id} is not in the compiled policy`);
-    return '[' + this.resultSets(input, ids).map(toJSONText).join(',') + ']';
+    return '[' + this.resultSets(input, ids).map(valueTextToJson).join(',') + ']';
   }
 
   /**
-   * The result sets (`[]` or `[{result}]`, as Rego values) of entrypoints for one input. One
+   * The result sets (`[]` or `[{result}]`, as Rego value text) of entrypoints for one input. One
    * entrypoint: `opa_eval` (the ABI's one-call path: the input is written above `data` and parsed
    * there). More: the input is parsed into wasm memory once and one evaluation context serves
    * them all (`opa_eval_ctx_*`). Either way the heap is reset to just above `data` first.
    */
-  private resultSets(input: string | Uint8Array | undefined, ids: readonly number[]): Value[] {
+  private resultSets(input: string | Uint8Array | undefined, ids: readonly number[]): string[] {
     const bytes = typeof input === 'string' ? encoder.encode(input) : input;
     const ex = this.exports;
     if (ids.length === 1) {
@@ -236,7 +236,7 @@ export class WasmPolicy {
         new Uint8Array(this.memory.buffer).set(bytes, inputAddr);
       }
       const ret = ex.opa_eval(0, ids[0] as number, this.dataAddr, inputAddr, inputLen, this.dataHeapPtr + inputLen, 1);
-      return [readValueText(readCString(this.memory, ret))];
+      return [readCString(this.memory, ret)];
     }
     ex.opa_heap_ptr_set(this.dataHeapPtr);
     const ctx = ex.opa_eval_ctx_new();
@@ -249,7 +249,7 @@ export class WasmPolicy {
     return ids.map((id) => {
       ex.opa_eval_ctx_set_entrypoint(ctx, id);
       if (ex.eval(ctx) !== 0) throw new Error('eval failed');
-      return this.readValue(ex.opa_eval_ctx_get_result(ctx));
+      return readCString(this.memory, ex.opa_value_dump(ex.opa_eval_ctx_get_result(ctx)));
     });
   }
 }
