@@ -73,7 +73,13 @@ function randomText(rand: () => number, depth: number, plain: boolean): string {
     }
     default: {
       const items = distinct(Array.from({ length: Math.floor(rand() * 5) }, str));
-      if (!plain && rand() < 0.3) items.push(pick(['1', '[1, "a"]', 'true', '{"x": set()}', '{"x"}']));
+      if (!plain && rand() < 0.5)
+        for (const extra of new Set(
+          Array.from({ length: 1 + Math.floor(rand() * 3) }, () =>
+            pick(['1', '2.5', '-3', '[1, "a"]', '[1]', 'true', 'null', '{"x": set()}', '{"b": 1, "a": [2]}', '{"x"}', '{"y", "x"}']),
+          ),
+        ))
+          items.push(extra);
       return items.length === 0 ? 'set()' : '{' + items.join(', ') + '}';
     }
   }
@@ -87,6 +93,8 @@ describe('valueTextToJson', () => {
     // A result set: a set of one object, no order needed.
     expect(valueTextToJson('{{"result": {"b", "a"}}}')).toBe('[{"result":["a","b"]}]');
     expect(valueTextToJson('{[2, 1]}')).toBe('[[2,1]]');
+    // Members that are not strings sort in OPA's order: numbers before strings before arrays before objects.
+    expect(valueTextToJson('{{"a": 1}, [2], "s", 10, 9}')).toBe('[9,10,"s",[2],{"a":1}]');
     let seed = 7;
     const rand = (): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -98,7 +106,7 @@ describe('valueTextToJson', () => {
     }
   });
 
-  it('takes the full reader for sets of non-strings, non-string keys and fails as it does on text it does not understand', () => {
+  it('takes the full reader for non-string keys, and fails as it does on text it does not understand', () => {
     for (const text of ['{2, 1}', '{1: "a", "b": 2}', '[{[1]: {}}]', '{"a", 1}', '{"s": {{"x"}, set()}}', '[1, 2']) {
       if (text === '[1, 2') expect(() => valueTextToJson(text)).toThrow(ValueTextError);
       else expect(parsed(valueTextToJson(text))).toBe(slow(text));

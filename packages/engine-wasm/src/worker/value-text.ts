@@ -6,7 +6,17 @@
  * used for anything a policy may return or a built-in may take. Numbers keep their text (as a
  * literal does: `1e21` stays a float for `sprintf`, as in OPA), and their exact value.
  */
-import { RObject, RSet, compareStrings, isArray, numberText, parseNumberLiteral, toJSONText, type Value } from '@policy-engine/rego-value';
+import {
+  RObject,
+  RSet,
+  compare,
+  compareStrings,
+  isArray,
+  numberText,
+  parseNumberLiteral,
+  toJSONText,
+  type Value,
+} from '@policy-engine/rego-value';
 
 /** A value text the reader does not understand (a bug of the ABI host, never the policy's). */
 export class ValueTextError extends Error {
@@ -160,9 +170,9 @@ const NOT_PLAIN = new Error('not plain value text');
  * The JSON text of a Rego value text, read as `toJSONText(readValueText(text))` reads (sets as
  * arrays in OPA's order, object keys in OPA's order), without building values: what the worker
  * hands the engine for `JSON.parse`. Strings and numbers keep their spelling (the same after
- * `JSON.parse`). The fast path takes objects with string keys, sets of strings and sets of one
- * member (what policies return, and the result sets around them); any other set or key, or a
- * number JSON cannot read as written, takes `toJSONText(readValueText(text))`.
+ * `JSON.parse`). Sets of strings sort by Go's string order, other sets by rego-value's order of
+ * their members (read from their text); an object with a key that is not a string, or a number
+ * JSON cannot read as written, takes `toJSONText(readValueText(text))`.
  */
 export function valueTextToJson(text: string): string {
   try {
@@ -206,6 +216,13 @@ function plainValueTextToJson(text: string): string {
     return raw;
   };
   const byKey = (a: readonly [string, string], b: readonly [string, string]): number => compareStrings(a[0], b[0]);
+  interface SetMember {
+    /** The member's value when it is a string. */
+    readonly key: string | undefined;
+    readonly json: string;
+    /** Its value text. */
+    readonly raw: string;
+  }
   const value = (): string => {
     ws();
     const c = text.charCodeAt(i);
@@ -234,21 +251,20 @@ function plainValueTextToJson(text: string): string {
         i++;
         return '{}';
       }
-      if (text.charCodeAt(i) !== 34) {
-        // A set of one member needs no order (a result set: `{{"result": …}}`); else the full reader.
-        const only = value();
-        ws();
-        if (text.charCodeAt(i++) !== 125) bail();
-        return '[' + only + ']';
-      }
-      let raw = str();
+      const firstStart = i;
+      const firstIsString = text.charCodeAt(i) === 34;
+      const first = value();
+      const firstEnd = i;
+      const firstDecoded = decoded;
       ws();
       if (text.charCodeAt(i) === 58) {
-        // An object with string keys: its members in OPA's key order.
+        // An object: string keys only (others take the full reader), its members in OPA's key order.
+        if (!firstIsString) bail();
         const members: [string, string][] = [];
+        let key = firstDecoded;
+        let raw = first;
         for (;;) {
           i++; // ':'
-          const key = decoded;
           members.push([key, raw + ':' + value()]);
           ws();
           const d = text.charCodeAt(i++);
@@ -257,26 +273,35 @@ function plainValueTextToJson(text: string): string {
           ws();
           if (text.charCodeAt(i) !== 34) bail();
           raw = str();
+          key = decoded;
           ws();
           if (text.charCodeAt(i) !== 58) bail();
         }
         members.sort(byKey);
         return '{' + members.map((m) => m[1]).join(',') + '}';
       }
-      // A set of strings: an array in OPA's order.
-      const items: [string, string][] = [[decoded, raw]];
+      // A set: an array in OPA's order. Strings sort as Go sorts them; other members by rego-value's
+      // order, read from their text (a result set has one member: nothing to sort).
+      const items: SetMember[] = [{ key: firstIsString ? firstDecoded : undefined, json: first, raw: text.slice(firstStart, firstEnd) }];
       for (;;) {
         const d = text.charCodeAt(i++);
         if (d === 125) break;
         if (d !== 44) bail();
         ws();
-        if (text.charCodeAt(i) !== 34) bail();
-        raw = str();
-        items.push([decoded, raw]);
+        const memberStart = i;
+        const isString = text.charCodeAt(i) === 34;
+        const json = value();
+        items.push({ key: isString ? decoded : undefined, json, raw: text.slice(memberStart, i) });
         ws();
       }
-      items.sort(byKey);
-      return '[' + items.map((m) => m[1]).join(',') + ']';
+      if (items.length > 1) {
+        if (items.every((m) => m.key !== undefined)) items.sort((a, b) => compareStrings(a.key as string, b.key as string));
+        else {
+          const values = new Map(items.map((m) => [m, readValueText(m.raw)]));
+          items.sort((a, b) => compare(values.get(a) as Value, values.get(b) as Value));
+        }
+      }
+      return '[' + items.map((m) => m.json).join(',') + ']';
     }
     if (text.startsWith('set()', i)) {
       i += 5;
