@@ -95,8 +95,15 @@ export function planDocuments(modules: readonly PolicyModule[]): DocumentPlan {
 export type DocumentQuery =
   /** The path is an entrypoint or inside one: evaluate it, read `rest` inside its value. */
   | { readonly kind: 'inside'; readonly entrypoint: readonly string[]; readonly rest: readonly string[] }
-  /** The path is an object of the tree: evaluate every entrypoint below it and assemble. */
-  | { readonly kind: 'container'; readonly entrypoints: readonly (readonly string[])[] }
+  /**
+   * The path is an object of the tree: evaluate every entrypoint below it and assemble, with
+   * every container below it (relative paths) present as an object.
+   */
+  | {
+      readonly kind: 'container';
+      readonly entrypoints: readonly (readonly string[])[];
+      readonly containers: readonly (readonly string[])[];
+    }
   /** Neither: only base data can define it. */
   | { readonly kind: 'data' };
 
@@ -104,8 +111,14 @@ export type DocumentQuery =
 export function queryFor(plan: DocumentPlan, path: readonly string[]): DocumentQuery {
   const covering = plan.entrypoints.find((e) => startsWith(path, e));
   if (covering) return { kind: 'inside', entrypoint: covering, rest: path.slice(covering.length) };
-  if (plan.containers.has(pathKey(path))) {
-    return { kind: 'container', entrypoints: plan.entrypoints.filter((e) => startsWith(e, path)) };
+  const prefix = pathKey(path);
+  if (plan.containers.has(prefix)) {
+    const containers: string[][] = [];
+    for (const key of plan.containers) {
+      if (key === prefix || !(path.length === 0 || key.startsWith(`${prefix}\u0000`))) continue;
+      containers.push(key.split('\u0000').slice(path.length));
+    }
+    return { kind: 'container', entrypoints: plan.entrypoints.filter((e) => startsWith(e, path)), containers };
   }
   return { kind: 'data' };
 }
@@ -125,13 +138,13 @@ function merge(base: unknown, over: unknown): unknown {
 }
 
 /**
- * The object at `path` as OPA returns it: the base data there, every container below it as
- * an object (an empty package is `{}`, the parents of an undefined ref-head rule exist), and
- * each defined entrypoint's value at its place.
+ * The object at `path` as OPA returns it: the base data there, every container below it
+ * (`containers`, relative, from {@link queryFor}) as an object (an empty package is `{}`, the
+ * parents of an undefined ref-head rule exist), and each defined entrypoint's value at its place.
  */
 export function assemble(
-  plan: DocumentPlan,
   path: readonly string[],
+  containers: readonly (readonly string[])[],
   data: unknown,
   values: readonly { readonly entrypoint: readonly string[]; readonly result: { found: boolean; value?: unknown } }[],
 ): Record<string, unknown> {
@@ -142,11 +155,7 @@ export function assemble(
     for (let i = rel.length - 1; i >= 0; i--) tree = { [rel[i] as string]: tree };
     doc = merge(doc, tree);
   };
-  const prefix = pathKey(path);
-  for (const key of plan.containers) {
-    if (key === prefix || !(path.length === 0 || key.startsWith(`${prefix}\u0000`))) continue;
-    place(key.split('\u0000').slice(path.length), {});
-  }
+  for (const rel of containers) place(rel, {});
   for (const { entrypoint, result } of values) if (result.found) place(entrypoint.slice(path.length), result.value);
   return isPlainObject(doc) ? sortedObject(doc) : {};
 }

@@ -16,7 +16,7 @@ import {
 import { deadlineExceeded, deadlinePassed, mergedData, moduleAst } from '@policy-engine/evaluator/engine-kit';
 import { refText, walkCalls } from '@policy-engine/rego-parser';
 import { checkModules, compileWasm, type BuildInfo } from './build.js';
-import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan } from './document.js';
+import { assemble, entrypointName, planDocuments, queryFor, type DocumentPlan, type DocumentQuery } from './document.js';
 import { lookup } from './data.js';
 import { WorkerPool } from './pool.js';
 import { workerScript } from './worker-script.js';
@@ -67,9 +67,35 @@ interface Loaded {
   /** The entrypoints compiled and the documents around them. */
   readonly plan: DocumentPlan;
   readonly data: Record<string, unknown>;
+  /** How each path asked for is answered, worked out once per set (see {@link prepared}). */
+  readonly queries: Map<string, PreparedQuery>;
 }
 
-const EMPTY: Loaded = { pool: undefined, plan: { entrypoints: [], containers: new Set() }, data: {} };
+/** A path asked for, classified against the loaded plan once. */
+interface PreparedQuery {
+  readonly segments: readonly string[];
+  readonly query: DocumentQuery;
+  /** The entrypoints to evaluate: `a/b` names. */
+  readonly wanted: readonly (readonly string[])[];
+  readonly names: readonly string[];
+}
+
+/** Paths whose classification a loaded set keeps (more are classified on every call). */
+const MAX_PREPARED = 4096;
+
+/** How `data.<packageName>` is answered under `loaded`, from its cache when seen before. */
+function prepared(loaded: Loaded, packageName: string): PreparedQuery {
+  const known = loaded.queries.get(packageName);
+  if (known) return known;
+  const segments = packageName.split('.').filter((s) => s !== '');
+  const query = queryFor(loaded.plan, segments);
+  const wanted = query.kind === 'inside' ? [query.entrypoint] : query.kind === 'container' ? query.entrypoints : [];
+  const prep: PreparedQuery = { segments, query, wanted, names: wanted.map(entrypointName) };
+  if (loaded.queries.size < MAX_PREPARED) loaded.queries.set(packageName, prep);
+  return prep;
+}
+
+const EMPTY: Loaded = { pool: undefined, plan: { entrypoints: [], containers: new Set() }, data: {}, queries: new Map() };
 
 /** `[]` ⇒ undefined, `[{result}]` ⇒ the value. */
 function fromResultSet(resultSet: unknown[] | undefined): { found: boolean; value?: unknown } {
@@ -176,7 +202,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       throw cancelledLoad(signal);
     }
     const old = current;
-    current = { pool, plan, data };
+    current = { pool, plan, data, queries: new Map() };
     // Evaluations already on the old pool finish there (they see the old set); then it goes.
     if (old.pool) void old.pool.idle().then(() => old.pool?.close());
   };
@@ -207,17 +233,15 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
       } catch (err) {
         throw new InvalidInput(packageName, [`input is not JSON-serialisable: ${(err as Error).message}`]);
       }
-      const segments = packageName.split('.').filter((s) => s !== '');
-      const query = queryFor(loaded.plan, segments);
+      const { segments, query, wanted, names } = prepared(loaded, packageName);
       if (query.kind === 'data') {
         const fromData = lookup(loaded.data, segments);
         return fromData.found ? { defined: true, value: fromData.value } : { defined: false };
       }
-      const wanted = query.kind === 'inside' ? [query.entrypoint] : query.entrypoints;
       let resultSets: unknown[][] = [];
       if (wanted.length > 0) {
         if (!loaded.pool) throw new EngineUnavailable('the wasm engine has no compiled policy for its entrypoints');
-        resultSets = await loaded.pool.evaluate(wanted.map(entrypointName), inputJson, { ...(evalOptions ?? {}), startedAt });
+        resultSets = await loaded.pool.evaluate(names, inputJson, { ...(evalOptions ?? {}), startedAt });
       }
       if (query.kind === 'inside') {
         const value = fromResultSet(resultSets[0]);
@@ -225,7 +249,7 @@ export function wasmEngine(options: WasmEngineOptions = {}): WasmEngine {
         return inner.found ? { defined: true, value: inner.value } : { defined: false };
       }
       const values = wanted.map((entrypoint, i) => ({ entrypoint, result: fromResultSet(resultSets[i]) }));
-      return { defined: true, value: assemble(loaded.plan, segments, loaded.data, values) };
+      return { defined: true, value: assemble(segments, query.containers, loaded.data, values) };
     },
 
     async close(): Promise<void> {

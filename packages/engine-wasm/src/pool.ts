@@ -1,9 +1,20 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { EngineUnavailable, EvaluationCancelled, EvaluationError, type EngineEvaluateOptions } from '@policy-engine/evaluator';
 import { abortError, deadlineExceeded, remainingMs } from '@policy-engine/evaluator/engine-kit';
 import { EngineOverloaded } from './errors.js';
 import { WORKER_BOOTSTRAP, type WorkerScript } from './worker-script.js';
-import type { WorkerData, WorkerReply, WorkerRequest } from './worker/protocol.js';
+import {
+  CONTROL_SLOTS,
+  Control,
+  Flag,
+  INITIAL_BUFFER_BYTES,
+  State,
+  bufferSizeFor,
+  inputOffset,
+  type BufferMessage,
+  type WorkerData,
+  type WorkerReply,
+} from './worker/protocol.js';
 
 /** What a worker reports once its policy is loaded. */
 export interface WorkerReady {
@@ -31,9 +42,8 @@ export interface PoolOptions {
 }
 
 interface Job {
-  readonly id: number;
-  /** Entrypoint names (`a/b`) evaluated one after the other for the same input. */
-  readonly entrypoints: readonly string[];
+  /** Ids of the entrypoints evaluated one after the other for the same input. */
+  readonly entrypoints: readonly number[];
   /** The input as JSON text, or undefined for no input. */
   readonly input: string | undefined;
   readonly resolve: (value: unknown[][]) => void;
@@ -42,8 +52,18 @@ interface Job {
   cleanup: () => void;
 }
 
+/** The pool's end of a worker's shared-memory channel (see `worker/protocol.ts`). */
+interface Channel {
+  readonly control: Int32Array;
+  /** The current data buffer (replaced by either side when a request or response outgrows it). */
+  buffer: SharedArrayBuffer;
+  /** Carries replacement data buffers; read synchronously. */
+  readonly port: MessagePort;
+}
+
 interface Slot {
   worker: Worker;
+  readonly channel: Channel;
   ready: Promise<WorkerReady>;
   job: Job | undefined;
   /** When the running job was handed to the worker (performance.now()). */
@@ -55,6 +75,19 @@ interface Slot {
 /** A compiled `WebAssembly.Module` (the TypeScript libs here do not declare the WebAssembly namespace). */
 type CompiledModule = object;
 const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledModule> } }).WebAssembly;
+
+/** `Atomics.waitAsync` (ES2024; the TypeScript libs here are ES2023). */
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) =>
+  | { readonly async: false; readonly value: 'not-equal' | 'timed-out' }
+  | { readonly async: true; readonly value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** Why a job ended early: a PolicyEngineError the caller aborted with (e.g. the evaluator's EvaluationTimeout), else EvaluationCancelled. */
 const abortReason = abortError;
@@ -75,8 +108,9 @@ const abortReason = abortError;
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
-  private nextId = 1;
   private closed = false;
+  /** Entrypoint name → id, the same in every worker (one compiled module). */
+  private entrypointIds: Readonly<Record<string, number>> = {};
   private idleWaiters: (() => void)[] = [];
   private readonly readySlots = new WeakSet<Worker>();
   private spareTimer: ReturnType<typeof setTimeout> | undefined;
@@ -102,7 +136,9 @@ export class WorkerPool {
     if (options.spareWorkers > 0) pool.slots.push(pool.spawn(true));
     try {
       const reports = await Promise.all(pool.slots.map((s) => s.ready));
-      return { pool, ready: reports[0] as WorkerReady };
+      const ready = reports[0] as WorkerReady;
+      pool.entrypointIds = ready.entrypoints;
+      return { pool, ready };
     } catch (err) {
       await pool.close();
       throw err;
@@ -110,16 +146,22 @@ export class WorkerPool {
   }
 
   private spawn(spare = false): Slot {
+    const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+    const buffer = new SharedArrayBuffer(INITIAL_BUFFER_BYTES);
+    const { port1, port2 } = new MessageChannel();
+    port1.unref();
     const workerData: WorkerData = {
       script: this.options.script,
       wasm: this.module,
       data: this.options.data,
       maxMemoryPages: this.options.maxMemoryPages,
+      channel: { control, buffer, port: port2 },
     };
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData });
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
     // Referenced while it loads or evaluates (so a pending evaluation keeps the process alive), unreferenced when idle.
     const slot: Slot = {
       worker,
+      channel: { control: new Int32Array(control), buffer, port: port1 },
       job: undefined,
       ready: Promise.resolve({ entrypoints: {}, required: [], missing: [] }),
       startedAt: 0,
@@ -132,15 +174,8 @@ export class WorkerPool {
           worker.unref();
           resolve({ entrypoints: msg.entrypoints, required: msg.required, missing: msg.missing });
           this.pump();
-        } else if (msg.type === 'failed') {
+        } else {
           reject(new EvaluationError(`the wasm worker could not load the policy: ${msg.message}`));
-        } else if (msg.type === 'result') {
-          const job = slot.job;
-          if (!job || job.id !== msg.id) return;
-          slot.job = undefined;
-          worker.unref();
-          this.settle(job, msg.ok ? { ok: msg.result } : { err: new EvaluationError(`wasm evaluation failed: ${msg.message}`) });
-          this.pump();
         }
       });
       worker.on('error', (err) => {
@@ -160,6 +195,9 @@ export class WorkerPool {
   private replace(slot: Slot, err: unknown): void {
     const job = slot.job;
     slot.job = undefined;
+    // Releases the pool's Atomics.waitAsync on the dead worker's channel (it finds no job and does nothing).
+    Atomics.notify(slot.channel.control, Control.state);
+    slot.channel.port.close();
     if (job) this.settle(job, { err });
     if (this.closed || !this.slots.includes(slot)) return;
     const idx = this.slots.indexOf(slot);
@@ -204,8 +242,73 @@ export class WorkerPool {
     slot.job = job;
     slot.startedAt = performance.now();
     slot.worker.ref();
-    slot.worker.postMessage({ id: job.id, entrypoints: job.entrypoints, input: job.input } satisfies WorkerRequest);
+    const { control } = slot.channel;
+    this.writeRequest(slot.channel, job);
+    Atomics.store(control, Control.state, State.request);
+    Atomics.notify(control, Control.state);
+    this.awaitResponse(slot, job);
     return true;
+  }
+
+  /** Writes a job's entrypoint ids and input into the channel (a larger buffer goes to the worker first when it does not fit). */
+  private writeRequest(channel: Channel, job: Job): void {
+    const { control } = channel;
+    const ids = job.entrypoints;
+    const offset = inputOffset(ids.length);
+    let flags = 0;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only when that bound does not fit.
+    if (offset + (job.input?.length ?? 0) * 3 > channel.buffer.byteLength) {
+      const needed = offset + (job.input === undefined ? 0 : Buffer.byteLength(job.input, 'utf8'));
+      if (needed > channel.buffer.byteLength) {
+        channel.buffer = new SharedArrayBuffer(bufferSizeFor(needed));
+        channel.port.postMessage({ buffer: channel.buffer } satisfies BufferMessage);
+        flags |= Flag.newBuffer;
+      }
+    }
+    new Int32Array(channel.buffer, 0, ids.length).set(ids);
+    const inputLength = job.input === undefined ? -1 : encoder.encodeInto(job.input, new Uint8Array(channel.buffer, offset)).written;
+    Atomics.store(control, Control.entrypoints, ids.length);
+    Atomics.store(control, Control.inputLength, inputLength);
+    Atomics.store(control, Control.flags, flags);
+  }
+
+  /** Waits (without blocking the event loop) for the worker's answer to `job`. */
+  private awaitResponse(slot: Slot, job: Job): void {
+    const waiting = waitAsync(slot.channel.control, Control.state, State.request);
+    if (waiting.async) void waiting.value.then(() => this.receive(slot, job));
+    else queueMicrotask(() => this.receive(slot, job));
+  }
+
+  /** Reads the worker's answer to `job` from the channel and settles it. */
+  private receive(slot: Slot, job: Job): void {
+    // Killed (deadline, abort, close) or replaced meanwhile: the job is already settled.
+    if (slot.job !== job) return;
+    const { control } = slot.channel;
+    if (Atomics.load(control, Control.state) !== State.response) {
+      this.awaitResponse(slot, job);
+      return;
+    }
+    const flags = Atomics.load(control, Control.flags);
+    if (flags & Flag.newBuffer) {
+      const msg = receiveMessageOnPort(slot.channel.port);
+      if (msg) slot.channel.buffer = (msg.message as BufferMessage).buffer;
+    }
+    const text = decoder.decode(new Uint8Array(slot.channel.buffer, 0, Atomics.load(control, Control.responseLength)));
+    slot.job = undefined;
+    slot.worker.unref();
+    let outcome: { ok: unknown[][] } | { err: unknown };
+    if (flags & Flag.error) outcome = { err: new EvaluationError(`wasm evaluation failed: ${text}`) };
+    else {
+      try {
+        outcome = { ok: JSON.parse(text) as unknown[][] };
+      } catch (err) {
+        outcome = {
+          err: new EvaluationError(`the wasm worker answered unreadable JSON: ${(err as Error).message}`, undefined, { cause: err }),
+        };
+      }
+    }
+    this.settle(job, outcome);
+    this.pump();
   }
 
   /**
@@ -256,10 +359,15 @@ export class WorkerPool {
     const startedAt = options.startedAt ?? performance.now();
     if (this.closed) return Promise.reject(new EngineUnavailable('the wasm engine is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const ids: number[] = [];
+    for (const name of entrypoints) {
+      const id = this.entrypointIds[name];
+      if (id === undefined) return Promise.reject(new EvaluationError(`entrypoint ${name} is not in the compiled policy`));
+      ids.push(id);
+    }
     return new Promise<unknown[][]>((resolve, reject) => {
       const job: Job = {
-        id: this.nextId++,
-        entrypoints,
+        entrypoints: ids,
         input,
         resolve,
         reject,

@@ -9,7 +9,7 @@
  */
 import type { BuiltinContext, BuiltinDef } from '@policy-engine/rego-eval';
 import { toJSON, type Value } from '@policy-engine/rego-value';
-import { readValueText, writeValueText } from './value-text.js';
+import { readValueText, valueTextToJson, writeValueText } from './value-text.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -61,6 +61,7 @@ export class WasmPolicy {
   /** Names of the built-ins the module imports from the host. */
   readonly required: readonly string[];
   private readonly builtinsById: Map<number, { readonly name: string; readonly def: BuiltinDef | undefined }>;
+  private readonly entrypointIds: ReadonlySet<number>;
   private readonly baseHeapPtr: number;
   private dataAddr = 0;
   private dataHeapPtr = 0;
@@ -80,6 +81,7 @@ export class WasmPolicy {
     this.builtinsById = new Map(Object.entries(ids).map(([name, id]) => [id, { name, def: builtins.get(name) }]));
     this.required = Object.keys(ids);
     this.entrypoints = this.readJson(exports.entrypoints()) as Record<string, number>;
+    this.entrypointIds = new Set(Object.values(this.entrypoints));
     this.baseHeapPtr = exports.opa_heap_ptr_get();
     this.setData({});
   }
@@ -131,9 +133,9 @@ export class WasmPolicy {
     return readValueText(readCString(this.memory, this.exports.opa_value_dump(addr)));
   }
 
-  /** Copies text into wasm memory (opa_malloc) and parses it there with `parse`; returns the value's address. */
-  private load(text: string, parse: (addr: number, len: number) => number): number {
-    const buf = encoder.encode(text);
+  /** Copies text (or its UTF-8 bytes) into wasm memory (opa_malloc) and parses it there with `parse`; returns the value's address. */
+  private load(text: string | Uint8Array, parse: (addr: number, len: number) => number): number {
+    const buf = typeof text === 'string' ? encoder.encode(text) : text;
     const addr = this.exports.opa_malloc(buf.byteLength);
     new Uint8Array(this.memory.buffer).set(buf, addr);
     const parsed = parse(addr, buf.byteLength);
@@ -185,49 +187,69 @@ export class WasmPolicy {
   }
 
   /**
-   * Evaluates an entrypoint with the input given as JSON text (undefined = no input), with
-   * `opa_eval` (the ABI's one-call path, which parses the input again on every call).
-   * Returns the result set as JSON: `[]` (undefined) or `[{"result": value}]`, sets as arrays
-   * in OPA's order, non-string keys JSON-encoded (as OPA's REST API writes them).
+   * Evaluates an entrypoint with the input given as JSON text or its UTF-8 bytes (undefined =
+   * no input). Returns the result set as JSON: `[]` (undefined) or `[{"result": value}]`, sets as
+   * arrays in OPA's order, non-string keys JSON-encoded (as OPA's REST API writes them).
    */
-  evaluate(inputJson: string | undefined, entrypointName: string): unknown[] {
-    const entrypoint = this.entrypointId(entrypointName);
-    let inputAddr = 0;
-    let inputLen = 0;
-    if (inputJson !== undefined) {
-      const buf = encoder.encode(inputJson);
-      inputAddr = this.dataHeapPtr;
-      inputLen = buf.byteLength;
-      const delta = inputAddr + inputLen - this.memory.buffer.byteLength;
-      if (delta > 0) this.memory.grow(Math.ceil(delta / 65536));
-      new Uint8Array(this.memory.buffer).set(buf, inputAddr);
-    }
-    const ret = this.exports.opa_eval(0, entrypoint, this.dataAddr, inputAddr, inputLen, this.dataHeapPtr + inputLen, 1);
-    return toJSON(readValueText(readCString(this.memory, ret))) as unknown[];
+  evaluate(input: string | Uint8Array | undefined, entrypointName: string): unknown[] {
+    return toJSON(readValueText(this.resultSets(input, [this.entrypointId(entrypointName)])[0] as string)) as unknown[];
   }
 
   /**
-   * Evaluates entrypoints one after the other for the same input (the rules of a document):
-   * the input is parsed into wasm memory once and one evaluation context serves them all
-   * (`opa_eval_ctx_*`); the heap is reset to just above `data` first. Returns one result set
-   * per entrypoint, as {@link evaluate} does.
+   * Evaluates entrypoints one after the other for the same input (the rules of a document);
+   * one result set per entrypoint, as {@link evaluate} returns it.
    */
-  evaluateAll(inputJson: string | undefined, entrypointNames: readonly string[]): unknown[][] {
-    const ids = entrypointNames.map((name) => this.entrypointId(name));
-    if (ids.length === 1) return [this.evaluate(inputJson, entrypointNames[0] as string)];
+  evaluateAll(input: string | Uint8Array | undefined, entrypointNames: readonly string[]): unknown[][] {
+    return this.resultSets(
+      input,
+      entrypointNames.map((name) => this.entrypointId(name)),
+    ).map((text) => toJSON(readValueText(text)) as unknown[]);
+  }
+
+  /**
+   * {@link evaluateAll} by entrypoint id, answered as JSON text: the array of result sets
+   * (`JSON.parse` of it equals what `evaluateAll` returns), so the worker hands it over as bytes.
+   */
+  evaluateJson(input: string | Uint8Array | undefined, entrypointIds: ArrayLike<number>): string {
+    const ids = Array.from(entrypointIds);
+    for (const id of ids) if (!this.entrypointIds.has(id)) throw new Error(`entrypoint #${id} is not in the compiled policy`);
+    return '[' + this.resultSets(input, ids).map(valueTextToJson).join(',') + ']';
+  }
+
+  /**
+   * The result sets (`[]` or `[{result}]`, as Rego value text) of entrypoints for one input. One
+   * entrypoint: `opa_eval` (the ABI's one-call path: the input is written above `data` and parsed
+   * there). More: the input is parsed into wasm memory once and one evaluation context serves
+   * them all (`opa_eval_ctx_*`). Either way the heap is reset to just above `data` first.
+   */
+  private resultSets(input: string | Uint8Array | undefined, ids: readonly number[]): string[] {
+    const bytes = typeof input === 'string' ? encoder.encode(input) : input;
     const ex = this.exports;
+    if (ids.length === 1) {
+      let inputAddr = 0;
+      let inputLen = 0;
+      if (bytes !== undefined) {
+        inputAddr = this.dataHeapPtr;
+        inputLen = bytes.byteLength;
+        const delta = inputAddr + inputLen - this.memory.buffer.byteLength;
+        if (delta > 0) this.memory.grow(Math.ceil(delta / 65536));
+        new Uint8Array(this.memory.buffer).set(bytes, inputAddr);
+      }
+      const ret = ex.opa_eval(0, ids[0] as number, this.dataAddr, inputAddr, inputLen, this.dataHeapPtr + inputLen, 1);
+      return [readCString(this.memory, ret)];
+    }
     ex.opa_heap_ptr_set(this.dataHeapPtr);
     const ctx = ex.opa_eval_ctx_new();
     ex.opa_eval_ctx_set_data(ctx, this.dataAddr);
-    if (inputJson !== undefined)
+    if (bytes !== undefined)
       ex.opa_eval_ctx_set_input(
         ctx,
-        this.load(inputJson, (a, l) => ex.opa_json_parse(a, l)),
+        this.load(bytes, (a, l) => ex.opa_json_parse(a, l)),
       );
     return ids.map((id) => {
       ex.opa_eval_ctx_set_entrypoint(ctx, id);
       if (ex.eval(ctx) !== 0) throw new Error('eval failed');
-      return toJSON(this.readValue(ex.opa_eval_ctx_get_result(ctx))) as unknown[];
+      return readCString(this.memory, ex.opa_value_dump(ex.opa_eval_ctx_get_result(ctx)));
     });
   }
 }
