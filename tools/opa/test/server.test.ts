@@ -46,6 +46,13 @@ describe('tools/opa', () => {
     expect(r.stdout.trim()).toBe('3');
   });
 
+  it('a command that exits without reading its standard input is no broken-pipe error', async () => {
+    // 8 MiB cannot fit in the pipe: `opa version` exits first, and the rest of the write fails with EPIPE.
+    const r = await runOpa(['version'], { stdin: 'x'.repeat(8 << 20) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Version: /m);
+  });
+
   it('a process that dies of an uncaught error (a failing test run) leaves no OPA behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opa-tools-'));
     const script = join(dir, 'crash.mts');
