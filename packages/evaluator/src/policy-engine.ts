@@ -366,13 +366,38 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         }
       : { allowed: true, denies: [], message: null };
 
-  const runEngine = async (
+  /** One timeout code on every engine, whatever wording the engine chose. */
+  const retypeTimeout = (error: unknown): unknown =>
+    error instanceof EvaluationTimeout ? new EvaluationTimeout(timeoutMs, error.message) : error;
+
+  const evaluateSync = engine.evaluateSync?.bind(engine);
+
+  /**
+   * The engine's answer: at once from an engine that answers on the caller's thread
+   * (`evaluateSync`: no controller, timer or promise; it polls the deadline and sees the caller's
+   * signal itself), else a promise from {@link runEngineAsync}. Throws / rejects with the error.
+   */
+  const runEngine = (
+    packageName: string,
+    input: unknown,
+    signal: AbortSignal | undefined,
+    deadline: number,
+  ): EngineResult | Promise<EngineResult> => {
+    if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
+    if (evaluateSync === undefined) return runEngineAsync(packageName, input, signal, deadline);
+    try {
+      return evaluateSync(packageName, input, signal !== undefined ? { signal, deadline } : { deadline });
+    } catch (error) {
+      throw retypeTimeout(error);
+    }
+  };
+
+  const runEngineAsync = async (
     packageName: string,
     input: unknown,
     signal: AbortSignal | undefined,
     deadline: number,
   ): Promise<EngineResult> => {
-    if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const controller = new AbortController();
     try {
       const running = engine.evaluate(packageName, input, { signal: controller.signal, deadline });
@@ -401,13 +426,15 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         signal?.removeEventListener('abort', onCallerAbort);
       }
     } catch (error) {
-      // One code for a timeout on every engine, whatever wording the engine chose.
-      if (error instanceof EvaluationTimeout) throw new EvaluationTimeout(timeoutMs, error.message);
-      throw error;
+      throw retypeTimeout(error);
     }
   };
 
-  const evaluate = async (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision> => {
+  /**
+   * One decision: a Decision at once when the engine answered on this thread (`evaluateSync`),
+   * else a promise of it. Never throws for an engine's fault (the catch blocks make decisions).
+   */
+  const decide = (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Decision | Promise<Decision> => {
     const startedAt = performance.now();
     // One deadline for the whole decision (a parent-package check included), on the monotonic clock.
     const deadline = startedAt + timeoutMs;
@@ -472,27 +499,63 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
           logger.warn(invalid.message);
         }
       }
-      const result = await runEngine(packageName, input, opts?.signal, deadline);
-      if (!result.defined) {
+      const result = runEngine(packageName, input, opts?.signal, deadline);
+      return result instanceof Promise ? result.then(answered, failed) : answered(result);
+    } catch (error) {
+      return failed(error);
+    }
+
+    function failed(error: unknown): Decision {
+      return failure(asPolicyEngineError(error));
+    }
+
+    /** The decision from the engine's answer for the package. */
+    function answered(result: EngineResult): Decision | Promise<Decision> {
+      try {
+        if (result.defined) {
+          document = { value: result.value };
+          const verdict = interpretDocument(packageName, result.value, allowPackages);
+          if (verdict === undefined) {
+            return failure(
+              new EvaluationError(`data.${packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`),
+            );
+          }
+          return finish(verdict, true);
+        }
         // A declared package is always defined (at least `{}`); a path a parent's rule defines may
         // legally be undefined, but only while the parent package itself is there.
-        const lost = holder === packageName || !(await runEngine(holder, input, opts?.signal, deadline)).defined;
-        if (!lost) return finish(missingPolicy(packageName), false);
-        const fault = new EngineUnavailable(
-          `the ${engine.name} engine has no document for data.${packageName} although the loaded policy set (revision ${active.revision.slice(0, 12)}) declares package ${holder}: the engine lost the policies; loading them again`,
-        );
-        logger.error(fault.message);
-        repair(active);
-        return failure(fault);
+        if (holder === packageName) return lost();
+        const parent = runEngine(holder as string, input, opts?.signal, deadline);
+        return parent instanceof Promise ? parent.then(parentAnswered, failed) : parentAnswered(parent);
+      } catch (error) {
+        return failed(error);
       }
-      document = { value: result.value };
-      const verdict = interpretDocument(packageName, result.value, allowPackages);
-      if (verdict === undefined) {
-        return failure(new EvaluationError(`data.${packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`));
+    }
+
+    function parentAnswered(result: EngineResult): Decision {
+      try {
+        return result.defined ? finish(missingPolicy(packageName), false) : lost();
+      } catch (error) {
+        return failed(error);
       }
-      return finish(verdict, true);
+    }
+
+    function lost(): Decision {
+      const fault = new EngineUnavailable(
+        `the ${engine.name} engine has no document for data.${packageName} although the loaded policy set (revision ${active.revision.slice(0, 12)}) declares package ${holder}: the engine lost the policies; loading them again`,
+      );
+      logger.error(fault.message);
+      repair(active);
+      return failure(fault);
+    }
+  };
+
+  const evaluate = (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision> => {
+    try {
+      const decision = decide(packageName, input, opts);
+      return decision instanceof Promise ? decision : Promise.resolve(decision);
     } catch (error) {
-      return failure(asPolicyEngineError(error));
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   };
 
