@@ -367,7 +367,17 @@ export class RSet {
   }
   /** Members in OPA's order, cached. */
   sorted(): readonly Value[] {
-    if (!this.sortedCache) this.sortedCache = [...this.items.values()].sort(compare);
+    if (!this.sortedCache) {
+      const all: Value[] = [];
+      let strings = true;
+      for (const v of this.items.values()) {
+        all.push(v);
+        if (typeof v !== 'string') strings = false;
+      }
+      // Only strings (the common set): their order is compareStrings, without compare's type ranks.
+      if (all.length > 1) all.sort(strings ? (compareStrings as (a: Value, b: Value) => number) : compare);
+      this.sortedCache = all;
+    }
     return this.sortedCache;
   }
   /** Hash key (see `keyOf`). */
