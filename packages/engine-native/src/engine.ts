@@ -38,11 +38,45 @@ function jsonProblem(input: unknown): string | undefined {
  * (`@policy-engine/rego-eval`): no OPA binary, no worker threads. It runs synchronously on
  * the caller's thread and honours `EngineEvaluateOptions.deadline` by polling it in the
  * interpreter (rego-eval's `deadline`), failing with `EvaluationTimeout` past it; a signal is
- * checked before the evaluation starts.
+ * checked before the evaluation starts. It implements `evaluateSync` (the facade then decides
+ * without a promise, timer or abort controller per decision); `evaluate` is the same call, as a promise.
  */
 export function nativeEngine(options: NativeEngineOptions = {}): Engine {
   let prepared: PreparedPolicySet | undefined;
   let closed = false;
+  const strictBuiltinErrors = options.strictBuiltinErrors ?? false;
+
+  const evaluateSync = (packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): EngineResult => {
+    if (closed) throw new EngineUnavailable('the native engine is closed');
+    const startedAt = performance.now();
+    if (evalOptions?.signal?.aborted) throw abortError(evalOptions.signal);
+    const deadline = evalOptions?.deadline;
+    if (deadline !== undefined && deadlinePassed(deadline, startedAt)) throw deadlineExceeded(deadline, startedAt);
+    const p = prepared;
+    if (!p) return { defined: false };
+    try {
+      const value = p.evaluate(`data.${packageName}`, {
+        input,
+        jsonInput: true,
+        ...(deadline !== undefined ? { deadline } : {}),
+        strictBuiltinErrors,
+        ...(options.print ? { print: options.print } : {}),
+      });
+      return value === undefined ? { defined: false } : { defined: true, value: toJSON(value) };
+    } catch (err) {
+      // Input is converted lazily: a circular or non-JSON input shows up as some failure on the way.
+      const notJson = jsonProblem(input);
+      if (notJson !== undefined) throw new InvalidInput(packageName, [notJson]);
+      if (err instanceof RegoEvalError) {
+        if (err.code === 'eval_cancel_error' && deadline !== undefined) throw deadlineExceeded(deadline, startedAt);
+        if (err.code === 'eval_input_error') throw new InvalidInput(packageName, [err.detail]);
+        const loc =
+          err.location && err.location.row > 0 ? { file: err.location.file, line: err.location.row, col: err.location.col } : undefined;
+        throw new EvaluationError(`${err.code}: ${err.detail}`, loc, { cause: err });
+      }
+      throw new EvaluationError(err instanceof Error ? err.message : String(err), undefined, { cause: err });
+    }
+  };
 
   return {
     name: 'native',
@@ -76,35 +110,12 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
         return Promise.reject(new PolicyCompileError([{ message: err instanceof Error ? err.message : String(err) }], { cause: err }));
       }
     },
+    evaluateSync,
     evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
-      if (closed) return Promise.reject(new EngineUnavailable('the native engine is closed'));
-      const startedAt = performance.now();
-      if (evalOptions?.signal?.aborted) return Promise.reject(abortError(evalOptions.signal));
-      const deadline = evalOptions?.deadline;
-      if (deadline !== undefined && deadlinePassed(deadline, startedAt)) return Promise.reject(deadlineExceeded(deadline, startedAt));
-      const p = prepared;
-      if (!p) return Promise.resolve({ defined: false });
       try {
-        const value = p.evaluate(`data.${packageName}`, {
-          input,
-          jsonInput: true,
-          ...(deadline !== undefined ? { deadline } : {}),
-          strictBuiltinErrors: options.strictBuiltinErrors ?? false,
-          ...(options.print ? { print: options.print } : {}),
-        });
-        return Promise.resolve(value === undefined ? { defined: false } : { defined: true, value: toJSON(value) });
+        return Promise.resolve(evaluateSync(packageName, input, evalOptions));
       } catch (err) {
-        // Input is converted lazily: a circular or non-JSON input shows up as some failure on the way.
-        const notJson = jsonProblem(input);
-        if (notJson !== undefined) return Promise.reject(new InvalidInput(packageName, [notJson]));
-        if (err instanceof RegoEvalError) {
-          if (err.code === 'eval_cancel_error' && deadline !== undefined) return Promise.reject(deadlineExceeded(deadline, startedAt));
-          if (err.code === 'eval_input_error') return Promise.reject(new InvalidInput(packageName, [err.detail]));
-          const loc =
-            err.location && err.location.row > 0 ? { file: err.location.file, line: err.location.row, col: err.location.col } : undefined;
-          return Promise.reject(new EvaluationError(`${err.code}: ${err.detail}`, loc, { cause: err }));
-        }
-        return Promise.reject(new EvaluationError(err instanceof Error ? err.message : String(err), undefined, { cause: err }));
+        return Promise.reject(err instanceof Error ? err : new EvaluationError(String(err)));
       }
     },
     close(): Promise<void> {

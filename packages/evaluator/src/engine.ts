@@ -106,6 +106,14 @@ export interface Engine {
    */
   evaluate(packageName: string, input: unknown, options?: EngineEvaluateOptions): Promise<EngineResult>;
   /**
+   * Optional: the same evaluation answered on the caller's thread, for an engine that never
+   * waits (the native interpreter). It must decide exactly as `evaluate` does and throw the
+   * typed errors `evaluate` would reject with; it honours `options.deadline` by polling it and
+   * `options.signal` at least before it starts (nothing can abort a synchronous call midway).
+   * The facade uses it when present: no timer, abort controller or promise per decision.
+   */
+  evaluateSync?(packageName: string, input: unknown, options?: EngineEvaluateOptions): EngineResult;
+  /**
    * Optional: whether the engine can decide now (e.g. an OPA server is reachable and holds the
    * current set). It may repair on the way (re-push a set to a server that came back). Engines
    * without it are ready while open.

@@ -139,6 +139,47 @@ function cleanFrozenHeight(v: object, limit: number): number | undefined {
 }
 
 /**
+ * Deepest nesting the fast path of {@link checkJsonValue} proves clean by recursion; a deeper
+ * value (rare: real inputs nest a few dozen levels) is left to the iterative walk.
+ */
+const FAST_MAX_DEPTH = 128;
+
+/**
+ * True when every string and key in the container `v` is well-formed and it is no more than
+ * `budget` levels high (`budget` ≥ 1). A tight recursion (bounded by {@link FAST_MAX_DEPTH})
+ * without paths or allocation: it only proves an input clean, so false means "not proven"
+ * (a problem, a frozen part that is not clean, or too deep) and the exact walk decides, with
+ * its path. `walkFrozen`: a frozen ancestor was not clean, so frozen parts are walked, not
+ * looked up (as the exact walk does).
+ */
+function provenClean(v: object, budget: number, walkFrozen: boolean): boolean {
+  if (!walkFrozen && Object.isFrozen(v)) {
+    if (cleanFrozenHeight(v, budget) !== undefined) return true;
+    walkFrozen = true;
+  }
+  const inner = budget - 1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const m: unknown = v[i];
+      if (typeof m === 'string') {
+        if (hasLoneSurrogate(m)) return false;
+      } else if (typeof m === 'object' && m !== null && (inner < 1 || !provenClean(m, inner, walkFrozen))) return false;
+    }
+    return true;
+  }
+  // `for…in` allocates no key array; it also visits inherited enumerable keys, a superset of the
+  // own keys the exact walk checks, so what it proves clean is clean.
+  for (const key in v) {
+    if (hasLoneSurrogate(key)) return false;
+    const m: unknown = (v as Record<string, unknown>)[key];
+    if (typeof m === 'string') {
+      if (hasLoneSurrogate(m)) return false;
+    } else if (typeof m === 'object' && m !== null && (inner < 1 || !provenClean(m, inner, walkFrozen))) return false;
+  }
+  return true;
+}
+
+/**
  * Checks `value` (a parsed JSON document) without recursion: containers nested deeper than
  * `maxDepth`, and strings or object keys with a lone UTF-16 surrogate. Returns the first
  * problem found (in document order; an object's keys before its members), or undefined.
@@ -151,6 +192,10 @@ export function checkJsonValue(value: unknown, options: JsonShapeOptions = {}): 
   const root = options.root ?? 'input';
   if (typeof value === 'string') return hasLoneSurrogate(value) ? surrogateProblem(root, 'string') : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
+  // The common case, an input without a problem, proven by a fast recursion; the exact walk
+  // below finds the first problem and its path (and handles what is nested too deep to recurse).
+  const budget = Math.min(Math.floor(maxDepth), FAST_MAX_DEPTH);
+  if (budget >= 1 && provenClean(value, budget, false)) return undefined;
   const stack: Level[] = [];
   /** Opens a container met at `key` of the innermost open one: its depth, then (objects) its keys. */
   const open = (container: object, key: string | number | undefined, parentWalksFrozen: boolean): JsonShapeProblem | undefined => {

@@ -64,6 +64,25 @@ interface ActiveState {
   readonly policySet: PolicySet;
 }
 
+/** One decision under way: what the facade's helpers need to finish it. */
+interface Pending {
+  readonly packageName: string;
+  readonly input: unknown;
+  readonly signal: AbortSignal | undefined;
+  /** `performance.now()` at the start. */
+  readonly startedAt: number;
+  /** When the whole decision must be done (`performance.now()` clock). */
+  readonly deadline: number;
+  /** `Date.now()` at the start, only when there is an onDecision hook (else 0). */
+  readonly startedAtMs: number;
+  readonly active: ActiveState;
+  readonly bundles: Readonly<Record<string, { readonly revision: string }>> | undefined;
+  /** The package of the active set that declares the document, if any. */
+  readonly holder: string | undefined;
+  /** The engine's document, once it answered. */
+  document: { readonly value: unknown } | undefined;
+}
+
 function asPolicyEngineError(error: unknown): PolicyEngineError {
   if (error instanceof PolicyEngineError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -366,13 +385,39 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         }
       : { allowed: true, denies: [], message: null };
 
-  const runEngine = async (
+  /** One timeout code on every engine, whatever wording the engine chose. */
+  const retypeTimeout = (error: unknown): unknown =>
+    error instanceof EvaluationTimeout ? new EvaluationTimeout(timeoutMs, error.message) : error;
+
+  const evaluateSync = engine.evaluateSync?.bind(engine);
+  const guardOptions = { maxDepth: maxInputDepth };
+
+  /**
+   * The engine's answer: at once from an engine that answers on the caller's thread
+   * (`evaluateSync`: no controller, timer or promise; it polls the deadline and sees the caller's
+   * signal itself), else a promise from {@link runEngineAsync}. Throws / rejects with the error.
+   */
+  const runEngine = (
+    packageName: string,
+    input: unknown,
+    signal: AbortSignal | undefined,
+    deadline: number,
+  ): EngineResult | Promise<EngineResult> => {
+    if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
+    if (evaluateSync === undefined) return runEngineAsync(packageName, input, signal, deadline);
+    try {
+      return evaluateSync(packageName, input, signal !== undefined ? { signal, deadline } : { deadline });
+    } catch (error) {
+      throw retypeTimeout(error);
+    }
+  };
+
+  const runEngineAsync = async (
     packageName: string,
     input: unknown,
     signal: AbortSignal | undefined,
     deadline: number,
   ): Promise<EngineResult> => {
-    if (signal?.aborted) throw new EvaluationCancelled('evaluation cancelled by the caller');
     const controller = new AbortController();
     try {
       const running = engine.evaluate(packageName, input, { signal: controller.signal, deadline });
@@ -401,98 +446,156 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         signal?.removeEventListener('abort', onCallerAbort);
       }
     } catch (error) {
-      // One code for a timeout on every engine, whatever wording the engine chose.
-      if (error instanceof EvaluationTimeout) throw new EvaluationTimeout(timeoutMs, error.message);
-      throw error;
+      throw retypeTimeout(error);
     }
   };
 
-  const evaluate = async (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision> => {
-    const startedAt = performance.now();
-    // One deadline for the whole decision (a parent-package check included), on the monotonic clock.
-    const deadline = startedAt + timeoutMs;
-    // The decision's id and time are only for the onDecision hook: made when it is there.
-    const startedAtMs = settings.onDecision ? Date.now() : 0;
-    const active = state; // read once: the whole decision uses one policy set
-    const bundles = bundleRevisions();
-    let document: { value: unknown } | undefined;
-    // A module of this package, or of a parent package whose rule heads define it
-    // (`package spinnaker.deployment` + `tasks.before.deployManifest.deny contains …`): ask the engine.
-    const holder = active.index.declaringPackage(packageName);
-    const policyKnown = holder !== undefined;
-    const finish = (verdict: Verdict, policyFound: boolean, error?: PolicyEngineError): Decision => {
-      const decisionError: DecisionError | undefined = error ? { code: error.code, message: error.message } : undefined;
-      const decision: Decision = {
-        package: packageName,
-        allowed: verdict.allowed,
-        denies: verdict.denies,
-        message: verdict.message,
-        policyFound,
-        engine: engine.name,
-        durationMs: performance.now() - startedAt,
-        ...(decisionError ? { error: decisionError } : {}),
+  /*
+   * One decision is a `Pending` record handed to the helpers below, which are made once per
+   * facade: no closure is made per decision (the hot path of the native engine is all synchronous).
+   */
+  const finish = (d: Pending, verdict: Verdict, policyFound: boolean, error?: PolicyEngineError): Decision => {
+    const decisionError: DecisionError | undefined = error ? { code: error.code, message: error.message } : undefined;
+    const decision: Decision = {
+      package: d.packageName,
+      allowed: verdict.allowed,
+      denies: verdict.denies,
+      message: verdict.message,
+      policyFound,
+      engine: engine.name,
+      durationMs: performance.now() - d.startedAt,
+      ...(decisionError ? { error: decisionError } : {}),
+    };
+    metrics.decision?.(decisionMetric(decision));
+    if (settings.onDecision) {
+      const context: DecisionContext = {
+        id: randomUUID(),
+        time: new Date(d.startedAtMs).toISOString(),
+        input: d.input,
+        revision: d.active.revision,
+        ...(d.document !== undefined ? { result: d.document.value } : {}),
+        ...(d.bundles !== undefined ? { bundles: d.bundles } : {}),
       };
-      metrics.decision?.(decisionMetric(decision));
-      if (settings.onDecision) {
-        const context: DecisionContext = {
-          id: randomUUID(),
-          time: new Date(startedAtMs).toISOString(),
-          input,
-          revision: active.revision,
-          ...(document !== undefined ? { result: document.value } : {}),
-          ...(bundles !== undefined ? { bundles } : {}),
-        };
-        try {
-          settings.onDecision(decision, context);
-        } catch (hookError) {
-          logger.error(`onDecision hook failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
-        }
+      try {
+        settings.onDecision(decision, context);
+      } catch (hookError) {
+        logger.error(`onDecision hook failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
       }
-      return decision;
-    };
-    const failure = (error: PolicyEngineError): Decision => {
-      const open = failOpen && !(error instanceof EvaluationCancelled) && !(error instanceof InvalidInput);
-      return finish({ allowed: open, denies: [], message: null }, policyKnown, error);
-    };
+    }
+    return decision;
+  };
+  const failure = (d: Pending, error: PolicyEngineError): Decision => {
+    const open = failOpen && !(error instanceof EvaluationCancelled) && !(error instanceof InvalidInput);
+    return finish(d, { allowed: open, denies: [], message: null }, d.holder !== undefined, error);
+  };
+  const failed = (d: Pending, error: unknown): Decision => failure(d, asPolicyEngineError(error));
 
+  /** The engine lost the policies (undefined for a package the active set declares). */
+  const lost = (d: Pending): Decision => {
+    const fault = new EngineUnavailable(
+      `the ${engine.name} engine has no document for data.${d.packageName} although the loaded policy set (revision ${d.active.revision.slice(0, 12)}) declares package ${d.holder}: the engine lost the policies; loading them again`,
+    );
+    logger.error(fault.message);
+    repair(d.active);
+    return failure(d, fault);
+  };
+
+  /** The decision from the engine's answer for the parent package that declares `d.packageName`. */
+  const parentAnswered = (d: Pending, result: EngineResult): Decision => {
     try {
-      if (closed) return failure(new EngineUnavailable('policy engine is closed'));
-      if (opts?.signal?.aborted) return failure(new EvaluationCancelled('evaluation cancelled by the caller'));
+      return result.defined ? finish(d, missingPolicy(d.packageName), false) : lost(d);
+    } catch (error) {
+      return failed(d, error);
+    }
+  };
+
+  /** The decision from the engine's answer for the package. */
+  const answered = (d: Pending, result: EngineResult): Decision | Promise<Decision> => {
+    try {
+      if (result.defined) {
+        d.document = { value: result.value };
+        const verdict = interpretDocument(d.packageName, result.value, allowPackages);
+        if (verdict === undefined) {
+          return failure(
+            d,
+            new EvaluationError(`data.${d.packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`),
+          );
+        }
+        return finish(d, verdict, true);
+      }
+      // A declared package is always defined (at least `{}`); a path a parent's rule defines may
+      // legally be undefined, but only while the parent package itself is there.
+      if (d.holder === d.packageName) return lost(d);
+      const parent = runEngine(d.holder as string, d.input, d.signal, d.deadline);
+      return parent instanceof Promise
+        ? parent.then(
+            (r) => parentAnswered(d, r),
+            (error: unknown) => failed(d, error),
+          )
+        : parentAnswered(d, parent);
+    } catch (error) {
+      return failed(d, error);
+    }
+  };
+
+  /**
+   * One decision: a Decision at once when the engine answered on this thread (`evaluateSync`),
+   * else a promise of it. Never throws for an engine's fault (the catch blocks make decisions).
+   */
+  const decide = (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Decision | Promise<Decision> => {
+    const startedAt = performance.now();
+    const active = state; // read once: the whole decision uses one policy set
+    const d: Pending = {
+      packageName,
+      input,
+      signal: opts?.signal,
+      startedAt,
+      // One deadline for the whole decision (a parent-package check included), on the monotonic clock.
+      deadline: startedAt + timeoutMs,
+      // The decision's id and time are only for the onDecision hook: made when it is there.
+      startedAtMs: settings.onDecision ? Date.now() : 0,
+      active,
+      bundles: bundleRevisions(),
+      // A module of this package, or of a parent package whose rule heads define it
+      // (`package spinnaker.deployment` + `tasks.before.deployManifest.deny contains …`): ask the engine.
+      holder: active.index.declaringPackage(packageName),
+      document: undefined,
+    };
+    try {
+      if (closed) return failure(d, new EngineUnavailable('policy engine is closed'));
+      if (d.signal?.aborted) return failure(d, new EvaluationCancelled('evaluation cancelled by the caller'));
       // No module of the package or of a parent ⇒ the no-policy rule decides without the engine;
       // inputs are validated only when a policy will see them.
-      if (holder === undefined) return finish(missingPolicy(packageName), false);
+      if (d.holder === undefined) return finish(d, missingPolicy(packageName), false);
       // Too deep or not valid Unicode: the caller's fault on every engine, always checked.
-      const shape = checkJsonValue(input, { maxDepth: maxInputDepth });
-      if (shape !== undefined) return failure(new InvalidInput(packageName, [shape.message]));
+      const shape = checkJsonValue(input, guardOptions);
+      if (shape !== undefined) return failure(d, new InvalidInput(packageName, [shape.message]));
       if (validateMode !== 'off') {
         const validation = checkInput(packageName, input);
         if (!validation.ok) {
           const invalid = new InvalidInput(packageName, validation.problems);
-          if (validateMode === 'reject') return failure(invalid);
+          if (validateMode === 'reject') return failure(d, invalid);
           logger.warn(invalid.message);
         }
       }
-      const result = await runEngine(packageName, input, opts?.signal, deadline);
-      if (!result.defined) {
-        // A declared package is always defined (at least `{}`); a path a parent's rule defines may
-        // legally be undefined, but only while the parent package itself is there.
-        const lost = holder === packageName || !(await runEngine(holder, input, opts?.signal, deadline)).defined;
-        if (!lost) return finish(missingPolicy(packageName), false);
-        const fault = new EngineUnavailable(
-          `the ${engine.name} engine has no document for data.${packageName} although the loaded policy set (revision ${active.revision.slice(0, 12)}) declares package ${holder}: the engine lost the policies; loading them again`,
-        );
-        logger.error(fault.message);
-        repair(active);
-        return failure(fault);
-      }
-      document = { value: result.value };
-      const verdict = interpretDocument(packageName, result.value, allowPackages);
-      if (verdict === undefined) {
-        return failure(new EvaluationError(`data.${packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`));
-      }
-      return finish(verdict, true);
+      const result = runEngine(packageName, input, d.signal, d.deadline);
+      return result instanceof Promise
+        ? result.then(
+            (r) => answered(d, r),
+            (error: unknown) => failed(d, error),
+          )
+        : answered(d, result);
     } catch (error) {
-      return failure(asPolicyEngineError(error));
+      return failed(d, error);
+    }
+  };
+
+  const evaluate = (packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision> => {
+    try {
+      const decision = decide(packageName, input, opts);
+      return decision instanceof Promise ? decision : Promise.resolve(decision);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   };
 

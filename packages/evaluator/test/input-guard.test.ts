@@ -45,6 +45,23 @@ describe('checkJsonValue', () => {
     expect(checkJsonValue(nested(1), { maxDepth: 0 })).toMatchObject({ kind: 'too-deep', path: 'input' });
   });
 
+  it('decides the same beyond the depth it proves clean by recursion (128 levels) and at a fractional maxDepth', () => {
+    expect(checkJsonValue({ a: nested(1500) })).toBeUndefined();
+    expect(checkJsonValue({ a: [nested(1500), 'x\ud800'] })).toMatchObject({ kind: 'lone-surrogate', path: 'input.a[1]' });
+    expect(checkJsonValue(nested(300), { maxDepth: 299 })?.kind).toBe('too-deep');
+    expect(checkJsonValue(nested(3), { maxDepth: 3.5 })).toBeUndefined();
+    expect(checkJsonValue(nested(4), { maxDepth: 3.5 })).toMatchObject({ kind: 'too-deep', path: 'input[0][0][0]' });
+  });
+
+  it('checks own keys only: an inherited enumerable key does not make a clean input invalid', () => {
+    const proto = { 'bad\ud800': 'x\udc00' };
+    const child: Record<string, unknown> = Object.create(proto) as Record<string, unknown>;
+    child['ok'] = 'fine';
+    expect(checkJsonValue({ child })).toBeUndefined();
+    child['also'] = 'x\ud800';
+    expect(checkJsonValue({ child })).toMatchObject({ kind: 'lone-surrogate', path: 'input.child.also' });
+  });
+
   it('finds lone surrogates exactly where a UTF-8 encoder fails', () => {
     const samples = ['', 'a', '\ud800', '\udc00', '\ud800\udc00', '\udc00\ud800', 'x\ud83d', '\ude00y', '\ud83d\ude00\ud83d', 'é😀'];
     for (const s of samples) expect(hasLoneSurrogate(s)).toBe(Buffer.from(s, 'utf8').toString('utf8') !== s);

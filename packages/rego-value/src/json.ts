@@ -82,18 +82,28 @@ function jsonKey(k: Value): string {
   return typeof k === 'string' ? k : toJSONText(k);
 }
 
+const NO_OPTIONS: ToJSONOptions = {};
+
 /** A JSON value (sets become arrays in OPA's order; non-string object keys are JSON-encoded). */
-export function toJSON(v: Value, options: ToJSONOptions = {}): unknown {
+export function toJSON(v: Value, options: ToJSONOptions = NO_OPTIONS): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
   if (v instanceof BigNum) {
     if (options.bigNumbers === 'string') return numberText(v);
     if (options.bigNumbers === 'bigint' && v.exp >= 0) return v.mant * 10n ** BigInt(v.exp);
     return toFloat(v);
   }
-  if (isArray(v)) return v.map((x) => toJSON(x, options));
-  if (v instanceof RSet) return v.sorted().map((x) => toJSON(x, options));
+  if (isArray(v) || v instanceof RSet) {
+    const items = isArray(v) ? v : v.sorted();
+    const out = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) out[i] = toJSON(items[i] as Value, options);
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, x] of v.sortedEntries()) out[jsonKey(k)] = toJSON(x, options);
+  const entries = v.sortedEntries();
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as readonly [Value, Value];
+    out[jsonKey(e[0])] = toJSON(e[1], options);
+  }
   return out;
 }
 

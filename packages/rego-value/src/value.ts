@@ -166,7 +166,8 @@ export function keyOf(v: Value): string {
     case 'number':
       return '#' + String(v);
     case 'string':
-      return JSON.stringify(v);
+      // Length-prefixed, not escaped: unambiguous inside composite keys, and no scan of the text.
+      return '"' + v.length + '"' + v;
   }
   if (v instanceof BigNum) return v.text === undefined ? '#' + numberText(v) : keyOf(canonicalNumber(v));
   if (Array.isArray(v)) {
@@ -177,6 +178,9 @@ export function keyOf(v: Value): string {
   if (v instanceof RObject) return v.key();
   return (v as RSet).key();
 }
+
+const byStringKey = (a: readonly [Value, Value], b: readonly [Value, Value]): number => compareStrings(a[0] as string, b[0] as string);
+const byKey = (a: readonly [Value, Value], b: readonly [Value, Value]): number => compare(a[0], b[0]);
 
 /** An object (keys of any type). Build with `set`, then treat as immutable once shared. */
 export class RObject {
@@ -280,12 +284,19 @@ export class RObject {
     for (const e of this.strs) yield e;
     if (this.others) for (const e of this.others.values()) yield e;
   }
+  /** Entries in insertion order, as a new array (no generator on the hot paths). */
+  private entryArray(): (readonly [Value, Value])[] {
+    this.materialize();
+    const all: (readonly [Value, Value])[] = [];
+    for (const e of this.strs) all.push(e);
+    if (this.others) for (const e of this.others.values()) all.push(e);
+    return all;
+  }
   /** Entries in key order (OPA's iteration order), cached. */
   sortedEntries(): readonly (readonly [Value, Value])[] {
     if (!this.sortedCache) {
-      const all = [...this.entries()];
-      if (!this.others) all.sort((a, b) => compareStrings(a[0] as string, b[0] as string));
-      else all.sort((a, b) => compare(a[0], b[0]));
+      const all = this.entryArray();
+      if (all.length > 1) all.sort(this.others ? byKey : byStringKey);
       this.sortedCache = all;
     }
     return this.sortedCache;
@@ -305,11 +316,11 @@ export class RObject {
   /** Hash key (see `keyOf`). */
   key(): string {
     if (this.keyCache === undefined) {
+      const entries = this.sortedEntries();
       let s = '{';
-      let first = true;
-      for (const [k, v] of this.sortedEntries()) {
-        s += (first ? '' : ',') + keyOf(k) + ':' + keyOf(v);
-        first = false;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i] as readonly [Value, Value];
+        s += (i === 0 ? '' : ',') + keyOf(e[0]) + ':' + keyOf(e[1]);
       }
       this.keyCache = s + '}';
     }
@@ -356,7 +367,17 @@ export class RSet {
   }
   /** Members in OPA's order, cached. */
   sorted(): readonly Value[] {
-    if (!this.sortedCache) this.sortedCache = [...this.items.values()].sort(compare);
+    if (!this.sortedCache) {
+      const all: Value[] = [];
+      let strings = true;
+      for (const v of this.items.values()) {
+        all.push(v);
+        if (typeof v !== 'string') strings = false;
+      }
+      // Only strings (the common set): their order is compareStrings, without compare's type ranks.
+      if (all.length > 1) all.sort(strings ? (compareStrings as (a: Value, b: Value) => number) : compare);
+      this.sortedCache = all;
+    }
     return this.sortedCache;
   }
   /** Hash key (see `keyOf`). */

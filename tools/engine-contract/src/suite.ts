@@ -162,6 +162,8 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
                 await engine.load(await policySet(c.modules, c.data));
                 const result: EngineResult = await engine.evaluate(c.package, c.input);
                 expect(result).toEqual(c.expect);
+                // An engine answering on the caller's thread too answers the same there.
+                if (engine.evaluateSync) expect(engine.evaluateSync(c.package, c.input)).toEqual(c.expect);
               },
               60_000,
             );
@@ -256,6 +258,35 @@ export function runEngineContract(name: string, makeEngine: EngineFactory, optio
         } finally {
           await pe.close();
         }
+      }, 60_000);
+
+      test('evaluateSync (when the engine has it) throws the errors evaluate rejects with: timeout, cancelled, closed', async () => {
+        const engine = await fresh();
+        if (!engine.evaluateSync) return;
+        await engine.load(await policySet([RUNAWAY, QUICK]));
+        const codeOf = (call: () => unknown): string | undefined => {
+          try {
+            call();
+            return undefined;
+          } catch (error) {
+            expect(error).toBeInstanceOf(PolicyEngineError);
+            return (error as PolicyEngineError).code;
+          }
+        };
+        const started = performance.now();
+        expect(codeOf(() => engine.evaluateSync?.('contract.runaway', {}, { deadline: performance.now() + 200 }))).toBe(
+          'EVALUATION_TIMEOUT',
+        );
+        expect(performance.now() - started).toBeLessThan(200 + slack);
+        const controller = new AbortController();
+        controller.abort();
+        expect(codeOf(() => engine.evaluateSync?.('contract.quick', {}, { signal: controller.signal }))).toBe('EVALUATION_CANCELLED');
+        expect(engine.evaluateSync('contract.quick', {}, { deadline: performance.now() + 10_000 })).toEqual({
+          defined: true,
+          value: { ok: true },
+        });
+        await engine.close();
+        expect(codeOf(() => engine.evaluateSync?.('contract.quick', {}))).toBe('ENGINE_UNAVAILABLE');
       }, 60_000);
 
       test('an already aborted signal fails with EVALUATION_CANCELLED', async () => {
