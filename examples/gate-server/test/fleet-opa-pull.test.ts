@@ -5,15 +5,14 @@
  * its engine waits for OPA to have the same revision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsFromEnv, startGateServer, type RunningGate } from '@policy-engine/gate-server';
 import { rawRequest } from '@policy-engine/test-kit';
-import { buildGateBundle, listen, until } from './fleet-support.js';
+import { listen, signedGateBundles, until } from './fleet-support.js';
 
 let dir: string;
 let bundleServer: Server;
@@ -46,19 +45,7 @@ const decisions = async (gate: RunningGate): Promise<boolean[]> => Promise.all(P
 
 describe('ENGINE=opa with BUNDLE_URL: the managed OPA pulls the bundle itself', () => {
   it('pulls rev-1 itself, switches to rev-2 within polling + 1 s, refuses a foreign signature; health UP at rev-2', async () => {
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const priv = join(dir, 'priv.pem');
-    const pub = join(dir, 'pub.pem');
-    const other = join(dir, 'other.pem');
-    await writeFile(priv, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    await writeFile(pub, keys.publicKey.export({ type: 'spki', format: 'pem' }));
-    await writeFile(other, foreign.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const bundles = {
-      r1: await buildGateBundle(dir, 'rev-1', 'tasks', priv),
-      r2: await buildGateBundle(dir, 'rev-2', 'applications', priv),
-      evil: await buildGateBundle(dir, 'rev-evil', 'nothing', other),
-    };
+    const { pub, bundles } = await signedGateBundles(dir);
     current = { body: bundles.r1, etag: '"r1"' };
     const pollMaxMs = 2000; // BUNDLE_POLLING_SECONDS 1 ⇒ both poll every 1–2 s
 

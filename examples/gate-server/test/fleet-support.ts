@@ -3,6 +3,7 @@
  * the real `opa build --signing-key`, a plain HTTP server, waiting for a condition.
  */
 import { expect } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -42,3 +43,28 @@ export const until = async (what: () => Promise<boolean>, ms: number): Promise<n
   }
   return Date.now() - start;
 };
+
+/**
+ * A key pair (the public key at `<dir>/pub.pem`) and three bundles: rev-1 (blocks `tasks`) and
+ * rev-2 (blocks `applications`) signed with it, rev-evil signed with another key.
+ */
+export async function signedGateBundles(
+  dir: string,
+): Promise<{ readonly pub: string; readonly bundles: { r1: Buffer; r2: Buffer; evil: Buffer } }> {
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const priv = join(dir, 'priv.pem');
+  const pub = join(dir, 'pub.pem');
+  const other = join(dir, 'other.pem');
+  await writeFile(priv, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  await writeFile(pub, keys.publicKey.export({ type: 'spki', format: 'pem' }));
+  await writeFile(other, foreign.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return {
+    pub,
+    bundles: {
+      r1: await buildGateBundle(dir, 'rev-1', 'tasks', priv),
+      r2: await buildGateBundle(dir, 'rev-2', 'applications', priv),
+      evil: await buildGateBundle(dir, 'rev-evil', 'nothing', other),
+    },
+  };
+}

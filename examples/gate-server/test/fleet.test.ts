@@ -4,7 +4,6 @@
  * from one plain HTTP bundle server, both shipping decision logs to one collector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { parsePrometheusText as parsePrometheus } from '@policy-engine/test-kit'
 import { startOpaServer, type OpaServer } from '@policy-engine/opa';
 import { settingsFromEnv, startGateServer, type RunningGate } from '@policy-engine/gate-server';
 import { rawRequest } from '@policy-engine/test-kit';
-import { buildGateBundle, listen, until } from './fleet-support.js';
+import { listen, signedGateBundles, until } from './fleet-support.js';
 
 let dir: string;
 let bundleServer: Server;
@@ -77,19 +76,7 @@ afterAll(async () => {
 
 describe('a fleet: embedded gate and real OPA on one bundle service and one collector', () => {
   it('same revision, same switch, same refusal, same decisions; persisted restart; logs; metrics', async () => {
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const priv = join(dir, 'priv.pem');
-    const pub = join(dir, 'pub.pem');
-    const other = join(dir, 'other.pem');
-    await writeFile(priv, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    await writeFile(pub, keys.publicKey.export({ type: 'spki', format: 'pem' }));
-    await writeFile(other, foreign.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const bundles = {
-      r1: await buildGateBundle(dir, 'rev-1', 'tasks', priv),
-      r2: await buildGateBundle(dir, 'rev-2', 'applications', priv),
-      evil: await buildGateBundle(dir, 'rev-evil', 'nothing', other),
-    };
+    const { pub, bundles } = await signedGateBundles(dir);
     current = { body: bundles.r1, etag: '"r1"' };
 
     const origin = new URL(bundleUrl).origin;
