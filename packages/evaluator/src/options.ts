@@ -138,6 +138,20 @@ export interface PolicyEngine {
   /** Never rejects: every failure becomes a Decision with `error` (fail-closed unless `failOpen`). */
   evaluate(packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Promise<Decision>;
   /**
+   * The same decision as {@link PolicyEngine.evaluate}, returned at once when it was made on the
+   * caller's thread (an engine with `evaluateSync`, such as the native one, or a package no policy
+   * declares), else a promise of it. For hot paths that stay synchronous when they can (the gate's
+   * middleware): no promise, timer or abort controller is made for a decision taken at once.
+   * Never throws or rejects for an engine's fault: failures become a Decision with `error`.
+   */
+  decide(packageName: string, input: unknown, opts?: { readonly signal?: AbortSignal }): Decision | Promise<Decision>;
+  /**
+   * True when every decision is made on the caller's thread (the engine implements
+   * `evaluateSync`, as the native one does): {@link PolicyEngine.decide} then never returns a
+   * promise, so a caller needs no abort controller or timer around it.
+   */
+  readonly synchronous: boolean;
+  /**
    * The one rule for "may the active set decide this package" (adapters skip a package when it
    * is false): a module declares exactly this package, or a module of a parent package has a rule
    * whose head path (ref heads included) reaches it or lies under it. Read from the parsed rules.

@@ -601,6 +601,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
 
   return {
     evaluate,
+    decide,
+    synchronous: evaluateSync !== undefined,
     hasPolicy: (packageName) => state.index.decides(packageName),
     packages: () => state.index.packages,
     health: async (): Promise<PolicyEngineHealth> => {

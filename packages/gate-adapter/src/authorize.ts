@@ -103,7 +103,32 @@ export async function decide(
   config: GateAuthzConfig,
   signal?: AbortSignal,
 ): Promise<AuthzDecision> {
-  const decision = await safeEvaluate(engine, HTTP_AUTHZ_PACKAGE, input, config, signal);
+  return authzOf(await safeEvaluate(engine, HTTP_AUTHZ_PACKAGE, input, config, signal), input, config);
+}
+
+/**
+ * {@link decide} answered at once by an engine that decides on the caller's thread
+ * (`engine.synchronous` with `decide`), else undefined (then call {@link decide}).
+ */
+export function decideNow(engine: DecisionSource, input: HttpAuthzInput, config: GateAuthzConfig): AuthzDecision | undefined {
+  if (engine.synchronous !== true || engine.decide === undefined) return undefined;
+  const started = performance.now();
+  let decision: Decision | Promise<Decision>;
+  try {
+    decision = engine.decide(HTTP_AUTHZ_PACKAGE, input);
+  } catch (e) {
+    decision = faultDecision(HTTP_AUTHZ_PACKAGE, e, started);
+  }
+  // An engine that said it is synchronous and was not: the answer cannot be waited for here.
+  if (decision instanceof Promise) {
+    decision.catch(() => undefined);
+    decision = faultDecision(HTTP_AUTHZ_PACKAGE, new Error('the engine said it decides synchronously but returned a promise'), started);
+  }
+  return authzOf(decision, input, config);
+}
+
+/** Maps the engine's Decision for `input` to the adapter's answer. */
+function authzOf(decision: Decision, input: HttpAuthzInput, config: GateAuthzConfig): AuthzDecision {
   const path = input.path;
   // The input is the client's fault (too deep, not valid Unicode, …): a bad request, on every engine, even with failOpen.
   if (decision.error && isClientFault(decision.error.code)) return badRequest(decision.error.message, path, 400, { input, decision });
@@ -159,19 +184,24 @@ export async function safeEvaluate(
   try {
     return await engine.evaluate(packageName, input, { signal: controller.signal });
   } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'ENGINE_UNAVAILABLE';
-    return {
-      package: packageName,
-      allowed: false,
-      denies: [],
-      message: null,
-      policyFound: false,
-      engine: 'unknown',
-      durationMs: performance.now() - started,
-      error: { code, message: e instanceof Error ? e.message : String(e) },
-    };
+    return faultDecision(packageName, e, started);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** A throwing engine's failure as a fail-closed Decision (the code of a typed error, else ENGINE_UNAVAILABLE). */
+function faultDecision(packageName: string, e: unknown, started: number): Decision {
+  const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'ENGINE_UNAVAILABLE';
+  return {
+    package: packageName,
+    allowed: false,
+    denies: [],
+    message: null,
+    policyFound: false,
+    engine: 'unknown',
+    durationMs: performance.now() - started,
+    error: { code, message: e instanceof Error ? e.message : String(e) },
+  };
 }

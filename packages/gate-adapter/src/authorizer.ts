@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decide, type AuthzDecision, type AuthzErrorBody } from './authorize.js';
+import { decide, decideNow, type AuthzDecision, type AuthzErrorBody } from './authorize.js';
 import { readJsonBody } from './body.js';
 import { createRequestClassifier, type RequestClass } from './classify.js';
 import { resolveGateConfig, type GateAuthzConfig, type GateAuthzConfigInput } from './config.js';
@@ -64,8 +64,25 @@ export interface GateAuthorizer {
    * Reads the body of POST/PUT/PATCH requests (consuming the stream).
    */
   handle(req: IncomingMessage, res: ServerResponse): Promise<GateRequestContext | null>;
+  /**
+   * {@link GateAuthorizer.handle}, answered at once when it can be: a request without a body
+   * whose identity resolver and engine answer on this thread (the native engine) is authorized
+   * synchronously; otherwise a promise. May throw what `handle` would reject with.
+   */
+  handleNow(req: IncomingMessage, res: ServerResponse): GateRequestContext | null | Promise<GateRequestContext | null>;
   /** Reports an event to `onAuthz`. */
   report(event: AuthzEvent): void;
+}
+
+/** A request past classification and header checks, for the protected flow. */
+interface ProtectedRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly url: string;
+  readonly path: readonly string[];
+  /** The UI entitlements route (answered here, its body read). */
+  readonly entitlements: boolean;
 }
 
 /** Writes a JSON response. */
@@ -84,6 +101,85 @@ export function createGateAuthorizer(options: GateAuthorizerOptions): GateAuthor
   const config = resolveGateConfig(options.config);
   const classifier = createRequestClassifier(config);
   const report = (event: AuthzEvent) => options.onAuthz?.(event);
+  const event = (r: ProtectedRequest, outcome: AuthzEvent['outcome'], status: number, user: GateUser): void =>
+    report({ method: r.method, url: r.url, path: r.path, outcome, status, username: user.username });
+
+  /** The answer for an authorized (or refused) request without a body: sent when refused. */
+  const settled = (r: ProtectedRequest, user: GateUser, authz: AuthzDecision): GateRequestContext | null => {
+    event(r, authz.outcome, authz.status, user);
+    if (!authz.allowed) {
+      sendJson(r.res, authz.status, authz.body);
+      return null;
+    }
+    return { user, path: r.path, bodyRead: false, authz };
+  };
+
+  /**
+   * A protected request whose caller is known: at once when no body is read and the engine
+   * decides on this thread (no promise, timer, abort controller or listener per request), else
+   * the asynchronous flow that reads the body and cancels the evaluation when the client goes away.
+   */
+  const authorizeProtected = (
+    r: ProtectedRequest,
+    user: GateUser | null,
+  ): GateRequestContext | null | Promise<GateRequestContext | null> => {
+    if (!user) {
+      report({ method: r.method, url: r.url, path: r.path, outcome: 'unauthenticated', status: 401 });
+      sendJson(r.res, 401, { error: 'Unauthorized', message: 'authentication required' }, { 'www-authenticate': 'Basic realm="gate"' });
+      return null;
+    }
+    if (!r.entitlements && !BODY_METHODS.has(r.method)) {
+      const now = decideNow(options.engine, buildGateInput(user, r.method, r.path, undefined), config);
+      if (now !== undefined) return settled(r, user, now);
+    }
+    return authorizeAsync(r, user);
+  };
+
+  const authorizeAsync = async (r: ProtectedRequest, user: GateUser): Promise<GateRequestContext | null> => {
+    const { req, res, method } = r;
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!res.writableEnded) abort.abort();
+    };
+    res.once('close', onClose);
+    try {
+      const readBody = r.entitlements || BODY_METHODS.has(method);
+      let body: unknown;
+      if (readBody) {
+        try {
+          body = await readJsonBody(req, {
+            limit: config.bodyLimitBytes,
+            maxDepth: config.maxBodyDepth,
+            contentType: req.headers['content-type'],
+            contentEncoding: req.headers['content-encoding'],
+            contentLength: req.headers['content-length'],
+          });
+        } catch (e) {
+          if (!(e instanceof GateRequestError)) throw e;
+          event(r, 'bad-request', e.status, user);
+          sendJson(res, e.status, errorBody(e), e.status === 413 ? { connection: 'close' } : {});
+          return null;
+        }
+      }
+      if (r.entitlements) {
+        const answer = await authorizer.entitlement(user, body, abort.signal);
+        event(r, 'entitlements', answer.status, user);
+        sendJson(res, answer.status, answer.body);
+        return null;
+      }
+      const authz = await authorizer.authorize(method, r.path, user, body, abort.signal);
+      if (!readBody) return settled(r, user, authz);
+      event(r, authz.outcome, authz.status, user);
+      if (!authz.allowed) {
+        sendJson(res, authz.status, authz.body);
+        return null;
+      }
+      return { user, path: r.path, bodyRead: true, body, authz };
+    } finally {
+      res.off('close', onClose);
+    }
+  };
+
   const authorizer: GateAuthorizer = {
     config,
     classify: (method, url) => classifier.classify(method, url),
@@ -97,73 +193,31 @@ export function createGateAuthorizer(options: GateAuthorizerOptions): GateAuthor
       return evaluateEntitlement(options.engine, user, payload, config, signal);
     },
     report,
-    async handle(req, res) {
+    handle: async (req, res) => authorizer.handleNow(req, res),
+    handleNow(req, res) {
       const method = (req.method ?? 'GET').toUpperCase();
       const url = req.url ?? '/';
       const cls = classifier.classify(method, url);
-      const event = (path: readonly string[], outcome: AuthzEvent['outcome'], status: number, user?: GateUser) =>
-        report({ method, url, path, outcome, status, ...(user ? { username: user.username } : {}) });
       if (cls.kind === 'invalid') {
-        event([], 'bad-request', cls.error.status);
+        report({ method, url, path: [], outcome: 'bad-request', status: cls.error.status });
         sendJson(res, cls.error.status, errorBody(cls.error));
         return null;
       }
       const headerError = checkRequestHeaders(req.rawHeaders);
       if (headerError) {
-        event(cls.path, 'bad-request', headerError.status);
+        report({ method, url, path: cls.path, outcome: 'bad-request', status: headerError.status });
         sendJson(res, headerError.status, errorBody(headerError));
         return null;
       }
       if (cls.kind === 'exempt') {
-        event(cls.path, 'exempt', 200);
+        report({ method, url, path: cls.path, outcome: 'exempt', status: 200 });
         return { path: cls.path, bodyRead: false, authz: { allowed: true, outcome: 'exempt', status: 200, path: cls.path } };
       }
-      const user = await authorizer.identify(req);
-      if (!user) {
-        event(cls.path, 'unauthenticated', 401);
-        sendJson(res, 401, { error: 'Unauthorized', message: 'authentication required' }, { 'www-authenticate': 'Basic realm="gate"' });
-        return null;
-      }
-      const abort = new AbortController();
-      const onClose = () => {
-        if (!res.writableEnded) abort.abort();
-      };
-      res.once('close', onClose);
-      try {
-        const readBody = cls.kind === 'entitlements' || BODY_METHODS.has(method);
-        let body: unknown;
-        if (readBody) {
-          try {
-            body = await readJsonBody(req, {
-              limit: config.bodyLimitBytes,
-              maxDepth: config.maxBodyDepth,
-              contentType: req.headers['content-type'],
-              contentEncoding: req.headers['content-encoding'],
-              contentLength: req.headers['content-length'],
-            });
-          } catch (e) {
-            if (!(e instanceof GateRequestError)) throw e;
-            event(cls.path, 'bad-request', e.status, user);
-            sendJson(res, e.status, errorBody(e), e.status === 413 ? { connection: 'close' } : {});
-            return null;
-          }
-        }
-        if (cls.kind === 'entitlements') {
-          const answer = await authorizer.entitlement(user, body, abort.signal);
-          event(cls.path, 'entitlements', answer.status, user);
-          sendJson(res, answer.status, answer.body);
-          return null;
-        }
-        const authz = await authorizer.authorize(method, cls.path, user, body, abort.signal);
-        event(cls.path, authz.outcome, authz.status, user);
-        if (!authz.allowed) {
-          sendJson(res, authz.status, authz.body);
-          return null;
-        }
-        return readBody ? { user, path: cls.path, bodyRead: true, body, authz } : { user, path: cls.path, bodyRead: false, authz };
-      } finally {
-        res.off('close', onClose);
-      }
+      const request: ProtectedRequest = { req, res, method, url, path: cls.path, entitlements: cls.kind === 'entitlements' };
+      const found = options.identity(req);
+      return found instanceof Promise
+        ? found.then((user) => authorizeProtected(request, user ?? options.anonymousUser ?? null))
+        : authorizeProtected(request, found ?? options.anonymousUser ?? null);
     },
   };
   return authorizer;

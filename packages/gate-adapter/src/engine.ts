@@ -8,6 +8,17 @@ import { UI_ENTITLEMENTS_IS_FEATURE_ENABLED } from '@policy-engine/inputs-ui-ent
  */
 export interface DecisionSource {
   evaluate(packageName: string, input: unknown, options?: { readonly signal?: AbortSignal }): Promise<Decision>;
+  /**
+   * Optional (the `PolicyEngine` has it): the same decision returned at once when made on the
+   * caller's thread. Used only together with `synchronous`.
+   */
+  decide?(packageName: string, input: unknown, options?: { readonly signal?: AbortSignal }): Decision | Promise<Decision>;
+  /**
+   * Optional: true when `decide` always answers at once (the native engine). The middleware then
+   * authorizes a request without a promise, timer or abort controller; the engine's own timeout
+   * still bounds the evaluation (it polls its deadline).
+   */
+  readonly synchronous?: boolean;
 }
 
 /** Package asked for every API request (`HTTP_AUTHZ` of inputs-http-authz). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GateAuthorizer } from './authorizer.js';
+import type { GateAuthorizer, GateRequestContext } from './authorizer.js';
 import { setGateContext } from './context.js';
 
 /** The request properties the Express middleware sets. */
@@ -17,15 +17,26 @@ export type GateExpressMiddleware = (req: GateExpressRequest, res: ServerRespons
  * later see a finished stream and skip). `getGateContext(req)` gives user and path.
  */
 export function expressGateMiddleware(authorizer: GateAuthorizer): GateExpressMiddleware {
+  const pass = (req: GateExpressRequest, ctx: GateRequestContext | null, next: (err?: unknown) => void): void => {
+    if (!ctx) return;
+    setGateContext(req, ctx);
+    if (ctx.bodyRead) req.body = ctx.body;
+    next();
+  };
+  // Synchronous when the authorizer answers at once (the native engine, no body): no promise per request.
   return (req, res, next) => {
-    authorizer.handle(req, res).then(
-      (ctx) => {
-        if (!ctx) return;
-        setGateContext(req, ctx);
-        if (ctx.bodyRead) req.body = ctx.body;
-        next();
-      },
-      (err: unknown) => next(err),
-    );
+    let ctx: GateRequestContext | null | Promise<GateRequestContext | null>;
+    try {
+      ctx = authorizer.handleNow(req, res);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (ctx instanceof Promise) {
+      ctx.then(
+        (c) => pass(req, c, next),
+        (err: unknown) => next(err),
+      );
+    } else pass(req, ctx, next);
   };
 }

@@ -7,6 +7,7 @@
 export {
   authorizeRequest,
   decide,
+  decideNow,
   safeEvaluate,
   type AuthorizeOptions,
   type AuthzDecision,

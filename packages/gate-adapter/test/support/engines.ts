@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createPolicyEngine, type PolicyEngine, type PolicyEngineOptions } from '@policy-engine/evaluator';
+import { nativeEngine } from '@policy-engine/engine-native';
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
 import { findOpa, startOpaServer, type OpaServer } from '@policy-engine/opa';
@@ -48,6 +49,28 @@ export const engineKinds: readonly EngineKind[] = [
     async create(options) {
       const engine = await createPolicyEngine({
         engine: wasmEngine({ opaPath: findOpa() }),
+        policies,
+        options: { timeoutMs: 3000, ...options },
+      });
+      let closed = false;
+      return {
+        engine,
+        // An embedded engine has no server to kill: closing it makes every later evaluation fail.
+        async breakEngine() {
+          closed = true;
+          await engine.close();
+        },
+        async close() {
+          if (!closed) await engine.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'native',
+    async create(options) {
+      const engine = await createPolicyEngine({
+        engine: nativeEngine(),
         policies,
         options: { timeoutMs: 3000, ...options },
       });
