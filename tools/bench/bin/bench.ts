@@ -87,13 +87,13 @@ const conditions: Record<string, string> = {};
 
 const WHY: Record<string, string> = {
   'native p50 vs OPA in-process':
-    "after this session's pass (facade decides synchronously through the engines' optional evaluateSync: no AbortController, timer or Promise.race per decision; the input guard proves clean inputs with an allocation-free pass; rego-value hashing and toJSON without generators and closures) native's p50 fell from ~34 to ~17–23 µs; what is left is the interpreter itself, spread over term evaluation, value maps and sets of input objects (each hashed and converted whole), with no single hot spot: the next step is compiling rule bodies to closures at load.",
+    "after the 2026-12-04 pass (facade decides synchronously through the engines' optional evaluateSync: no AbortController, timer or Promise.race per decision; the input guard proves clean inputs with an allocation-free pass; rego-value hashing and toJSON without generators and closures) native's p50 fell from ~34 to ~17–23 µs; what is left is the interpreter itself, spread over term evaluation, value maps and sets of input objects (each hashed and converted whole), with no single hot spot: the next step is compiling rule bodies to closures at load.",
   'native p50 vs wasm engine':
     "wasm pays worker-thread hops and JSON round trips per decision that native does not, but the goal needs native 20× cheaper than that, which needs native's own evaluation several times cheaper again (see the in-process goal).",
   'native p50 vs OPA REST':
     'OPA REST pays an HTTP round trip on loopback per decision; the goal needs native 50× cheaper than that, with client and OPA server competing for the same cores.',
   'authorization middleware cost (saturated rps lost)':
-    "the decision itself is now ~20 µs, but the gate server's own CPU per request doubles with the middleware (measured with process.cpuUsage in the server under autocannon: ~120 µs without, ~240–300 µs with); a CPU profile puts the middleware's own code (identity, input, decision) at about a fifth of that and shows the rest of the request path (express's res.json and the socket writev) costing about twice as much per request as in the baseline: the asynchronous middleware changes how responses are scheduled and written, not the work of the route; not fixed yet (a synchronous middleware path for engines that answer synchronously is the next step).",
+    "the middleware is synchronous on native now (PolicyEngine.decide + GateAuthorizer.handleNow: no promise, timer, abort controller or close listener per GET) and hashes the basic-auth password with one-shot crypto.hash; the earlier guess that the asynchronous hop itself doubled the cost of the response was tested and refuted (a trivial microtask hop before the app costs ~10 µs of server CPU per request). What is left is real work, per the server-CPU column above and a CPU profile of the gate under autocannon: the native decision (~25–30 µs per request under load; ~10 µs in a tight loop), identity (basic-auth parse + SHA-256, ~8 µs), classification, path, input and input guard (~8 µs), decision metrics (~4 µs) and the GC they cause. The goal allows the middleware about a tenth of the baseline's ~125 µs of server CPU per request, ~13 µs: less than one native decision today, so it waits for the interpreter's next step (compiling rule bodies to closures at load).",
   '1,000 policies load on native':
     'parse + compile of 1,000 modules in TypeScript, profiled and tuned (see the note on load time); the first 1,000-module load in a process still pays JIT warm-up and GC, and the machine was shared.',
   'native cost linear in input size (log-log slope, 10→1,000 stages)': 'the cause is not profiled yet; see the input-size curve.',
@@ -276,14 +276,18 @@ if (want('gateway')) {
     rps_without: g.without.rps,
     p50_us_with: g.with.p50_us,
     p50_us_without: g.without.p50_us,
+    server_cpu_us_per_req_with: g.with.server_cpu_us_per_req,
+    server_cpu_us_per_req_without: g.without.server_cpu_us_per_req,
     route: `GET ${GATE.route}`,
     engine: 'native',
     connections: GATE.connections,
     duration_s: settings.gateS,
   };
-  log(`gateway: with ${g.with.rps} rps p50 ${g.with.p50_us} µs; without ${g.without.rps} rps p50 ${g.without.p50_us} µs`);
+  log(
+    `gateway: with ${g.with.rps} rps p50 ${g.with.p50_us} µs (server CPU ${g.with.server_cpu_us_per_req} µs/request); without ${g.without.rps} rps p50 ${g.without.p50_us} µs (${g.without.server_cpu_us_per_req} µs/request)`,
+  );
   conditions['gateway'] =
-    `examples/gate-server (Express, native engine, example policies) in a child process; autocannon in the bench process: ${GATE.connections} connections, pipelining 1, ${settings.gateWarmS} s warm-up then ${settings.gateS} s measured; \`GET ${GATE.route}\` as ${GATE.user.split(':')[0]} (basic auth; the cheapest guarded route: an in-memory list); "without" is the same app built without the authorization middleware; client and server share the cores; load average after: ${la()}`;
+    `examples/gate-server (Express, native engine, example policies) in a child process; autocannon in the bench process: ${GATE.connections} connections, pipelining 1, ${settings.gateWarmS} s warm-up then ${settings.gateS} s measured; \`GET ${GATE.route}\` as ${GATE.user.split(':')[0]} (basic auth; the cheapest guarded route: an in-memory list); server CPU per request is the gate process's user + system time (process.cpuUsage) over the measured run divided by the requests answered; "without" is the same app built without the authorization middleware; client and server share the cores; load average after: ${la()}`;
 }
 
 // 6. Parser.

@@ -15,11 +15,20 @@ export interface GateRun {
   readonly p50_us: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** The gate process's CPU time (user + system) per answered request during the measured run. */
+  readonly server_cpu_us_per_req: number;
 }
 
 const CHILD = fileURLToPath(new URL('../bin/gate-child.ts', import.meta.url));
 
-async function startGate(without: boolean, repoRoot: string): Promise<{ url: string; child: ChildProcess }> {
+/** A started gate child: its URL, and its CPU time since the previous call (SIGUSR2). */
+interface GateChild {
+  readonly url: string;
+  readonly child: ChildProcess;
+  cpuSinceLast(): Promise<number>;
+}
+
+async function startGate(without: boolean, repoRoot: string): Promise<GateChild> {
   const child = spawn(
     process.execPath,
     ['--conditions=@policy-engine/source', '--import', 'tsx', CHILD, ...(without ? ['--without-authorization'] : [])],
@@ -30,22 +39,34 @@ async function startGate(without: boolean, repoRoot: string): Promise<{ url: str
     },
   );
   const lines = createInterface({ input: child.stdout });
+  let onCpu: ((us: number) => void) | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`gate child exited (${code}) before listening`)));
     lines.on('line', (line) => {
       try {
-        const doc = JSON.parse(line) as { url?: unknown };
+        const doc = JSON.parse(line) as { url?: unknown; cpu_us?: unknown };
         if (typeof doc.url === 'string') resolve(doc.url);
+        if (typeof doc.cpu_us === 'number') onCpu?.(doc.cpu_us);
       } catch {
-        // not the startup line
+        // not one of the child's JSON lines
       }
     });
   });
-  return { url, child };
+  const cpuSinceLast = () =>
+    new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('gate child did not report its CPU time')), 5000);
+      onCpu = (us) => {
+        clearTimeout(timer);
+        onCpu = undefined;
+        resolve(us);
+      };
+      child.kill('SIGUSR2');
+    });
+  return { url, child, cpuSinceLast };
 }
 
 async function stopGate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
@@ -56,19 +77,29 @@ async function stopGate(child: ChildProcess): Promise<void> {
   });
 }
 
-async function cannon(url: string, connections: number, durationS: number, headers: Record<string, string>): Promise<GateRun> {
-  const result = await autocannon({ url, connections, duration: durationS, pipelining: 1, headers });
+async function cannon(
+  gate: GateChild,
+  route: string,
+  connections: number,
+  durationS: number,
+  headers: Record<string, string>,
+): Promise<GateRun> {
+  await gate.cpuSinceLast();
+  const result = await autocannon({ url: `${gate.url}${route}`, connections, duration: durationS, pipelining: 1, headers });
+  const cpuUs = await gate.cpuSinceLast();
   return {
     rps: sig(result.requests.average),
     p50_us: sig(result.latency.p50 * 1000),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    server_cpu_us_per_req: sig(cpuUs / Math.max(1, result.requests.total)),
   };
 }
 
 /**
  * Saturated rps and p50 of `GET <route>` as `user:password` (basic auth), with and without the
- * middleware; each gate gets a warm-up run first. Non-2xx answers or socket errors fail the run.
+ * middleware, and the gate process's CPU time per request (what the middleware adds, whatever
+ * the client's share of the cores); each gate gets a warm-up run first. Non-2xx answers or socket errors fail the run.
  */
 export async function gatewayBench(
   repoRoot: string,
@@ -83,15 +114,15 @@ export async function gatewayBench(
   const headers = { authorization: `Basic ${Buffer.from(opts.user).toString('base64')}` };
   const out: Partial<Record<'with' | 'without', GateRun>> = {};
   for (const mode of ['with', 'without'] as const) {
-    const { url, child } = await startGate(mode === 'without', repoRoot);
+    const gate = await startGate(mode === 'without', repoRoot);
     try {
-      await cannon(`${url}${opts.route}`, opts.connections, opts.warmupS, headers);
-      const run = await cannon(`${url}${opts.route}`, opts.connections, opts.durationS, headers);
+      await cannon(gate, opts.route, opts.connections, opts.warmupS, headers);
+      const run = await cannon(gate, opts.route, opts.connections, opts.durationS, headers);
       if (run.non2xx > 0 || run.errors > 0)
         throw new Error(`gateway ${mode} authorization: ${run.non2xx} non-2xx answers, ${run.errors} errors`);
       out[mode] = run;
     } finally {
-      await stopGate(child);
+      await stopGate(gate.child);
     }
   }
   return { with: out.with!, without: out.without! };

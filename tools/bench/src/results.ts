@@ -94,6 +94,9 @@ export interface BenchResults {
     readonly rps_without: number;
     readonly p50_us_with: number;
     readonly p50_us_without: number;
+    /** The gate process's CPU time (user + system) per request, with and without the middleware. */
+    readonly server_cpu_us_per_req_with?: number;
+    readonly server_cpu_us_per_req_without?: number;
     readonly route: string;
     readonly engine: string;
     readonly connections: number;
@@ -154,6 +157,8 @@ export function deriveRatios(r: MeasuredResults): Record<string, number | null> 
   }
   out['gateway_rps_with/rps_without'] = ratio(r.gateway.rps_with, r.gateway.rps_without);
   out['gateway_p50_with/p50_without'] = ratio(r.gateway.p50_us_with, r.gateway.p50_us_without);
+  if (r.gateway.server_cpu_us_per_req_with !== undefined && r.gateway.server_cpu_us_per_req_without !== undefined)
+    out['gateway_cpu_with/cpu_without'] = ratio(r.gateway.server_cpu_us_per_req_with, r.gateway.server_cpu_us_per_req_without);
   out['parser_mb_per_s/opa_mb_per_s'] = ratio(r.parser.mb_per_s, r.parser.opa_mb_per_s);
   for (const a of ENGINE_KEYS) out[`load_1000/load_10_${a}`] = ratio(r.load_ms[a]['1000'], r.load_ms[a]['10']);
   return out;
