@@ -36,18 +36,33 @@ export function parseBasicAuth(header: string | undefined): { username: string; 
 
 /**
  * An identity resolver for HTTP Basic authentication against a fixed user list
- * (passwords compared in constant time). Roles given as names get `roleSource`.
+ * (passwords compared in constant time; a header value that verified is remembered, up to
+ * 1,024 of them, so repeated requests skip the hashing). Roles given as names get `roleSource`.
  */
 export function basicAuthIdentity(users: readonly PasswordUser[], roleSource?: string): IdentityResolver {
   const byName = new Map(users.map((u) => [u.username, { hash: digest(u.password), user: toGateUser(u, roleSource) }]));
+  // Header values already verified, so a client repeating its header is not hashed again. Only
+  // successes are kept (a wrong password always takes the constant-time path); the user list is
+  // fixed, so an entry never goes stale; bounded (cleared when full).
+  const verified = new Map<string, GateUser>();
   return (request) => {
-    const creds = parseBasicAuth(request.headers.authorization);
+    const header = request.headers.authorization;
+    if (header === undefined) return null;
+    const known = verified.get(header);
+    if (known !== undefined) return known;
+    const creds = parseBasicAuth(header);
     if (!creds) return null;
     const entry = byName.get(creds.username);
     const ok = timingSafeEqual(digest(creds.password), entry?.hash ?? digest(`\u0000${creds.password}`));
-    return entry && ok ? entry.user : null;
+    if (!entry || !ok) return null;
+    if (verified.size >= VERIFIED_HEADERS_KEPT) verified.clear();
+    verified.set(header, entry.user);
+    return entry.user;
   };
 }
+
+/** How many verified `Authorization` header values {@link basicAuthIdentity} remembers. */
+const VERIFIED_HEADERS_KEPT = 1024;
 
 /** Tries resolvers in order and returns the first identity found. */
 export function firstIdentity(...resolvers: readonly IdentityResolver[]): IdentityResolver {
