@@ -3,52 +3,18 @@
 // p50/p90/mean µs per decision and the main thread's CPU per decision. A measuring aid, not a test:
 //   node --conditions=@policy-engine/source --import tsx scripts/hot.ts [rounds] [concurrency]
 // (add `--cpu-prof --cpu-prof-dir=/tmp/wasm-prof` before --import to profile; workers get their own file).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createPolicyEngine } from '@policy-engine/evaluator';
-import { findOpa, sharedDir } from '@policy-engine/opa';
+import { findOpa } from '@policy-engine/opa';
+import { EXAMPLE_POLICIES, decisionCases } from '@policy-engine/test-kit';
 import { wasmEngine } from '../src/index.js';
 
-interface CaseSpec {
-  readonly name: string;
-  readonly package: string;
-  readonly fixture: string;
-  readonly edits: readonly { readonly path: string; readonly value: unknown }[];
-  readonly expect: { readonly allowed: boolean };
-}
-
-/** Sets `value` at a JSON pointer inside `doc` (the cases' edits). */
-function setPointer(doc: unknown, pointer: string, value: unknown): void {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let cur = doc as Record<string, unknown>;
-  for (const [i, part] of parts.entries()) {
-    const key = Array.isArray(cur) ? (part === '-' ? String(cur.length) : part) : part;
-    if (i === parts.length - 1) {
-      cur[key] = value;
-      return;
-    }
-    let next = cur[key];
-    if (next === null || typeof next !== 'object') cur[key] = next = {};
-    cur = next as Record<string, unknown>;
-  }
-}
-
-const repo = join(import.meta.dirname, '..', '..', '..');
 const rounds = Number(process.argv[2] ?? 400);
 const concurrency = Number(process.argv[3] ?? 1);
-const specs = (JSON.parse(readFileSync(join(repo, 'examples', 'policy-cases.json'), 'utf8')) as { cases: CaseSpec[] }).cases;
-const cases = specs.map((c) => {
-  const input = (JSON.parse(readFileSync(join(sharedDir(), 'spec', 'fixtures', c.fixture), 'utf8')) as { input: unknown }).input;
-  for (const e of c.edits) setPointer(input, e.path, e.value);
-  return { name: c.name, pkg: c.package, input, allowed: c.expect.allowed };
-});
+const cases = decisionCases();
 
 const pe = await createPolicyEngine({
   engine: wasmEngine({ opaPath: findOpa() }),
-  policies: { kind: 'directory', path: join(repo, 'examples', 'policies'), regoVersion: 'auto', watch: false },
+  policies: { kind: 'directory', path: EXAMPLE_POLICIES, regoVersion: 'auto', watch: false },
   options: { timeoutMs: 60_000 },
 });
 const lat: number[] = [];
@@ -64,9 +30,9 @@ for (let r = 0; r < rounds; r++) {
     await Promise.all(
       cases.slice(i, i + concurrency).map(async (c) => {
         const t0 = performance.now();
-        const d = await pe.evaluate(c.pkg, c.input);
+        const d = await pe.evaluate(c.package, c.input);
         lat.push((performance.now() - t0) * 1000);
-        if (d.allowed !== c.allowed || d.error) throw new Error(`wrong decision for ${c.name}: ${d.error?.message ?? d.allowed}`);
+        if (d.allowed !== c.expect.allowed || d.error) throw new Error(`wrong decision for ${c.name}: ${d.error?.message ?? d.allowed}`);
       }),
     );
   }

@@ -30,6 +30,10 @@ describe('readValueText', () => {
     expect(() => readValueText('{"a" 1}')).toThrow(ValueTextError);
     expect(() => readValueText('[1, 2')).toThrow(ValueTextError);
     expect(() => readValueText('1 2')).toThrow(/trailing text/);
+    // A string the text ends inside: the offset where the scan stopped, past an escape too.
+    expect(() => readValueText('["ab')).toThrow(/at offset 4: unterminated string/);
+    expect(() => readValueText('"a\\')).toThrow(/at offset 4: unterminated string/);
+    for (const text of ['["ab', '"a\\', '{"k": "v\\"']) expect(() => valueTextToJson(text)).toThrow(ValueTextError);
   });
 });
 

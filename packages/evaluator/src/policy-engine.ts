@@ -500,6 +500,23 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     return failure(d, fault);
   };
 
+  /**
+   * `next(d, result)` with the engine's answer: at once when the engine answered on this thread,
+   * else when its promise settles (a rejection makes the failed decision). Only the async path
+   * makes the two callbacks.
+   */
+  const whenAnswered = (
+    d: Pending,
+    result: EngineResult | Promise<EngineResult>,
+    next: (d: Pending, result: EngineResult) => Decision | Promise<Decision>,
+  ): Decision | Promise<Decision> =>
+    result instanceof Promise
+      ? result.then(
+          (r) => next(d, r),
+          (error: unknown) => failed(d, error),
+        )
+      : next(d, result);
+
   /** The decision from the engine's answer for the parent package that declares `d.packageName`. */
   const parentAnswered = (d: Pending, result: EngineResult): Decision => {
     try {
@@ -526,13 +543,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       // A declared package is always defined (at least `{}`); a path a parent's rule defines may
       // legally be undefined, but only while the parent package itself is there.
       if (d.holder === d.packageName) return lost(d);
-      const parent = runEngine(d.holder as string, d.input, d.signal, d.deadline);
-      return parent instanceof Promise
-        ? parent.then(
-            (r) => parentAnswered(d, r),
-            (error: unknown) => failed(d, error),
-          )
-        : parentAnswered(d, parent);
+      return whenAnswered(d, runEngine(d.holder as string, d.input, d.signal, d.deadline), parentAnswered);
     } catch (error) {
       return failed(d, error);
     }
@@ -578,13 +589,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
           logger.warn(invalid.message);
         }
       }
-      const result = runEngine(packageName, input, d.signal, d.deadline);
-      return result instanceof Promise
-        ? result.then(
-            (r) => answered(d, r),
-            (error: unknown) => failed(d, error),
-          )
-        : answered(d, result);
+      return whenAnswered(d, runEngine(packageName, input, d.signal, d.deadline), answered);
     } catch (error) {
       return failed(d, error);
     }

@@ -26,6 +26,35 @@ export class ValueTextError extends Error {
   }
 }
 
+/**
+ * Scans the string token whose opening quote is at `start` (both readers' scan; a number, so no
+ * allocation): the offset of its closing quote, or where the scan stopped (`text.length` or past
+ * it) when the text ends first; negated when the token holds an escape (then only `JSON.parse`
+ * decodes it).
+ */
+function closingQuote(text: string, start: number): number {
+  const n = text.length;
+  let i = start + 1;
+  let escaped = false;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) break;
+    if (c === 92) {
+      escaped = true;
+      i += 2;
+    } else i++;
+  }
+  return escaped ? -i : i;
+}
+
+/** The offset just past the run of number characters (`-+.0-9eE`) from `start` (`start` when none). */
+function numberEnd(text: string, start: number): number {
+  const n = text.length;
+  let i = start;
+  while (i < n && /[-+.0-9eE]/.test(text.charAt(i))) i++;
+  return i;
+}
+
 /** Reads Rego value text (as `opa_value_dump` writes it) into a value; numbers stay exact. */
 export function readValueText(text: string): Value {
   let i = 0;
@@ -41,19 +70,12 @@ export function readValueText(text: string): Value {
     }
   };
   const str = (): string => {
-    const start = i++;
-    let escaped = false;
-    for (;;) {
-      if (i >= n) fail('unterminated string');
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c === 92) {
-        escaped = true;
-        i += 2;
-      } else i++;
-    }
+    const start = i;
+    const q = closingQuote(text, start);
+    i = q < 0 ? -q : q;
+    if (i >= n) fail('unterminated string');
     i++;
-    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+    return q < 0 ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
   };
   const value = (): Value => {
     ws();
@@ -125,7 +147,7 @@ export function readValueText(text: string): Value {
       return null;
     }
     const start = i;
-    while (i < n && /[-+.0-9eE]/.test(text.charAt(i))) i++;
+    i = numberEnd(text, start);
     const num = start < i ? parseNumberLiteral(text.slice(start, i)) : undefined;
     return num ?? fail('unexpected character');
   };
@@ -199,20 +221,13 @@ function plainValueTextToJson(text: string): string {
   /** A string token at `i`: its JSON text, and its value when `decoded` (for ordering). */
   let decoded = '';
   const str = (): string => {
-    const start = i++;
-    let escaped = false;
-    for (;;) {
-      if (i >= n) bail();
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c === 92) {
-        escaped = true;
-        i += 2;
-      } else i++;
-    }
+    const start = i;
+    const q = closingQuote(text, start);
+    i = q < 0 ? -q : q;
+    if (i >= n) bail();
     i++;
     const raw = text.slice(start, i);
-    decoded = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    decoded = q < 0 ? (JSON.parse(raw) as string) : raw.slice(1, -1);
     return raw;
   };
   const byKey = (a: readonly [string, string], b: readonly [string, string]): number => compareStrings(a[0], b[0]);
@@ -320,7 +335,7 @@ function plainValueTextToJson(text: string): string {
       return 'null';
     }
     const start = i;
-    while (i < n && /[-+.0-9eE]/.test(text.charAt(i))) i++;
+    i = numberEnd(text, start);
     const num = text.slice(start, i);
     if (!JSON_NUMBER.test(num)) bail();
     return num;
