@@ -93,7 +93,7 @@ const WHY: Record<string, string> = {
   'native p50 vs OPA REST':
     'OPA REST pays an HTTP round trip on loopback per decision; the goal needs native 50× cheaper than that, with client and OPA server competing for the same cores.',
   'authorization middleware cost (saturated rps lost)':
-    "the middleware is synchronous on native now (PolicyEngine.decide + GateAuthorizer.handleNow: no promise, timer, abort controller or close listener per GET) and hashes the basic-auth password with one-shot crypto.hash; the earlier guess that the asynchronous hop itself doubled the cost of the response was tested and refuted (a trivial microtask hop before the app costs ~10 µs of server CPU per request). What is left is real work, per the server-CPU column above and a CPU profile of the gate under autocannon: the native decision (~25–30 µs per request under load; ~10 µs in a tight loop), identity (basic-auth parse + SHA-256, ~8 µs), classification, path, input and input guard (~8 µs), decision metrics (~4 µs) and the GC they cause. The goal allows the middleware about a tenth of the baseline's ~125 µs of server CPU per request, ~13 µs: less than one native decision today, so it waits for the interpreter's next step (compiling rule bodies to closures at load).",
+    "the middleware is synchronous on native now (PolicyEngine.decide + GateAuthorizer.handleNow: no promise, timer, abort controller or close listener per GET) and hashes the basic-auth password with one-shot crypto.hash; the earlier guess that the asynchronous hop itself doubled the cost of the response was tested and refuted (a trivial microtask hop before the app costs ~10 µs of server CPU per request). What is left is real work, per the server-CPU column above and a CPU profile of the gate under autocannon: the native decision (~25–30 µs per request under load; ~10 µs in a tight loop), identity (basic-auth SHA-256 ~8 µs, now skipped for a header that verified before), classification, path, input and input guard (~8 µs), decision metrics (~4 µs) and the GC they cause. The goal allows the middleware about a tenth of the baseline's server CPU per request (125–150 µs, ~13–15 µs): less than one native decision today, so it waits for the interpreter's next step (compiling rule bodies to closures at load).",
   '1,000 policies load on native':
     'parse + compile of 1,000 modules in TypeScript, profiled and tuned (see the note on load time); the first 1,000-module load in a process still pays JIT warm-up and GC, and the machine was shared.',
   'native cost linear in input size (log-log slope, 10→1,000 stages)': 'the cause is not profiled yet; see the input-size curve.',
@@ -105,7 +105,11 @@ const ratioOff = (g: { measured: string; target: string }): string => {
 };
 /** Writes results.json, the chart and BENCHMARKS.md (with why each missed goal was missed). */
 function writeReport(results: BenchResults): void {
-  const shared = `Measured under load average ${results.machine.loadavg_start[0]} on ${results.machine.cpus} CPUs, which inflates every figure.`;
+  const load = results.machine.loadavg_start[0] ?? 0;
+  const shared =
+    load >= 1
+      ? `Measured under load average ${load} on ${results.machine.cpus} CPUs, which inflates every figure.`
+      : `Measured at load average ${load} on ${results.machine.cpus} CPUs.`;
   const why = Object.fromEntries(
     results.goals.filter((g) => g.met === false).map((g) => [g.goal, `${ratioOff(g)}${WHY[g.goal] ?? ''} ${shared}`]),
   );
