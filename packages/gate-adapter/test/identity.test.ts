@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuthIdentity, type PasswordUser } from '../src/index.js';
+import { basicAuthIdentity, type GateUser, type IdentityRequest, type PasswordUser } from '../src/index.js';
+
+/** basicAuthIdentity answers synchronously: the resolver's result, never a promise. */
+function resolverOf(users: readonly PasswordUser[], roleSource?: string): (request: IdentityRequest) => GateUser | null | undefined {
+  const resolve = basicAuthIdentity(users, roleSource);
+  return (request) => {
+    const user = resolve(request);
+    if (user instanceof Promise) throw new Error('basicAuthIdentity returned a promise');
+    return user;
+  };
+}
 
 const users: PasswordUser[] = [
   { username: 'bob', password: 'bob-pw', roles: ['dev'] },
@@ -9,7 +19,7 @@ const basic = (creds: string) => ({ headers: { authorization: `Basic ${Buffer.fr
 
 describe('basicAuthIdentity', () => {
   it('accepts the right password again and again, and never a wrong one, before or after', () => {
-    const identify = basicAuthIdentity(users, 'FILE');
+    const identify = resolverOf(users, 'FILE');
     expect(identify(basic('bob:wrong'))).toBeNull();
     const first = identify(basic('bob:bob-pw'));
     expect(first).toMatchObject({ username: 'bob', roles: [{ name: 'dev', source: 'FILE' }] });
@@ -23,7 +33,7 @@ describe('basicAuthIdentity', () => {
   });
 
   it('still verifies once more distinct headers were seen than it remembers', () => {
-    const identify = basicAuthIdentity(users);
+    const identify = resolverOf(users);
     // The same credentials spelled with different whitespace are different header values.
     const token = Buffer.from('eve:eve-pw').toString('base64');
     for (let i = 0; i < 1500; i++) {

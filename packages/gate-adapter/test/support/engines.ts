@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPolicyEngine, type PolicyEngine, type PolicyEngineOptions } from '@policy-engine/evaluator';
+import { createPolicyEngine, type Engine, type PolicyEngine, type PolicyEngineOptions } from '@policy-engine/evaluator';
 import { nativeEngine } from '@policy-engine/engine-native';
 import { opaEngine } from '@policy-engine/engine-opa';
 import { wasmEngine } from '@policy-engine/engine-wasm';
@@ -24,6 +24,27 @@ export interface EngineKind {
 
 const policies = { kind: 'directory', path: POLICY_DIR, regoVersion: 'auto' } as const;
 
+/** An in-process engine: it has no server to kill, so closing it makes every later evaluation fail. */
+function embedded(name: string, makeEngine: () => Engine): EngineKind {
+  return {
+    name,
+    async create(options) {
+      const engine = await createPolicyEngine({ engine: makeEngine(), policies, options: { timeoutMs: 3000, ...options } });
+      let closed = false;
+      return {
+        engine,
+        async breakEngine() {
+          closed = true;
+          await engine.close();
+        },
+        async close() {
+          if (!closed) await engine.close();
+        },
+      };
+    },
+  };
+}
+
 export const engineKinds: readonly EngineKind[] = [
   {
     name: 'opa',
@@ -44,48 +65,6 @@ export const engineKinds: readonly EngineKind[] = [
       };
     },
   },
-  {
-    name: 'wasm',
-    async create(options) {
-      const engine = await createPolicyEngine({
-        engine: wasmEngine({ opaPath: findOpa() }),
-        policies,
-        options: { timeoutMs: 3000, ...options },
-      });
-      let closed = false;
-      return {
-        engine,
-        // An embedded engine has no server to kill: closing it makes every later evaluation fail.
-        async breakEngine() {
-          closed = true;
-          await engine.close();
-        },
-        async close() {
-          if (!closed) await engine.close();
-        },
-      };
-    },
-  },
-  {
-    name: 'native',
-    async create(options) {
-      const engine = await createPolicyEngine({
-        engine: nativeEngine(),
-        policies,
-        options: { timeoutMs: 3000, ...options },
-      });
-      let closed = false;
-      return {
-        engine,
-        // An embedded engine has no server to kill: closing it makes every later evaluation fail.
-        async breakEngine() {
-          closed = true;
-          await engine.close();
-        },
-        async close() {
-          if (!closed) await engine.close();
-        },
-      };
-    },
-  },
+  embedded('wasm', () => wasmEngine({ opaPath: findOpa() })),
+  embedded('native', () => nativeEngine()),
 ];
