@@ -15,6 +15,7 @@ import { AnnotationSet, METADATA_CALLS, metadataValue, type MetadataScope } from
 import type { BuiltinDef } from './builtins/registry.js';
 import { RegoCompileError, type CompileProblem, type ErrorLocation } from './errors.js';
 import type { Body, E, T, W, X } from './ir.js';
+import { markBody, markTree } from './single.js';
 
 /** A compiled rule (one branch of an else chain is `else`). */
 export interface CRule {
@@ -980,6 +981,8 @@ export function compileModules(
     if (!u.name.startsWith('data.')) problems.add('rego_type_error', `undefined function ${u.name}`, u.loc);
   }
   if (problems.list.length > 0) throw new RegoCompileError(firstStage(problems.list));
+  markTree(root);
+  if (queryBody) markBody(queryBody);
   return queryBody ? { root, queryBody, queryVars: queryVars ?? [] } : { root };
 }
 

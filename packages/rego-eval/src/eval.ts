@@ -144,8 +144,13 @@ export class Evaluation {
     switch (x.k) {
       case 'unify':
         return this.unify(x.a, x.b, env, k);
-      case 'term':
+      case 'term': {
+        if (x.t.s === true) {
+          const v = this.value(x.t, env);
+          return v !== undefined && v !== false ? k() : false;
+        }
         return this.evalTerm(x.t, env, (v) => (v !== false ? k() : false));
+      }
       case 'callout':
         if (x.fn === 'walk')
           return this.evalArgs(x.args, 0, [], env, (args) => this.walk(args[0] as Value, [], (pair) => this.match(x.out, pair, env, k)));
@@ -287,6 +292,10 @@ export class Evaluation {
   // ----- terms -----
 
   evalTerm(t: T, env: Env, k: KV): boolean {
+    if (t.s === true) {
+      const v = this.value(t, env);
+      return v === undefined ? false : k(v);
+    }
     switch (t.k) {
       case 'val':
         return k(t.v);
@@ -309,15 +318,73 @@ export class Evaluation {
       case 'call':
         if (t.fn === 'walk' && t.args.length === 1) return this.evalTerm(t.args[0] as T, env, (v) => this.walk(v, [], k));
         return this.evalArgs(t.args, 0, [], env, (args) => this.call(t.fn, args, t.loc, k));
+      case 'ac':
+      case 'sc':
+      case 'oc':
+      case 'tpl': {
+        const v = this.value(t, env);
+        return v === undefined ? false : k(v);
+      }
+    }
+  }
+
+  /**
+   * The value of a single-valued term (see `single.ts`; also comprehensions and template
+   * strings, whatever their mark), or undefined: the direct form of `evalTerm`, without a
+   * continuation. Arguments and members are evaluated left to right, as `evalTerm` does.
+   */
+  value(t: T, env: Env): Value | undefined {
+    switch (t.k) {
+      case 'val':
+        return t.v;
+      case 'var':
+        return env.get(t.n);
+      case 'input':
+        return this.input;
+      case 'ref':
+        return this.refValue(t, env);
+      case 'arr': {
+        const out = new Array<Value>(t.items.length);
+        for (let i = 0; i < t.items.length; i++) {
+          const v = this.value(t.items[i] as T, env);
+          if (v === undefined) return undefined;
+          out[i] = v;
+        }
+        return out;
+      }
+      case 'set': {
+        const out: Value[] = [];
+        for (const item of t.items) {
+          const v = this.value(item, env);
+          if (v === undefined) return undefined;
+          out.push(v);
+        }
+        return new RSet(out);
+      }
+      case 'obj': {
+        const out: [Value, Value][] = [];
+        for (const [kt, vt] of t.items) {
+          const kv = this.value(kt, env);
+          if (kv === undefined) return undefined;
+          const vv = this.value(vt, env);
+          if (vv === undefined) return undefined;
+          out.push([kv, vv]);
+        }
+        return new RObject(out);
+      }
+      case 'call': {
+        const args = this.argValues(t.args, env);
+        return args === undefined ? undefined : this.callValue(t.fn, args, t.loc);
+      }
       case 'ac': {
         const out: Value[] = [];
         this.evalBody(t.body, 0, env, () => this.evalTerm(t.term, env, (v) => (out.push(v), false)));
-        return k(out);
+        return out;
       }
       case 'sc': {
         const out = new RSet();
         this.evalBody(t.body, 0, env, () => this.evalTerm(t.term, env, (v) => (out.add(v), false)));
-        return k(out);
+        return out;
       }
       case 'oc': {
         const out = new RObject();
@@ -332,7 +399,7 @@ export class Evaluation {
             }),
           ),
         );
-        return k(out);
+        return out;
       }
       case 'tpl': {
         let s = '';
@@ -348,9 +415,48 @@ export class Evaluation {
           const v = vals[0];
           s += v === undefined ? '<undefined>' : typeof v === 'string' ? v : formatValue(v);
         }
-        return k(s);
+        return s;
+      }
+      case 'data': {
+        let out: Value | undefined;
+        this.evalData(this.st.root, this.data, [], 0, env, (v) => ((out = v), true));
+        return out;
       }
     }
+  }
+
+  /** A single-valued ref: every path part is a key (see `single.ts`). */
+  private refValue(t: T & { k: 'ref' }, env: Env): Value | undefined {
+    if (t.head.k === 'data') {
+      let out: Value | undefined;
+      this.evalData(this.st.root, this.data, t.path, 0, env, (v) => ((out = v), true));
+      return out;
+    }
+    let v = this.value(t.head, env);
+    for (let i = 0; i < t.path.length && v !== undefined; i++) {
+      const p = t.path[i] as T;
+      const key = p.k === 'val' ? p.v : this.value(p, env);
+      v = key === undefined ? undefined : lookup(v, key);
+    }
+    return v;
+  }
+
+  /**
+   * The values of a single-valued call's arguments, or undefined when one is undefined. As
+   * `evalArgs`, an unbound var is looked at after the other arguments (which may still fail).
+   */
+  private argValues(args: readonly T[], env: Env): Value[] | undefined {
+    const out = new Array<Value>(args.length);
+    let unbound = false;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as T;
+      const v = this.value(a, env);
+      if (v === undefined) {
+        if (a.k !== 'var') return undefined;
+        unbound = true;
+      } else out[i] = v;
+    }
+    return unbound ? undefined : out;
   }
 
   /*
@@ -675,9 +781,15 @@ export class Evaluation {
   // ----- calls -----
 
   private call(fn: string, args: Value[], loc: ErrorLocation, k: KV): boolean {
-    const w = this.withFns.get(fn);
+    const v = this.callValue(fn, args, loc);
+    return v === undefined ? false : k(v);
+  }
+
+  /** The result of a call (a built-in, a function rule, a `with` replacement), or undefined. */
+  private callValue(fn: string, args: Value[], loc: ErrorLocation): Value | undefined {
+    const w = this.withFns.size > 0 ? this.withFns.get(fn) : undefined;
     if (w) {
-      if (w.value !== undefined) return k(w.value);
+      if (w.value !== undefined) return w.value;
       if (w.mock) {
         // Inside the mock, the mocked name means the original again.
         // Inside a mock no mock applies (it calls the originals).
@@ -686,42 +798,38 @@ export class Evaluation {
         this.withFns.clear();
         const saved = this.funcCache;
         this.funcCache = new Map();
-        let out: Value | undefined;
         try {
-          this.call(mock, args, loc, (v) => ((out = v), true));
+          return this.callValue(mock, args, loc);
         } finally {
           for (const [a, b] of fns) this.withFns.set(a, b);
           this.funcCache = saved;
         }
-        return out === undefined ? false : k(out);
       }
     }
-    if (fn.startsWith('data.')) return this.callFunction(fn, args, loc, k);
+    if (fn.startsWith('data.')) return this.callFunction(fn, args, loc);
     switch (fn) {
       case 'print':
       case 'internal.print': {
         this.st.print(args.map((a) => (typeof a === 'string' ? a : formatValue(a))).join(' '));
-        return k(true);
+        return true;
       }
       case 'trace':
-        return k(true);
+        return true;
       case 'internal.member_2':
-        return k(this.member(args[0] as Value, args[1] as Value, undefined));
+        return this.member(args[0] as Value, args[1] as Value, undefined);
       case 'internal.member_3':
-        return k(this.member(args[1] as Value, args[2] as Value, args[0]));
+        return this.member(args[1] as Value, args[2] as Value, args[0]);
     }
     const def = this.st.builtins.get(fn);
     if (!def) throw new RegoEvalError('eval_builtin_error', `unknown built-in function ${fn}`, loc);
-    let r: Value | undefined;
     try {
-      r = def.fn(args, this.ctx(fn));
+      return def.fn(args, this.ctx(fn));
     } catch (err) {
       if (err instanceof RegoEvalError) throw err;
-      if (!this.st.strict) return false;
+      if (!this.st.strict) return undefined;
       if (err instanceof BuiltinError) throw new RegoEvalError(err.code, err.message, loc);
       throw new RegoEvalError('eval_builtin_error', `${fn}: ${err instanceof Error ? err.message : String(err)}`, loc);
     }
-    return r === undefined ? false : k(r);
   }
 
   private ctx(name: string): BuiltinContext {
@@ -737,18 +845,15 @@ export class Evaluation {
     return v !== undefined && equals(v, x);
   }
 
-  private callFunction(path: string, args: Value[], loc: ErrorLocation, k: KV): boolean {
+  private callFunction(path: string, args: Value[], loc: ErrorLocation): Value | undefined {
     const node = this.findNode(path.split('.').slice(1));
     if (!node || node.funcs.length === 0) {
       // A call of a non-function rule value is not supported: undefined.
       void loc;
-      return false;
+      return undefined;
     }
     const ck = path + '\u0000' + keyOf(args);
-    if (this.funcCache.has(ck)) {
-      const v = this.funcCache.get(ck);
-      return v === undefined ? false : k(v);
-    }
+    if (this.funcCache.has(ck)) return this.funcCache.get(ck);
     let result: Value | undefined;
     for (const rule of node.funcs) {
       if (rule.isDefault) continue;
@@ -779,7 +884,7 @@ export class Evaluation {
       }
     }
     this.funcCache.set(ck, result);
-    return result === undefined ? false : k(result);
+    return result;
   }
 
   private walk(v: Value, path: Value[], k: KV): boolean {
@@ -823,7 +928,15 @@ export class Evaluation {
     if (this.hasUnbound(a, env)) {
       if (this.hasUnbound(b, env) && b.k !== 'var' && a.k !== 'var') return false;
       if (b.k === 'var' && !env.has(b.n) && a.k === 'var') return false;
+      if (b.s === true) {
+        const v = this.value(b, env);
+        return v === undefined ? false : this.match(a, v, env, k);
+      }
       return this.evalTerm(b, env, (v) => this.match(a, v, env, k));
+    }
+    if (a.s === true) {
+      const v = this.value(a, env);
+      return v === undefined ? false : this.match(b, v, env, k);
     }
     return this.evalTerm(a, env, (v) => this.match(b, v, env, k));
   }
@@ -876,8 +989,13 @@ export class Evaluation {
         if (!(v instanceof RObject) || v.size !== p.items.length) return false;
         return this.matchObjItems(p.items, v, 0, env, k);
       }
-      default:
+      default: {
+        if (p.s === true) {
+          const pv = this.value(p, env);
+          return pv !== undefined && equals(pv, v) ? k() : false;
+        }
         return this.evalTerm(p, env, (pv) => (equals(pv, v) ? k() : false));
+      }
     }
   }
 

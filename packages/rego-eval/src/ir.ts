@@ -2,26 +2,36 @@
 import type { Value } from '@policy-engine/rego-value';
 import type { ErrorLocation } from './errors.js';
 
+/**
+ * Set on a term by the `markTree` pass when it has at most one value and cannot bind a var
+ * (no ref with a var part, no `walk`): the evaluator computes it directly, without a continuation.
+ */
+export interface TermFlags {
+  s?: boolean;
+}
+
 /** A term. */
-export type T =
-  | { readonly k: 'val'; readonly v: Value }
-  | { readonly k: 'var'; readonly n: string }
-  | { readonly k: 'input' }
-  | { readonly k: 'data' }
-  | { readonly k: 'ref'; readonly head: T; readonly path: readonly T[]; readonly loc: ErrorLocation }
-  | { readonly k: 'arr'; readonly items: readonly T[] }
-  | { readonly k: 'set'; readonly items: readonly T[] }
-  | { readonly k: 'obj'; readonly items: readonly (readonly [T, T])[] }
-  | { readonly k: 'call'; readonly fn: string; readonly args: readonly T[]; readonly loc: ErrorLocation }
-  | {
-      readonly k: 'ac';
-      readonly term: T;
-      readonly body: Body;
-      /** A template part: its elements are the part's values. */ readonly spread?: true;
-    }
-  | { readonly k: 'sc'; readonly term: T; readonly body: Body }
-  | { readonly k: 'oc'; readonly key: T; readonly value: T; readonly body: Body }
-  | { readonly k: 'tpl'; readonly parts: readonly (string | T)[]; readonly loc: ErrorLocation };
+export type T = TermFlags &
+  (
+    | { readonly k: 'val'; readonly v: Value }
+    | { readonly k: 'var'; readonly n: string }
+    | { readonly k: 'input' }
+    | { readonly k: 'data' }
+    | { readonly k: 'ref'; readonly head: T; readonly path: readonly T[]; readonly loc: ErrorLocation }
+    | { readonly k: 'arr'; readonly items: readonly T[] }
+    | { readonly k: 'set'; readonly items: readonly T[] }
+    | { readonly k: 'obj'; readonly items: readonly (readonly [T, T])[] }
+    | { readonly k: 'call'; readonly fn: string; readonly args: readonly T[]; readonly loc: ErrorLocation }
+    | {
+        readonly k: 'ac';
+        readonly term: T;
+        readonly body: Body;
+        /** A template part: its elements are the part's values. */ readonly spread?: true;
+      }
+    | { readonly k: 'sc'; readonly term: T; readonly body: Body }
+    | { readonly k: 'oc'; readonly key: T; readonly value: T; readonly body: Body }
+    | { readonly k: 'tpl'; readonly parts: readonly (string | T)[]; readonly loc: ErrorLocation }
+  );
 
 /** A `with` modifier: target path (`input…`, `data…`, or a function / built-in name) and value. */
 export interface W {
