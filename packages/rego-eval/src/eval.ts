@@ -33,7 +33,8 @@ export interface EvalState {
   readonly builtins: ReadonlyMap<string, BuiltinDef>;
   readonly strict: boolean;
   readonly deadline: number | undefined;
-  readonly now: bigint;
+  /** Evaluation time in ns since the epoch; undefined: the clock when a built-in first asks (then fixed). */
+  readonly now: bigint | undefined;
   readonly print: (msg: string) => void;
   /** Coverage hook: called with an expression's location when it is evaluated and a rule's when it produces a value. */
   readonly cover: ((loc: ErrorLocation) => void) | undefined;
@@ -83,6 +84,45 @@ function setPath(base: Value | undefined, path: readonly string[], i: number, v:
   return o;
 }
 
+/** Function nodes by dotted name (`data.p.f`) per rule tree: the tree does not change once compiled. */
+const functionNodes = new WeakMap<RuleNode, Map<string, RuleNode | null>>();
+
+function functionNode(root: RuleNode, path: string): RuleNode | undefined {
+  let byName = functionNodes.get(root);
+  if (byName === undefined) functionNodes.set(root, (byName = new Map<string, RuleNode | null>()));
+  let n = byName.get(path);
+  if (n === undefined) {
+    let cur: RuleNode | undefined = root;
+    for (const p of path.split('.').slice(1)) cur = cur?.children.get(p);
+    n = cur ?? null;
+    byName.set(path, n);
+  }
+  return n ?? undefined;
+}
+
+/** A built-in call's context: the query's time and cache are made only when a built-in reads them. */
+class CallContext implements BuiltinContext {
+  constructor(
+    private readonly ev: Evaluation,
+    readonly name: string,
+  ) {}
+  get now(): bigint {
+    return this.ev.queryTime();
+  }
+  get strict(): boolean {
+    return this.ev.state.strict;
+  }
+  get cache(): Map<string, unknown> {
+    return this.ev.builtinCache();
+  }
+  get deadline(): number | undefined {
+    return this.ev.state.deadline;
+  }
+  print(message: string): void {
+    this.ev.state.print(message);
+  }
+}
+
 /** One query's evaluation. */
 export class Evaluation {
   private input: Value | undefined;
@@ -92,10 +132,12 @@ export class Evaluation {
   private readonly masked = new Set<RuleNode>();
   private readonly withFns = new Map<string, { value?: Value; mock?: string }>();
   private steps = 0;
-  private readonly ctxCache = new Map<string, unknown>();
+  /** Built-ins' per-query cache and the query's time, made when a built-in first asks. */
+  private ctxCache: Map<string, unknown> | undefined;
+  private nowNs: bigint | undefined;
   private readonly nodeByPath = new Map<string, RuleNode | null>();
-  /** Objects that are one rule's value (a complete rule's, or a ref-head rule's leaf): other rules may not inject keys into them. */
-  private readonly ruleValues = new WeakSet<RObject>();
+  /** Objects that are one rule's value (a complete rule's, or a ref-head rule's leaf): other rules may not inject keys into them (made when the first is). */
+  private ruleValues: WeakSet<RObject> | undefined;
 
   constructor(private readonly st: EvalState) {
     this.input = st.input;
@@ -650,7 +692,7 @@ export class Evaluation {
       throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', node.rules[0]?.loc ?? node.defaults[0]?.loc);
     };
     if (a instanceof RObject && b instanceof RObject) {
-      if (this.ruleValues.has(a) || this.ruleValues.has(b)) conflict();
+      if (this.ruleValues !== undefined && (this.ruleValues.has(a) || this.ruleValues.has(b))) conflict();
       const o = a.clone();
       for (const [k, v] of b.entries()) {
         const p = o.get(k);
@@ -721,7 +763,7 @@ export class Evaluation {
       }
     }
     if (complete !== undefined) {
-      if (complete instanceof RObject) this.ruleValues.add(complete);
+      if (complete instanceof RObject) (this.ruleValues ??= new WeakSet()).add(complete);
       return complete;
     }
     if (set) return set;
@@ -770,7 +812,7 @@ export class Evaluation {
               rule.loc,
             );
           }
-          if (v instanceof RObject) this.ruleValues.add(v);
+          if (v instanceof RObject) (this.ruleValues ??= new WeakSet()).add(v);
           o.set(last, v);
           return false;
         }),
@@ -833,7 +875,22 @@ export class Evaluation {
   }
 
   private ctx(name: string): BuiltinContext {
-    return { name, now: this.st.now, strict: this.st.strict, cache: this.ctxCache, print: this.st.print, deadline: this.st.deadline };
+    return new CallContext(this, name);
+  }
+
+  /** The query's time (`time.now_ns`): the option, else the clock when first asked, then fixed. */
+  queryTime(): bigint {
+    return (this.nowNs ??= this.st.now ?? BigInt(Date.now()) * 1_000_000n);
+  }
+
+  /** The built-ins' per-query cache. */
+  builtinCache(): Map<string, unknown> {
+    return (this.ctxCache ??= new Map<string, unknown>());
+  }
+
+  /** The evaluation's options (for a call's context). */
+  get state(): EvalState {
+    return this.st;
   }
 
   private member(x: Value, coll: Value, key: Value | undefined): boolean {
@@ -846,7 +903,7 @@ export class Evaluation {
   }
 
   private callFunction(path: string, args: Value[], loc: ErrorLocation): Value | undefined {
-    const node = this.findNode(path.split('.').slice(1));
+    const node = functionNode(this.st.root, path);
     if (!node || node.funcs.length === 0) {
       // A call of a non-function rule value is not supported: undefined.
       void loc;

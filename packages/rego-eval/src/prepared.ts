@@ -67,11 +67,11 @@ function guarded<R>(f: () => R): R {
   }
 }
 
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
-}
+/** How many distinct paths `evaluate` remembers the parsed form of (the decision paths of a policy set are few). */
+const MAX_CACHED_REFS = 1024;
 
 class Prepared implements PreparedPolicySet {
+  private readonly refs = new Map<string, T>();
   constructor(
     private readonly modules: readonly ModuleSource[],
     private readonly version: 'v0' | 'v1',
@@ -101,21 +101,26 @@ class Prepared implements PreparedPolicySet {
       builtins,
       strict: options.strictBuiltinErrors ?? false,
       deadline: options.deadline,
-      now: options.now ?? nowNs(),
+      now: options.now,
       print: options.print ?? (() => {}),
       cover: options.cover,
     });
   }
 
   evaluate(path: string, options: EvalOptions = {}): Value | undefined {
-    const parts = path.split('.').filter((p) => p !== '');
-    if (parts[0] === 'data') parts.shift();
-    return guarded(() => this.evaluatePath(parts, options));
+    let ref = this.refs.get(path);
+    if (ref === undefined) {
+      const parts = path.split('.').filter((p) => p !== '');
+      if (parts[0] === 'data') parts.shift();
+      ref = { k: 'ref', head: { k: 'data' }, path: parts.map((p) => ({ k: 'val', v: p })), loc: { file: '', row: 0, col: 0 } };
+      if (this.refs.size < MAX_CACHED_REFS) this.refs.set(path, ref);
+    }
+    const r = ref;
+    return guarded(() => this.evaluateRef(r, options));
   }
 
-  private evaluatePath(parts: readonly string[], options: EvalOptions): Value | undefined {
+  private evaluateRef(ref: T, options: EvalOptions): Value | undefined {
     const ev = this.evaluation(options);
-    const ref: T = { k: 'ref', head: { k: 'data' }, path: parts.map((p) => ({ k: 'val', v: p })), loc: { file: '', row: 0, col: 0 } };
     let out: Value | undefined;
     ev.evalTerm(ref, new Map(), (v) => ((out = v), true));
     return out;
