@@ -666,6 +666,10 @@ function bindsOf(e: E): Set<string> {
       outVars(x.val, s);
       outVars(x.coll, s);
       break;
+    case 'every':
+      // OPA evaluates the domain first (`__local__ = xs[i]`): vars in its ref parts are bound by it.
+      outVars(x.domain, s);
+      break;
     default:
       break;
   }

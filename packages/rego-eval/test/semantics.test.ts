@@ -23,6 +23,20 @@ const cases: readonly (QueryCase & { readonly name: string; readonly want: strin
     want: '{"x":{"q":{"r":1,"s":2}}}',
   },
   {
+    name: '`every` holds once per value of a domain that has several (`xs[i]`)',
+    modules: ['package test\n\nxs := [[1, 2], [3, "a"], [4]]\n\np contains i if {\n\tsome i\n\tevery x in xs[i] { is_number(x) }\n}\n'],
+    query: 'data.test.p = x',
+    want: '{"x":[0,2]}',
+  },
+  {
+    name: 'vars bound by a row of single-solution expressions are unbound for the next iteration',
+    modules: [
+      'package test\n\nq contains [y, z] if {\n\tsome x in [1, 2, 3]\n\ty := x * 10\n\tz := y + 1\n\tnot z == 11\n\tcount([w | some w in [y, z]; w > 15]) >= 0\n}\n',
+    ],
+    query: 'data.test.q = x',
+    want: '{"x":[[20,21],[30,31]]}',
+  },
+  {
     name: 'json.unmarshal: a binary exponent past 1e5 is an error (undefined when not strict)',
     modules: [],
     query: 'x := json.unmarshal(`{"a": [1e40000]}`)',
