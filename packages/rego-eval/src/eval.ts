@@ -17,7 +17,7 @@ import {
 import { BuiltinError, type BuiltinContext, type BuiltinDef } from './builtins/registry.js';
 import type { CRule, RuleNode } from './compile.js';
 import { RegoEvalError, type ErrorLocation } from './errors.js';
-import type { Body, E, T, W } from './ir.js';
+import type { Body, E, T, W, X } from './ir.js';
 
 type K = () => boolean;
 type KV = (v: Value) => boolean;
@@ -138,6 +138,8 @@ export class Evaluation {
   private readonly nodeByPath = new Map<string, RuleNode | null>();
   /** Objects that are one rule's value (a complete rule's, or a ref-head rule's leaf): other rules may not inject keys into them (made when the first is). */
   private ruleValues: WeakSet<RObject> | undefined;
+  /** Empty environments for rule bodies (see `takeEnv`). */
+  private readonly envs: Env[] = [];
 
   constructor(private readonly st: EvalState) {
     this.input = st.input;
@@ -152,14 +154,123 @@ export class Evaluation {
 
   // ----- bodies and expressions -----
 
-  evalBody(body: Body, i: number, env: Env, k: K): boolean {
-    if (i === body.length) {
+  evalBody(body: Body, from: number, env: Env, k: K): boolean {
+    // A row of expressions that succeed at most once (`E.d`) runs in a loop; the vars it binds
+    // are unbound again when the rest of the body has run, as `match` does after its continuation.
+    let i = from;
+    let bound: string[] | undefined;
+    let ok = true;
+    for (; i < body.length; i++) {
+      const e = body[i] as E;
+      if (e.d !== true) break;
+      this.tick();
+      this.st.cover?.(e.loc);
+      const r = e.neg ? this.negated(e, env) : this.once(e, env);
+      if (r === false) {
+        ok = false;
+        break;
+      }
+      if (r !== true) (bound ??= []).push(r);
+    }
+    let result: boolean;
+    if (!ok) result = false;
+    else if (i === body.length) {
       // Every solution counts as a step: an iteration whose elements all reach the end of the
       // body (e.g. `some q in numbers.range(1, 1e6)` as a comprehension's last literal) is polled too.
       this.tick();
-      return k();
+      result = k();
+    } else {
+      const next = i + 1;
+      result = this.evalExpr(body[i] as E, env, () => this.evalBody(body, next, env, k));
     }
-    return this.evalExpr(body[i] as E, env, () => this.evalBody(body, i + 1, env, k));
+    if (bound !== undefined) for (let j = bound.length - 1; j >= 0; j--) env.delete(bound[j] as string);
+    return result;
+  }
+
+  /** A negated expression without `with`: whether it holds (its inner expression has no solution). */
+  private negated(e: E, env: Env): boolean {
+    if (e.x.k === 'term' && e.x.t.s === true) {
+      const v = this.value(e.x.t, env);
+      return v === undefined || v === false;
+    }
+    let found = false;
+    this.evalExprInner(e, env, () => {
+      found = true;
+      return true;
+    });
+    return !found;
+  }
+
+  /**
+   * An expression marked `E.d` (not negated, no `with`), run once: false when it fails, true
+   * when it holds, or the name of the var it bound (the caller unbinds it afterwards).
+   */
+  private once(e: E, env: Env): boolean | string {
+    const x = e.x;
+    switch (x.k) {
+      case 'term': {
+        const v = this.value(x.t, env);
+        return v !== undefined && v !== false;
+      }
+      case 'unify':
+        return this.unifyOnce(x.a, x.b, env);
+      case 'callout': {
+        const args = this.argValues(x.args, env);
+        if (args === undefined) return false;
+        const r = this.callValue(x.fn, args, e.loc);
+        return r === undefined ? false : this.bindOnce(x.out, r, env);
+      }
+      case 'every': {
+        const d = this.value(x.domain, env);
+        return d !== undefined && this.everyHolds(x, d, env);
+      }
+      case 'notbody': {
+        let found = false;
+        this.evalBody(x.body, 0, env, () => {
+          found = true;
+          return true;
+        });
+        return !found;
+      }
+      case 'or':
+        return this.evalBody(x.lhs, 0, env, () => true) || this.evalBody(x.rhs, 0, env, () => true);
+      case 'and':
+        return this.evalBody(x.lhs, 0, env, () => this.evalBody(x.rhs, 0, env, () => true));
+      case 'true':
+        return true;
+      case 'somein':
+        throw new Error('internal error: `some … in` is never marked single-solution (E.d)');
+    }
+  }
+
+  /** `a = b` of plain single-valued terms (see `E.d`), as `unify` and `match` do it: false, true, or the var bound. */
+  private unifyOnce(a: T, b: T, env: Env): boolean | string {
+    if (a.k === 'var') {
+      const av = env.get(a.n);
+      if (av === undefined) {
+        if (b.k === 'var' && !env.has(b.n)) return false;
+        const v = this.value(b, env);
+        if (v === undefined) return false;
+        env.set(a.n, v);
+        return a.n;
+      }
+      return this.bindOnce(b, av, env);
+    }
+    const v = this.value(a, env);
+    return v === undefined ? false : this.bindOnce(b, v, env);
+  }
+
+  /** `match(p, v)` for a plain single-valued pattern: false, true, or the var bound. */
+  private bindOnce(p: T, v: Value, env: Env): boolean | string {
+    if (p.k === 'var') {
+      const cur = env.get(p.n);
+      if (cur !== undefined) return equals(cur, v);
+      env.set(p.n, v);
+      return p.n;
+    }
+    if (p.k === 'val') return equals(p.v, v);
+    const pv = this.value(p, env);
+    return pv !== undefined && equals(pv, v);
   }
 
   private evalExpr(e: E, env: Env, k: K): boolean {
@@ -204,21 +315,7 @@ export class Evaluation {
           ),
         );
       case 'every':
-        return this.evalTerm(x.domain, env, (d) => {
-          if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
-          const failed = iterEntries(d, (key, val) => {
-            let ok = false;
-            const run = (): boolean =>
-              this.evalBody(x.body, 0, env, () => {
-                ok = true;
-                return true;
-              });
-            if (x.key) this.match(x.key, key, env, () => this.match(x.val, val, env, run));
-            else this.match(x.val, val, env, run);
-            return !ok;
-          });
-          return failed ? false : k();
-        });
+        return this.evalTerm(x.domain, env, (d) => (this.everyHolds(x, d, env) ? k() : false));
       case 'notbody': {
         let found = false;
         this.evalBody(x.body, 0, env, () => {
@@ -235,6 +332,23 @@ export class Evaluation {
       case 'true':
         return k();
     }
+  }
+
+  /** `every k, v in d { body }` over one value of the domain: false when it is not a collection or an element fails the body. */
+  private everyHolds(x: X & { k: 'every' }, d: Value, env: Env): boolean {
+    if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
+    const failed = iterEntries(d, (key, val) => {
+      let ok = false;
+      const run = (): boolean =>
+        this.evalBody(x.body, 0, env, () => {
+          ok = true;
+          return true;
+        });
+      if (x.key) this.match(x.key, key, env, () => this.match(x.val, val, env, run));
+      else this.match(x.val, val, env, run);
+      return !ok;
+    });
+    return !failed;
   }
 
   private withExpr(e: E, env: Env, k: K): boolean {
@@ -737,8 +851,9 @@ export class Evaluation {
       } else if (rule.kind === 'set') {
         set ??= new RSet();
         const s = set;
-        const env: Env = new Map();
+        const env = this.takeEnv();
         this.evalBody(rule.body, 0, env, () => this.evalTerm(rule.key as T, env, (v) => (this.st.cover?.(rule.loc), s.add(v), false)));
+        this.giveEnv(env);
       } else if (rule.kind === 'obj') {
         obj ??= new RObject();
         this.evalObjRule(rule, obj);
@@ -746,7 +861,7 @@ export class Evaluation {
         for (let br: CRule | undefined = rule; br; br = br.else) {
           let found = false;
           const b = br;
-          const env: Env = new Map();
+          const env = this.takeEnv();
           const constant = b.value.k === 'val';
           this.evalBody(b.body, 0, env, () =>
             this.evalTerm(b.value, env, (v) => {
@@ -758,6 +873,7 @@ export class Evaluation {
               return constant;
             }),
           );
+          this.giveEnv(env);
           if (found) break;
         }
       }
@@ -780,8 +896,18 @@ export class Evaluation {
     return undefined;
   }
 
+  /** An empty environment for a rule body: reused, since a body's evaluation unbinds every var it bound. */
+  private takeEnv(): Env {
+    return this.envs.pop() ?? new Map<string, Value>();
+  }
+
+  /** Returns an environment after its body ran (kept only when empty, as it always is after a normal return). */
+  private giveEnv(env: Env): void {
+    if (env.size === 0 && this.envs.length < 64) this.envs.push(env);
+  }
+
   private evalObjRule(rule: CRule, obj: RObject): void {
-    const env: Env = new Map();
+    const env = this.takeEnv();
     this.evalBody(rule.body, 0, env, () =>
       this.evalArgs(rule.rest, 0, [], env, (keys) =>
         this.evalTerm(rule.kind === 'set' ? (rule.key as T) : rule.value, env, (v) => {
@@ -818,6 +944,7 @@ export class Evaluation {
         }),
       ),
     );
+    this.giveEnv(env);
   }
 
   // ----- calls -----
@@ -917,7 +1044,7 @@ export class Evaluation {
       for (let br: CRule | undefined = rule; br; br = br.else) {
         const b = br;
         let found = false;
-        const env: Env = new Map();
+        const env = this.takeEnv();
         this.matchItems(rule.args, args, 0, env, () =>
           this.evalBody(b.body, 0, env, () =>
             this.evalTerm(b.value, env, (v) => {
@@ -930,6 +1057,7 @@ export class Evaluation {
             }),
           ),
         );
+        this.giveEnv(env);
         if (found) break;
       }
     }

@@ -58,6 +58,13 @@ export type X =
 
 /** A body expression. */
 export interface E {
+  /**
+   * Set by the `markTree` pass when the expression succeeds at most once and binds at most one
+   * var without iterating (no `with`; a negation, a single-valued test, an assignment or
+   * comparison of single-valued terms, a call with single-valued arguments, `every`, `not {…}`,
+   * `or`/`and`): the evaluator runs a row of them in a loop, without a continuation each.
+   */
+  d?: boolean;
   readonly x: X;
   readonly neg: boolean;
   readonly with: readonly W[];

@@ -111,6 +111,31 @@ function markExpr(e: E): void {
       break;
   }
   for (const w of e.with) markTerm(w.value);
+  e.d = e.with.length === 0 && (e.neg || deterministic(x));
+}
+
+/** Collections may be patterns that bind vars inside them (`[x, 1] = v`): never run directly. */
+const plain = (t: T): boolean => t.s === true && t.k !== 'arr' && t.k !== 'set' && t.k !== 'obj';
+
+/** Whether an (unnegated) expression succeeds at most once and binds at most one var by a plain match (see `E.d`); its terms are marked. */
+function deterministic(x: E['x']): boolean {
+  switch (x.k) {
+    case 'term':
+      return x.t.s === true;
+    case 'unify':
+      return plain(x.a) && plain(x.b);
+    case 'callout':
+      return x.fn !== 'walk' && x.args.every((a) => a.s === true) && plain(x.out);
+    case 'somein':
+      return false;
+    case 'every':
+      return x.domain.s === true;
+    case 'notbody':
+    case 'or':
+    case 'and':
+    case 'true':
+      return true;
+  }
 }
 
 /** Marks every term of a body. */

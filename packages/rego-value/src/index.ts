@@ -14,6 +14,7 @@ export {
   compareStrings,
   equals,
   keyOf,
+  hashOf,
   isNumber,
   isArray,
   isObject,

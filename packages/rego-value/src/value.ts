@@ -188,6 +188,7 @@ export class RObject {
   private others: Map<string, [Value, Value]> | undefined;
   private sortedCache: (readonly [Value, Value])[] | undefined;
   private keyCache: string | undefined;
+  private hashCache: number | undefined;
   /** Not yet converted members of a lazily converted JS object (`RObject.lazy`). */
   private raw: Readonly<Record<string, unknown>> | undefined;
   private conv: ((x: unknown) => Value) | undefined;
@@ -266,6 +267,7 @@ export class RObject {
     this.materialize();
     this.sortedCache = undefined;
     this.keyCache = undefined;
+    this.hashCache = undefined;
     if (typeof k === 'string') this.strs.set(k, v);
     else (this.others ??= new Map()).set(keyOf(k), [k, v]);
     return this;
@@ -275,6 +277,7 @@ export class RObject {
     this.materialize();
     this.sortedCache = undefined;
     this.keyCache = undefined;
+    this.hashCache = undefined;
     if (typeof k === 'string') this.strs.delete(k);
     else this.others?.delete(keyOf(k));
   }
@@ -326,13 +329,71 @@ export class RObject {
     }
     return this.keyCache;
   }
+  /** Hash (see `hashOf`): a sum over the entries, so it needs no sorting; cached. */
+  hash(): number {
+    if (this.hashCache === undefined) {
+      this.materialize();
+      let h = 0x6f626a;
+      for (const [k, v] of this.strs) h = (h + entryHash(hashString(k), hashOf(v))) | 0;
+      if (this.others) for (const [k, v] of this.others.values()) h = (h + entryHash(hashOf(k), hashOf(v))) | 0;
+      this.hashCache = h;
+    }
+    return this.hashCache;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units of `s`. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** Mixes an object entry's key and value hashes (entries are then summed, in any order). */
+function entryHash(k: number, v: number): number {
+  return Math.imul(k ^ Math.imul(v, 0x5bd1e995), 0x27d4eb2d) ^ (v >>> 15);
+}
+
+/**
+ * A 32-bit hash consistent with `equals`: equal values hash alike (numbers by their canonical
+ * text, as `keyOf`; objects and sets order-independently). Unequal values may collide.
+ */
+export function hashOf(v: Value): number {
+  if (v === null) return 0x6e756c6c;
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 0x74727565 : 0x66616c73;
+    case 'number':
+      return hashString(keyOf(v));
+    case 'string':
+      return hashString(v);
+  }
+  if (v instanceof BigNum) return hashString(keyOf(v));
+  if (Array.isArray(v)) {
+    let h = 0x61727279 ^ v.length;
+    for (let i = 0; i < v.length; i++) h = Math.imul(h ^ hashOf(v[i] as Value), 0x01000193);
+    return h;
+  }
+  if (v instanceof RObject) return v.hash();
+  return (v as RSet).hash();
+}
+
+/** Members of an `RSet` whose hashes collide (a class of its own: never a Rego value). */
+class Bucket {
+  constructor(readonly items: Value[]) {}
 }
 
 /** A set. Build with `add`, then treat as immutable once shared. */
 export class RSet {
-  private readonly items = new Map<string, Value>();
+  /** String members (the common set: messages, names), keyed by themselves: no key string is made. */
+  private readonly strs = new Set<string>();
+  /** Other members by `hashOf`: a bucket is the member itself, or a list of members whose hashes collide. */
+  private others: Map<number, Value | Bucket> | undefined;
+  /** Members in `others`. */
+  private otherCount = 0;
   private sortedCache: Value[] | undefined;
   private keyCache: string | undefined;
+  private hashCache: number | undefined;
 
   /** A set of values. */
   constructor(values?: Iterable<Value>) {
@@ -340,42 +401,89 @@ export class RSet {
   }
   /** Number of members. */
   get size(): number {
-    return this.items.size;
+    return this.strs.size + this.otherCount;
   }
   /** Whether `v` is a member. */
   has(v: Value): boolean {
-    return this.items.has(typeof v === 'string' ? 's' + v : keyOf(v));
+    if (typeof v === 'string') return this.strs.has(v);
+    if (this.others === undefined) return false;
+    const b = this.others.get(hashOf(v));
+    return b !== undefined && (b instanceof Bucket ? b.items.some((x) => equals(x, v)) : equals(b, v));
   }
   /** Adds `v`; returns whether it was new. Only while building. */
   add(v: Value): boolean {
-    const k = typeof v === 'string' ? 's' + v : keyOf(v);
-    if (this.items.has(k)) return false;
+    if (typeof v === 'string') {
+      if (this.strs.has(v)) return false;
+      this.strs.add(v);
+    } else {
+      const h = hashOf(v);
+      const others = (this.others ??= new Map<number, Value | Bucket>());
+      const b = others.get(h);
+      if (b === undefined) others.set(h, v);
+      else if (b instanceof Bucket) {
+        if (b.items.some((x) => equals(x, v))) return false;
+        b.items.push(v);
+      } else {
+        if (equals(b, v)) return false;
+        others.set(h, new Bucket([b, v]));
+      }
+      this.otherCount++;
+    }
     this.sortedCache = undefined;
     this.keyCache = undefined;
-    this.items.set(k, v);
+    this.hashCache = undefined;
     return true;
   }
   /** Removes `v`. Only while building. */
   delete(v: Value): void {
+    if (typeof v === 'string') {
+      if (this.strs.delete(v)) this.changed();
+      return;
+    }
+    const h = hashOf(v);
+    const b = this.others?.get(h);
+    if (b === undefined || this.others === undefined) return;
+    if (b instanceof Bucket) {
+      const i = b.items.findIndex((x) => equals(x, v));
+      if (i < 0) return;
+      b.items.splice(i, 1);
+      if (b.items.length === 1) this.others.set(h, b.items[0] as Value);
+    } else if (equals(b, v)) this.others.delete(h);
+    else return;
+    this.otherCount--;
+    this.changed();
+  }
+  private changed(): void {
     this.sortedCache = undefined;
     this.keyCache = undefined;
-    this.items.delete(typeof v === 'string' ? 's' + v : keyOf(v));
+    this.hashCache = undefined;
   }
-  /** Members in insertion order (cheap). */
+  /** Members (strings first, each kind in insertion order; cheap). */
   values(): IterableIterator<Value> {
-    return this.items.values();
+    return this.others === undefined ? this.strs.values() : this.allValues();
+  }
+  private *allValues(): IterableIterator<Value> {
+    yield* this.strs;
+    if (this.others)
+      for (const b of this.others.values())
+        if (b instanceof Bucket) yield* b.items;
+        else yield b;
+  }
+  /** Hash (see `hashOf`): a sum over the members, cached. */
+  hash(): number {
+    if (this.hashCache === undefined) {
+      let h = 0x736574;
+      for (const v of this.values()) h = (h + Math.imul(hashOf(v), 0x9e3779b1)) | 0;
+      this.hashCache = h;
+    }
+    return this.hashCache;
   }
   /** Members in OPA's order, cached. */
   sorted(): readonly Value[] {
     if (!this.sortedCache) {
-      const all: Value[] = [];
-      let strings = true;
-      for (const v of this.items.values()) {
-        all.push(v);
-        if (typeof v !== 'string') strings = false;
-      }
+      const all: Value[] = [...this.values()];
       // Only strings (the common set): their order is compareStrings, without compare's type ranks.
-      if (all.length > 1) all.sort(strings ? (compareStrings as (a: Value, b: Value) => number) : compare);
+      if (all.length > 1) all.sort(this.others === undefined ? (compareStrings as (a: Value, b: Value) => number) : compare);
       this.sortedCache = all;
     }
     return this.sortedCache;

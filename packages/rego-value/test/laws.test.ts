@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RObject, RSet, compare, equals, keyOf, parseJSONText, toJSONText, parseNumber, type Value } from '../src/index.js';
+import { RObject, RSet, compare, equals, hashOf, keyOf, parseJSONText, toJSONText, parseNumber, type Value } from '../src/index.js';
 
 const seed = 20261202;
 const numText = fc.oneof(
@@ -31,6 +31,7 @@ describe('order and equality laws', () => {
         expect(Math.sign(compare(b, a)) + Math.sign(c)).toBe(0);
         expect(c === 0).toBe(equals(a, b));
         expect(keyOf(a) === keyOf(b)).toBe(equals(a, b));
+        if (equals(a, b)) expect(hashOf(a)).toBe(hashOf(b));
       }),
       { seed, numRuns: 2000 },
     );
@@ -83,5 +84,34 @@ describe('OPA order examples', () => {
     expect(o.get([1, 2])).toBe('x');
     expect(o.get(new RSet(['a']))).toBe('y');
     expect(new RSet([[1], [1], 'a', 'a']).size).toBe(2);
+  });
+});
+
+describe('RSet membership by hash', () => {
+  // Two strings whose FNV-1a hashes collide (found by search): arrays and objects holding them collide too.
+  const [p, q] = ['k32728', 'k261234'];
+  it('the colliding pair really collides', () => {
+    expect(p).not.toBe(q);
+    expect(hashOf([p])).toBe(hashOf([q]));
+    expect(hashOf(new RObject([['a', p]]))).toBe(hashOf(new RObject([['a', q]])));
+  });
+  it('keeps members whose hashes collide apart, and finds and removes each', () => {
+    const s = new RSet([[p], [q], [p], new RObject([['a', p]]), new RObject([['a', q]]), 'x']);
+    expect(s.size).toBe(5);
+    expect(s.has([p]) && s.has([q]) && s.has(new RObject([['a', q]]))).toBe(true);
+    expect(s.has([p, q])).toBe(false);
+    expect(s.add([q])).toBe(false);
+    s.delete([p]);
+    expect(s.size).toBe(4);
+    expect(s.has([p])).toBe(false);
+    expect(s.has([q])).toBe(true);
+    expect(toJSONText(s)).toBe(`["x",["${q}"],{"a":"${q}"},{"a":"${p}"}]`);
+  });
+  it('equal sets hash alike whatever the insertion order, and a set is a set member by value', () => {
+    const a = new RSet([1, 'b', [2], new RObject([['k', 1]])]);
+    const b = new RSet([new RObject([['k', 1]]), [2], 'b', 1]);
+    expect(hashOf(a)).toBe(hashOf(b));
+    expect(new RSet([a]).has(b)).toBe(true);
+    expect(new RSet([1]).has(parseNumber('1.0') as Value)).toBe(true);
   });
 });
