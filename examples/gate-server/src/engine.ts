@@ -10,9 +10,9 @@ import {
   type PolicySource,
 } from '@policy-engine/evaluator';
 import { createEngineByName, type LocalOpa } from '@policy-engine/engines';
-import type { GateAuthzConfig } from '@policy-engine/gate-adapter';
+import { HTTP_AUTHZ_PACKAGE, type GateAuthzConfig } from '@policy-engine/gate-adapter';
 import type { GateMetrics } from './metrics.js';
-import type { GateServerSettings } from './settings.js';
+import { DEFAULT_DECISION_CACHE_MS, type GateServerSettings } from './settings.js';
 
 /** A policy engine plus what was started for it. */
 export interface StartedEngine {
@@ -120,6 +120,7 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
     warn: (message: string) => console.warn(`gate-server: ${message}`),
     error: (message: string) => console.error(`gate-server: ${message}`),
   };
+  const cacheMs = settings.decisionCacheMs ?? DEFAULT_DECISION_CACHE_MS;
   try {
     policyEngine = await createPolicyEngine({
       engine: made.engine,
@@ -128,6 +129,8 @@ export async function startEngine(settings: GateServerSettings, config: GateAuth
         failOpen: config.failOpen,
         timeoutMs,
         logger,
+        // Gate's UI asks the same API question many times a second: reuse the answer (DECISION_CACHE_MS).
+        ...(cacheMs > 0 ? { decisionCache: { packages: [HTTP_AUTHZ_PACKAGE], ttlMs: cacheMs } } : {}),
         ...(onDecision ? { onDecision } : {}),
         ...(metrics ? { metrics: metrics.observer } : {}),
       },

@@ -10,6 +10,7 @@ export {
   DEFAULT_POLICY_DIR,
   DEFAULT_PORT,
   DEFAULT_USERS_FILE,
+  DEFAULT_DECISION_CACHE_MS,
   settingsFromEnv,
   type EngineChoice,
   type GateServerSettings,

@@ -32,7 +32,16 @@ export interface GateServerSettings extends FleetSettings {
   readonly wasmWorkers?: number;
   /** `ENGINE=wasm`: evaluations that may wait for a worker before new ones get 503 `ENGINE_OVERLOADED` (`WASM_MAX_QUEUE`; default 1024). */
   readonly wasmMaxQueue?: number;
+  /**
+   * How long an API authorization answer is reused for the same input under the same policy set
+   * (`DECISION_CACHE_MS`; default {@link DEFAULT_DECISION_CACHE_MS}; 0 turns the cache off). See the
+   * evaluator's `decisionCache`: failures, non-deterministic policies and pulled bundles are never cached.
+   */
+  readonly decisionCacheMs?: number;
 }
+
+/** Default of `DECISION_CACHE_MS`: 10 s (Gate keeps Fiat's permissions 20 s). */
+export const DEFAULT_DECISION_CACHE_MS = 10_000;
 
 /** Default policy directory: the repository's `examples/policies`. */
 export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../policies', import.meta.url));
@@ -50,7 +59,7 @@ function nonEmpty(v: string | undefined): string | undefined {
 /**
  * Reads the settings from environment variables: `PORT`, `HOST`, `POLICY_DIR`, `ENGINE`,
  * `OPA_URL`, `OPA_BIN`, `DECISION_LOG`, `REGO_VERSION`, `USERS_FILE`, `GATE_CONFIG`,
- * `WATCH_POLICIES`, `WASM_WORKERS`, `WASM_MAX_QUEUE`, `BUNDLE_URL`, `BUNDLE_POLLING_SECONDS`, `BUNDLE_VERIFICATION_KEY`
+ * `WATCH_POLICIES`, `WASM_WORKERS`, `WASM_MAX_QUEUE`, `DECISION_CACHE_MS`, `BUNDLE_URL`, `BUNDLE_POLLING_SECONDS`, `BUNDLE_VERIFICATION_KEY`
  * (a PEM file), `BUNDLE_VERIFICATION_ALG`, `BUNDLE_TOKEN`, `BUNDLE_PERSIST_DIR`, `DECISION_LOG_URL`, `DECISION_LOG_SECONDS`. Relative paths are resolved against `INIT_CWD` (where `npm start` was
  * typed) or `cwd`.
  * @throws EngineNotAvailableError on an unknown engine; ConfigurationError on a bad Rego version, port, or worker/queue count.
@@ -89,6 +98,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
   };
   const wasmWorkers = count('WASM_WORKERS', 1, 64);
   const wasmMaxQueue = count('WASM_MAX_QUEUE', 0, 100_000);
+  const decisionCacheMs = count('DECISION_CACHE_MS', 0, 3_600_000) ?? DEFAULT_DECISION_CACHE_MS;
   const opaUrl = nonEmpty(env['OPA_URL']);
   const opaPath = nonEmpty(env['OPA_BIN']);
   const decisionLog = path(env['DECISION_LOG']);
@@ -101,6 +111,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: strin
     engine,
     usersFile: path(env['USERS_FILE']) ?? DEFAULT_USERS_FILE,
     watchPolicies: watch !== 'false',
+    decisionCacheMs,
     ...(opaUrl ? { opaUrl } : {}),
     ...(opaPath ? { opaPath } : {}),
     ...(decisionLog ? { decisionLog } : {}),

@@ -244,6 +244,10 @@ describe('gate-server when OPA goes down (ENGINE=opa, OPA_URL)', () => {
     expect((await postJson(closed.url, '/tasks', deployTask, DEPLOYER)).status).toBe(200);
     expect((await postJson(closed.url, '/tasks', deployTask, DEV)).status).toBe(403);
     await opa.kill();
+    // A question not asked before fails closed; the decision cache (DECISION_CACHE_MS) is then
+    // emptied, so the question answered 200 above is not answered from it either.
+    const fresh = await postJson(closed.url, '/tasks', { ...deployTask, description: 'another deployment' }, DEPLOYER);
+    expect(fresh.status).toBe(503);
     const res = await postJson(closed.url, '/tasks', deployTask, DEPLOYER);
     expect(res.status).toBe(503);
     expect(res.json()).toMatchObject({ error: 'PolicyEngineUnavailable' });

@@ -35,6 +35,7 @@ describe('settingsFromEnv', () => {
         WATCH_POLICIES: 'false',
         WASM_WORKERS: '4',
         WASM_MAX_QUEUE: '0',
+        DECISION_CACHE_MS: '0',
         INIT_CWD: '/repo',
       },
       '/repo/examples/gate-server',
@@ -51,7 +52,9 @@ describe('settingsFromEnv', () => {
       watchPolicies: false,
       wasmWorkers: 4,
       wasmMaxQueue: 0,
+      decisionCacheMs: 0,
     });
+    expect(settingsFromEnv({}).decisionCacheMs).toBe(10_000);
   });
 
   it("rejects an unknown ENGINE with the engine factory's one error", () => {
@@ -69,6 +72,7 @@ describe('settingsFromEnv', () => {
     [{ WASM_WORKERS: '1.5' }, 'WASM_WORKERS must be a whole number from 1 to 64'],
     [{ WASM_WORKERS: 'two' }, 'WASM_WORKERS must be a whole number from 1 to 64'],
     [{ WASM_MAX_QUEUE: '-1' }, 'WASM_MAX_QUEUE must be a whole number from 0 to 100000'],
+    [{ DECISION_CACHE_MS: '1e4' }, 'DECISION_CACHE_MS must be a whole number from 0 to 3600000'],
   ])('rejects %j', (env, message) => {
     expect(() => settingsFromEnv(env)).toThrow(ConfigurationError);
     expect(() => settingsFromEnv(env)).toThrow(message);

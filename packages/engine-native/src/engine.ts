@@ -111,6 +111,8 @@ export function nativeEngine(options: NativeEngineOptions = {}): Engine {
       }
     },
     evaluateSync,
+    // A user-defined built-in may be non-deterministic unless it says it is not (`nondeterministic: false`).
+    decisionsCacheable: (options.builtins ?? []).every((b) => b.nondeterministic === false),
     evaluate(packageName: string, input: unknown, evalOptions?: EngineEvaluateOptions): Promise<EngineResult> {
       try {
         return Promise.resolve(evaluateSync(packageName, input, evalOptions));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicySet } from '@policy-engine/evaluator';
 import { unparsedModule } from '@policy-engine/evaluator/testing';
+import type { BuiltinDef } from '@policy-engine/rego-eval';
 import { nativeEngine } from '../src/index.js';
 
 function set(sources: Record<string, string>, data: unknown = {}): PolicySet {
@@ -21,6 +22,13 @@ describe('nativeEngine', () => {
     expect(await e.evaluate('nope', {})).toEqual({ defined: false });
     await e.close();
     await expect(e.evaluate('a', {})).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+  });
+  it('lets the facade cache decisions unless a user-defined built-in may be non-deterministic', () => {
+    const now: BuiltinDef = { name: 'custom.now', arity: 0, fn: () => Date.now() };
+    const pure: BuiltinDef = { name: 'custom.first', arity: 1, nondeterministic: false, fn: (args) => args[0] };
+    expect(
+      [nativeEngine(), nativeEngine({ builtins: [now] }), nativeEngine({ builtins: [pure] })].map((e) => e.decisionsCacheable),
+    ).toEqual([true, false, true]);
   });
   it('refuses a bad set with file:line:col and keeps the old one', async () => {
     const e = nativeEngine();

@@ -404,6 +404,8 @@ export function opaEngine(options: OpaEngineOptions): OpaEngine {
 
   return {
     name: 'opa',
+    // Servers that pull their own bundle may change their answers without a new set from the facade.
+    decisionsCacheable: pulled === undefined,
 
     async load(policies: PolicySet, loadOptions?: EngineEvaluateOptions): Promise<void> {
       ensureOpen();

@@ -164,4 +164,11 @@ describe('pull mode', () => {
     expect(() => opaEngine({ baseUrl: opa.url, manageServer: true, pulledBundle: { name: 'x' } })).toThrow(ConfigurationError);
     expect(() => opaEngine({ baseUrl: opa.url, pulledBundle: { name: '' } })).toThrow(ConfigurationError);
   });
+
+  it("keeps the facade's decision cache off: the servers may change their answers on their own", async () => {
+    const pulling = opaEngine({ baseUrl: opa.url, pulledBundle: { name: 'pulled' } });
+    const pushing = opaEngine({ baseUrl: opa.url });
+    expect([pulling.decisionsCacheable, pushing.decisionsCacheable]).toEqual([false, true]);
+    await Promise.all([pulling.close(), pushing.close()]);
+  });
 });

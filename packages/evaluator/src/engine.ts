@@ -119,6 +119,12 @@ export interface Engine {
    * without it are ready while open.
    */
   readiness?(): Promise<EngineReadiness>;
+  /**
+   * Optional: false when the engine's answers for one loaded set and one input may change on
+   * their own (an OPA that pulls its own bundles) or depend on built-ins the facade cannot see
+   * (user-defined built-ins): the facade's decision cache then stays off. Default true.
+   */
+  readonly decisionsCacheable?: boolean;
   /** Releases processes, sockets and memory. The engine is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -48,6 +48,8 @@ export {
   type JsonShapeOptions,
   type JsonShapeProblem,
 } from './input-guard.js';
+/** The decision cache (`EvaluationOptions.decisionCache`): its options, and the built-ins that keep a set out of it. */
+export { type DecisionCacheOptions, NONDETERMINISTIC_BUILTINS, nondeterministicBuiltins } from './decision-cache.js';
 export {
   FLEET_ENV_VARIABLES,
   fleetBundleSource,

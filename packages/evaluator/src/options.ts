@@ -1,6 +1,7 @@
 /**
  * Configuration and public interface types of the policy engine facade.
  */
+import type { DecisionCacheOptions } from './decision-cache.js';
 import type { Decision } from './decision.js';
 import type { Engine, RegoVersion } from './engine.js';
 import type { PolicyEngineError } from './errors.js';
@@ -50,6 +51,8 @@ export interface DecisionContext {
   readonly bundles?: Readonly<Record<string, { readonly revision: string }>>;
   /** Content revision of the active policy set. */
   readonly revision?: string;
+  /** True when the answer came from the decision cache (see `EvaluationOptions.decisionCache`): the engine was not asked again. */
+  readonly cached?: boolean;
 }
 
 /** How decisions are made and reported. */
@@ -87,6 +90,14 @@ export interface EvaluationOptions {
    * code), reload and bundle-service event. Exceptions are logged, never propagated. See `createPolicyMetrics`.
    */
   readonly metrics?: PolicyMetricsObserver | readonly PolicyMetricsObserver[];
+  /**
+   * Reuse the answers of recent decisions of these packages for the same input while the same
+   * policy set is active (see `DecisionCacheOptions`: `ttlMs` default 10 000, `maxEntries`
+   * default 10 000, inputs up to `maxInputBytes` of JSON, default 4096). Off by default. Never
+   * caches failures, sets that call a non-deterministic built-in (`NONDETERMINISTIC_BUILTINS`)
+   * or engines with `decisionsCacheable: false`; every decision is still counted and logged.
+   */
+  readonly decisionCache?: DecisionCacheOptions;
   /** Called once per decision (e.g. {@link decisionLogSink}). Exceptions are logged, never propagated. */
   readonly onDecision?: (decision: Decision, context: DecisionContext) => void;
   /**

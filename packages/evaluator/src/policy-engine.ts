@@ -22,6 +22,7 @@ import { BundleServiceClient } from './sources/bundle-service.js';
 import type {
   PolicySource,
   DecisionContext,
+  EvaluationOptions,
   LoadedModuleInfo,
   Logger,
   PolicyEngine,
@@ -29,7 +30,8 @@ import type {
   PolicyEngineOptions,
   ReloadResult,
 } from './options.js';
-import { DEFAULT_MAX_INPUT_DEPTH, checkJsonValue } from './input-guard.js';
+import { DecisionCache, nondeterministicBuiltins } from './decision-cache.js';
+import { DEFAULT_MAX_INPUT_DEPTH, checkJsonValue, deepFreeze } from './input-guard.js';
 import { packageIndex, type PackageIndex } from './package-index.js';
 import { checkInput } from './validate.js';
 import { WATCH_DEBOUNCE_MS, watchDirectory, type DirectoryWatcher } from './watch.js';
@@ -81,6 +83,10 @@ interface Pending {
   readonly holder: string | undefined;
   /** The engine's document, once it answered. */
   document: { readonly value: unknown } | undefined;
+  /** The decision cache's key, when the answer is to be kept (see `EvaluationOptions.decisionCache`). */
+  cacheKey: string | undefined;
+  /** The answer came from the decision cache. */
+  cached: boolean;
 }
 
 function asPolicyEngineError(error: unknown): PolicyEngineError {
@@ -103,6 +109,18 @@ function checkSettings(timeoutMs: unknown, onMissingPolicy: unknown, validateInp
     return `validateInput must be 'off', 'warn' or 'reject', got ${JSON.stringify(validateInput)}`;
   }
   return undefined;
+}
+
+/** What is wrong with a `decisionCache` option, if anything. */
+function decisionCacheProblem(c: EvaluationOptions['decisionCache']): string | undefined {
+  if (c === undefined) return undefined;
+  if (!Array.isArray(c.packages) || !c.packages.every((p) => typeof p === 'string'))
+    return `decisionCache.packages must be a list of package names, got ${JSON.stringify(c.packages)}`;
+  const num = (name: string, v: unknown, min: number, integer: boolean): string | undefined =>
+    v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v)))
+      ? undefined
+      : `decisionCache.${name} must be ${integer ? 'an integer' : 'a number'} of at least ${min}, got ${JSON.stringify(v)}`;
+  return num('ttlMs', c.ttlMs, 0, false) ?? num('maxEntries', c.maxEntries, 1, true) ?? num('maxInputBytes', c.maxInputBytes, 0, true);
 }
 
 /** What `runEngine` races an engine's answer with to see whether it is there already. */
@@ -137,7 +155,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       : `maxInputDepth must be a positive integer, got ${JSON.stringify(maxInputDepth)}`) ??
     (typeof reloadSettleMs === 'number' && Number.isFinite(reloadSettleMs) && reloadSettleMs >= 0
       ? undefined
-      : `reloadSettleMs must be a number of milliseconds of at least 0, got ${JSON.stringify(reloadSettleMs)}`);
+      : `reloadSettleMs must be a number of milliseconds of at least 0, got ${JSON.stringify(reloadSettleMs)}`) ??
+    decisionCacheProblem(settings.decisionCache);
   if (configProblem !== undefined) {
     await engine.close().catch(() => undefined); // handed over: do not leak it
     throw new ConfigurationError(configProblem);
@@ -391,6 +410,24 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
 
   const evaluateSync = engine.evaluateSync?.bind(engine);
   const guardOptions = { maxDepth: maxInputDepth };
+  const cache =
+    settings.decisionCache !== undefined && (settings.decisionCache.ttlMs ?? 1) > 0 && engine.decisionsCacheable !== false
+      ? new DecisionCache<Verdict>(settings.decisionCache)
+      : undefined;
+  /** Whether a set's decisions may be cached: it names no non-deterministic built-in (found once per set). */
+  const cacheableSets = new WeakMap<ActiveState, boolean>();
+  const cacheable = (active: ActiveState): boolean => {
+    let ok = cacheableSets.get(active);
+    if (ok === undefined) {
+      const names = nondeterministicBuiltins(active.policySet.modules);
+      ok = names.length === 0;
+      if (!ok) logger.info?.(`decision cache off for revision ${shortRevision(active.revision)}: the policies use ${names.join(', ')}`);
+      cacheableSets.set(active, ok);
+      // A new set is active: the answers of the old one are never asked for again.
+      cache?.clear();
+    }
+    return ok;
+  };
 
   /**
    * The engine's answer: at once from an engine that answers on the caller's thread
@@ -473,6 +510,7 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
         time: new Date(d.startedAtMs).toISOString(),
         input: d.input,
         revision: d.active.revision,
+        ...(d.cached ? { cached: true } : {}),
         ...(d.document !== undefined ? { result: d.document.value } : {}),
         ...(d.bundles !== undefined ? { bundles: d.bundles } : {}),
       };
@@ -485,7 +523,10 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
     return decision;
   };
   const failure = (d: Pending, error: PolicyEngineError): Decision => {
-    const open = failOpen && !(error instanceof EvaluationCancelled) && !(error instanceof InvalidInput);
+    const engineFault = !(error instanceof EvaluationCancelled) && !(error instanceof InvalidInput);
+    // An engine that failed may be down: no answer is reused until it answers again.
+    if (engineFault) cache?.clear();
+    const open = failOpen && engineFault;
     return finish(d, { allowed: open, denies: [], message: null }, d.holder !== undefined, error);
   };
   const failed = (d: Pending, error: unknown): Decision => failure(d, asPolicyEngineError(error));
@@ -538,6 +579,11 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
             new EvaluationError(`data.${d.packageName} is not an object (got ${JSON.stringify(result.value) ?? 'undefined'})`),
           );
         }
+        if (d.cacheKey !== undefined && cache !== undefined) {
+          // Kept frozen: every later decision that reuses the answer shares these objects.
+          Object.freeze(verdict.denies);
+          cache.set(d.cacheKey, d.active.revision, d.startedAt, { verdict, document: deepFreeze(result.value) });
+        }
         return finish(d, verdict, true);
       }
       // A declared package is always defined (at least `{}`); a path a parent's rule defines may
@@ -571,6 +617,8 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
       // (`package spinnaker.deployment` + `tasks.before.deployManifest.deny contains …`): ask the engine.
       holder: active.index.declaringPackage(packageName),
       document: undefined,
+      cacheKey: undefined,
+      cached: false,
     };
     try {
       if (closed) return failure(d, new EngineUnavailable('policy engine is closed'));
@@ -587,6 +635,18 @@ export async function createPolicyEngine(options: PolicyEngineOptions): Promise<
           const invalid = new InvalidInput(packageName, validation.problems);
           if (validateMode === 'reject') return failure(d, invalid);
           logger.warn(invalid.message);
+        }
+      }
+      if (cache !== undefined && cacheable(active)) {
+        const key = cache.keyOf(packageName, input);
+        if (key !== undefined) {
+          const hit = cache.get(key, active.revision, startedAt);
+          if (hit !== undefined) {
+            d.document = { value: hit.document };
+            d.cached = true;
+            return finish(d, hit.verdict, true);
+          }
+          d.cacheKey = key;
         }
       }
       return whenAnswered(d, runEngine(packageName, input, d.signal, d.deadline), answered);
