@@ -28,13 +28,20 @@ interface GateChild {
   cpuSinceLast(): Promise<number>;
 }
 
-async function startGate(without: boolean, repoRoot: string): Promise<GateChild> {
+/** How the gate is built: the middleware as configured by default, the middleware without the decision cache, or no middleware. */
+export type GateMode = 'with' | 'uncached' | 'without';
+
+async function startGate(mode: GateMode, repoRoot: string): Promise<GateChild> {
+  const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: repoRoot };
+  // The gate-server's own default (DECISION_CACHE_MS unset) in the 'with' run; 0 turns the cache off.
+  if (mode === 'uncached') env['DECISION_CACHE_MS'] = '0';
+  else delete env['DECISION_CACHE_MS'];
   const child = spawn(
     process.execPath,
-    ['--conditions=@policy-engine/source', '--import', 'tsx', CHILD, ...(without ? ['--without-authorization'] : [])],
+    ['--conditions=@policy-engine/source', '--import', 'tsx', CHILD, ...(mode === 'without' ? ['--without-authorization'] : [])],
     {
       cwd: repoRoot,
-      env: { ...process.env, INIT_CWD: repoRoot },
+      env,
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -97,9 +104,11 @@ async function cannon(
 }
 
 /**
- * Saturated rps and p50 of `GET <route>` as `user:password` (basic auth), with and without the
- * middleware, and the gate process's CPU time per request (what the middleware adds, whatever
- * the client's share of the cores); each gate gets a warm-up run first. Non-2xx answers or socket errors fail the run.
+ * Saturated rps and p50 of `GET <route>` as `user:password` (basic auth): with the middleware as
+ * the gate-server configures it by default (its decision cache on), with the middleware and the
+ * decision cache off, and without the middleware; and the gate process's CPU time per request
+ * (what the middleware adds, whatever the client's share of the cores). Each gate gets a warm-up
+ * run first. Non-2xx answers or socket errors fail the run.
  */
 export async function gatewayBench(
   repoRoot: string,
@@ -110,20 +119,19 @@ export async function gatewayBench(
     readonly route: string;
     readonly user: string;
   },
-): Promise<{ with: GateRun; without: GateRun }> {
+): Promise<Record<GateMode, GateRun>> {
   const headers = { authorization: `Basic ${Buffer.from(opts.user).toString('base64')}` };
-  const out: Partial<Record<'with' | 'without', GateRun>> = {};
-  for (const mode of ['with', 'without'] as const) {
-    const gate = await startGate(mode === 'without', repoRoot);
+  const out: Partial<Record<GateMode, GateRun>> = {};
+  for (const mode of ['with', 'uncached', 'without'] as const) {
+    const gate = await startGate(mode, repoRoot);
     try {
       await cannon(gate, opts.route, opts.connections, opts.warmupS, headers);
       const run = await cannon(gate, opts.route, opts.connections, opts.durationS, headers);
-      if (run.non2xx > 0 || run.errors > 0)
-        throw new Error(`gateway ${mode} authorization: ${run.non2xx} non-2xx answers, ${run.errors} errors`);
+      if (run.non2xx > 0 || run.errors > 0) throw new Error(`gateway (${mode}): ${run.non2xx} non-2xx answers, ${run.errors} errors`);
       out[mode] = run;
     } finally {
       await stopGate(gate.child);
     }
   }
-  return { with: out.with!, without: out.without! };
+  return { with: out.with!, uncached: out.uncached!, without: out.without! };
 }

@@ -32,6 +32,33 @@ describe('results.json shape', () => {
       'run-pipeline cost linear in stage count (log-log slope of CPU time, 300→3,000 chained stages)': true,
     });
   });
+  it('judges the middleware with the decision cache off too, when that run was measured', () => {
+    const m = sampleMeasured();
+    const r = finishResults({
+      ...m,
+      gateway: {
+        ...m.gateway,
+        rps_with_uncached: 600,
+        p50_us_with_uncached: 1500,
+        server_cpu_us_per_req_with_uncached: 200,
+        decision_cache_ms: 10_000,
+      },
+    });
+    expect(r.ratios['gateway_rps_uncached/rps_without']).toBe(0.6);
+    expect(r.goals.find((g) => g.goal === 'authorization middleware cost, decision cache off (saturated rps lost)')).toMatchObject({
+      measured: '40%',
+      met: false,
+    });
+    const md = renderMarkdown(r, 'c.svg', {});
+    expect(md).toContain(
+      '| with the middleware, decision cache off (`DECISION_CACHE_MS=0`: every request decided by the engine) | 600 | 1500 | 200 |',
+    );
+    expect(md).toContain('decision cache 10000 ms');
+    // Older results without that run: no such goal or row.
+    expect(sampleResults().goals.map((g) => g.goal)).not.toContain(
+      'authorization middleware cost, decision cache off (saturated rps lost)',
+    );
+  });
   it('judges the run-pipeline curve by the growth of its total CPU time', () => {
     const goal = (r: ReturnType<typeof sampleResults>) => r.goals.find((g) => g.goal.startsWith('run-pipeline'));
     expect(goal(sampleResults())?.measured).toBe('0.97');
