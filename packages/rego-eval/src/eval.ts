@@ -25,6 +25,14 @@ type Env = Map<string, Value>;
 
 const PENDING = Symbol('pending');
 
+/** What a `with` puts in place of a function: a value, or another function (a mock). */
+interface WithFn {
+  readonly value?: Value;
+  readonly mock?: string;
+}
+const NO_NODES: ReadonlySet<RuleNode> = new Set();
+const NO_FNS: ReadonlyMap<string, WithFn> = new Map();
+
 /** Options of one evaluation. */
 export interface EvalState {
   readonly input: Value | undefined;
@@ -128,14 +136,16 @@ export class Evaluation {
   private input: Value | undefined;
   private data: Value;
   private cache = new Map<RuleNode, Value | undefined | typeof PENDING>();
-  private funcCache = new Map<string, Value | undefined>();
-  private readonly masked = new Set<RuleNode>();
-  private readonly withFns = new Map<string, { value?: Value; mock?: string }>();
+  /** Function results by name and arguments, made at the first call of a function rule. */
+  private funcCache: Map<string, Value | undefined> | undefined;
+  /** Rule nodes a `with data…` replaces, and the functions a `with` replaces: never changed in place (a `with` makes new ones), shared empty ones when there is none. */
+  private masked: ReadonlySet<RuleNode> = NO_NODES;
+  private withFns: ReadonlyMap<string, WithFn> = NO_FNS;
   private steps = 0;
   /** Built-ins' per-query cache and the query's time, made when a built-in first asks. */
   private ctxCache: Map<string, unknown> | undefined;
   private nowNs: bigint | undefined;
-  private readonly nodeByPath = new Map<string, RuleNode | null>();
+  private nodeByPath: Map<string, RuleNode | null> | undefined;
   /** Objects that are one rule's value (a complete rule's, or a ref-head rule's leaf): other rules may not inject keys into them (made when the first is). */
   private ruleValues: WeakSet<RObject> | undefined;
   /** Empty environments for rule bodies (see `takeEnv`). */
@@ -374,74 +384,58 @@ export class Evaluation {
   }
 
   private runWith(e: E, ws: readonly W[], values: readonly Value[], env: Env, k: K): boolean {
-    const saved = { input: this.input, data: this.data, cache: this.cache, funcCache: this.funcCache };
-    const savedFns = new Map(this.withFns);
-    const savedMasked = new Set(this.masked);
-    const apply = (): void => {
-      ws.forEach((w, i) => {
-        const v = values[i] as Value;
-        if (w.root === 'input') this.input = setPath(this.input, w.path, 0, v);
-        else if (w.root === 'data') {
-          this.data = setPath(this.data, w.path, 0, v);
-          const n = this.findNode(w.path);
-          if (n) this.masked.add(n);
-        } else this.withFns.set(w.fn, w.mockFn ? { mock: w.mockFn } : { value: v });
-      });
-      this.cache = new Map();
-      this.funcCache = new Map();
-    };
-    const restore = (): void => {
-      this.input = saved.input;
-      this.data = saved.data;
-      this.cache = saved.cache;
-      this.funcCache = saved.funcCache;
-      this.withFns.clear();
-      for (const [a, b] of savedFns) this.withFns.set(a, b);
-      this.masked.clear();
-      for (const n of savedMasked) this.masked.add(n);
-    };
-    let withState:
-      | {
-          input: Value | undefined;
-          data: Value;
-          cache: Map<RuleNode, Value | undefined | typeof PENDING>;
-          funcCache: Map<string, Value | undefined>;
-          fns: Map<string, { value?: Value; mock?: string }>;
-          masked: Set<RuleNode>;
-        }
-      | undefined;
-    apply();
-    withState = {
+    interface WithState {
+      readonly input: Value | undefined;
+      readonly data: Value;
+      readonly cache: Map<RuleNode, Value | undefined | typeof PENDING>;
+      readonly funcCache: Map<string, Value | undefined> | undefined;
+      readonly withFns: ReadonlyMap<string, WithFn>;
+      readonly masked: ReadonlySet<RuleNode>;
+    }
+    const take = (): WithState => ({
       input: this.input,
       data: this.data,
       cache: this.cache,
       funcCache: this.funcCache,
-      fns: new Map(this.withFns),
-      masked: new Set(this.masked),
+      withFns: this.withFns,
+      masked: this.masked,
+    });
+    const put = (st: WithState): void => {
+      this.input = st.input;
+      this.data = st.data;
+      this.cache = st.cache;
+      this.funcCache = st.funcCache;
+      this.withFns = st.withFns;
+      this.masked = st.masked;
     };
-    const reapply = (): void => {
-      const s = withState as NonNullable<typeof withState>;
-      this.input = s.input;
-      this.data = s.data;
-      this.cache = s.cache;
-      this.funcCache = s.funcCache;
-      this.withFns.clear();
-      for (const [a, b] of s.fns) this.withFns.set(a, b);
-      this.masked.clear();
-      for (const n of s.masked) this.masked.add(n);
-    };
+    const saved = take();
+    let fns: Map<string, WithFn> | undefined;
+    let masked: Set<RuleNode> | undefined;
+    ws.forEach((w, i) => {
+      const v = values[i] as Value;
+      if (w.root === 'input') this.input = setPath(this.input, w.path, 0, v);
+      else if (w.root === 'data') {
+        this.data = setPath(this.data, w.path, 0, v);
+        const n = this.findNode(w.path);
+        if (n) (masked ??= new Set(this.masked)).add(n);
+      } else (fns ??= new Map(this.withFns)).set(w.fn, w.mockFn ? { mock: w.mockFn } : { value: v });
+    });
+    if (masked) this.masked = masked;
+    if (fns) this.withFns = fns;
+    this.cache = new Map();
+    this.funcCache = undefined;
+    const inside = take();
     try {
       return this.evalExprNoWith(e, env, () => {
-        restore();
+        put(saved);
         try {
           return k();
         } finally {
-          reapply();
+          put(inside);
         }
       });
     } finally {
-      restore();
-      withState = undefined;
+      put(saved);
     }
   }
 
@@ -704,12 +698,13 @@ export class Evaluation {
 
   private findNode(path: readonly string[]): RuleNode | undefined {
     const key = path.join('\u0000');
-    let n = this.nodeByPath.get(key);
+    const byPath = (this.nodeByPath ??= new Map<string, RuleNode | null>());
+    let n = byPath.get(key);
     if (n === undefined) {
       let cur: RuleNode | undefined = this.st.root;
       for (const p of path) cur = cur?.children.get(p);
       n = cur ?? null;
-      this.nodeByPath.set(key, n);
+      byPath.set(key, n);
     }
     return n ?? undefined;
   }
@@ -719,7 +714,7 @@ export class Evaluation {
   }
 
   private evalData(node: RuleNode | undefined, base: Value | undefined, path: readonly T[], i: number, env: Env, k: KV): boolean {
-    if (node && this.masked.has(node)) node = undefined;
+    if (node && this.masked.size > 0 && this.masked.has(node)) node = undefined;
     if (!node || !node.hasRules) return base === undefined ? false : this.walkValue(base, path, i, env, k, true);
     if (this.isRuleNode(node) || i === path.length) {
       const v = this.nodeValue(node, base);
@@ -782,7 +777,7 @@ export class Evaluation {
     if (value !== undefined && !(value instanceof RObject)) return value;
     const o = value instanceof RObject ? value : base instanceof RObject ? base.clone() : new RObject();
     for (const [name, child] of node.children) {
-      if (this.masked.has(child)) {
+      if (this.masked.size > 0 && this.masked.has(child)) {
         const b = lookup(base, name);
         if (b !== undefined) o.set(name, b);
         continue;
@@ -963,14 +958,14 @@ export class Evaluation {
         // Inside the mock, the mocked name means the original again.
         // Inside a mock no mock applies (it calls the originals).
         const mock = w.mock;
-        const fns = new Map(this.withFns);
-        this.withFns.clear();
+        const fns = this.withFns;
+        this.withFns = NO_FNS;
         const saved = this.funcCache;
-        this.funcCache = new Map();
+        this.funcCache = undefined;
         try {
           return this.callValue(mock, args, loc);
         } finally {
-          for (const [a, b] of fns) this.withFns.set(a, b);
+          this.withFns = fns;
           this.funcCache = saved;
         }
       }
@@ -1037,7 +1032,8 @@ export class Evaluation {
       return undefined;
     }
     const ck = path + '\u0000' + keyOf(args);
-    if (this.funcCache.has(ck)) return this.funcCache.get(ck);
+    const results = (this.funcCache ??= new Map<string, Value | undefined>());
+    if (results.has(ck)) return results.get(ck);
     let result: Value | undefined;
     for (const rule of node.funcs) {
       if (rule.isDefault) continue;
@@ -1068,7 +1064,7 @@ export class Evaluation {
         this.matchItems(d.args, args, 0, env, () => this.evalTerm(d.value, env, (v) => ((result = v), true)));
       }
     }
-    this.funcCache.set(ck, result);
+    results.set(ck, result);
     return result;
   }
 

@@ -252,6 +252,8 @@ export class RObject {
       if (!Object.prototype.hasOwnProperty.call(this.raw, k)) return undefined;
       const x = this.raw[k];
       if (x === undefined) return undefined;
+      // A string, boolean or null is its own value: nothing to convert or keep.
+      if (typeof x === 'string' || typeof x === 'boolean' || x === null) return x;
       const c = (this.conv as (x: unknown) => Value)(x);
       this.strs.set(k, c);
       return c;
