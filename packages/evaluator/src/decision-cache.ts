@@ -17,7 +17,7 @@ export interface DecisionCacheOptions {
   readonly packages: readonly string[];
   /** How long an answer is reused, in milliseconds (default 10 000); `0` turns the cache off. */
   readonly ttlMs?: number;
-  /** Most answers kept; the least recently used goes first (default 10 000). */
+  /** Most answers kept; the oldest goes first (default 10 000). */
   readonly maxEntries?: number;
   /** Inputs longer than this as JSON text are never cached (default 4096). */
   readonly maxInputBytes?: number;
@@ -123,13 +123,10 @@ export class DecisionCache<V> {
       this.entries.delete(key);
       return undefined;
     }
-    // Most recently used last: the eviction below takes the first.
-    this.entries.delete(key);
-    this.entries.set(key, e);
     return e.answer;
   }
 
-  /** Keeps an answer for `key` under `revision` from `now` on. */
+  /** Keeps an answer for `key` under `revision` from `now` on; past `maxEntries` the oldest answer goes (a reused answer is not renewed: it expires `ttlMs` after it was made anyway). */
   set(key: string, revision: string, now: number, answer: CachedAnswer<V>): void {
     this.entries.delete(key);
     this.entries.set(key, { revision, expiresAt: now + this.ttlMs, answer });

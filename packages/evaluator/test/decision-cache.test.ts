@@ -140,11 +140,11 @@ describe('decision cache', () => {
     expect(engine.total()).toBe(3);
   });
 
-  it('keeps at most maxEntries answers, dropping the least recently used', async () => {
+  it('keeps at most maxEntries answers, dropping the oldest', async () => {
     const { pe, engine } = await open(ADMIN_ONLY, { decisionCache: { packages: [AUTHZ], maxEntries: 2 } });
-    for (const user of ['a', 'b', 'a', 'c', 'a', 'b']) await pe.evaluate(AUTHZ, { user });
+    for (const user of ['a', 'b', 'a', 'c', 'b', 'a']) await pe.evaluate(AUTHZ, { user });
     await pe.close();
-    // a, b miss; a hits; c misses and drops b; a hits; b misses again.
+    // a, b miss; a hits; c misses and drops a; b hits; a misses again.
     expect(engine.total()).toBe(4);
   });
 

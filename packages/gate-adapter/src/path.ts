@@ -36,9 +36,20 @@ export function normalizeRequestPath(rawUrl: string): NormalizedPath {
     target = slash < 0 ? '/' : target.slice(slash);
   }
   let ambiguous = ENCODED_SEPARATOR.test(target) || target.includes('\\');
+  // Without a `%` nothing is encoded: each segment is itself and holds no `/` (the common case).
+  const plain = !target.includes('%');
+  if (plain && target.includes('\u0000')) throw new GateRequestError(400, 'BadRequest', 'NUL byte in request path');
   const out: string[] = [];
   for (const raw of target.split('/')) {
     if (raw === '') continue;
+    if (plain) {
+      if (raw === '.') ambiguous = true;
+      else if (raw === '..') {
+        ambiguous = true;
+        out.pop();
+      } else out.push(raw);
+      continue;
+    }
     let decoded: string;
     try {
       decoded = decodeURIComponent(raw);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GateRequestError, compilePathPattern, normalizeRequestPath } from '../src/index.js';
 
@@ -25,7 +26,7 @@ describe('normalizeRequestPath', () => {
   });
 
   it('rejects malformed percent-encoding and NUL bytes with 400', () => {
-    for (const raw of ['/a/%E0%A4%A', '/a/%zz', '/a/%00b']) {
+    for (const raw of ['/a/%E0%A4%A', '/a/%zz', '/a/%00b', '/a/\u0000b']) {
       const err = (() => {
         try {
           normalizeRequestPath(raw);
@@ -38,6 +39,20 @@ describe('normalizeRequestPath', () => {
       expect((err as GateRequestError).status).toBe(400);
       expect((err as GateRequestError).code).toBe('GATE_REQUEST_INVALID');
     }
+  });
+});
+
+describe('normalizeRequestPath without percent-encoding (the fast path)', () => {
+  it('gives what decoding every segment gives: a path and the same path with a letter percent-encoded', () => {
+    const path = fc.array(fc.constantFrom('a', 'b', '.', '..', '/', '\\', '?x', '#'), { maxLength: 12 }).map((parts) => '/' + parts.join(''));
+    fc.assert(
+      fc.property(path, (raw) => {
+        const encoded = normalizeRequestPath(raw.replace(/a/g, '%61'));
+        expect(encoded.segments.some((s) => s.includes('%'))).toBe(false);
+        expect(normalizeRequestPath(raw)).toEqual(encoded);
+      }),
+      { seed: 20261206, numRuns: 2000 },
+    );
   });
 });
 
