@@ -44,7 +44,9 @@ describe('normalizeRequestPath', () => {
 
 describe('normalizeRequestPath without percent-encoding (the fast path)', () => {
   it('gives what decoding every segment gives: a path and the same path with a letter percent-encoded', () => {
-    const path = fc.array(fc.constantFrom('a', 'b', '.', '..', '/', '\\', '?x', '#'), { maxLength: 12 }).map((parts) => '/' + parts.join(''));
+    const path = fc
+      .array(fc.constantFrom('a', 'b', '.', '..', '/', '\\', '?x', '#'), { maxLength: 12 })
+      .map((parts) => '/' + parts.join(''));
     fc.assert(
       fc.property(path, (raw) => {
         const encoded = normalizeRequestPath(raw.replace(/a/g, '%61'));
