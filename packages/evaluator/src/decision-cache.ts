@@ -102,9 +102,9 @@ export class DecisionCache<V> {
     this.maxInputBytes = options.maxInputBytes ?? 4096;
   }
 
-  /** The key of a decision, or undefined when it is not to be cached (package not chosen, input too long or not JSON). */
+  /** The key of a decision, or undefined when it is not to be cached (package not chosen, input too long or not JSON). The facade makes no cache when `ttlMs` is 0. */
   keyOf(packageName: string, input: unknown): string | undefined {
-    if (this.ttlMs <= 0 || !this.packages.has(packageName)) return undefined;
+    if (!this.packages.has(packageName)) return undefined;
     let text: string | undefined;
     try {
       text = JSON.stringify(input);

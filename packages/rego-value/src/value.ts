@@ -431,9 +431,7 @@ export class RSet {
       }
       this.otherCount++;
     }
-    this.sortedCache = undefined;
-    this.keyCache = undefined;
-    this.hashCache = undefined;
+    this.changed();
     return true;
   }
   /** Removes `v`. Only while building. */
